@@ -1,0 +1,37 @@
+"""Is an inclusion programme's target realistic, and at what cost? labour_sim answers.
+
+A discrete-event (SimPy) Monte Carlo model of vulnerable citizens moving through intake,
+preparation, company placement, employment and retention in Danish labour-market inclusion
+programmes. See ``docs/architecture.md`` for the layers and ``README.md`` for a tour.
+
+Public API
+----------
+load_scenario, parse_scenario, Scenario
+    Read and validate a programme scenario (TOML); ``scenario.with_changes`` for what-ifs.
+run_replication, ReplicationResult
+    One replication and everything it reports.
+ScenarioError, Problem
+    The one error type for user mistakes.
+"""
+
+from .errors import Problem, ScenarioError
+from .metrics import METRICS
+from .model.states import State
+from .replication import run_replication
+from .results import ReplicationResult
+from .scenario import Scenario, load_scenario, parse_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "METRICS",
+    "Problem",
+    "ReplicationResult",
+    "Scenario",
+    "ScenarioError",
+    "State",
+    "__version__",
+    "load_scenario",
+    "parse_scenario",
+    "run_replication",
+]

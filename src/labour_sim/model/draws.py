@@ -1,0 +1,225 @@
+"""Everything random in one replication, drawn up front as arrays.
+
+Citizen ``k`` owns row ``k`` of every per-citizen array; column ``i`` is used the ``i``-th
+time that kind of draw is needed (``i``-th referral, preparation spell, placement attempt
+or job). Each kind comes from its own named stream, filled in row order, so
+
+* row ``k`` is the same whatever the cohort size or any lever: a change of lever cannot
+  reshuffle who the citizens are (common random numbers);
+* durations are drawn with the scenario's distribution and then scaled by the citizen's
+  multipliers (readiness, support), so a lever that scales a duration moves every citizen's
+  duration monotonically.
+
+Drawing in bulk is also what keeps a replication fast: the SimPy processes only index lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..distributions import Distribution, proportional_hazard_ppf
+from ..scenario import MAX_ATTEMPTS, Scenario
+from ..streams import Stream, generator
+
+__all__ = ["COLUMNS", "CitizenDraws", "CompanyDraws", "draw_citizens", "draw_companies"]
+
+#: Columns per citizen for repeated draws: one per placement attempt, plus one.
+COLUMNS = MAX_ATTEMPTS + 1
+_CHUNK = 512
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class CitizenDraws:
+    """Per-citizen draws (row = citizen); durations in weeks, already scaled by levers."""
+
+    arrival: FloatArray
+    group: IntArray
+    readiness: FloatArray
+    sector: IntArray
+    assessment: FloatArray
+    preparation: FloatArray
+    placement: FloatArray
+    outcome_u: FloatArray
+    ordinary_job: FloatArray
+    reduced_job: FloatArray
+    growth_weeks: FloatArray
+    growth_u: FloatArray
+    relapse_u: FloatArray
+    after_u: FloatArray
+    dropout: FloatArray
+
+    @property
+    def n(self) -> int:
+        """Number of citizens referred in this replication."""
+        return len(self.arrival)
+
+    def first_columns(self, m: int) -> CitizenDraws:
+        """The same draws with only the first ``m`` columns of the per-use arrays."""
+        cut = {f: getattr(self, f)[:, :m] for f in _PER_USE}
+        return dataclasses.replace(self, **cut)
+
+
+_PER_USE = (
+    "assessment", "preparation", "placement", "outcome_u", "ordinary_job", "reduced_job",
+    "growth_weeks", "growth_u", "relapse_u", "after_u", "dropout",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CompanyDraws:
+    """Per-company draws (row = company); times in weeks from the start."""
+
+    join: FloatArray
+    leave: FloatArray
+    slots: IntArray
+    willingness: FloatArray
+    sector: IntArray
+
+    @property
+    def n(self) -> int:
+        """Number of companies that ever join."""
+        return len(self.join)
+
+
+def arrival_times(s: Scenario, rng: np.random.Generator) -> FloatArray:
+    """Referral times in weeks, sorted, following the intake schedule and cap."""
+    intake = s.intake
+    t0 = s.week_of(intake.start or s.period.start)
+    t1 = s.week_of(intake.end or s.period.end)
+    cap = intake.cohort_max.value if intake.cohort_max else None
+    if intake.schedule == "monthly":
+        times = _monthly(s, rng, t1)
+    else:
+        assert intake.rate_per_week is not None
+        ramp = intake.ramp_up_weeks.value if intake.ramp_up_weeks else 0.0
+        times = t0 + _poisson_ramp(rng, intake.rate_per_week.value, ramp, t1 - t0, cap)
+    return times[:cap] if cap is not None else times
+
+
+def _poisson_ramp(
+    rng: np.random.Generator, rate: float, ramp: float, span: float, cap: int | None
+) -> FloatArray:
+    """Inhomogeneous Poisson arrivals: rate rises linearly over ``ramp`` weeks, then flat."""
+    if rate <= 0 or span <= 0:
+        return np.empty(0)
+    total = rate * (span - ramp / 2) if span >= ramp else rate * span**2 / (2 * ramp)
+    epochs: list[FloatArray] = []
+    last, count = 0.0, 0
+    while last <= total and (cap is None or count < cap):
+        chunk = last + np.cumsum(rng.standard_exponential(_CHUNK))
+        epochs.append(chunk)
+        last, count = float(chunk[-1]), count + _CHUNK
+    e = np.concatenate(epochs)
+    e = e[e <= total]
+    if ramp <= 0:
+        return e / rate
+    early = e <= rate * ramp / 2
+    return np.where(early, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
+
+
+def _monthly(s: Scenario, rng: np.random.Generator, t1: float) -> FloatArray:
+    assert s.intake.monthly_counts is not None
+    first = s.intake.start or s.period.start
+    times: list[FloatArray] = []
+    for m, count in enumerate(s.intake.monthly_counts.values):
+        y, mo = divmod(first.month - 1 + m, 12)
+        start = first.replace(year=first.year + y, month=mo + 1, day=1) if m else first
+        y2, mo2 = divmod(first.month + m, 12)
+        end = first.replace(year=first.year + y2, month=mo2 + 1, day=1)
+        a, b = s.week_of(start), s.week_of(end)
+        times.append(np.sort(rng.uniform(a, b, round(count))))
+    out = np.concatenate(times) if times else np.empty(0)
+    return out[out <= t1]
+
+
+def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
+    """Draw the cohort of one replication."""
+
+    def rng(stream: Stream) -> np.random.Generator:
+        return generator(seed, replication, stream)
+
+    arrival = arrival_times(s, rng(Stream.ARRIVALS))
+    n = len(arrival)
+    shape = (n, COLUMNS)
+    shares = np.array([g.share.value for g in s.groups])
+    group = np.searchsorted(np.cumsum(shares[:-1]), rng(Stream.GROUP).random(n), side="right")
+    u = rng(Stream.READINESS).random(n)
+    readiness = np.empty(n)
+    for i, g in enumerate(s.groups):
+        mask = group == i
+        readiness[mask] = g.readiness.build().ppf(u[mask])
+    readiness = np.maximum(readiness, 1e-9)[:, None]
+    sectors = s.companies.sectors
+    sector = _categorical(rng(Stream.CITIZEN_SECTOR), [x.share.value for x in sectors], n)
+    emp = s.employment
+    job_hr = (emp.follow_up_hazard_ratio.value if emp.follow_up_support else 1.0) / readiness
+    rate = s.dropout.rate_per_week.value
+    dropout = rng(Stream.DROPOUT).standard_exponential(shape)
+    job_u = rng(Stream.JOB_DURATION).random(shape)
+    return CitizenDraws(
+        arrival=arrival,
+        group=group.astype(np.int64),
+        readiness=readiness[:, 0],
+        sector=sector,
+        assessment=s.intake.assessment_weeks.build().sample(rng(Stream.ASSESSMENT), shape),
+        preparation=s.preparation.duration_weeks.build().sample(rng(Stream.PREPARATION), shape)
+        * (s.preparation.support_multiplier.value / readiness),
+        placement=s.placement.duration_weeks.build().sample(rng(Stream.PLACEMENT_DURATION), shape),
+        outcome_u=rng(Stream.PLACEMENT_OUTCOME).random(shape),
+        # Ordinary and reduced jobs share a uniform: a hire is one or the other.
+        ordinary_job=_jobs(emp.ordinary_job_weeks.build(), job_u, job_hr),
+        reduced_job=_jobs(emp.reduced_job_weeks.build(), job_u, job_hr),
+        growth_weeks=emp.hours_growth_weeks.build().sample(rng(Stream.HOURS_GROWTH), shape),
+        growth_u=rng(Stream.GROWTH_DECISION).random(shape),
+        relapse_u=rng(Stream.RELAPSE).random(shape),
+        after_u=rng(Stream.AFTER_PLACEMENT).random(shape),
+        dropout=dropout * readiness / rate if rate > 0 else np.full(shape, math.inf),
+    )
+
+
+def _jobs(dist: Distribution, u: FloatArray, hr: FloatArray) -> FloatArray:
+    """Job spells under each citizen's hazard ratio (broadcast over columns)."""
+    return proportional_hazard_ppf(dist, u, hr)
+
+
+def _categorical(rng: np.random.Generator, shares: list[float], n: int) -> IntArray:
+    if not shares:
+        return np.full(n, -1, dtype=np.int64)
+    edges = np.cumsum(shares[:-1])
+    return np.searchsorted(edges, rng.random(n), side="right").astype(np.int64)
+
+
+def draw_companies(s: Scenario, seed: int, replication: int) -> CompanyDraws:
+    """Draw the companies of one replication: who joins when, with what, and for how long."""
+    c = s.companies
+    initial, most = c.initial.value, c.max_companies.value
+    recruited = most - initial
+    rate = c.recruitment_per_week.value
+    end = s.week_of(s.period.end)
+    gaps = generator(seed, replication, Stream.COMPANY_RECRUITMENT).standard_exponential(recruited)
+    later = np.cumsum(gaps) / rate if rate > 0 else np.full(recruited, math.inf)
+    join = np.concatenate([np.zeros(initial), later[later <= end]])
+    m = len(join)
+    tenure_rng = generator(seed, replication, Stream.COMPANY_TENURE)
+    tenure = (
+        c.tenure_weeks.build().sample(tenure_rng, m) if c.tenure_weeks else np.full(m, math.inf)
+    )
+    willingness = c.willingness.build().ppf(
+        generator(seed, replication, Stream.COMPANY_WILLINGNESS).random(m)
+    )
+    sector_rng = generator(seed, replication, Stream.COMPANY_SECTOR)
+    return CompanyDraws(
+        join=join,
+        leave=join + tenure,
+        slots=np.full(m, c.slots_per_company.value, dtype=np.int64),
+        willingness=np.maximum(willingness, 0.0),
+        sector=_categorical(sector_rng, [x.share.value for x in c.sectors], m),
+    )

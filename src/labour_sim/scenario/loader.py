@@ -1,0 +1,201 @@
+"""Read scenario files and turn every mistake into one :class:`ScenarioError`.
+
+Loading is pure data: TOML is parsed with :mod:`tomllib` (nothing in the file is executed),
+validated by the pydantic schema, then checked across fields (dates inside the period,
+shares that sum to one, targets no larger than the cohort, sources that exist). All problems
+found are reported together, each with its field path, what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem, ScenarioError, _short
+from ..metrics import CITIZEN_METRICS
+from .quantities import Provenance
+from .schema import Scenario
+
+__all__ = ["iter_numbers", "load_scenario", "parse_scenario", "read_toml"]
+
+_URL = re.compile(r"^https?://\S+$")
+_SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
+
+
+def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, turning a missing file or bad syntax into a ScenarioError."""
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError.single("file", "an existing TOML file", str(p))
+    text = p.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError.single("file", "valid TOML", str(exc), str(p)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML scenario file (see ``docs/scenario-format.md``).
+
+    Returns
+    -------
+    Scenario
+        The immutable, validated scenario; ``scenario.text`` keeps the file's text.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
+    data, text = read_toml(path)
+    scenario = parse_scenario(data, origin=str(path))
+    scenario._text = text
+    return scenario
+
+
+def parse_scenario(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
+    """Validate a scenario given as nested mappings (as parsed from TOML)."""
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from(exc), origin) from None
+    problems = list(_consistency(scenario))
+    if problems:
+        raise ScenarioError(problems, origin)
+    scenario._origin = origin
+    return scenario
+
+
+def _problems_from(exc: ValidationError) -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in err["loc"])
+        expected = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            expected = "no such field (unknown key)"
+        elif err["type"] == "missing":
+            expected = "a value (required field is missing)"
+        yield Problem(path, expected, _short(err.get("input")))
+
+
+def iter_numbers(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Provenance]]:
+    """Every quantity in ``model`` with its dotted path (list items by name or index)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if isinstance(value, Provenance):
+            yield path, value
+        elif isinstance(value, BaseModel):
+            yield from iter_numbers(value, path + ".")
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    label = getattr(item, "name", i)
+                    yield from iter_numbers(item, f"{path}.{label}.")
+
+
+def _consistency(s: Scenario) -> Iterator[Problem]:
+    yield from _check_period(s)
+    yield from _check_shares(s)
+    yield from _check_staff(s)
+    yield from _check_targets(s)
+    yield from _check_sources(s)
+
+
+def _check_period(s: Scenario) -> Iterator[Problem]:
+    start, end = s.period.start, s.period.end
+    if end <= start:
+        yield Problem("period.end", f"a date after period.start ({start})", str(end))
+    intake = s.intake
+    for field in ("start", "end"):
+        day = getattr(intake, field)
+        if day is not None and not start <= day <= end:
+            yield Problem(f"intake.{field}", f"a date within the period {start}..{end}", str(day))
+    if intake.start and intake.end and intake.end < intake.start:
+        yield Problem("intake.end", "a date on or after intake.start", str(intake.end))
+    if intake.schedule == "poisson" and intake.rate_per_week is None:
+        yield Problem("intake.rate_per_week", "a rate for schedule = 'poisson'", "nothing")
+    if intake.schedule == "monthly" and intake.monthly_counts is None:
+        yield Problem("intake.monthly_counts", "counts for schedule = 'monthly'", "nothing")
+
+
+def _check_shares(s: Scenario) -> Iterator[Problem]:
+    total = sum(g.share.value for g in s.groups)
+    if abs(total - 1) > 1e-6:
+        yield Problem("groups.*.share", "shares that sum to 1", f"{total:g}")
+    names = [g.name for g in s.groups]
+    if len(set(names)) != len(names):
+        yield Problem("groups.*.name", "unique group names", str(names))
+    o = s.placement.outcomes
+    hired = o.ordinary.value + o.reduced.value + o.flexjob.value + o.education.value
+    if hired > 1 + 1e-9:
+        yield Problem("placement.outcomes", "probabilities that sum to at most 1", f"{hired:g}")
+    c = s.companies
+    if c.sectors and abs(sum(x.share.value for x in c.sectors) - 1) > 1e-6:
+        yield Problem("companies.sectors.*.share", "shares that sum to 1", "another sum")
+    if c.match_sector and not c.sectors:
+        yield Problem("companies.sectors", "sectors when match_sector = true", "none")
+    if c.initial.value > c.max_companies.value:
+        yield Problem(
+            "companies.initial",
+            f"at most max_companies ({c.max_companies.value})",
+            str(c.initial.value),
+        )
+
+
+def _check_staff(s: Scenario) -> Iterator[Problem]:
+    st = s.staff
+    if (st.caseworkers is None) != (st.caseload is None):
+        yield Problem("staff.caseload", "caseworkers and caseload given together", "only one")
+    if (st.mentors is None) != (st.mentees_per_mentor is None):
+        yield Problem(
+            "staff.mentees_per_mentor", "mentors and mentees_per_mentor together", "only one"
+        )
+    if st.mentor_required and st.mentors is None:
+        yield Problem("staff.mentor_required", "mentors when mentor_required = true", "no mentors")
+
+
+def cohort_size(s: Scenario) -> float:
+    """Most citizens the intake schedule can refer (infinite for an uncapped Poisson rate)."""
+    cap = s.intake.cohort_max.value if s.intake.cohort_max else float("inf")
+    if s.intake.schedule == "monthly" and s.intake.monthly_counts is not None:
+        return min(cap, sum(s.intake.monthly_counts.values))
+    return cap
+
+
+def _check_targets(s: Scenario) -> Iterator[Problem]:
+    last = s.period.end + dt.timedelta(weeks=s.period.follow_up_weeks.value)
+    cohort = cohort_size(s)
+    names = [t.name for t in s.targets]
+    if len(set(names)) != len(names):
+        yield Problem("targets.*.name", "unique target names", str(names))
+    for t in s.targets:
+        path = f"targets.{t.name}"
+        if not s.period.start <= t.date <= last:
+            yield Problem(f"{path}.date", f"a date within {s.period.start}..{last}", str(t.date))
+        limit = cohort if t.metric in CITIZEN_METRICS else s.companies.max_companies.value
+        if t.threshold.value > limit:
+            what = "the cohort" if t.metric in CITIZEN_METRICS else "companies.max_companies"
+            yield Problem(
+                f"{path}.threshold", f"at most {what} ({limit:g})", f"{t.threshold.value:g}"
+            )
+
+
+def _check_sources(s: Scenario) -> Iterator[Problem]:
+    for key, ref in s.sources.items():
+        if not (_URL.match(ref) or _SEED.match(ref)):
+            yield Problem(f"sources.{key}", "a URL or a seed article file name", ref)
+    for path, q in iter_numbers(s):
+        src = q.source
+        if src is not None and src not in s.sources and not (_URL.match(src) or _SEED.match(src)):
+            yield Problem(f"{path}.source", "a key of [sources], a URL or a seed file name", src)
