@@ -31,8 +31,15 @@ class Problem:
     expected: str
     given: str
 
+    def __post_init__(self) -> None:
+        # An empty key ("" = 1 is valid TOML) or an empty value must still be visible.
+        if not self.path:
+            object.__setattr__(self, "path", '""')
+        if not self.given:
+            object.__setattr__(self, "given", "an empty string")
+
     def __str__(self) -> str:
-        return f"{self.path or '<top level>'}: expected {self.expected}; got {self.given}"
+        return f"{self.path}: expected {self.expected}; got {self.given}"
 
 
 class ScenarioError(ValueError):

@@ -25,6 +25,7 @@ from .schema import Scenario
 __all__ = ["iter_numbers", "load_scenario", "parse_scenario", "read_toml"]
 
 _URL = re.compile(r"^https?://\S+$")
+_LAST_DATE = dt.date(2999, 12, 31)  # keeps week arithmetic far from date.max
 _SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 
 
@@ -33,11 +34,18 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError.single("file", "an existing TOML file", str(p))
-    text = p.read_text(encoding="utf-8")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError.single("file", "UTF-8 text", str(exc), str(p)) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError.single("file", "valid TOML", str(exc), str(p)) from None
+    except RecursionError:
+        raise ScenarioError.single(
+            "file", "TOML nested at most a few hundred levels deep", "deeper nesting", str(p)
+        ) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -116,6 +124,12 @@ def _check_period(s: Scenario) -> Iterator[Problem]:
     start, end = s.period.start, s.period.end
     if end <= start:
         yield Problem("period.end", f"a date after period.start ({start})", str(end))
+    if _follow_up_end(s) > _LAST_DATE:
+        yield Problem(
+            "period.follow_up_weeks",
+            f"a follow-up ending by {_LAST_DATE} (period.end plus follow-up)",
+            f"{s.period.follow_up_weeks.value:g} weeks after {end}",
+        )
     intake = s.intake
     for field in ("start", "end"):
         day = getattr(intake, field)
@@ -173,8 +187,16 @@ def cohort_size(s: Scenario) -> float:
     return cap
 
 
+def _follow_up_end(s: Scenario) -> dt.date:
+    """The last date outcomes are followed; ``date.max`` if that lies beyond the calendar."""
+    try:
+        return s.period.end + dt.timedelta(weeks=s.period.follow_up_weeks.value)
+    except OverflowError:
+        return dt.date.max
+
+
 def _check_targets(s: Scenario) -> Iterator[Problem]:
-    last = s.period.end + dt.timedelta(weeks=s.period.follow_up_weeks.value)
+    last = _follow_up_end(s)
     cohort = cohort_size(s)
     names = [t.name for t in s.targets]
     if len(set(names)) != len(names):
