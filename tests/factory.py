@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 from labour_sim import Scenario, parse_scenario
@@ -89,3 +91,62 @@ def raw(changes: dict[str, Any] | None = None) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[last] = value
     return data
+
+
+def binomial_scenario(p: float, attempts: int, cohort: int = 240, **extra: Any) -> Scenario:
+    """Fixed cohort, constant durations, unlimited slots: ever employed ~ Binomial.
+
+    Each citizen gets ``attempts`` placements, each hiring on ordinary hours with
+    probability ``p``, so the number ever hired is Binomial(cohort, 1 - (1 - p)**attempts).
+    ``extra`` are further changes (e.g. ``targets``).
+    """
+    return build(
+        {
+            "intake.monthly_counts": q([cohort / 12] * 12),
+            "intake.assessment_weeks": d("constant", 1.0),
+            "companies.initial": q(cohort),
+            "companies.max_companies": q(cohort),
+            "preparation.duration_weeks": d("constant", 1.0),
+            "placement.duration_weeks": d("constant", 2.0),
+            "placement.outcomes": {
+                "ordinary": q(p),
+                "reduced": q(0.0),
+                "flexjob": q(0.0),
+                "education": q(0.0),
+            },
+            "placement.max_attempts": q(attempts),
+            **extra,
+        }
+    )
+
+
+def target(name: str, metric: str, threshold: float, date: str = "2021-12-27") -> dict[str, Any]:
+    """A target table."""
+    return {"name": name, "metric": metric, "threshold": q(threshold), "date": date}
+
+
+def write_toml(data: dict[str, Any], path: Path) -> Path:
+    """Write a raw scenario dict as a TOML file (tables, arrays of tables, inline values)."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{key}]", *(f"{k} = {_inline(v)}" for k, v in value.items())]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                lines += ["", f"[[{key}]]", *(f"{k} = {_inline(v)}" for k, v in item.items())]
+        else:
+            lines.insert(0, f"{key} = {_inline(value)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_inline(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(value)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from factory import build, d, q, zero
+from factory import binomial_scenario, build, d, q, zero
 from labour_sim import State, run_replication
 
 SLOTS = 3
@@ -73,27 +73,6 @@ def test_littles_law_holds_for_the_slot_queue() -> None:
         gaps.append(waiting.mean() - entered * wait)
     se = np.std(gaps, ddof=1) / math.sqrt(len(gaps))
     assert abs(np.mean(gaps)) < 3 * se + 1e-12, (np.mean(gaps), se)
-
-
-def binomial_scenario(p: float, attempts: int, cohort: int = 240):
-    """Fixed cohort, constant durations, unlimited slots: ever employed ~ Binomial."""
-    return build(
-        {
-            "intake.monthly_counts": q([cohort / 12] * 12),
-            "intake.assessment_weeks": d("constant", 1.0),
-            "companies.initial": q(cohort),
-            "companies.max_companies": q(cohort),
-            "preparation.duration_weeks": d("constant", 1.0),
-            "placement.duration_weeks": d("constant", 2.0),
-            "placement.outcomes": {
-                "ordinary": q(p),
-                "reduced": q(0.0),
-                "flexjob": q(0.0),
-                "education": q(0.0),
-            },
-            "placement.max_attempts": q(attempts),
-        }
-    )
 
 
 @pytest.mark.parametrize(("p", "attempts"), [(0.3, 1), (0.2, 3)])

@@ -14,6 +14,8 @@ LAYERS = {
     "scenario": 1,
     "model": 2,
     "replication": 3, "results": 3,
+    "stats": 0,
+    "experiments": 5,
     "cli": 9,
 }  # fmt: skip
 

@@ -10,11 +10,16 @@ load_scenario, parse_scenario, Scenario
     Read and validate a programme scenario (TOML); ``scenario.with_changes`` for what-ifs.
 run_replication, ReplicationResult
     One replication and everything it reports.
+run_experiment, Results
+    Many replications (in parallel, on Dask, resumable): target probabilities, bands.
+compare, Comparison
+    Two scenarios on common random numbers: paired differences.
 ScenarioError, Problem
     The one error type for user mistakes.
 """
 
 from .errors import Problem, ScenarioError
+from .experiments import Comparison, Results, compare, run_experiment
 from .metrics import METRICS
 from .model.states import State
 from .replication import run_replication
@@ -25,13 +30,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "METRICS",
+    "Comparison",
     "Problem",
     "ReplicationResult",
+    "Results",
     "Scenario",
     "ScenarioError",
     "State",
     "__version__",
+    "compare",
     "load_scenario",
     "parse_scenario",
+    "run_experiment",
     "run_replication",
 ]

@@ -8,22 +8,26 @@ Examples
 ::
 
     labour-sim validate scenarios/lolland_falster.toml
-    labour-sim run scenarios/lolland_falster.toml --replications 20 --out out/lf
+    labour-sim run scenarios/lolland_falster.toml --replications 1000 --out out/lf
+    labour-sim run scenarios/lolland_falster.toml --precision 0.01
+    labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from .errors import ScenarioError
+from .experiments import DEFAULT_SEED, Results, compare, run_experiment
 from .metrics import METRIC_LABELS
-from .replication import run_replication
 from .scenario import Scenario, load_scenario
 
 __all__ = ["main"]
@@ -46,11 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="labour-sim",
         description="Is an inclusion programme's target realistic, and at what cost?",
-        epilog="Example: labour-sim run scenarios/lolland_falster.toml --replications 20",
+        epilog=__doc__.split("::", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -61,15 +72,67 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="simulate a scenario and print the pathway summary",
-        epilog="Example: labour-sim run scenarios/lolland_falster.toml --replications 20 --out out/lf",
+        help="run many replications and print how likely each target is",
+        description="Run many replications of a scenario and print a verdict per target.",
+        epilog="""examples:
+  labour-sim run scenarios/lolland_falster.toml
+  labour-sim run scenarios/lolland_falster.toml -n 5000 --workers 2 --out out/lf
+  labour-sim run scenarios/lolland_falster.toml --precision 0.01
+  labour-sim run scenarios/lolland_falster.toml --scheduler tcp://10.0.0.5:8786
+
+An interrupted run with --out resumes where it stopped when started again with the
+same arguments, and ends with exactly the results of an uninterrupted run.""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("scenario", help="scenario TOML file")
-    run.add_argument("--replications", "-n", type=_positive_int, default=20, help="default 20")
-    run.add_argument("--seed", type=int, default=20180101, help="run seed (default 20180101)")
-    run.add_argument("--out", type=Path, help="folder for the per-replication table (CSV)")
+    _experiment_options(run, precision=True)
+    run.add_argument("--out", type=Path, help="folder for the result tables and metadata")
     run.set_defaults(func=_run)
+
+    comp = sub.add_parser(
+        "compare",
+        help="compare two scenarios on common random numbers",
+        description="Paired comparison of scenario B against A (same random numbers).",
+        epilog="""examples:
+  labour-sim compare scenarios/a.toml scenarios/b.toml
+  labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
+  labour-sim compare scenarios/lolland_falster.toml --set staff.mentors=40 --out out/cmp""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    comp.add_argument("a", help="baseline scenario TOML file")
+    comp.add_argument("b", nargs="?", help="alternative scenario (default: A with --set changes)")
+    comp.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change a value of B (repeatable), e.g. companies.slots_per_company=2",
+    )
+    _experiment_options(comp, precision=False)
+    comp.add_argument("--out", type=Path, help="folder for both results and the differences")
+    comp.set_defaults(func=_compare)
     return parser
+
+
+def _experiment_options(parser: argparse.ArgumentParser, precision: bool) -> None:
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--replications", "-n", type=_positive_int, default=1000, help="default 1000")
+    if precision:
+        size.add_argument(
+            "--precision",
+            type=_half_width,
+            metavar="EPS",
+            help="instead of -n: run until every target probability is known to +-EPS",
+        )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    parser.add_argument(
+        "--workers", type=_positive_int, help="local worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://host:8786"
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
 def _positive_int(text: str) -> int:
@@ -82,42 +145,131 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _half_width(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"expected a half-width between 0 and 0.5, got {text!r}")
+    return value
+
+
 def _validate(args: argparse.Namespace) -> int:
     load_scenario(args.scenario)
     print("ok")
     return EXIT_OK
 
 
-SUMMARY_METRICS = ("referred", "placed", "ordinary", "attached", "employed_26w", "companies_joined")
-
-
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    end = scenario.period.end
-    rows = []
-    for r in tqdm(range(args.replications), desc="replications", unit="rep", file=sys.stderr):
-        result = run_replication(scenario, seed=args.seed, replication=r)
-        rows.append({"replication": r, **result.summary(end)})
-    table = pd.DataFrame(rows)
-    print(pathway_summary(scenario, table))
+    with _executor(args.scheduler) as executor:
+        results = run_experiment(
+            scenario,
+            args.replications,
+            args.seed,
+            precision=args.precision,
+            workers=args.workers,
+            executor=executor,
+            out=args.out,
+            progress=not args.quiet,
+        )
+    print(verdict_table(scenario, results))
+    print()
+    print(pathway_summary(scenario, results.replications))
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        path = args.out / "replications.csv"
-        table.to_csv(path, index=False)
-        print(f"\nper-replication outcomes written to {path}")
+        print(f"\nresults written to {args.out}/")
     return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    a = load_scenario(args.a)
+    b = load_scenario(args.b) if args.b else a
+    if args.changes:
+        b = b.with_changes(dict(_parse_change(text) for text in args.changes))
+    elif args.b is None:
+        raise ScenarioError.single("B", "a second scenario file or --set PATH=VALUE", "neither")
+    with _executor(args.scheduler) as executor:
+        result = compare(
+            a, b, args.replications, args.seed,
+            workers=args.workers, executor=executor, progress=not args.quiet,
+        )  # fmt: skip
+    print(f"{b.name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
+    outcomes = (*SUMMARY_METRICS, *(f"target:{t.name}" for t in b.targets))
+    print("\n".join(f"  {line}" for line in result.lines(outcomes)))
+    if args.out is not None:
+        result.save(args.out)
+        print(f"\nresults written to {args.out}/")
+    return EXIT_OK
+
+
+def _parse_change(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` with VALUE read as a TOML value (number, string, boolean, table)."""
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise ScenarioError.single("--set", "PATH=VALUE, e.g. staff.mentors=40", text)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return path.strip(), value
+
+
+@contextmanager
+def _executor(address: str | None) -> Iterator[Any]:
+    """A Dask client connected to ``address``, or ``None`` for local processes."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ScenarioError.single(
+            "--scheduler", "dask installed (pip install 'labour_sim[dask]')", address
+        ) from None
+    try:
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ScenarioError.single(
+            "--scheduler", "the address of a running Dask scheduler", f"{address} ({exc})"
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def verdict_table(scenario: Scenario, results: Results) -> str:
+    """Each target's verdict in plain words, under a header saying how many replications."""
+    meta = results.metadata
+    lines = [f"{scenario.name}: {results.n:,} replications (seed {meta.get('seed')})"]
+    precision = meta.get("precision")
+    if precision:
+        lines.append(
+            f"precision: half-width {precision['reached_half_width']:.4f} "
+            f"(asked {precision['requested_half_width']}); {precision['stopped_because']}"
+        )
+    lines += [f"  {line}" for line in results.verdicts()] or ["  (the scenario has no targets)"]
+    return "\n".join(lines)
+
+
+def _short_label(metric: str) -> str:
+    """A metric's label without its parenthesised explanation."""
+    return METRIC_LABELS[metric].split(" (")[0]
+
+
+SUMMARY_METRICS = ("referred", "placed", "ordinary", "attached", "employed_26w", "companies_joined")
 
 
 def pathway_summary(scenario: Scenario, table: pd.DataFrame) -> str:
     """Median and 80 % range across replications of the main counts at the end date."""
     lines = [
-        f"{scenario.name}: {len(table)} replications, counts by {scenario.period.end}",
-        f"{'':55s} {'median':>8s} {'80 % range':>14s}",
+        f"Pathway by {scenario.period.end} (median and 80 % range over replications)",
+        f"{'':45s} {'median':>8s} {'80 % range':>14s}",
     ]
     for metric in SUMMARY_METRICS:
-        values = table[metric]
-        lo, mid, hi = values.quantile([0.1, 0.5, 0.9])
-        lines.append(f"{METRIC_LABELS[metric]:55.55s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
+        lo, mid, hi = table[metric].quantile([0.1, 0.5, 0.9])
+        lines.append(f"{_short_label(metric):45s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
     return "\n".join(lines)
 
 

@@ -53,6 +53,8 @@ class ScenarioError(ValueError):
     def __str__(self) -> str:
         where = f" in {self.origin}" if self.origin else ""
         n = len(self.problems)
+        if n == 1:  # one problem, one line
+            return f"{self.problems[0]}{where}"
         head = f"{n} problem{'s' if n != 1 else ''}{where}:"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 

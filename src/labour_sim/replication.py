@@ -7,6 +7,10 @@ process or on any machine and get the same numbers.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 from .model import Programme, draw_citizens, draw_companies
@@ -41,7 +45,8 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> Repl
     citizens = draw_citizens(scenario, seed, replication)
     companies = draw_companies(scenario, seed, replication)
     programme = Programme(scenario, citizens, companies)
-    programme.run(until=scenario.horizon_weeks)
+    with _cyclic_gc_paused():
+        programme.run(until=scenario.horizon_weeks)
     columns = list(zip(*programme.log, strict=True)) or [()] * 6
     log: dict[str, np.ndarray] = {
         name: np.array(col, dtype=dtype)
@@ -71,3 +76,20 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> Repl
         capacity=capacity,
         events=programme.events,
     )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while SimPy runs.
+
+    A replication allocates tens of thousands of short-lived events and generators; the
+    collector would otherwise scan them hundreds of times (about 30 % of the run time).
+    The few MB of cycles left behind are collected once it is re-enabled.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

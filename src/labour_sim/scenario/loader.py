@@ -92,7 +92,8 @@ def _problems_from(exc: ValidationError) -> Iterator[Problem]:
         if err["type"] == "extra_forbidden":
             expected = "no such field (unknown key)"
         elif err["type"] == "missing":
-            expected = "a value (required field is missing)"
+            yield Problem(path, "a value (required field is missing)", "nothing")
+            continue
         yield Problem(path, expected, _short(err.get("input")))
 
 

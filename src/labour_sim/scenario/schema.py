@@ -278,6 +278,11 @@ class Scenario(BaseModel):
             "targets", f"one of {[t.name for t in self.targets]}", name, self.origin
         )
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Parametrised generic models (Quantity[...]) cannot be pickled by reference, so a
+        # scenario travels to worker processes as its validated data and is rebuilt there.
+        return _rebuild, (self.model_dump(mode="json"), self.origin, self.text)
+
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with values changed at dotted paths.
 
@@ -297,3 +302,12 @@ class Scenario(BaseModel):
         from .changes import apply_changes
 
         return apply_changes(self, changes)
+
+
+def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scenario:
+    """Unpickle a scenario (see ``Scenario.__reduce__``)."""
+    from .loader import parse_scenario
+
+    scenario = parse_scenario(data, origin=origin)
+    scenario._text = text
+    return scenario

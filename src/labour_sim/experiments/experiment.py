@@ -1,0 +1,219 @@
+"""Run an experiment: many replications, in parallel, resumable, to a chosen precision.
+
+Replications are grouped in fixed chunks (``chunk_size`` consecutive replication numbers),
+so the work, the files on disk and the final tables do not depend on the number of workers
+or the executor. With ``out`` every finished chunk is stored at once; a run started again
+with the same arguments reuses them and only runs what is missing.
+
+With ``precision`` the experiment grows in whole chunks until the Wilson 95 % interval of
+every target probability has a half-width of at most ``precision`` (or ``max_replications``
+is reached, which the metadata then says).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import platform
+from functools import partial
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..scenario import Scenario
+from ..stats import wilson_interval
+from .executors import default_workers, map_chunks
+from .outcomes import Results, band_table, target_table
+from .store import RunFolder
+from .summary import Chunk, run_chunk
+
+__all__ = ["DEFAULT_SEED", "run_experiment"]
+
+DEFAULT_SEED = 20180101
+_Z95 = 1.959963984540054
+
+
+def run_experiment(
+    scenario: Scenario,
+    replications: int = 1000,
+    seed: int = DEFAULT_SEED,
+    *,
+    precision: float | None = None,
+    max_replications: int = 100_000,
+    workers: int | None = None,
+    executor: Any = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+    chunk_size: int = 25,
+    band_replications: int = 1000,
+) -> Results:
+    """Run ``replications`` replications of ``scenario`` and aggregate them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The programme.
+    replications : int, default 1000
+        Number of replications (ignored when ``precision`` is given).
+    seed : int
+        Seed of the run; replication ``r`` uses streams ``(seed, r, stream)``.
+    precision : float, optional
+        Run until every target probability's 95 % interval half-width is at most this.
+    max_replications : int, default 100000
+        Upper bound in precision mode.
+    workers : int, optional
+        Local worker processes (default: the available cores for larger runs, else 1).
+    executor : dask.distributed.Client, optional
+        Run on a Dask cluster instead of local processes.
+    out : path, optional
+        Folder for chunk files and the final tables (see :meth:`Results.save`); makes the
+        run resumable: started again with the same arguments, it reuses finished chunks.
+    progress : bool, default True
+        Show a progress bar.
+    chunk_size : int, default 25
+        Replications per unit of work.
+    band_replications : int, default 1000
+        Weekly quantile bands use the first this-many replications (keeps memory flat).
+
+    Returns
+    -------
+    Results
+        Per-replication outcomes, weekly bands, target probabilities and metadata.
+    """
+    _check_arguments(replications, precision, max_replications, chunk_size)
+    started = dt.datetime.now(dt.UTC)
+    key = {
+        "scenario_hash": scenario.hash, "seed": seed, "chunk_size": chunk_size,
+        "band_replications": band_replications, "replications": replications,
+        "precision": precision, "max_replications": max_replications,
+    }  # fmt: skip
+    folder = RunFolder(Path(out), key) if out is not None else None
+    done = {chunk.start: chunk for chunk in folder.load()} if folder else {}
+    task = partial(_chunk_task, scenario, seed, band_replications)
+    n = replications if precision is None else _round_up(min(200, max_replications), chunk_size)
+    history: list[tuple[int, float]] = []  # precision mode: (replications, half-width) checks
+    while True:
+        missing = [c for c in _grid(n, chunk_size) if c[0] not in done]
+        if workers is None:
+            workers = default_workers() if len(missing) >= 4 else 1
+        for chunk in map_chunks(
+            task, missing, workers=workers, executor=executor, progress=progress
+        ):
+            done[chunk.start] = chunk
+            if folder is not None:
+                folder.save(chunk)
+        if precision is None:
+            break
+        width = _half_width(scenario, _rows(done, n))
+        history.append((n, width))
+        if width <= precision or n >= max_replications:
+            break
+        n = _next_size(scenario, _rows(done, n), precision, n, max_replications, chunk_size)
+    results = _results(scenario, seed, done, n, started, workers, executor)
+    if precision is not None:
+        results.metadata["precision"] = {
+            "requested_half_width": precision,
+            "reached_half_width": history[-1][1],
+            "max_replications": max_replications,
+            "stopped_because": "precision reached"
+            if history[-1][1] <= precision
+            else "max replications reached",
+            "checks": [{"replications": k, "half_width": w} for k, w in history],
+        }
+    if out is not None:
+        results.save(out)
+    return results
+
+
+def _chunk_task(scenario: Scenario, seed: int, keep: int, start: int, stop: int) -> Chunk:
+    return run_chunk(scenario, seed, start, stop, keep)
+
+
+def _check_arguments(replications: int, precision: float | None, most: int, chunk: int) -> None:
+    if precision is None and replications < 1:
+        raise ScenarioError.single("replications", "a whole number >= 1", replications)
+    if precision is not None and not 0 < precision < 0.5:
+        raise ScenarioError.single("precision", "a half-width between 0 and 0.5", precision)
+    if most < 1 or chunk < 1:
+        raise ScenarioError.single(
+            "max_replications/chunk_size", "whole numbers >= 1", (most, chunk)
+        )
+
+
+def _grid(n: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def _round_up(n: int, size: int) -> int:
+    return max(size, math.ceil(n / size) * size)
+
+
+def _rows(done: dict[int, Chunk], n: int) -> pd.DataFrame:
+    frames = [done[start].rows for start in sorted(done) if start < n]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _half_width(scenario: Scenario, rows: pd.DataFrame) -> float:
+    """Largest half-width of the targets' Wilson intervals (0 without targets)."""
+    widths = [0.0]
+    for t in scenario.targets:
+        low, high = wilson_interval(int(rows[f"reached:{t.name}"].sum()), len(rows))
+        widths.append((high - low) / 2)
+    return max(widths)
+
+
+def _next_size(
+    scenario: Scenario, rows: pd.DataFrame, eps: float, n: int, most: int, chunk: int
+) -> int:
+    """Replications the worst target needs for half-width ``eps`` (at least one chunk more)."""
+    needed = n
+    for t in scenario.targets:
+        p = float(rows[f"reached:{t.name}"].mean())
+        p = min(max(p, 1 / n), 1 - 1 / n)  # avoid asking for nothing at p = 0 or 1
+        needed = max(needed, math.ceil(1.1 * _Z95**2 * p * (1 - p) / eps**2))
+    return min(_round_up(max(needed, n + chunk), chunk), _round_up(most, chunk))
+
+
+def _results(
+    scenario: Scenario,
+    seed: int,
+    done: dict[int, Chunk],
+    n: int,
+    started: dt.datetime,
+    workers: int | None,
+    executor: Any,
+) -> Results:
+    rows = _rows(done, n)
+    weekly = [done[s].weekly for s in sorted(done) if s < n and done[s].weekly is not None]
+    stacked = np.concatenate(weekly) if weekly else np.empty((0, 0, 0), dtype=np.int32)  # type: ignore[arg-type]
+    targets = target_table(scenario, rows)
+    meta: dict[str, Any] = {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.hash,
+        "scenario_file": scenario.origin,
+        "scenario_text": scenario.text,
+        "seed": seed,
+        "replications": len(rows),
+        "band_replications": int(stacked.shape[0]),
+        "started": started.isoformat(),
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        "workers": workers,
+        "executor": "dask" if executor is not None else "local",
+        "versions": versions(),
+    }
+    return Results(rows, band_table(scenario.period.start, stacked), targets, meta)
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, labour_sim and the libraries that shape its numbers."""
+    out = {"python": platform.python_version()}
+    for name in ("labour_sim", "numpy", "scipy", "simpy", "pandas", "pydantic"):
+        try:
+            out[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out

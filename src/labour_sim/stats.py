@@ -1,0 +1,71 @@
+"""Small, exact statistics used across layers: proportions, quantiles, paired differences.
+
+Pure functions of numpy arrays; no simulation, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats as sps
+
+__all__ = [
+    "BAND_QUANTILES",
+    "mean_interval",
+    "quantile_summary",
+    "wilson_interval",
+]
+
+#: Quantiles of the weekly bands (5, 10, 25, 50, 75, 90, 95 %).
+BAND_QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
+
+
+def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    Good coverage down to a handful of trials and at 0 or 1 successes, unlike the normal
+    approximation. Returns ``(nan, nan)`` for zero trials.
+    """
+    if trials <= 0:
+        return math.nan, math.nan
+    z = float(sps.norm.ppf(0.5 + level / 2))
+    p = successes / trials
+    denom = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denom
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_interval(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t interval of the mean: ``(mean, low, high)``.
+
+    With fewer than two values, or no spread, the interval collapses to the mean.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, mean, mean
+    half = float(sps.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return mean, mean - half, mean + half
+
+
+def quantile_summary(values: ArrayLike) -> dict[str, float]:
+    """Mean, median and the 80 % and 95 % central intervals of ``values``."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return dict.fromkeys(("mean", "median", "p10", "p90", "p2_5", "p97_5"), math.nan)
+    q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
+    return {
+        "mean": float(x.mean()),
+        "median": float(q[0]),
+        "p10": float(q[1]),
+        "p90": float(q[2]),
+        "p2_5": float(q[3]),
+        "p97_5": float(q[4]),
+    }

@@ -1,0 +1,125 @@
+"""The command line: plain answers, one-line errors with exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factory import raw, target, write_toml
+from labour_sim import Results
+from labour_sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    data = raw({"targets": [target("ordinary_60", "ordinary", 60)]})
+    return write_toml(data, tmp_path / "small.toml")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a user runs it."""
+    exe = Path(sys.executable).with_name("labour-sim")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 2, proc
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_validate_ok() -> None:
+    proc = run_cli("validate", str(LOLLAND))
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok"
+
+
+def test_validate_lists_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    text = LOLLAND.read_text()
+    text = text.replace("start = 2018-01-01", 'start = "soon"', 1)
+    text = text.replace("[dropout]", "[dropout]\nspeed = 3", 1)
+    bad.write_text(text)
+    proc = run_cli("validate", str(bad))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "2 problems" in proc.stderr
+    assert "period.start" in proc.stderr and "dropout.speed" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "no/such/file.toml"),
+        ("run", "{malformed}", "-n", "3"),
+        ("run", str(LOLLAND), "--replications", "zero"),
+        ("run", str(LOLLAND), "--precision", "2"),
+        ("run", str(LOLLAND), "--replications", "5", "--precision", "0.1"),
+        ("run", str(LOLLAND), "--bogus"),
+        ("compare", str(LOLLAND)),
+        ("compare", str(LOLLAND), "--set", "no_such.field=3", "-n", "2"),
+    ],
+    ids=[
+        "missing-file",
+        "malformed",
+        "bad-int",
+        "bad-precision",
+        "exclusive",
+        "unknown-option",
+        "no-b",
+        "bad-change",
+    ],
+)
+def test_user_mistakes_give_one_line_and_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
+    if args[1] == "{malformed}":
+        broken = tmp_path / "broken.toml"
+        broken.write_text("name = 'x'\n[period\nstart = 1\n")
+        args = (args[0], str(broken), *args[2:])
+    line = one_line_error(run_cli(*args))
+    assert line.startswith("labour-sim")
+
+
+def test_a_malformed_scenario_names_the_file_and_the_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = 'x'\n[period\n")
+    line = one_line_error(run_cli("run", str(broken)))
+    assert "valid TOML" in line and str(broken) in line
+
+
+def test_run_prints_verdicts_and_writes_results(small_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_cli("run", str(small_file), "-n", "20", "--seed", "3", "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "20 replications (seed 3)" in proc.stdout
+    assert "60 employed on ordinary hours by 2021-12-27:" in proc.stdout
+    assert "% likely [" in proc.stdout
+    results = Results.load(out)
+    assert results.n == 20 and results.metadata["seed"] == 3
+    assert results.metadata["scenario_text"] == small_file.read_text()
+
+
+def test_run_with_precision_reports_the_half_width(small_file: Path) -> None:
+    assert main(["run", str(small_file), "--precision", "0.1", "-q", "--workers", "1"]) == 0
+
+
+def test_compare_with_a_change(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["compare", str(small_file), "--set", "placement.outcomes.ordinary=0.35", "-n", "10", "-q"]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "10 paired replications" in text
+    assert "citizens employed on ordinary hours" in text and "narrower" in text
+
+
+def test_help_has_examples() -> None:
+    for command in ("run", "compare"):
+        proc = run_cli(command, "--help")
+        assert proc.returncode == 0 and "examples:" in proc.stdout

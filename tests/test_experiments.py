@@ -1,0 +1,217 @@
+"""Experiments: identical results whatever runs them, resumable runs, honest intervals, CRN.
+
+Statistical checks use fixed seeds and tolerances of three standard errors from theory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from factory import binomial_scenario, build, target
+from labour_sim import Results, ScenarioError, compare, run_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ("replications", "bands", "targets")
+
+
+def small():
+    """The factory scenario with two targets (runs in a few ms a replication)."""
+    return build(
+        {"targets": [target("ordinary_60", "ordinary", 60), target("placed_200", "placed", 200)]}
+    )
+
+
+def assert_same_tables(a: Results, b: Results) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+
+
+# -- the same numbers whatever runs them ------------------------------------------------------
+
+
+def test_serial_two_workers_and_dask_give_identical_tables() -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = small()
+    options = {"replications": 60, "seed": 7, "chunk_size": 10, "progress": False}
+    serial = run_experiment(scenario, workers=1, **options)
+    local = run_experiment(scenario, workers=2, **options)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        dask = run_experiment(scenario, executor=client, **options)
+    assert serial.n == 60
+    assert serial.replications["replication"].tolist() == list(range(60))
+    assert_same_tables(serial, local)
+    assert_same_tables(serial, dask)
+    assert dask.metadata["executor"] == "dask"
+
+
+def test_chunk_size_does_not_change_results() -> None:
+    scenario = small()
+    a = run_experiment(scenario, 30, seed=3, chunk_size=7, workers=1, progress=False)
+    b = run_experiment(scenario, 30, seed=3, chunk_size=30, workers=1, progress=False)
+    assert_same_tables(a, b)
+
+
+# -- result files and resuming ----------------------------------------------------------------
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    results = run_experiment(small(), 20, seed=1, workers=1, progress=False)
+    loaded = Results.load(results.save(tmp_path / "r"))
+    assert_same_tables(results, loaded)
+    meta = loaded.metadata
+    assert meta["scenario_hash"] == small().hash and meta["seed"] == 1
+    assert meta["replications"] == 20
+    assert {"numpy", "simpy", "pandas", "labour_sim", "python"} <= set(meta["versions"])
+    assert meta["started"] <= meta["finished"]
+    assert not list((tmp_path / "r").glob(".*.tmp"))  # no temporary file left behind
+
+
+RUNNER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from factory import build, target
+    from labour_sim import run_experiment
+    scenario = build({{"targets": [target("ordinary_60", "ordinary", 60)]}})
+    run_experiment(scenario, 240, seed=11, chunk_size=10, workers=1, out={out!r}, progress=False)
+    """
+)
+
+
+def test_killed_run_resumes_to_identical_results(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    script = RUNNER.format(tests=str(ROOT / "tests"), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("chunks/*.parquet"))) < 3:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline, "no chunk written in time"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = len(list(out.glob("chunks/*.parquet")))
+    assert 3 <= finished < 24, "killed part-way"
+    assert not (out / "metadata.json").exists()
+
+    scenario = build({"targets": [target("ordinary_60", "ordinary", 60)]})
+    options = {"seed": 11, "chunk_size": 10, "workers": 1, "progress": False}
+    resumed = run_experiment(scenario, 240, out=out, **options)
+    fresh = run_experiment(scenario, 240, **options)
+    assert_same_tables(resumed, fresh)
+    assert sorted(resumed.replications["replication"]) == list(range(240))
+    assert_same_tables(Results.load(out), fresh)
+
+
+def test_a_folder_of_another_run_is_refused(tmp_path: Path) -> None:
+    run_experiment(small(), 10, seed=1, workers=1, out=tmp_path, progress=False)
+    with pytest.raises(ScenarioError, match="--out"):
+        run_experiment(small(), 10, seed=2, workers=1, out=tmp_path, progress=False)
+
+
+# -- target probabilities ---------------------------------------------------------------------
+
+
+def test_target_interval_covers_the_exact_probability_about_95_percent() -> None:
+    """200 small experiments on a binomial scenario; coverage within 3 SE of 0.95."""
+    cohort, p, k, reps, experiments = 24, 0.3, 8, 30, 200
+    truth = float(sps.binom.sf(k - 1, cohort, p))  # P(at least k of 24 hired)
+    scenario = binomial_scenario(
+        p, 1, cohort, targets=[target("k_hired", "ordinary", k, "2021-06-28")]
+    )
+    covered = 0
+    for seed in range(experiments):
+        row = run_experiment(scenario, reps, seed, workers=1, progress=False).target("k_hired")
+        covered += row["ci_low"] <= truth <= row["ci_high"]
+    coverage = covered / experiments
+    se = math.sqrt(0.95 * 0.05 / experiments)
+    assert abs(coverage - 0.95) < 3 * se, (coverage, truth)
+
+
+def test_targets_table_matches_the_replications() -> None:
+    results = run_experiment(small(), 40, seed=5, workers=1, progress=False)
+    row = results.target("ordinary_60")
+    outcomes = results.replications["target:ordinary_60"]
+    assert row["reached"] == int((outcomes >= 60).sum())
+    assert row["probability"] == pytest.approx(row["reached"] / 40)
+    assert row["median"] == pytest.approx(outcomes.median())
+    assert row["p10"] <= row["median"] <= row["p90"]
+    assert row["p2_5"] <= row["p10"] and row["p90"] <= row["p97_5"]
+    assert "60 employed on ordinary hours by 2021-12-27" in results.verdicts()[0]
+
+
+def test_bands_are_ordered_quantiles_of_every_series() -> None:
+    bands = run_experiment(small(), 20, seed=5, workers=1, progress=False).bands
+    quantiles = bands[["q05", "q10", "q25", "q50", "q75", "q90", "q95"]].to_numpy()
+    assert (np.diff(quantiles, axis=1) >= 0).all()
+    assert {"state", "metric"} == set(bands["kind"])
+    assert {"placement", "ordinary", "companies_joined"} <= set(bands["series"])
+
+
+# -- precision on demand ----------------------------------------------------------------------
+
+
+def test_precision_mode_stops_when_the_half_width_is_reached() -> None:
+    results = run_experiment(small(), seed=2, precision=0.06, workers=1, progress=False)
+    info = results.metadata["precision"]
+    checks = info["checks"]
+    assert info["stopped_because"] == "precision reached"
+    assert info["reached_half_width"] <= 0.06
+    assert all(c["half_width"] > 0.06 for c in checks[:-1])  # it did not stop too late
+    assert checks[-1]["replications"] == results.n
+    low, high = results.targets[["ci_low", "ci_high"]].to_numpy().T
+    assert ((high - low) / 2 <= 0.06 + 1e-12).all()
+
+
+def test_precision_mode_says_when_it_hit_the_maximum() -> None:
+    results = run_experiment(
+        small(), seed=2, precision=0.001, max_replications=50, workers=1, progress=False
+    )
+    info = results.metadata["precision"]
+    assert info["stopped_because"] == "max replications reached"
+    assert results.n == 50 and info["reached_half_width"] > 0.001
+
+
+# -- common random numbers --------------------------------------------------------------------
+
+
+def test_comparing_a_scenario_with_itself_gives_exactly_zero() -> None:
+    scenario = small()
+    result = compare(scenario, scenario, 20, seed=4, workers=1, progress=False)
+    table = result.differences
+    assert (table["difference"] == 0).all()
+    assert (table["ci_low"] == 0).all() and (table["ci_high"] == 0).all()
+
+
+def test_paired_interval_is_narrower_than_independent_for_a_lever_change() -> None:
+    a = small()
+    b = a.with_changes({"placement.outcomes.ordinary": 0.35})
+    result = compare(a, b, 60, seed=4, workers=1, progress=False)
+    row = result.difference("ordinary")
+    assert row["difference"] > 0
+    assert row["ci_high"] - row["ci_low"] < row["independent_high"] - row["independent_low"]
+    assert 0 < row["narrowing"] < 1
+    assert any("narrower than independent runs" in line for line in result.lines(("ordinary",)))
+
+
+def test_bad_arguments_are_scenario_errors() -> None:
+    with pytest.raises(ScenarioError, match="replications"):
+        run_experiment(small(), 0)
+    with pytest.raises(ScenarioError, match="precision"):
+        run_experiment(small(), precision=0.7)
