@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: install
-	$(BIN)/labour-sim run scenarios/lolland_falster.toml --replications 10 --out $(OUT)
+	$(BIN)/labour-sim run scenarios/lolland_falster.toml --replications 1000 --out $(OUT) --overwrite
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -36,6 +36,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_experiment.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -123,6 +123,11 @@ def test_a_folder_of_another_run_is_refused(tmp_path: Path) -> None:
     run_experiment(small(), 10, seed=1, workers=1, out=tmp_path, progress=False)
     with pytest.raises(ScenarioError, match="--out"):
         run_experiment(small(), 10, seed=2, workers=1, out=tmp_path, progress=False)
+    replaced = run_experiment(
+        small(), 10, seed=2, workers=1, out=tmp_path, overwrite=True, progress=False
+    )
+    assert_same_tables(Results.load(tmp_path), replaced)
+    assert replaced.metadata["seed"] == 2
 
 
 # -- target probabilities ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ LAYERS = {
     "errors": 0, "metrics": 0, "distributions": 0, "streams": 0,
     "scenario": 1,
     "model": 2,
-    "replication": 3, "results": 3,
+    "replication": 3, "results": 3, "costs": 3,
     "stats": 0,
     "experiments": 5,
     "cli": 9,

@@ -13,13 +13,15 @@ run_replication, ReplicationResult
 run_experiment, Results
     Many replications (in parallel, on Dask, resumable): target probabilities, bands.
 compare, Comparison
-    Two scenarios on common random numbers: paired differences.
+    Two scenarios on common random numbers: paired differences, incremental cost.
+budget_for, BudgetAnswer
+    The smallest budget (searching one lever) that reaches a target with a probability.
 ScenarioError, Problem
     The one error type for user mistakes.
 """
 
 from .errors import Problem, ScenarioError
-from .experiments import Comparison, Results, compare, run_experiment
+from .experiments import BudgetAnswer, Comparison, Results, budget_for, compare, run_experiment
 from .metrics import METRICS
 from .model.states import State
 from .replication import run_replication
@@ -30,6 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "METRICS",
+    "BudgetAnswer",
     "Comparison",
     "Problem",
     "ReplicationResult",
@@ -38,6 +41,7 @@ __all__ = [
     "ScenarioError",
     "State",
     "__version__",
+    "budget_for",
     "compare",
     "load_scenario",
     "parse_scenario",

@@ -11,11 +11,14 @@ Examples
     labour-sim run scenarios/lolland_falster.toml --replications 1000 --out out/lf
     labour-sim run scenarios/lolland_falster.toml --precision 0.01
     labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
+    labour-sim budget scenarios/lolland_falster.toml --target ordinary_550 \
+        --lever staff.mentors --low 10 --high 200 --step 10
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -26,7 +29,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from .errors import ScenarioError
-from .experiments import DEFAULT_SEED, Results, compare, run_experiment
+from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
 from .metrics import METRIC_LABELS
 from .scenario import Scenario, load_scenario
 
@@ -87,6 +90,9 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     run.add_argument("scenario", help="scenario TOML file")
     _experiment_options(run, precision=True)
     run.add_argument("--out", type=Path, help="folder for the result tables and metadata")
+    run.add_argument(
+        "--overwrite", action="store_true", help="replace a different run found in --out"
+    )
     run.set_defaults(func=_run)
 
     comp = sub.add_parser(
@@ -112,12 +118,41 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     _experiment_options(comp, precision=False)
     comp.add_argument("--out", type=Path, help="folder for both results and the differences")
     comp.set_defaults(func=_compare)
+
+    budget = sub.add_parser(
+        "budget",
+        help="the smallest budget that reaches a target with a given probability",
+        description="Search one lever for the smallest budget that reaches a target.",
+        epilog="""examples:
+  labour-sim budget scenarios/lolland_falster.toml --target ordinary_550 --lever staff.mentors --low 10 --high 200 --step 10
+  labour-sim budget scenarios/lolland_falster.toml --target companies_400 --probability 0.9 --lever companies.max_companies --low 200 --high 600 --step 25""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    budget.add_argument("scenario", help="scenario TOML file")
+    budget.add_argument("--target", required=True, help="name of a target in the scenario")
+    budget.add_argument(
+        "--probability", type=_probability, default=0.8, help="required probability (0.8)"
+    )
+    budget.add_argument("--lever", required=True, metavar="PATH", help="e.g. staff.mentors")
+    budget.add_argument("--low", type=float, required=True, help="smallest lever value")
+    budget.add_argument("--high", type=float, required=True, help="largest lever value")
+    budget.add_argument("--step", type=float, help="grid step (default 1 for counts)")
+    _experiment_options(budget, precision=False, default_replications=200)
+    budget.set_defaults(func=_budget)
     return parser
 
 
-def _experiment_options(parser: argparse.ArgumentParser, precision: bool) -> None:
+def _experiment_options(
+    parser: argparse.ArgumentParser, precision: bool, default_replications: int = 1000
+) -> None:
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--replications", "-n", type=_positive_int, default=1000, help="default 1000")
+    size.add_argument(
+        "--replications",
+        "-n",
+        type=_positive_int,
+        default=default_replications,
+        help=f"default {default_replications}",
+    )
     if precision:
         size.add_argument(
             "--precision",
@@ -155,6 +190,16 @@ def _half_width(text: str) -> float:
     return value
 
 
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a probability between 0 and 1, got {text!r}")
+    return value
+
+
 def _validate(args: argparse.Namespace) -> int:
     load_scenario(args.scenario)
     print("ok")
@@ -172,9 +217,14 @@ def _run(args: argparse.Namespace) -> int:
             workers=args.workers,
             executor=executor,
             out=args.out,
+            overwrite=args.overwrite,
             progress=not args.quiet,
         )
     print(verdict_table(scenario, results))
+    costs = results.cost_lines()
+    if costs:
+        print("\nCosts (mean and 80 % interval over replications)")
+        print("\n".join(f"  {line}" for line in costs))
     print()
     print(pathway_summary(scenario, results.replications))
     if args.out is not None:
@@ -194,12 +244,45 @@ def _compare(args: argparse.Namespace) -> int:
             a, b, args.replications, args.seed,
             workers=args.workers, executor=executor, progress=not args.quiet,
         )  # fmt: skip
-    print(f"{b.name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
+    b_name = b.name if args.b else f"{a.name} with {', '.join(args.changes)}"
+    print(f"{b_name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
     outcomes = (*SUMMARY_METRICS, *(f"target:{t.name}" for t in b.targets))
     print("\n".join(f"  {line}" for line in result.lines(outcomes)))
+    costs = ("cost:programme", "cost:net_public")
+    if result.differences["outcome"].isin(costs).any():
+        print("  " + "\n  ".join(result.lines(costs)))
+        ratio, low, high = result.incremental_cost()
+        if math.isfinite(ratio):
+            print(
+                f"  extra programme cost per extra job held 26 weeks: {ratio:,.0f} DKK "
+                f"[{low:,.0f}, {high:,.0f}]"
+            )
     if args.out is not None:
         result.save(args.out)
         print(f"\nresults written to {args.out}/")
+    return EXIT_OK
+
+
+def _budget(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    with _executor(args.scheduler) as executor:
+        answer = budget_for(
+            scenario,
+            args.target,
+            args.probability,
+            args.lever,
+            low=args.low,
+            high=args.high,
+            step=args.step,
+            replications=args.replications,
+            seed=args.seed,
+            workers=args.workers,
+            executor=executor,
+            progress=not args.quiet,
+        )
+    print("\n".join(answer.lines()))
+    print("\nsearched (common random numbers):")
+    print(answer.search.to_string(index=False, float_format=lambda x: f"{x:,.3f}"))
     return EXIT_OK
 
 
@@ -265,11 +348,11 @@ def pathway_summary(scenario: Scenario, table: pd.DataFrame) -> str:
     """Median and 80 % range across replications of the main counts at the end date."""
     lines = [
         f"Pathway by {scenario.period.end} (median and 80 % range over replications)",
-        f"{'':45s} {'median':>8s} {'80 % range':>14s}",
+        f"{'':48s} {'median':>8s} {'80 % range':>14s}",
     ]
     for metric in SUMMARY_METRICS:
         lo, mid, hi = table[metric].quantile([0.1, 0.5, 0.9])
-        lines.append(f"{_short_label(metric):45s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
+        lines.append(f"{_short_label(metric):48s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
     return "\n".join(lines)
 
 

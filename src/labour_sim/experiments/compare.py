@@ -10,6 +10,10 @@ interval of the two samples treated as unpaired, which is what two independent r
 same size would give (their variance is ``var_a / n + var_b / n``; pairing subtracts twice
 the covariance that common random numbers create). ``narrowing`` is the paired half-width
 divided by the independent one (0.2 means the paired interval is five times narrower).
+
+Costs are outcomes like any other (``cost:...`` columns), so their paired differences are in
+the same table; :meth:`Comparison.incremental_cost` gives the extra programme cost per extra
+job held 26 weeks.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from ..costs import COST_LABELS
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario
 from .experiment import DEFAULT_SEED, run_experiment
@@ -68,13 +73,35 @@ class Comparison:
         out = []
         for _, row in table.iterrows():
             name = str(row["outcome"])
-            label = METRIC_LABELS.get(name, name)
+            label = METRIC_LABELS.get(name, COST_LABELS.get(name, name)).split(" (")[0]
             out.append(
-                f"{label}: {row['mean_a']:,.3g} -> {row['mean_b']:,.3g}, "
-                f"difference {row['difference']:+,.3g} [{row['ci_low']:+,.3g}, {row['ci_high']:+,.3g}]"
-                f"; {_narrowing_words(float(row['narrowing']))}"
+                f"{label}: {_number(row['mean_a'])} -> {_number(row['mean_b'])}, "
+                f"difference {_number(row['difference'], '+')} "
+                f"[{_number(row['ci_low'], '+')}, {_number(row['ci_high'], '+')}]; "
+                f"{_narrowing_words(float(row['narrowing']))}"
             )
         return out
+
+    def incremental_cost(
+        self, cost: str = "cost:programme", effect: str = "sustained_jobs", level: float = 0.95
+    ) -> tuple[float, float, float]:
+        """Extra ``cost`` per extra unit of ``effect`` (B against A), with a delta-method interval.
+
+        Returns ``(ratio, low, high)``: mean paired cost difference over mean paired effect
+        difference; ``nan`` when the effect does not change on average.
+        """
+        a = self.a.replications.sort_values("replication")
+        b = self.b.replications.sort_values("replication")
+        dc = b[cost].to_numpy(dtype=float) - a[cost].to_numpy(dtype=float)
+        de = b[effect].to_numpy(dtype=float) - a[effect].to_numpy(dtype=float)
+        n, mean_e = len(dc), float(de.mean())
+        if n < 2 or mean_e == 0:
+            return math.nan, math.nan, math.nan
+        ratio = float(dc.mean()) / mean_e
+        cov = np.cov(dc, de, ddof=1)
+        var = (cov[0, 0] - 2 * ratio * cov[0, 1] + ratio**2 * cov[1, 1]) / (n * mean_e**2)
+        half = _t_half_width(max(var, 0.0), n - 1, level)
+        return ratio, ratio - half, ratio + half
 
     def save(self, folder: str | Path) -> Path:
         """Write ``a/``, ``b/`` (see :meth:`Results.save`) and ``differences.parquet``."""
@@ -161,6 +188,11 @@ def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def _number(x: float, sign: str = "") -> str:
+    """Whole numbers with thousands separators; small values with 3 significant digits."""
+    return f"{x:{sign},.0f}" if abs(x) >= 100 else f"{x:{sign}.3g}"
 
 
 def _narrowing_words(narrowing: float) -> str:

@@ -27,7 +27,7 @@ from ..errors import ScenarioError
 from ..scenario import Scenario
 from ..stats import wilson_interval
 from .executors import default_workers, map_chunks
-from .outcomes import Results, band_table, target_table
+from .outcomes import Results, band_table, cost_table, target_table
 from .store import RunFolder
 from .summary import Chunk, run_chunk
 
@@ -47,6 +47,7 @@ def run_experiment(
     workers: int | None = None,
     executor: Any = None,
     out: str | Path | None = None,
+    overwrite: bool = False,
     progress: bool = True,
     chunk_size: int = 25,
     band_replications: int = 1000,
@@ -72,6 +73,8 @@ def run_experiment(
     out : path, optional
         Folder for chunk files and the final tables (see :meth:`Results.save`); makes the
         run resumable: started again with the same arguments, it reuses finished chunks.
+    overwrite : bool, default False
+        Replace a different run found in ``out`` (otherwise that is an error).
     progress : bool, default True
         Show a progress bar.
     chunk_size : int, default 25
@@ -91,7 +94,7 @@ def run_experiment(
         "band_replications": band_replications, "replications": replications,
         "precision": precision, "max_replications": max_replications,
     }  # fmt: skip
-    folder = RunFolder(Path(out), key) if out is not None else None
+    folder = RunFolder(Path(out), key, overwrite) if out is not None else None
     done = {chunk.start: chunk for chunk in folder.load()} if folder else {}
     task = partial(_chunk_task, scenario, seed, band_replications)
     n = replications if precision is None else _round_up(min(200, max_replications), chunk_size)
@@ -204,8 +207,10 @@ def _results(
         "workers": workers,
         "executor": "dask" if executor is not None else "local",
         "versions": versions(),
+        "grant_dkk": scenario.budget.grant_dkk.value if scenario.budget.grant_dkk else None,
     }
-    return Results(rows, band_table(scenario.period.start, stacked), targets, meta)
+    bands = band_table(scenario.period.start, stacked)
+    return Results(rows, bands, targets, cost_table(rows), meta)
 
 
 def versions() -> dict[str, str]:

@@ -4,8 +4,12 @@
   outcome at its date and whether it was reached, waits, queues, utilisation), each row with
   scenario name, scenario hash, seed and replication number;
 * ``bands``: weekly quantiles (5 to 95 %) of every state count and milestone count;
-* ``targets``: per target, the probability of reaching it with a Wilson 95 % interval, and
-  the outcome's mean, median, 80 % and 95 % intervals.
+* ``targets``: per target, the probability of reaching it with a Wilson 95 % interval, the
+  outcome's mean, median, 80 % and 95 % intervals, and the mean programme cost per job
+  held 26 weeks;
+* ``costs``: per cost item (DKK), the mean with its 95 % interval and the median, 80 % and
+  95 % intervals across replications; the row ``cost:within_grant`` is the probability that
+  the programme cost stays within the grant (Wilson interval).
 
 ``Results.save`` writes Parquet tables and a self-describing ``metadata.json`` (scenario text
 and hash, seed, replications, versions, times); ``Results.load`` reads them back.
@@ -22,15 +26,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..costs import COST_LABELS
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario
-from ..stats import BAND_QUANTILES, quantile_summary, wilson_interval
+from ..stats import BAND_QUANTILES, mean_interval, quantile_summary, wilson_interval
 from .store import write_json, write_parquet
 from .summary import SERIES
 
-__all__ = ["Results", "band_table", "target_table"]
+__all__ = ["Results", "band_table", "cost_table", "target_table"]
 
-_TABLES = ("replications", "bands", "targets")
+_TABLES = ("replications", "bands", "targets", "costs")
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +45,7 @@ class Results:
     replications: pd.DataFrame
     bands: pd.DataFrame
     targets: pd.DataFrame
+    costs: pd.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -57,6 +63,36 @@ class Results:
     def verdicts(self) -> list[str]:
         """Each target in plain words, e.g. '550 employed ... by 2021-12-31: 3 % likely [2-5 %]'."""
         return [verdict_line(row) for _, row in self.targets.iterrows()]
+
+    def cost(self, item: str) -> pd.Series:
+        """The costs-table row of ``item`` (e.g. ``cost:programme``)."""
+        rows = self.costs[self.costs["item"] == item]
+        if rows.empty:
+            raise KeyError(f"no cost item {item!r}; items: {list(self.costs['item'])}")
+        return rows.iloc[0]
+
+    def cost_lines(self) -> list[str]:
+        """The main costs in plain words (mio DKK), with the chance of staying in the grant."""
+        if self.costs.empty or not self.costs["mean"].abs().sum() > 0:
+            return []
+        lines = []
+        for item in _COST_SUMMARY:
+            row = self.cost(item)
+            if not np.isfinite(row["mean"]):
+                continue
+            scale, unit = (1e6, "mio DKK") if abs(row["mean"]) >= 1e6 else (1e3, "k DKK")
+            lines.append(
+                f"{row['label']}: {row['mean'] / scale:,.1f} {unit} "
+                f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"
+            )
+        grant = self.metadata.get("grant_dkk")
+        row = self.cost("cost:within_grant")
+        if grant is not None and np.isfinite(row["mean"]):
+            lines.append(
+                f"programme cost within the grant of {grant / 1e6:,.1f} mio DKK: "
+                f"{row['mean']:.0%} likely [{row['ci_low']:.0%}-{row['ci_high']:.0%}]"
+            )
+        return lines
 
     def save(self, folder: str | Path) -> Path:
         """Write the tables (Parquet) and ``metadata.json`` into ``folder``, atomically."""
@@ -105,9 +141,53 @@ def target_table(scenario: Scenario, replications: pd.DataFrame) -> pd.DataFrame
                 "ci_low": low,
                 "ci_high": high,
                 **quantile_summary(replications[f"target:{t.name}"] if n else []),
+                "cost_per_sustained_job": _finite_mean(replications, "cost:per_sustained_job"),
             }
         )
     return pd.DataFrame(rows)
+
+
+_COST_SUMMARY = (
+    "cost:programme",
+    "cost:public",
+    "saving:benefits",
+    "cost:net_public",
+    "cost:per_participant",
+    "cost:per_sustained_job",
+)
+
+
+def cost_table(replications: pd.DataFrame) -> pd.DataFrame:
+    """Mean (95 % interval of the mean) and spread of every cost; P(within the grant)."""
+    rows = []
+    for item, label in COST_LABELS.items():
+        values = replications[item] if item in replications else pd.Series(dtype=float)
+        mean, low, high = mean_interval(values)
+        spread = quantile_summary(values)
+        rows.append(
+            {"item": item, "label": label, **spread, "mean": mean, "ci_low": low, "ci_high": high}
+        )
+    within = replications.get("cost:within_grant", pd.Series(dtype=float)).dropna()
+    low, high = wilson_interval(int(within.astype(bool).sum()), len(within))
+    rows.append(
+        {
+            "item": "cost:within_grant",
+            "label": "probability that the programme cost stays within the grant",
+            **dict.fromkeys(("median", "p10", "p90", "p2_5", "p97_5"), np.nan),
+            "mean": within.astype(float).mean() if len(within) else np.nan,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def _finite_mean(table: pd.DataFrame, column: str) -> float:
+    if column not in table:
+        return float("nan")
+    values = table[column].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if len(values) else float("nan")
 
 
 def band_table(start: dt.date, weekly: np.ndarray) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,22 +51,29 @@ def write_parquet(path: Path, table: pd.DataFrame) -> None:
 
 
 class RunFolder:
-    """The chunks of one run under ``root``; refuses to mix two different runs."""
+    """The chunks of one run under ``root``; refuses to mix two different runs.
 
-    def __init__(self, root: Path, key: dict[str, Any]) -> None:
+    A folder holding another run (other scenario, seed or settings) is an error unless
+    ``overwrite``, which deletes its chunks.
+    """
+
+    def __init__(self, root: Path, key: dict[str, Any], overwrite: bool = False) -> None:
         self.root = Path(root)
         self.chunks = self.root / "chunks"
         marker = self.root / "run.json"
         if marker.exists():
             found = json.loads(marker.read_text())
-            if found != json.loads(json.dumps(key, default=str)):
+            if found == json.loads(json.dumps(key, default=str)):
+                return  # the same run: resume it
+            if not overwrite:
                 raise ScenarioError.single(
                     "--out",
-                    "an empty folder or one holding this same run (same scenario, seed and settings)",
+                    "an empty folder or one holding this same run (same scenario, seed and "
+                    "settings); pass --overwrite to replace it",
                     str(self.root),
                 )
-        else:
-            write_json(marker, key)
+            shutil.rmtree(self.chunks, ignore_errors=True)
+        write_json(marker, key)
 
     def _stem(self, start: int, stop: int) -> str:
         return f"reps-{start:08d}-{stop:08d}"

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..costs import replication_costs
 from ..metrics import METRICS
 from ..model.states import State
 from ..replication import run_replication
@@ -31,7 +32,8 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
 
     Every metric at the end date (column named after the metric), every metric at each
     other target date (``metric@YYYY-MM-DD``), and each target's outcome at its date
-    (``target:NAME``) and whether it was reached (``reached:NAME``).
+    (``target:NAME``) and whether it was reached (``reached:NAME``), and every cost
+    (``cost:...``, DKK; see :mod:`labour_sim.costs`).
     """
     row: dict[str, object] = {
         "scenario": scenario.name,
@@ -44,6 +46,7 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
     row.update(result.summary(scenario.period.end))
     for date in sorted({t.date for t in scenario.targets} - {scenario.period.end}):
         row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
+    row.update(replication_costs(scenario, result))
     for target in scenario.targets:
         value = result.outcome(target.metric, target.date)
         row[f"target:{target.name}"] = value

@@ -2,24 +2,34 @@
 
 One :class:`Programme` is one replication: a fresh :class:`simpy.Environment`, a
 :class:`~.resources.Capacity` for caseworkers' cases and one for mentors (absent when not
-limited), and a :class:`~.resources.SlotPool` of company slots. Each citizen is one process
-(:meth:`Programme.citizen`); each company that joins after the start or leaves before the
-horizon is one process (:meth:`Programme.company`). Every state change is appended to
-``log`` as a flat tuple ``(week, citizen, state, attempt, company, mentored)``; nothing else
-is recorded during the run, and no I/O happens here.
+limited), and a :class:`~.resources.SlotPool` of company slots. Every state change is
+appended to ``log`` as a flat tuple ``(week, citizen, state, attempt, company, mentored)``;
+nothing else is recorded during the run, and no I/O happens here.
+
+Each citizen is one generator (:meth:`Programme.citizen`) yielding SimPy events. It is
+driven by a :class:`_Resume` callback, which does what :class:`simpy.Process` does minus
+the start and end events: the generator starts on its referral timeout and simply stops
+at its end. Companies are not processes: each join and each leave is a timeout with a
+callback, scheduled at the start at the same week (and in the same order at equal weeks)
+as a join-then-leave process would reach it.
 
 Dropout is a competing risk with hazard ``rate / readiness`` that runs only while the
 citizen is in an active state: the time to dropout is drawn once per referral and spent by
 each active state; waits race against it.
+
+Per-citizen draws are kept as flat lists (citizen ``k``, column ``i`` at ``k * width + i``):
+indexing a list is several times faster than indexing a numpy array, and a flat list is one
+object for the garbage collector rather than one per citizen.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, cast
 
 import simpy
+from simpy import Timeout
 
 from ..scenario import Scenario
 from .draws import CitizenDraws, CompanyDraws
@@ -32,6 +42,33 @@ LogRow = tuple[float, int, int, int, int, bool]
 Process = Generator[simpy.Event, Any, Any]
 _INF = math.inf
 _HIRES = (State.ORDINARY, State.REDUCED, State.FLEXJOB, State.EDUCATION)
+
+
+class _Resume:
+    """Callback that resumes a generator with an event's value (a lean ``simpy.Process``).
+
+    Registered on the event the generator yields; when SimPy processes that event, the
+    generator runs on to its next yield at the same point in the event order as a process
+    would. Unlike :class:`simpy.Process` it needs no start event (it is first called by
+    the citizen's referral timeout) and schedules no end event (nobody waits for a citizen).
+    """
+
+    __slots__ = ("_send",)
+
+    def __init__(self, generator: Process) -> None:
+        self._send = generator.send
+
+    def __call__(self, event: simpy.Event) -> None:
+        send = self._send
+        while True:
+            try:
+                event = send(event._value)
+            except StopIteration:
+                return
+            callbacks = event.callbacks
+            if callbacks is not None:  # not processed yet: wait for it
+                callbacks.append(self)
+                return
 
 
 class Programme:
@@ -57,71 +94,93 @@ class Programme:
         self.back_to_prep = p.back_to_preparation.value
         self.reduced_to_ordinary = e.reduced_to_ordinary.value
         self.relapse = e.relapse_to_programme.value
-        # Plain lists: indexing them is several times faster than indexing numpy arrays.
-        # Only the columns this scenario can use (attempts + 1) are converted.
-        d = citizens.first_columns(self.max_attempts + 1)
+        # Only the columns this scenario can use (attempts + 1) are converted, to flat lists.
+        self.width = width = self.max_attempts + 1
+        d = citizens.first_columns(width)
         self.c_sector, self.readiness = d.sector.tolist(), d.readiness.tolist()
-        self.assessment, self.preparation = d.assessment.tolist(), d.preparation.tolist()
-        self.placement, self.outcome_u = d.placement.tolist(), d.outcome_u.tolist()
-        self.jobs = {State.ORDINARY: d.ordinary_job.tolist(), State.REDUCED: d.reduced_job.tolist()}
-        self.growth_weeks, self.growth_u = d.growth_weeks.tolist(), d.growth_u.tolist()
-        self.relapse_u, self.after_u = d.relapse_u.tolist(), d.after_u.tolist()
-        self.dropout = d.dropout.tolist()
+        self.assessment, self.preparation = _flat(d.assessment), _flat(d.preparation)
+        self.placement, self.outcome_u = _flat(d.placement), _flat(d.outcome_u)
+        self.jobs = {State.ORDINARY: _flat(d.ordinary_job), State.REDUCED: _flat(d.reduced_job)}
+        self.growth_weeks, self.growth_u = _flat(d.growth_weeks), _flat(d.growth_u)
+        self.relapse_u, self.after_u = _flat(d.relapse_u), _flat(d.after_u)
+        self.dropout = _flat(d.dropout)
         self.willingness = companies.willingness.tolist()
 
     def run(self, until: float) -> None:
-        """Start every process and simulate up to week ``until``."""
-        env, c = self.env, self.companies
-        for j, (join, leave, slots) in enumerate(
+        """Schedule every company change and referral, and simulate up to week ``until``.
+
+        Everything is scheduled at week 0, in the order the equivalent processes would
+        have scheduled it, so that events at equal weeks run in that order: joins, then
+        referrals, then leaves. A company on board from week 0 joins at once; one that leaves
+        does so at ``join + (leave - join)``, the week a process waiting ``leave - join``
+        after joining would reach.
+        """
+        env, c, slots = self.env, self.companies, self.slots
+        joins: list[tuple[float, int, int]] = []
+        leaves: list[tuple[float, int]] = []
+        for j, (join, leave, n) in enumerate(
             zip(c.join.tolist(), c.leave.tolist(), c.slots.tolist(), strict=True)
         ):
-            if join <= 0 and leave > until:  # on board throughout: no process needed
-                self.slots.join(j, slots)
-            else:
-                env.process(self.company(j, join, leave, slots))
+            if join <= 0 and leave > until:  # on board throughout
+                slots.join(j, n)
+                continue
+            joins.append((join, j, n))
+            if leave < _INF:
+                gone = join + (leave - join)
+                if gone < until:
+                    leaves.append((gone, j))
+        for join, j, n in joins:
+            if join <= 0:  # from week 0, after those on board throughout
+                slots.join(j, n)
+            elif join < until:
+                Timeout(env, join).callbacks.append(_call(slots.join, j, n))  # type: ignore[union-attr]
         for k, t in enumerate(self.citizens.arrival.tolist()):
-            env.process(self.citizen(k, t))
+            Timeout(env, t).callbacks.append(_Resume(self.citizen(k)))  # type: ignore[union-attr]
+        for gone, j in leaves:
+            Timeout(env, gone).callbacks.append(_call(slots.leave, j))  # type: ignore[union-attr]
         env.run(until=until)
         self.events = next(env._eid)  # events scheduled: SimPy's own counter
 
-    # -- companies -------------------------------------------------------------------------
-    def company(self, j: int, join: float, leave: float, slots: int) -> Process:
-        """A company joins at ``join``, offers its slots, and leaves at ``leave``."""
-        yield self.env.timeout(join)
-        self.slots.join(j, slots)
-        if leave < _INF:
-            yield self.env.timeout(leave - join)
-            self.slots.leave(j)
-
     # -- citizens --------------------------------------------------------------------------
-    def citizen(self, k: int, arrival: float) -> Process:
-        """Citizen ``k``'s whole pathway, from referral to a terminal state or the horizon."""
+    def citizen(self, k: int) -> Process:
+        """Citizen ``k``'s whole pathway, from referral to a terminal state or the horizon.
+
+        The generator is started by the referral timeout, so it begins at the referral.
+        """
         env, log = self.env, self.log.append
-        yield env.timeout(arrival)
+        row = k * self.width  # citizen k's first column in the flat draw lists
+        cases = self.cases
         attempt = prep_i = 0
         for episode in range(self.max_attempts + 1):
-            left: float | None = self.dropout[k][episode]
+            left: float | None = self.dropout[row + episode]
             log((env.now, k, State.REFERRED, attempt, -1, False))
-            if self.cases is not None:
-                request = self.cases.acquire()
+            if cases is not None:
+                request = cases.acquire()
                 if request is not None:
-                    left = yield from self._wait(self.cases, request, left)
-            has_case = self.cases is not None and left is not None
+                    left = yield from self._wait(cases, request, left)
+            has_case = cases is not None and left is not None
             if left is not None:
                 log((env.now, k, State.INTAKE, attempt, -1, False))
-                wait, left = self._clock(self.assessment[k][episode], left)
-                yield wait
+                duration = self.assessment[row + episode]
+                if left < duration:  # dropout first
+                    yield Timeout(env, left)
+                    left = None
+                else:
+                    yield Timeout(env, duration)
+                    left -= duration
             outcome = State.DROPOUT
             to_prep = True
             while left is not None:
                 if to_prep:
                     log((env.now, k, State.PREPARATION, attempt, -1, False))
-                    wait, left = self._clock(self.preparation[k][prep_i], left)
-                    yield wait
-                    prep_i += 1
-                    if left is None:
+                    duration = self.preparation[row + prep_i]
+                    if left < duration:
+                        yield Timeout(env, left)
                         break
-                hired, left = yield from self._placement(k, attempt, left)
+                    yield Timeout(env, duration)
+                    left -= duration
+                    prep_i += 1
+                hired, left = yield from self._placement(k, row, attempt, left)
                 attempt += 1
                 if hired is not None or left is None:
                     outcome = hired or State.DROPOUT
@@ -129,47 +188,58 @@ class Programme:
                 if attempt >= self.max_attempts:
                     outcome = State.LEFT
                     break
-                to_prep = self.after_u[k][attempt] < self.back_to_prep
+                to_prep = self.after_u[row + attempt] < self.back_to_prep
             if has_case:
-                self.cases.release()  # type: ignore[union-attr]
+                cases.release()  # type: ignore[union-attr]
             log((env.now, k, outcome, attempt, -1, False))
-            if outcome not in (State.ORDINARY, State.REDUCED):
+            if outcome is not State.ORDINARY and outcome is not State.REDUCED:
                 return
             # Each referral after the first follows a job, so ``episode`` counts the jobs.
-            yield from self._job(k, episode, outcome)
-            back = self.relapse_u[k][episode] < self.relapse
+            yield from self._job(k, row + episode, outcome)
+            back = self.relapse_u[row + episode] < self.relapse
             if not back or attempt >= self.max_attempts:
                 log((env.now, k, State.LEFT, attempt, -1, False))
                 return
 
-    def _placement(self, k: int, attempt: int, left: float | None) -> Process:
+    def _placement(self, k: int, row: int, attempt: int, left: float) -> Process:
         """Wait for a slot (and a mentor) and do the placement; return ``(hired, left)``.
 
-        ``hired`` is the hiring state or ``None``; ``left`` is ``None`` after a dropout.
+        ``row`` is citizen ``k``'s first column in the flat draws; ``hired`` is the hiring
+        state or ``None``; ``left`` is ``None`` after a dropout.
         """
         env, log = self.env, self.log.append
         log((env.now, k, State.WAITING, attempt, -1, False))
         slot = self.slots.take(self.c_sector[k])
         if isinstance(slot, simpy.Event):
-            left = yield from self._wait(self.slots, slot, left)
-            if left is None:
+            got = yield from self._wait(self.slots, slot, left)
+            if got is None:
                 return None, None
-        j = cast(int, slot.value) if isinstance(slot, simpy.Event) else slot
+            left, j = got, cast(int, slot._value)
+        else:
+            j = slot
         mentored = self._mentor_now()
         if not mentored and self.mentor_required:
-            mentored, left = yield from self._wait_mentor(k, attempt, j, left)
-        if left is not None:
-            log((env.now, k, State.PLACEMENT, attempt, j, mentored))
-            if env.now < self.first_hosted[j]:
-                self.first_hosted[j] = env.now
-            wait, left = self._clock(self.placement[k][attempt], left)
-            yield wait
+            mentored, got = yield from self._wait_mentor(k, attempt, j, left)
+        else:
+            got = left
+        if got is not None:
+            now = env.now
+            log((now, k, State.PLACEMENT, attempt, j, mentored))
+            if now < self.first_hosted[j]:
+                self.first_hosted[j] = now
+            duration = self.placement[row + attempt]
+            if got < duration:
+                yield Timeout(env, got)
+                got = None
+            else:
+                yield Timeout(env, duration)
+                got -= duration
             if mentored:
                 self.mentors.release()  # type: ignore[union-attr]
         self.slots.give(j)
-        if left is None:
+        if got is None:
             return None, None
-        return self._hire_outcome(k, attempt, j, mentored), left
+        return self._hire_outcome(k, row + attempt, j, mentored), got
 
     def _mentor_now(self) -> bool:
         """Take a free mentor, if there is one and nobody is queueing for one."""
@@ -179,47 +249,39 @@ class Programme:
         mentors.in_use += 1
         return True
 
-    def _wait_mentor(self, k: int, attempt: int, j: int, left: float | None) -> Process:
+    def _wait_mentor(self, k: int, attempt: int, j: int, left: float) -> Process:
         """Wait for a mentor while holding the slot; ``(mentored, left)``."""
         assert self.mentors is not None
         self.log.append((self.env.now, k, State.MENTOR_WAIT, attempt, j, False))
         got = yield from self._wait(self.mentors, self.mentors.acquire(), left)
         return got is not None, got
 
-    def _hire_outcome(self, k: int, attempt: int, j: int, mentored: bool) -> State | None:
-        """How the placement ends: a hiring state, or ``None`` for not hired."""
+    def _hire_outcome(self, k: int, i: int, j: int, mentored: bool) -> State | None:
+        """How placement ``i`` (flat index) ends: a hiring state, or ``None`` for not hired."""
         m = self.readiness[k] * self.willingness[j] * (self.mentor_multiplier if mentored else 1.0)
-        total = sum(self.p_hire) * m
+        p_hire = self.p_hire
+        total = sum(p_hire) * m
         scale = m / total if total > 1.0 else m
-        u, acc = self.outcome_u[k][attempt], 0.0
-        for state, p in zip(_HIRES, self.p_hire, strict=True):
+        u, acc = self.outcome_u[i], 0.0
+        for state, p in zip(_HIRES, p_hire, strict=True):
             acc += p * scale
             if u < acc:
                 return state
         return None
 
-    def _job(self, k: int, hire_i: int, state: State) -> Process:
-        """A paid job spell; a small job may grow to ordinary hours before it ends."""
+    def _job(self, k: int, i: int, state: State) -> Process:
+        """A paid job spell (draws at flat index ``i``); a small job may grow to ordinary hours."""
         env = self.env
-        spell = self.jobs[state][k][hire_i]
-        if state == State.REDUCED and self.growth_u[k][hire_i] < self.reduced_to_ordinary:
-            grow = self.growth_weeks[k][hire_i]
+        spell = self.jobs[state][i]
+        if state is State.REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
+            grow = self.growth_weeks[i]
             if grow < spell:
-                yield env.timeout(grow)
+                yield Timeout(env, grow)
                 self.log.append((env.now, k, State.ORDINARY, -1, -1, False))
                 spell -= grow
-        yield env.timeout(spell)
+        yield Timeout(env, spell)
 
     # -- time ------------------------------------------------------------------------------
-    def _clock(self, duration: float, left: float) -> tuple[simpy.Event, float | None]:
-        """Timeout for ``duration`` weeks in an active state, and the dropout time left.
-
-        If dropout comes first the timeout is for the time left and ``None`` is returned.
-        """
-        if left < duration:
-            return self.env.timeout(left), None
-        return self.env.timeout(duration), left - duration
-
     def _wait(
         self, pool: Capacity | SlotPool, event: simpy.Event | None, left: float | None
     ) -> Process:
@@ -230,11 +292,21 @@ class Programme:
             yield event
             return left
         start = self.env.now
-        yield event | self.env.timeout(left)
+        yield event | Timeout(self.env, left)
         if event.triggered:
             return left - (self.env.now - start)
         pool.withdraw(event)
         return None
+
+
+def _call(fn: Callable[..., None], *args: int) -> Callable[[simpy.Event], None]:
+    """An event callback that calls ``fn(*args)``."""
+    return lambda _event: fn(*args)
+
+
+def _flat(a: Any) -> list[float]:
+    """A 2-d array as one flat list, row after row."""
+    return cast(list[float], a.ravel().tolist())
 
 
 def _capacity(env: simpy.Environment, count: Any, per: Any) -> Capacity | None:

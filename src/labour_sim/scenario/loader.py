@@ -118,6 +118,7 @@ def _consistency(s: Scenario) -> Iterator[Problem]:
     yield from _check_shares(s)
     yield from _check_staff(s)
     yield from _check_targets(s)
+    yield from _check_costs(s)
     yield from _check_sources(s)
 
 
@@ -212,6 +213,21 @@ def _check_targets(s: Scenario) -> Iterator[Problem]:
             yield Problem(
                 f"{path}.threshold", f"at most {what} ({limit:g})", f"{t.threshold.value:g}"
             )
+
+
+def _check_costs(s: Scenario) -> Iterator[Problem]:
+    c = s.costs
+    follow = c.savings_follow_up_weeks
+    if follow is not None and follow.value > s.period.follow_up_weeks.value:
+        yield Problem(
+            "costs.savings_follow_up_weeks.value",
+            f"at most period.follow_up_weeks ({s.period.follow_up_weeks.value:g})",
+            f"{follow.value:g}",
+        )
+    if c.caseworker_dkk_per_year is not None and c.caseload is None and s.staff.caseload is None:
+        yield Problem(
+            "costs.caseload", "a caseload (or staff.caseload) to cost caseworker time", "nothing"
+        )
 
 
 def _check_sources(s: Scenario) -> Iterator[Problem]:

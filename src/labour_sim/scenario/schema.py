@@ -48,6 +48,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "Budget",
     "Companies",
+    "Costs",
     "Dropout",
     "Employment",
     "Group",
@@ -108,6 +109,11 @@ class Group(BaseModel):
     description: str = ""
     share: Quantity[Probability]
     readiness: DistQuantity
+    benefit_dkk_per_week: Quantity[NonNegative] | None = Field(
+        None,
+        description="benefit paid per week while not in paid work, DKK (default: "
+        "costs.benefit_dkk_per_week)",
+    )
 
 
 class Sector(BaseModel):
@@ -203,6 +209,52 @@ class Budget(BaseModel):
     )
 
 
+class Costs(BaseModel):
+    """Cost inputs, DKK. Every field is optional; a missing rate costs nothing.
+
+    Grant-funded programme costs: mentors (hours x rate while a mentored placement lasts),
+    one-off costs (intake assessment per referral, recruiting a company, training a mentor)
+    and a fixed cost per month of the programme period. Public costs add caseworker time
+    (annual cost / 52 / caseload per citizen-week holding a case), benefits paid while a
+    citizen is not in paid work, wage subsidy during placements and flexjob subsidy.
+    Benefit savings are counted for weeks in paid work up to ``savings_follow_up_weeks``
+    after the period's end; amounts are discounted to ``period.start`` at
+    ``discount_rate_per_year``.
+    """
+
+    model_config = _FROZEN
+    benefit_dkk_per_week: Quantity[NonNegative] | None = Field(
+        None, description="benefit per week while not in paid work, for groups without their own"
+    )
+    mentor_hours_per_week: Quantity[NonNegative] | None = Field(
+        None, description="mentor hours per mentee per week of a mentored placement"
+    )
+    mentor_dkk_per_hour: Quantity[NonNegative] | None = None
+    caseworker_dkk_per_year: Quantity[NonNegative] | None = Field(
+        None, description="annual cost of one caseworker (salary and overhead)"
+    )
+    caseload: Quantity[Positive] | None = Field(
+        None, description="cases per caseworker used for costing (default: staff.caseload)"
+    )
+    wage_subsidy_dkk_per_hour: Quantity[NonNegative] | None = None
+    wage_subsidy_hours_per_week: Quantity[NonNegative] | None = Field(
+        None, description="subsidised paid hours per week during a placement"
+    )
+    flexjob_subsidy_dkk_per_month: Quantity[NonNegative] | None = None
+    intake_dkk: Quantity[NonNegative] | None = Field(None, description="per referral")
+    company_recruitment_dkk: Quantity[NonNegative] | None = Field(
+        None, description="per company joined"
+    )
+    mentor_training_dkk: Quantity[NonNegative] | None = Field(None, description="per mentor")
+    fixed_dkk_per_month: Quantity[NonNegative] | None = Field(
+        None, description="management, evaluation: per month of the programme period"
+    )
+    discount_rate_per_year: Quantity[Annotated[float, Field(ge=0, le=1)]] | None = None
+    savings_follow_up_weeks: Quantity[NonNegative] | None = Field(
+        None, description="weeks after period.end over which savings count (<= follow-up)"
+    )
+
+
 class Target(BaseModel):
     """A promise: at least ``threshold`` of ``metric`` by ``date``."""
 
@@ -237,6 +289,7 @@ class Scenario(BaseModel):
     employment: Employment
     dropout: Dropout
     budget: Budget = Budget()
+    costs: Costs = Costs()
     targets: tuple[Target, ...] = ()
 
     # -- derived facts ---------------------------------------------------------------------

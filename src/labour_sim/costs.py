@@ -1,0 +1,195 @@
+"""What one replication cost, and what it saved the public purse (DKK).
+
+Costs are a pure function of a replication's sojourns (every stay of every citizen in a
+state, in weeks) and the scenario's ``[costs]`` inputs, so they need no random numbers of
+their own and common random numbers carry over to them exactly.
+
+Accounting (see :class:`labour_sim.scenario.schema.Costs` for the inputs):
+
+* **programme cost** (what the grant pays), over the programme period ``[0, end]``:
+  mentor hours during mentored placements, mentor training (per mentor in
+  ``staff.mentors``), intake assessment per referral, recruiting each company that joins,
+  and the fixed cost per month;
+* **public cost**: the programme cost plus caseworker time (per citizen-week holding a
+  case, over the period), and, up to the savings horizon (``end`` plus
+  ``savings_follow_up_weeks``, default the whole follow-up), benefits paid while a
+  citizen is not in paid work (education counts as not paid work), wage subsidy during
+  placements and flexjob subsidy while in a flexjob;
+* **benefits saved**: the benefit rate times the weeks in paid work (ordinary, reduced
+  hours, flexjob) up to the savings horizon;
+* **net public cost** = public cost - benefits paid - benefits saved: what the programme
+  costs beyond keeping every participant on benefit from referral to the savings horizon
+  (the counterfactual assumes nobody would have found work without the programme).
+
+Amounts are discounted continuously to ``period.start`` at ``discount_rate_per_year``.
+Per-outcome figures divide the programme cost by the number of participants (referred by
+the end), of citizens hired into paid work, hired on ordinary hours, and still in paid work
+26 weeks after hire (the last three counted at the savings horizon).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .model.states import HOLDS_CASE, PAID, State
+from .results import ReplicationResult
+from .scenario import Scenario
+
+__all__ = ["COST_COLUMNS", "COST_LABELS", "replication_costs"]
+
+#: Cost columns of a replication row (DKK) and their labels.
+COST_LABELS = {
+    "cost:mentor": "mentor hours",
+    "cost:mentor_training": "mentor training",
+    "cost:intake": "intake assessments",
+    "cost:company_recruitment": "company recruitment",
+    "cost:fixed": "fixed programme costs",
+    "cost:programme": "programme cost (grant-funded)",
+    "cost:caseworker": "caseworker time",
+    "cost:benefits_paid": "benefits paid",
+    "cost:wage_subsidy": "wage subsidy",
+    "cost:flexjob_subsidy": "flexjob subsidy",
+    "cost:public": "public cost",
+    "saving:benefits": "benefits saved",
+    "cost:net_public": "net public cost",
+    "cost:per_participant": "programme cost per participant",
+    "cost:per_hired": "programme cost per citizen hired",
+    "cost:per_ordinary": "programme cost per citizen hired on ordinary hours",
+    "cost:per_sustained_job": "programme cost per job held 26 weeks",
+    "cost:net_public_per_sustained_job": "net public cost per job held 26 weeks",
+}
+COST_COLUMNS = tuple(COST_LABELS)
+WEEKS_PER_MONTH = 52 / 12
+
+FloatArray = NDArray[np.float64]
+
+
+def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str, Any]:
+    """Every cost of one replication (DKK), and whether the programme stayed within its grant.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Supplies the ``[costs]`` inputs, the period and the grant.
+    result : ReplicationResult
+        The replication to cost.
+
+    Returns
+    -------
+    dict
+        The columns of :data:`COST_COLUMNS` (DKK; per-outcome figures are ``nan`` when the
+        outcome count is 0), ``cost:within_grant`` (bool, ``nan`` without a grant) and
+        ``sustained_jobs`` (citizens in paid work 26 weeks after hire, at the savings
+        horizon: the denominator of the per-job figures).
+    """
+    c = scenario.costs
+    end = scenario.week_of(scenario.period.end)
+    follow = c.savings_follow_up_weeks or scenario.period.follow_up_weeks
+    horizon = min(end + follow.value, result.horizon)
+    rate = _value(c.discount_rate_per_year)
+    flow = _Flow(math.log1p(rate) / 52)
+    s = result.sojourns
+    state = s.state
+
+    def weeks(mask: NDArray[np.bool_], until: float, per: FloatArray | float = 1.0) -> float:
+        """Discounted weeks spent in the sojourns of ``mask`` before ``until`` (x ``per``)."""
+        return float((flow.integral(s.enter[mask], s.leave[mask], until) * per).sum())
+
+    benefit = _benefit_rates(scenario)[result.group[s.citizen]]
+    paid = np.isin(state, [int(x) for x in PAID])
+    placement = state == State.PLACEMENT
+    out: dict[str, Any] = {
+        "cost:mentor": _value(c.mentor_hours_per_week)
+        * _value(c.mentor_dkk_per_hour)
+        * weeks(placement & s.mentored, end),
+        "cost:mentor_training": _value(c.mentor_training_dkk) * _value(scenario.staff.mentors),
+        "cost:intake": _value(c.intake_dkk) * flow.points(result.arrival, end),
+        "cost:company_recruitment": _value(c.company_recruitment_dkk)
+        * flow.points(result.company_join, end),
+        "cost:fixed": _value(c.fixed_dkk_per_month)
+        / WEEKS_PER_MONTH
+        * float(flow.integral(np.zeros(1), np.full(1, end), end)[0]),
+    }
+    out["cost:programme"] = sum(out.values())
+    caseload = c.caseload or scenario.staff.caseload
+    per_case_week = _value(c.caseworker_dkk_per_year) / 52 / caseload.value if caseload else 0.0
+    out["cost:caseworker"] = per_case_week * weeks(
+        np.isin(state, [int(x) for x in HOLDS_CASE]), end
+    )
+    out["cost:benefits_paid"] = weeks(~paid, horizon, benefit[~paid])
+    out["cost:wage_subsidy"] = (
+        _value(c.wage_subsidy_dkk_per_hour)
+        * _value(c.wage_subsidy_hours_per_week)
+        * weeks(placement, horizon)
+    )
+    out["cost:flexjob_subsidy"] = (
+        _value(c.flexjob_subsidy_dkk_per_month)
+        / WEEKS_PER_MONTH
+        * weeks(state == State.FLEXJOB, horizon)
+    )
+    out["cost:public"] = sum(
+        out[k]
+        for k in (
+            "cost:programme",
+            "cost:caseworker",
+            "cost:benefits_paid",
+            "cost:wage_subsidy",
+            "cost:flexjob_subsidy",
+        )
+    )
+    out["saving:benefits"] = weeks(paid, horizon, benefit[paid])
+    out["cost:net_public"] = out["cost:public"] - out["cost:benefits_paid"] - out["saving:benefits"]
+    programme = out["cost:programme"]
+    sustained = result.outcome("employed_26w", horizon)
+    out["cost:per_participant"] = _per(programme, result.outcome("referred", end))
+    out["cost:per_hired"] = _per(programme, result.outcome("paid", horizon))
+    out["cost:per_ordinary"] = _per(programme, result.outcome("ordinary", horizon))
+    out["cost:per_sustained_job"] = _per(programme, sustained)
+    out["cost:net_public_per_sustained_job"] = _per(out["cost:net_public"], sustained)
+    out["sustained_jobs"] = sustained
+    grant = scenario.budget.grant_dkk
+    out["cost:within_grant"] = programme <= grant.value if grant is not None else math.nan
+    return out
+
+
+class _Flow:
+    """Continuous discounting at ``delta`` per week (0: no discounting)."""
+
+    def __init__(self, delta: float) -> None:
+        self.delta = delta
+
+    def integral(self, enter: FloatArray, leave: FloatArray, until: float) -> FloatArray:
+        """Discounted length of each interval ``[enter, leave)`` cut at ``until``, weeks."""
+        a = np.clip(enter, 0.0, until)
+        b = np.clip(leave, 0.0, until)
+        if self.delta == 0:
+            return np.asarray(b - a, dtype=float)
+        return np.asarray((np.exp(-self.delta * a) - np.exp(-self.delta * b)) / self.delta)
+
+    def points(self, times: FloatArray, until: float) -> float:
+        """Sum of discount factors of the events at ``times`` up to ``until``."""
+        t = times[times <= until]
+        return float(np.exp(-self.delta * t).sum())
+
+
+def _benefit_rates(scenario: Scenario) -> FloatArray:
+    """Benefit per week of each group (its own rate, else the scenario default, else 0)."""
+    default = _value(scenario.costs.benefit_dkk_per_week)
+    return np.array(
+        [
+            g.benefit_dkk_per_week.value if g.benefit_dkk_per_week is not None else default
+            for g in scenario.groups
+        ]
+    )
+
+
+def _value(quantity: Any) -> float:
+    return float(quantity.value) if quantity is not None else 0.0
+
+
+def _per(amount: float, count: int) -> float:
+    return amount / count if count > 0 else math.nan

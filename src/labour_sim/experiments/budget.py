@@ -1,0 +1,221 @@
+"""What would it take? The smallest budget that reaches a target with a given probability.
+
+:func:`budget_for` searches one lever (a dotted scenario path such as ``staff.mentors`` or
+``companies.max_companies``) over a grid of values. Every value runs on the same seed, so
+the probabilities it compares share their random numbers (common random numbers) and move
+with the lever, not with luck. The probability of the target is assumed to grow with the
+lever (more mentors, companies, slots), so the search bisects the grid: about
+``log2(len(grid))`` experiments instead of one per value. The programme cost grows with the
+lever too, so the smallest lever value that reaches the probability is the smallest budget.
+
+The answer is then re-run on a fresh seed: a confirmation that it was not bought by the
+luck of the search seed. ``confirmed`` says whether the fresh run's 95 % interval still
+reaches the requested probability.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..scenario import Scenario
+from .experiment import DEFAULT_SEED, run_experiment
+from .outcomes import Results
+
+__all__ = ["BudgetAnswer", "budget_for", "lever_grid"]
+
+#: Added to the seed for the confirmation run (any fixed offset gives fresh streams).
+CONFIRMATION_SEED_OFFSET = 1_000_003
+
+
+@dataclass(frozen=True)
+class BudgetAnswer:
+    """The result of :func:`budget_for`.
+
+    Attributes
+    ----------
+    target, lever : str
+        What was asked and what was searched.
+    probability : float
+        The requested probability of reaching the target.
+    value : float or None
+        The smallest lever value that reaches it (``None`` if no grid value does).
+    budget_dkk : float
+        Mean programme cost (DKK) at ``value`` in the search run (``nan`` if none).
+    budget_p90_dkk : float
+        90th percentile of that cost: a grant this large covers it in 9 runs of 10.
+    search : pandas.DataFrame
+        Every lever value tried: ``value, probability, ci_low, ci_high, programme_cost``.
+    confirmation : pandas.Series or None
+        The fresh-seed run's targets row at ``value`` (probability with interval).
+    confirmed : bool
+        Whether the fresh run's interval reaches the requested probability.
+    """
+
+    target: str
+    lever: str
+    probability: float
+    value: float | None
+    budget_dkk: float
+    budget_p90_dkk: float
+    search: pd.DataFrame
+    confirmation: pd.Series | None
+    confirmed: bool
+
+    def lines(self) -> list[str]:
+        """The answer in plain words."""
+        if self.value is None:
+            best = self.search.iloc[self.search["value"].argmax()]
+            return [
+                f"{self.target} is not reached with {self.probability:.0%} probability for any "
+                f"{self.lever} up to {best['value']:g} (there: {best['probability']:.0%})."
+            ]
+        c = self.confirmation
+        assert c is not None
+        return [
+            f"{self.lever} = {self.value:g} is the smallest value that reaches {self.target} "
+            f"with {self.probability:.0%} probability.",
+            f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
+            f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",
+            f"Fresh-seed confirmation: {c['probability']:.0%} likely "
+            f"[{c['ci_low']:.0%}-{c['ci_high']:.0%}] "
+            f"({'confirmed' if self.confirmed else 'NOT confirmed: widen the search or add replications'}).",
+        ]
+
+
+def lever_grid(
+    scenario: Scenario, lever: str, low: float, high: float, step: float | None = None
+) -> list[float]:
+    """Values ``low, low + step, ..., high`` (step 1 for whole-number levers, else 20 steps)."""
+    if not high > low:
+        raise ScenarioError.single("high", f"a value above low ({low:g})", high)
+    if step is None:
+        step = 1.0 if _is_whole(scenario, lever) else (high - low) / 20
+    if not step > 0:
+        raise ScenarioError.single("step", "a positive step", step)
+    count = math.floor((high - low) / step + 1e-9) + 1
+    return [low + i * step for i in range(count)]
+
+
+def budget_for(
+    scenario: Scenario,
+    target: str,
+    probability: float = 0.8,
+    lever: str = "staff.mentors",
+    values: list[float] | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    step: float | None = None,
+    replications: int = 200,
+    seed: int = DEFAULT_SEED,
+    **options: Any,
+) -> BudgetAnswer:
+    """Find the smallest budget at which ``target`` is reached with ``probability``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The programme; its ``[costs]`` give the budget.
+    target : str
+        Name of one of the scenario's targets.
+    probability : float, default 0.8
+        Required probability of reaching the target.
+    lever : str
+        Dotted path of the lever to search (e.g. ``staff.mentors``).
+    values : list of float, optional
+        The lever values to search, in increasing order; or give ``low`` and ``high``
+        (and optionally ``step``; see :func:`lever_grid`).
+    replications : int, default 200
+        Replications per lever value (and for the confirmation).
+    seed : int
+        Seed of the search (common random numbers across values).
+    **options
+        Passed to :func:`run_experiment` (``workers``, ``executor``, ``progress``...).
+
+    Returns
+    -------
+    BudgetAnswer
+    """
+    scenario.target(target)  # a clear error for an unknown target
+    if not 0 < probability < 1:
+        raise ScenarioError.single("probability", "a probability between 0 and 1", probability)
+    if values is None:
+        if low is None or high is None:
+            raise ScenarioError.single("values", "a list of lever values, or low and high", None)
+        values = lever_grid(scenario, lever, low, high, step)
+    grid = sorted(values)
+    tried: dict[int, Results] = {}
+
+    def reaches(i: int) -> bool:
+        if i not in tried:
+            changed = scenario.with_changes({lever: _typed(scenario, lever, grid[i])})
+            tried[i] = run_experiment(changed, replications, seed, **options)
+        return bool(tried[i].target(target)["probability"] >= probability)
+
+    found: int | None = None
+    if reaches(len(grid) - 1):
+        lo, hi = -1, len(grid) - 1  # invariant: grid[hi] reaches, grid[lo] does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if reaches(mid) else (mid, hi)
+        found = hi
+    search = pd.DataFrame(
+        [
+            {
+                "value": grid[i],
+                "probability": r.target(target)["probability"],
+                "ci_low": r.target(target)["ci_low"],
+                "ci_high": r.target(target)["ci_high"],
+                "programme_cost": r.cost("cost:programme")["mean"],
+            }
+            for i, r in sorted(tried.items())
+        ]
+    )
+    if found is None:
+        return BudgetAnswer(
+            target, lever, probability, None, math.nan, math.nan, search, None, False
+        )
+    value = grid[found]
+    fresh = run_experiment(
+        scenario.with_changes({lever: _typed(scenario, lever, value)}),
+        replications,
+        seed + CONFIRMATION_SEED_OFFSET,
+        **options,
+    )
+    confirmation = fresh.target(target)
+    cost = tried[found].replications["cost:programme"].to_numpy(dtype=float)
+    return BudgetAnswer(
+        target,
+        lever,
+        probability,
+        value,
+        float(cost.mean()),
+        float(np.quantile(cost, 0.9)),
+        search,
+        confirmation,
+        bool(confirmation["ci_high"] >= probability),
+    )
+
+
+def _current(scenario: Scenario, lever: str) -> Any:
+    node: Any = scenario
+    for part in lever.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return getattr(node, "value", node)
+
+
+def _is_whole(scenario: Scenario, lever: str) -> bool:
+    return isinstance(_current(scenario, lever), int)
+
+
+def _typed(scenario: Scenario, lever: str, value: float) -> float | int:
+    """``value`` as an int for whole-number levers (counts of staff or companies)."""
+    return round(value) if _is_whole(scenario, lever) else value

@@ -1,0 +1,247 @@
+"""Costs: accounting identities, exact scaling, benefit savings from the event log, budgets."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factory import build, q, target
+from labour_sim import budget_for, compare, load_scenario, run_experiment, run_replication
+from labour_sim.costs import COST_COLUMNS, replication_costs
+from labour_sim.scenario import iter_numbers
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRAMME_PARTS = (
+    "cost:mentor",
+    "cost:mentor_training",
+    "cost:intake",
+    "cost:company_recruitment",
+    "cost:fixed",
+)
+PUBLIC_PARTS = (
+    "cost:programme",
+    "cost:caseworker",
+    "cost:benefits_paid",
+    "cost:wage_subsidy",
+    "cost:flexjob_subsidy",
+)
+COSTS = {
+    "benefit_dkk_per_week": q(2700.0),
+    "mentor_hours_per_week": q(1.5),
+    "mentor_dkk_per_hour": q(200.0),
+    "caseworker_dkk_per_year": q(480_000.0),
+    "caseload": q(45.0),
+    "wage_subsidy_dkk_per_hour": q(80.0),
+    "wage_subsidy_hours_per_week": q(5.0),
+    "flexjob_subsidy_dkk_per_month": q(19_000.0),
+    "intake_dkk": q(5000.0),
+    "company_recruitment_dkk": q(5000.0),
+    "mentor_training_dkk": q(3000.0),
+    "fixed_dkk_per_month": q(100_000.0),
+    "savings_follow_up_weeks": q(26.0),
+}
+
+
+def costed(group_benefit: float = 3500.0, **changes: object):
+    """The factory scenario with every cost input set, mentors, two groups and a grant."""
+    return build(
+        {
+            "costs": {**COSTS, **changes},
+            "staff": {"mentors": q(4), "mentees_per_mentor": q(2)},
+            "groups": [
+                {
+                    "name": "far",
+                    "share": q(0.5),
+                    "readiness": {"dist": "constant", "mean": 0.8, "unit": "x", "assumption": "t", "range": [0.8, 0.8]},
+                    "benefit_dkk_per_week": q(group_benefit),
+                },
+                {"name": "near", "share": q(0.5), "readiness": {"dist": "constant", "mean": 1.2, "unit": "x", "assumption": "t", "range": [1.2, 1.2]}},
+            ],
+            "budget": {"grant_dkk": q(5e6)},
+            "employment.relapse_to_programme": q(0.3),
+            "placement.outcomes.flexjob": q(0.1),
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.035])
+def test_parts_sum_to_the_totals_in_every_replication(rate: float) -> None:
+    scenario = costed(discount_rate_per_year=q(rate))
+    for r in range(5):
+        c = replication_costs(scenario, run_replication(scenario, 1, r))
+        assert c["cost:programme"] == pytest.approx(sum(c[k] for k in PROGRAMME_PARTS), rel=1e-12)
+        assert c["cost:public"] == pytest.approx(sum(c[k] for k in PUBLIC_PARTS), rel=1e-12)
+        net = c["cost:public"] - c["cost:benefits_paid"] - c["saving:benefits"]
+        assert c["cost:net_public"] == pytest.approx(net, rel=1e-12)
+        assert all(c[k] > 0 for k in PUBLIC_PARTS), c
+        assert c["cost:within_grant"] == (c["cost:programme"] <= 5e6)
+
+
+def test_a_scenario_with_all_rates_zero_costs_zero() -> None:
+    zero = {key: q(0.0) for key in COSTS if key != "caseload"}
+    scenario = costed(group_benefit=0.0, **zero)
+    c = replication_costs(scenario, run_replication(scenario, 1, 0))
+    scenario2 = build()  # no [costs] section at all
+    c2 = replication_costs(scenario2, run_replication(scenario2, 1, 0))
+    for costs in (c, c2):
+        money = [k for k in COST_COLUMNS if not k.startswith("cost:per") and "per_" not in k]
+        assert all(costs[k] == 0 for k in money), costs
+        assert costs["cost:per_participant"] == 0
+
+
+def test_doubling_the_mentor_rate_doubles_mentor_cost_and_nothing_else() -> None:
+    base = costed()
+    double = base.with_changes({"costs.mentor_dkk_per_hour": 400.0})
+    for r in range(3):
+        a = replication_costs(base, run_replication(base, 2, r))
+        b = replication_costs(double, run_replication(double, 2, r))
+        assert a["cost:mentor"] > 0
+        assert b["cost:mentor"] == 2 * a["cost:mentor"]
+        extra = a["cost:mentor"]
+        for key in PROGRAMME_PARTS[1:] + PUBLIC_PARTS[1:] + ("saving:benefits",):
+            assert b[key] == a[key], key
+        assert b["cost:programme"] == pytest.approx(a["cost:programme"] + extra, rel=1e-12)
+        assert b["sustained_jobs"] == a["sustained_jobs"]
+    outcomes_a = run_replication(base, 2, 0).summary()
+    outcomes_b = run_replication(double, 2, 0).summary()
+    assert outcomes_a == outcomes_b
+
+
+def test_benefit_savings_equal_rate_times_weeks_in_paid_work_from_the_event_log() -> None:
+    scenario = costed()
+    result = run_replication(scenario, 3, 0)
+    log = result.event_log().sort_values(["citizen", "week"], kind="stable")
+    end = scenario.week_of(scenario.period.end)
+    horizon = end + 26.0  # savings_follow_up_weeks
+    rate = {"far": 3500.0, "near": 2700.0}
+    expected = 0.0
+    for _, rows in log.groupby("citizen"):
+        weeks = rows["week"].to_numpy()
+        leave = np.append(weeks[1:], result.horizon)
+        for state, start, stop, group in zip(
+            rows["state"], weeks, leave, rows["group"], strict=True
+        ):
+            if state in ("ordinary", "reduced", "flexjob"):
+                expected += rate[group] * max(0.0, min(stop, horizon) - min(start, horizon))
+    c = replication_costs(scenario, result)
+    assert expected > 0
+    assert c["saving:benefits"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_discounting_a_constant_flow_matches_the_closed_form() -> None:
+    rate = 0.035
+    scenario = costed(discount_rate_per_year=q(rate))
+    c = replication_costs(scenario, run_replication(scenario, 1, 0))
+    end = scenario.week_of(scenario.period.end)
+    delta = math.log1p(rate) / 52
+    per_week = 100_000.0 * 12 / 52
+    assert c["cost:fixed"] == pytest.approx(per_week * (1 - math.exp(-delta * end)) / delta)
+
+
+def test_results_report_costs_and_the_chance_of_staying_within_the_grant() -> None:
+    results = run_experiment(costed(), 20, seed=1, workers=1, progress=False)
+    within = results.cost("cost:within_grant")
+    share = results.replications["cost:within_grant"].astype(float).mean()
+    assert within["mean"] == pytest.approx(share)
+    assert within["ci_low"] <= share <= within["ci_high"]
+    programme = results.cost("cost:programme")
+    assert programme["p10"] <= programme["median"] <= programme["p90"]
+    assert programme["ci_low"] <= programme["mean"] <= programme["ci_high"]
+    assert any("within the grant" in line for line in results.cost_lines())
+
+
+def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:
+    a = costed()
+    b = a.with_changes({"placement.mentor_multiplier": 1.5, "staff.mentors": 8})
+    result = compare(a, b, 30, seed=2, workers=1, progress=False)
+    ratio, low, high = result.incremental_cost()
+    dc = result.difference("cost:programme")["difference"]
+    de = result.difference("sustained_jobs")["difference"]
+    assert ratio == pytest.approx(dc / de)
+    assert low < ratio < high
+
+
+# -- the budget answer ------------------------------------------------------------------------
+
+
+def slot_scenario():
+    """Two companies whose slots limit placements: the chance of 100 placed grows with slots."""
+    return build(
+        {
+            "companies.initial": q(2),
+            "companies.max_companies": q(2),
+            "companies.recruitment_per_week": q(0.0),
+            "costs": {"mentor_hours_per_week": q(2.0), "mentor_dkk_per_hour": q(200.0)},
+            "staff": {"mentors": q(40), "mentees_per_mentor": q(1)},
+            "targets": [target("placed_100", "placed", 100, "2021-06-28")],
+        }
+    )
+
+
+def test_budget_for_finds_the_fine_grid_answer_within_one_grid_step() -> None:
+    scenario, reps, seed = slot_scenario(), 40, 5
+    fine = {}
+    for slots in range(1, 13):
+        changed = scenario.with_changes({"companies.slots_per_company": slots})
+        results = run_experiment(changed, reps, seed, workers=1, progress=False)
+        fine[slots] = results.target("placed_100")["probability"]
+    truth = min(v for v, p in fine.items() if p >= 0.8)
+    assert 2 < truth < 11, fine  # an interior answer, so the test can fail either way
+    answer = budget_for(
+        scenario,
+        "placed_100",
+        0.8,
+        "companies.slots_per_company",
+        low=1,
+        high=12,
+        step=2,
+        replications=reps,
+        seed=seed,
+        workers=1,
+        progress=False,
+    )
+    assert answer.value is not None
+    assert truth <= answer.value < truth + 2
+    assert len(answer.search) < 6  # bisection, not every grid value
+    assert answer.budget_dkk > 0 and answer.budget_p90_dkk >= answer.budget_dkk
+    assert answer.confirmation is not None and answer.confirmed
+    assert "smallest value" in answer.lines()[0]
+
+
+def test_budget_for_says_when_no_value_is_enough() -> None:
+    answer = budget_for(
+        slot_scenario(),
+        "placed_100",
+        0.8,
+        "companies.slots_per_company",
+        values=[1, 2],
+        replications=10,
+        workers=1,
+        progress=False,
+    )
+    assert answer.value is None and not answer.confirmed
+    assert "not reached" in answer.lines()[0]
+
+
+# -- every cost number in every scenario file is sourced ---------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_cost_number_has_a_source_or_is_an_assumption(path: Path) -> None:
+    scenario = load_scenario(path)
+    raw = tomllib.loads(path.read_text())
+    costs = [
+        (name, prov)
+        for name, prov in iter_numbers(scenario)
+        if name.startswith(("costs.", "budget.")) or name.endswith("benefit_dkk_per_week")
+    ]
+    assert "costs" in raw and costs, "a scenario file without cost inputs"
+    for name, prov in costs:
+        if prov.source is None:
+            assert prov.assumption and prov.range is not None, name
+        else:
+            assert prov.source in scenario.sources or prov.source.startswith("http"), name
