@@ -22,7 +22,7 @@ from ..metrics import CITIZEN_METRICS
 from .quantities import Provenance
 from .schema import Scenario
 
-__all__ = ["iter_numbers", "load_scenario", "parse_scenario", "read_toml"]
+__all__ = ["iter_numbers", "load_scenario", "merge", "parse_scenario", "read_toml"]
 
 _URL = re.compile(r"^https?://\S+$")
 _LAST_DATE = dt.date(2999, 12, 31)  # keeps week arithmetic far from date.max
@@ -49,27 +49,66 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file.
+    """Load and validate a scenario file (and the base files it extends).
 
     Parameters
     ----------
     path : str or Path
-        A TOML scenario file (see ``docs/scenario-format.md``).
+        A TOML scenario file (see ``docs/scenario-format.md``). A top-level
+        ``extends = "base/denmark.toml"`` (relative to the file) starts from that base and
+        overrides it: tables merge key by key, while a quantity, a list (``groups``,
+        ``targets``) or a plain value replaces the base's whole. Bases may extend bases.
 
     Returns
     -------
     Scenario
-        The immutable, validated scenario; ``scenario.text`` keeps the file's text.
+        The immutable, validated scenario; ``scenario.text`` keeps the file's text,
+        followed by the text of each base it extends.
 
     Raises
     ------
     ScenarioError
-        Listing every problem found.
+        Listing every problem found (a missing base or a cycle of bases included).
     """
-    data, text = read_toml(path)
+    data, texts = _resolve(Path(path), ())
     scenario = parse_scenario(data, origin=str(path))
-    scenario._text = text
+    scenario._text = "\n".join(texts)
     return scenario
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
+    """``path``'s data merged over its bases, and the texts of the files involved."""
+    where = str(chain[0]) if chain else None
+    if path.resolve() in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path.resolve()))
+        raise ScenarioError.single("extends", "bases that do not extend each other", cycle, where)
+    if chain and not path.is_file():
+        raise ScenarioError.single("extends", "an existing base file", str(path), where)
+    data, text = read_toml(path)
+    base = data.pop("extends", None)
+    if base is None:
+        return data, [text]
+    if not isinstance(base, str):
+        raise ScenarioError.single("extends", "a base file path (a string)", base, str(path))
+    base_data, base_texts = _resolve(path.parent / base, (*chain, path.resolve()))
+    texts = [text, *(f"# ---- extends {base} ----\n{t}" for t in base_texts)]
+    return merge(base_data, data), texts
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``: tables merge key by key; anything else replaces.
+
+    A quantity (a table with a ``unit``) is one value, so it replaces the base's whole:
+    overriding a sourced number never keeps the base's source by accident.
+    """
+    out = dict(base)
+    for key, value in override.items():
+        old = out.get(key)
+        if isinstance(value, Mapping) and isinstance(old, Mapping) and "unit" not in value:
+            out[key] = merge(old, value)
+        else:
+            out[key] = value
+    return out
 
 
 def parse_scenario(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
