@@ -5,8 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/lolland_falster
+TABLE_REPS ?= 1000
 
-.PHONY: demo test install install-dev lint bench clean
+.PHONY: demo test install install-dev lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,10 @@ lint: install-dev
 
 test: lint
 	$(BIN)/pytest
+
+docs: install
+	$(BIN)/labour-sim schema --out docs/scenario-format.md
+	$(BIN)/labour-sim table scenarios/*.toml --out docs/programmes.md --replications $(TABLE_REPS)
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py

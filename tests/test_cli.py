@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,16 +43,17 @@ def test_validate_ok() -> None:
 
 
 def test_validate_lists_every_problem(tmp_path: Path) -> None:
+    shutil.copytree(LOLLAND.parent / "base", tmp_path / "base")
     bad = tmp_path / "bad.toml"
     text = LOLLAND.read_text()
     text = text.replace("start = 2018-01-01", 'start = "soon"', 1)
-    text = text.replace("[dropout]", "[dropout]\nspeed = 3", 1)
+    text = text.replace("[budget]", "[budget]\nspeed = 3", 1)
     bad.write_text(text)
     proc = run_cli("validate", str(bad))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "2 problems" in proc.stderr
-    assert "period.start" in proc.stderr and "dropout.speed" in proc.stderr
+    assert "period.start" in proc.stderr and "budget.speed" in proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ LAYERS = {
     "replication": 3, "results": 3, "costs": 3,
     "stats": 0,
     "experiments": 5,
+    "programmes": 6,
     "cli": 9,
 }  # fmt: skip
 

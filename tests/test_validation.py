@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import math
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from labour_sim import Problem, Scenario, ScenarioError, load_scenario, parse_sc
 ROOT = Path(__file__).parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 LOLLAND_TEXT = LOLLAND.read_text(encoding="utf-8")
+BASES_DIR = ROOT / "scenarios" / "base"
 
 PROPERTY = settings(
     max_examples=300,
@@ -156,7 +158,8 @@ def test_lolland_falster_loads() -> None:
     scenario = load_scenario(LOLLAND)
     assert scenario.name == "Rekruttering fra kanten, Lolland-Falster"
     assert scenario.origin == str(LOLLAND)
-    assert scenario.text == LOLLAND_TEXT
+    assert scenario.text.startswith(LOLLAND_TEXT)  # followed by the base it extends
+    assert "# ---- extends base/denmark.toml ----" in scenario.text
     assert [g.name for g in scenario.groups] == ["aktivitetsparat", "jobparat"]
     assert [t.name for t in scenario.targets] == ["placed_850", "ordinary_550", "companies_400"]
     assert scenario.companies.recruitment_per_week.source == "cabi_midterm"
@@ -399,7 +402,15 @@ def mutated_texts(draw: st.DrawFn) -> tuple[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mutated") / "scenario.toml"
+    folder = tmp_path_factory.mktemp("mutated")
+    shutil.copytree(BASES_DIR, folder / "base")
+    return folder / "scenario.toml"
+
+
+@pytest.fixture(autouse=True)
+def _bases_beside_tmp_files(tmp_path: Path) -> None:
+    """Scenario texts written to ``tmp_path`` extend ``base/denmark.toml``: copy it there."""
+    shutil.copytree(BASES_DIR, tmp_path / "base")
 
 
 @settings(PROPERTY, max_examples=200)
@@ -417,7 +428,7 @@ def test_mutated_toml_gives_scenario_or_scenario_error(
         assert err.origin == str(scratch)
     else:
         assert isinstance(scenario, Scenario)
-        assert scenario.text == text
+        assert scenario.text.startswith(text)
 
 
 # -- 4. each kind of problem, at its exact path ----------------------------------------------
@@ -659,7 +670,7 @@ def test_problems_in_a_file_name_the_file_and_every_path(tmp_path: Path) -> None
     text = LOLLAND_TEXT.replace(
         "slots_per_company = { value = 1,", 'slots_per_company = { value = "one",'
     )
-    text = text.replace("ordinary = { value = 0.10,", "ordinary = { value = 1.10,")
+    text = text.replace("tenure_weeks = { dist", "tenure_weeks = { tenure = 3, dist")
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
@@ -669,7 +680,7 @@ def test_problems_in_a_file_name_the_file_and_every_path(tmp_path: Path) -> None
     assert str(path) in str(err)
     assert sorted(p.path for p in err.problems) == [
         "companies.slots_per_company.value",
-        "placement.outcomes.ordinary.value",
+        "companies.tenure_weeks.tenure",
     ]
     check_error(err)
 
@@ -872,7 +883,10 @@ def test_with_changes_huge_follow_up_is_a_scenario_error() -> None:
 
 def test_huge_follow_up_weeks_in_toml_is_a_scenario_error(tmp_path: Path) -> None:
     text = LOLLAND_TEXT.replace(
-        "follow_up_weeks = { value = 52,", "follow_up_weeks = { value = 99999999999,"
+        "end = 2021-12-31",
+        "end = 2021-12-31\nfollow_up_weeks = "
+        '{ value = 99999999999, unit = "weeks", assumption = "huge", range = [0, 1e11] }',
+        1,
     )
     path = tmp_path / "huge.toml"
     path.write_text(text, encoding="utf-8")

@@ -31,7 +31,9 @@ import pandas as pd
 from .errors import ScenarioError
 from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
 from .metrics import METRIC_LABELS
+from .programmes import programme_table, programmes_markdown
 from .scenario import Scenario, load_scenario
+from .scenario.doc import scenario_format
 
 __all__ = ["main"]
 
@@ -139,6 +141,27 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     budget.add_argument("--step", type=float, help="grid step (default 1 for counts)")
     _experiment_options(budget, precision=False, default_replications=200)
     budget.set_defaults(func=_budget)
+
+    table = sub.add_parser(
+        "table",
+        help="write the programme table (docs/programmes.md)",
+        description="Run every scenario and tabulate each programme's promise.",
+        epilog="example:\n  labour-sim table scenarios/*.toml --out docs/programmes.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    table.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    table.add_argument("--out", type=Path, help="Markdown file (default: print)")
+    _experiment_options(table, precision=False)
+    table.set_defaults(func=_table)
+
+    schema = sub.add_parser(
+        "schema",
+        help="write the scenario format reference (docs/scenario-format.md)",
+        epilog="example:\n  labour-sim schema --out docs/scenario-format.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schema.add_argument("--out", type=Path, help="Markdown file (default: print)")
+    schema.set_defaults(func=_schema)
     return parser
 
 
@@ -284,6 +307,37 @@ def _budget(args: argparse.Namespace) -> int:
     print("\nsearched (common random numbers):")
     print(answer.search.to_string(index=False, float_format=lambda x: f"{x:,.3f}"))
     return EXIT_OK
+
+
+def _table(args: argparse.Namespace) -> int:
+    paths = sorted(args.scenarios)
+    for path in paths:
+        load_scenario(path)  # every mistake before any long run
+    with _executor(args.scheduler) as executor:
+        table = programme_table(
+            paths,
+            args.replications,
+            args.seed,
+            workers=args.workers,
+            executor=executor,
+            progress=not args.quiet,
+        )
+    _write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    _write_or_print(scenario_format(), args.out)
+    return EXIT_OK
+
+
+def _write_or_print(text: str, out: Path | None) -> None:
+    if out is None:
+        print(text, end="")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"written to {out}")
 
 
 def _parse_change(text: str) -> tuple[str, Any]:

@@ -16,7 +16,8 @@ Accounting (see :class:`labour_sim.scenario.schema.Costs` for the inputs):
   citizen is not in paid work (education counts as not paid work), wage subsidy during
   placements and flexjob subsidy while in a flexjob;
 * **benefits saved**: the benefit rate times the weeks in paid work (ordinary, reduced
-  hours, flexjob) up to the savings horizon;
+  hours, flexjob) up to the savings horizon; in a small job only the share not kept
+  (``reduced_job_benefit_kept``: earnings are offset against the benefit);
 * **net public cost** = public cost - benefits paid - benefits saved: what the programme
   costs beyond keeping every participant on benefit from referral to the savings horizon
   (the counterfactual assumes nobody would have found work without the programme).
@@ -101,6 +102,9 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
 
     benefit = _benefit_rates(scenario)[result.group[s.citizen]]
     paid = np.isin(state, [int(x) for x in PAID])
+    # Benefit paid during each sojourn: full when not in paid work, a share in a small job.
+    kept = np.where(paid, 0.0, 1.0)
+    kept[state == State.REDUCED] = _value(c.reduced_job_benefit_kept)
     placement = state == State.PLACEMENT
     out: dict[str, Any] = {
         "cost:mentor": _value(c.mentor_hours_per_week)
@@ -120,7 +124,8 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
     out["cost:caseworker"] = per_case_week * weeks(
         np.isin(state, [int(x) for x in HOLDS_CASE]), end
     )
-    out["cost:benefits_paid"] = weeks(~paid, horizon, benefit[~paid])
+    every = np.ones_like(paid)
+    out["cost:benefits_paid"] = weeks(every, horizon, benefit * kept)
     out["cost:wage_subsidy"] = (
         _value(c.wage_subsidy_dkk_per_hour)
         * _value(c.wage_subsidy_hours_per_week)
@@ -141,7 +146,7 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
             "cost:flexjob_subsidy",
         )
     )
-    out["saving:benefits"] = weeks(paid, horizon, benefit[paid])
+    out["saving:benefits"] = weeks(every, horizon, benefit * (1.0 - kept))
     out["cost:net_public"] = out["cost:public"] - out["cost:benefits_paid"] - out["saving:benefits"]
     programme = out["cost:programme"]
     sustained = result.outcome("employed_26w", horizon)

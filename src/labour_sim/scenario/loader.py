@@ -80,10 +80,12 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[
     """``path``'s data merged over its bases, and the texts of the files involved."""
     where = str(chain[0]) if chain else None
     if path.resolve() in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, path.resolve()))
+        cycle = " -> ".join(p.name for p in (*chain, path.resolve()))
         raise ScenarioError.single("extends", "bases that do not extend each other", cycle, where)
     if chain and not path.is_file():
-        raise ScenarioError.single("extends", "an existing base file", str(path), where)
+        raise ScenarioError.single(
+            "extends", f"an existing base file (relative to {chain[-1].parent})", path.name, where
+        )
     data, text = read_toml(path)
     base = data.pop("extends", None)
     if base is None:

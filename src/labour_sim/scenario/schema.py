@@ -30,6 +30,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic_core import PydanticUndefined
 
 from ..errors import ScenarioError
 from ..metrics import METRICS
@@ -72,47 +73,60 @@ MetricName = Literal[METRICS]  # type: ignore[valid-type]
 Attempts = Annotated[int, Field(ge=1, le=MAX_ATTEMPTS)]
 
 
+def _f(description: str, unit: str | None = None, default: Any = PydanticUndefined) -> Any:
+    """A field with its meaning and unit (read by ``docs/scenario-format.md``'s generator)."""
+    return Field(default, description=description, json_schema_extra={"unit": unit})
+
+
 class Period(BaseModel):
     """Programme period (calendar dates) and how long outcomes are followed after its end."""
 
     model_config = _FROZEN
-    start: dt.date
-    end: dt.date
-    follow_up_weeks: Quantity[NonNegative]
+    start: dt.date = _f("first day of the programme; week 0", "date")
+    end: dt.date = _f("last day of the programme", "date")
+    follow_up_weeks: Quantity[NonNegative] = _f(
+        "weeks simulated after the end, to see retention", "weeks"
+    )
 
 
 class Intake(BaseModel):
     """Referral schedule: a Poisson rate with a linear ramp-up, or fixed monthly counts."""
 
     model_config = _FROZEN
-    schedule: Literal["poisson", "monthly"]
-    start: dt.date | None = Field(None, description="first referral date (default: period start)")
-    end: dt.date | None = Field(None, description="last referral date (default: period end)")
-    rate_per_week: Quantity[NonNegative] | None = Field(
-        None, description="referrals per week once ramped up (poisson schedule)"
+    schedule: Literal["poisson", "monthly"] = _f(
+        "'poisson': random referrals at rate_per_week; 'monthly': fixed monthly_counts"
     )
-    ramp_up_weeks: Quantity[NonNegative] | None = Field(
-        None, description="weeks over which the rate rises linearly from 0 (poisson schedule)"
+    start: dt.date | None = _f("first referral date (default: period.start)", "date", None)
+    end: dt.date | None = _f("last referral date (default: period.end)", "date", None)
+    rate_per_week: Quantity[NonNegative] | None = _f(
+        "referrals per week once ramped up (poisson schedule)", "citizens/week", None
     )
-    monthly_counts: ArrayQuantity | None = Field(
-        None, description="referrals in each calendar month from the start (monthly schedule)"
+    ramp_up_weeks: Quantity[NonNegative] | None = _f(
+        "weeks over which the rate rises linearly from 0 (poisson schedule)", "weeks", None
     )
-    cohort_max: Quantity[Count] | None = Field(None, description="cap on referrals in total")
-    assessment_weeks: DistQuantity = Field(description="intake assessment time, weeks")
+    monthly_counts: ArrayQuantity | None = _f(
+        "referrals in each month from the start (monthly schedule)", "citizens/month", None
+    )
+    cohort_max: Quantity[Count] | None = _f("cap on referrals in total", "citizens", None)
+    assessment_weeks: DistQuantity = _f("time of the intake assessment", "weeks")
 
 
 class Group(BaseModel):
     """A target group of the cohort and the readiness distribution of its members."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1)
-    description: str = ""
-    share: Quantity[Probability]
-    readiness: DistQuantity
-    benefit_dkk_per_week: Quantity[NonNegative] | None = Field(
+    name: str = Field(min_length=1, description="short name, unique in the scenario")
+    description: str = _f("what the group is", None, "")
+    share: Quantity[Probability] = _f("share of referrals from this group", "share")
+    readiness: DistQuantity = _f(
+        "closeness to the labour market (mean about 1): divides preparation time and "
+        "hazards, multiplies hiring probabilities",
+        "multiplier",
+    )
+    benefit_dkk_per_week: Quantity[NonNegative] | None = _f(
+        "benefit paid per week while not in paid work (default: costs.benefit_dkk_per_week)",
+        "DKK/week",
         None,
-        description="benefit paid per week while not in paid work, DKK (default: "
-        "costs.benefit_dkk_per_week)",
     )
 
 
@@ -120,63 +134,80 @@ class Sector(BaseModel):
     """A sector of companies and citizens' interests (used when slots are matched)."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1)
-    share: Quantity[Probability]
+    name: str = Field(min_length=1, description="sector name")
+    share: Quantity[Probability] = _f("share of companies and of citizens in it", "share")
 
 
 class Companies(BaseModel):
     """Companies recruited over time, their slots, willingness to hire and churn."""
 
     model_config = _FROZEN
-    initial: Quantity[Count] = Field(description="companies on board at the start")
-    max_companies: Quantity[Count] = Field(description="most companies ever recruited")
-    recruitment_per_week: Quantity[NonNegative] = Field(description="companies recruited a week")
-    slots_per_company: Quantity[PositiveInt] = Field(description="placement slots per company")
-    willingness: DistQuantity = Field(description="multiplier on hiring probabilities, mean ~1")
-    tenure_weeks: DistQuantity | None = Field(None, description="time before a company leaves")
-    sectors: tuple[Sector, ...] = ()
-    match_sector: bool = False
+    initial: Quantity[Count] = _f("companies on board at the start", "companies")
+    max_companies: Quantity[Count] = _f("most companies ever recruited", "companies")
+    recruitment_per_week: Quantity[NonNegative] = _f(
+        "companies recruited a week until max_companies", "companies/week"
+    )
+    slots_per_company: Quantity[PositiveInt] = _f("citizens a company hosts at a time", "slots")
+    willingness: DistQuantity = _f(
+        "multiplier on the hiring probabilities of placements the company hosts (mean ~1)",
+        "multiplier",
+    )
+    tenure_weeks: DistQuantity | None = _f(
+        "time a company stays before it leaves (default: stays)", "weeks", None
+    )
+    sectors: tuple[Sector, ...] = _f("sectors of companies and citizens", None, ())
+    match_sector: bool = _f("place citizens only in companies of their sector", None, False)
 
 
 class Staff(BaseModel):
     """Caseworkers and mentors; a count left out means that capacity is not limited."""
 
     model_config = _FROZEN
-    caseworkers: Quantity[Count] | None = None
-    caseload: Quantity[PositiveInt] | None = Field(None, description="cases per caseworker")
-    mentors: Quantity[Count] | None = None
-    mentees_per_mentor: Quantity[PositiveInt] | None = None
-    mentor_required: bool = Field(False, description="wait for a mentor before a placement")
+    caseworkers: Quantity[Count] | None = _f(
+        "caseworkers (default: not limited)", "caseworkers", None
+    )
+    caseload: Quantity[PositiveInt] | None = _f("cases per caseworker", "cases", None)
+    mentors: Quantity[Count] | None = _f("mentors (default: not limited)", "mentors", None)
+    mentees_per_mentor: Quantity[PositiveInt] | None = _f(
+        "citizens a mentor supports at a time", "mentees", None
+    )
+    mentor_required: bool = _f("wait for a mentor before a placement starts", None, False)
 
 
 class Preparation(BaseModel):
     """Upskilling, health and social support before a placement."""
 
     model_config = _FROZEN
-    duration_weeks: DistQuantity
-    support_multiplier: Quantity[Positive]
+    duration_weeks: DistQuantity = _f("time in preparation, for readiness 1", "weeks")
+    support_multiplier: Quantity[Positive] = _f(
+        "multiplies preparation time (below 1: more support, faster)", "multiplier"
+    )
 
 
 class PlacementOutcomes(BaseModel):
     """Probability of each way a placement ends, for readiness 1, without a mentor."""
 
     model_config = _FROZEN
-    ordinary: Quantity[Probability]
-    reduced: Quantity[Probability]
-    flexjob: Quantity[Probability]
-    education: Quantity[Probability]
+    ordinary: Quantity[Probability] = _f("hired on ordinary hours", "probability")
+    reduced: Quantity[Probability] = _f("hired into a small job (reduced hours)", "probability")
+    flexjob: Quantity[Probability] = _f("into a flexjob", "probability")
+    education: Quantity[Probability] = _f("into education", "probability")
 
 
 class Placement(BaseModel):
     """Company placement (internship, small job or wage subsidy) and how it ends."""
 
     model_config = _FROZEN
-    duration_weeks: DistQuantity
-    outcomes: PlacementOutcomes
-    mentor_multiplier: Quantity[Positive]
-    max_attempts: Quantity[Attempts]
-    back_to_preparation: Quantity[Probability] = Field(
-        description="after a placement without hire: share who go back to preparation"
+    duration_weeks: DistQuantity = _f("length of a placement", "weeks")
+    outcomes: PlacementOutcomes = _f("how a placement ends (the rest: not hired)")
+    mentor_multiplier: Quantity[Positive] = _f(
+        "multiplies the hiring probabilities when the citizen has a mentor", "multiplier"
+    )
+    max_attempts: Quantity[Attempts] = _f(
+        f"placements per citizen at most (1 to {MAX_ATTEMPTS})", "placements"
+    )
+    back_to_preparation: Quantity[Probability] = _f(
+        "after a placement without hire: share who go back to preparation", "share"
     )
 
 
@@ -184,29 +215,35 @@ class Employment(BaseModel):
     """Jobs after a placement: spells, growth of small jobs, follow-up support, relapse."""
 
     model_config = _FROZEN
-    ordinary_job_weeks: DistQuantity
-    reduced_job_weeks: DistQuantity
-    reduced_to_ordinary: Quantity[Probability]
-    hours_growth_weeks: DistQuantity
-    follow_up_support: bool = True
-    follow_up_hazard_ratio: Quantity[Positive]
-    relapse_to_programme: Quantity[Probability]
+    ordinary_job_weeks: DistQuantity = _f("length of a job on ordinary hours", "weeks")
+    reduced_job_weeks: DistQuantity = _f("length of a small job", "weeks")
+    reduced_to_ordinary: Quantity[Probability] = _f(
+        "chance a small job grows to ordinary hours", "probability"
+    )
+    hours_growth_weeks: DistQuantity = _f("time until a small job grows", "weeks")
+    follow_up_support: bool = _f("support continues after hire", None, True)
+    follow_up_hazard_ratio: Quantity[Positive] = _f(
+        "multiplies the job-loss hazard under follow-up support", "hazard ratio"
+    )
+    relapse_to_programme: Quantity[Probability] = _f(
+        "chance that a citizen who loses a job is referred again", "probability"
+    )
 
 
 class Dropout(BaseModel):
     """Leaving the programme for illness, moving, another benefit or other reasons."""
 
     model_config = _FROZEN
-    rate_per_week: Quantity[NonNegative]
+    rate_per_week: Quantity[NonNegative] = _f(
+        "dropout hazard while active, for readiness 1", "1/week"
+    )
 
 
 class Budget(BaseModel):
     """The money behind the programme."""
 
     model_config = _FROZEN
-    grant_dkk: Quantity[NonNegative] | None = Field(
-        None, description="grant for the programme, DKK"
-    )
+    grant_dkk: Quantity[NonNegative] | None = _f("grant for the programme", "DKK", None)
 
 
 class Costs(BaseModel):
@@ -223,35 +260,53 @@ class Costs(BaseModel):
     """
 
     model_config = _FROZEN
-    benefit_dkk_per_week: Quantity[NonNegative] | None = Field(
-        None, description="benefit per week while not in paid work, for groups without their own"
+    benefit_dkk_per_week: Quantity[NonNegative] | None = _f(
+        "benefit per week while not in paid work, for groups without their own",
+        "DKK/week",
+        None,
     )
-    mentor_hours_per_week: Quantity[NonNegative] | None = Field(
-        None, description="mentor hours per mentee per week of a mentored placement"
+    mentor_hours_per_week: Quantity[NonNegative] | None = _f(
+        "mentor hours per mentee per week of a mentored placement", "hours/week", None
     )
-    mentor_dkk_per_hour: Quantity[NonNegative] | None = None
-    caseworker_dkk_per_year: Quantity[NonNegative] | None = Field(
-        None, description="annual cost of one caseworker (salary and overhead)"
+    mentor_dkk_per_hour: Quantity[NonNegative] | None = _f("mentor pay", "DKK/hour", None)
+    caseworker_dkk_per_year: Quantity[NonNegative] | None = _f(
+        "annual cost of one caseworker (salary and overhead)", "DKK/year", None
     )
-    caseload: Quantity[Positive] | None = Field(
-        None, description="cases per caseworker used for costing (default: staff.caseload)"
+    caseload: Quantity[Positive] | None = _f(
+        "cases per caseworker used for costing (default: staff.caseload)", "cases", None
     )
-    wage_subsidy_dkk_per_hour: Quantity[NonNegative] | None = None
-    wage_subsidy_hours_per_week: Quantity[NonNegative] | None = Field(
-        None, description="subsidised paid hours per week during a placement"
+    reduced_job_benefit_kept: Quantity[Probability] | None = _f(
+        "share of the benefit still paid during a small job (earnings are offset against "
+        "it; default 0: a small job saves the whole benefit)",
+        "share",
+        None,
     )
-    flexjob_subsidy_dkk_per_month: Quantity[NonNegative] | None = None
-    intake_dkk: Quantity[NonNegative] | None = Field(None, description="per referral")
-    company_recruitment_dkk: Quantity[NonNegative] | None = Field(
-        None, description="per company joined"
+    wage_subsidy_dkk_per_hour: Quantity[NonNegative] | None = _f(
+        "wage subsidy (loentilskud) per subsidised hour", "DKK/hour", None
     )
-    mentor_training_dkk: Quantity[NonNegative] | None = Field(None, description="per mentor")
-    fixed_dkk_per_month: Quantity[NonNegative] | None = Field(
-        None, description="management, evaluation: per month of the programme period"
+    wage_subsidy_hours_per_week: Quantity[NonNegative] | None = _f(
+        "subsidised paid hours per week during a placement", "hours/week", None
     )
-    discount_rate_per_year: Quantity[Annotated[float, Field(ge=0, le=1)]] | None = None
-    savings_follow_up_weeks: Quantity[NonNegative] | None = Field(
-        None, description="weeks after period.end over which savings count (<= follow-up)"
+    flexjob_subsidy_dkk_per_month: Quantity[NonNegative] | None = _f(
+        "flexjob subsidy (fleksloentilskud) while in a flexjob", "DKK/month", None
+    )
+    intake_dkk: Quantity[NonNegative] | None = _f("intake assessment, per referral", "DKK", None)
+    company_recruitment_dkk: Quantity[NonNegative] | None = _f(
+        "recruiting one company", "DKK", None
+    )
+    mentor_training_dkk: Quantity[NonNegative] | None = _f(
+        "training one mentor (per mentor in staff.mentors)", "DKK", None
+    )
+    fixed_dkk_per_month: Quantity[NonNegative] | None = _f(
+        "management, evaluation: per month of the programme period", "DKK/month", None
+    )
+    discount_rate_per_year: Quantity[Annotated[float, Field(ge=0, le=1)]] | None = _f(
+        "discount rate for costs and savings (default 0)", "1/year", None
+    )
+    savings_follow_up_weeks: Quantity[NonNegative] | None = _f(
+        "weeks after period.end over which benefit savings count (default: the whole follow-up)",
+        "weeks",
+        None,
     )
 
 
@@ -259,11 +314,11 @@ class Target(BaseModel):
     """A promise: at least ``threshold`` of ``metric`` by ``date``."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1)
-    metric: MetricName
-    threshold: Quantity[NonNegative]
-    date: dt.date
-    description: str = ""
+    name: str = Field(min_length=1, description="short name, unique in the scenario")
+    metric: MetricName = _f("what is counted (see the metrics table)")
+    threshold: Quantity[NonNegative] = _f("the promised count", "citizens or companies")
+    date: dt.date = _f("by when", "date")
+    description: str = _f("the promise in words", None, "")
 
 
 class Scenario(BaseModel):
@@ -275,10 +330,12 @@ class Scenario(BaseModel):
     model_config = _FROZEN
     _origin: str | None = PrivateAttr(default=None)
     _text: str | None = PrivateAttr(default=None)
-    schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
-    sources: dict[str, str] = {}
+    schema_version: Literal[1] = _f("version of this format", None, 1)
+    name: str = Field(min_length=1, description="the programme's name")
+    description: str = _f("what the programme does and promised", None, "")
+    sources: dict[str, str] = _f(
+        "key = URL or seed article file name; cited by the numbers' source fields", None, {}
+    )
     period: Period
     intake: Intake
     groups: tuple[Group, ...] = Field(min_length=1)

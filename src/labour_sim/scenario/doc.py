@@ -1,0 +1,218 @@
+"""Generate ``docs/scenario-format.md`` from the schema, so the format's docs cannot drift.
+
+Every section of :class:`~labour_sim.scenario.schema.Scenario` becomes a table of its fields
+with their kind (number, distribution, date...), allowed values, unit, meaning and default,
+read from the pydantic models and their field descriptions. A test regenerates the file and
+checks that nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Any, Literal
+
+from annotated_types import Ge, Gt, Le
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from ..metrics import METRIC_LABELS
+from .quantities import ArrayQuantity, DistQuantity, Quantity
+from .schema import Scenario
+
+__all__ = ["scenario_format"]
+
+_INTRO = """\
+# Scenario file format
+
+*Generated from the schema by `labour-sim schema --out docs/scenario-format.md`
+(`make docs`); do not edit by hand. A test checks that it is current.*
+
+A scenario is a TOML file in `scenarios/`. It describes one programme: its period, who is
+referred and when, the companies and staff, how citizens move through preparation,
+placement and employment, what it costs, and what it promised (its targets). Time is in
+weeks from `period.start` (week 0); money in DKK.
+
+## Numbers carry a unit and a provenance
+
+Every number is a small inline table with a `unit` and exactly one of:
+
+* `source`: a key of the file's `[sources]` table, a URL, or a seed article's file name;
+  an optional `note` says how the number was derived from the source;
+* `assumption`: why this value, with a plausible `range = [low, high]`.
+
+```toml
+slots_per_company = { value = 1, unit = "slots", assumption = "one at a time", range = [1, 3] }
+grant_dkk = { value = 21130000, unit = "DKK", source = "apmf_rfk" }
+duration_weeks = { dist = "gamma", mean = 13, shape = 4, unit = "weeks", source = "praktik_duration" }
+monthly_counts = { values = [2, 2, 1], unit = "citizens/month", assumption = "...", range = [0, 5] }
+```
+
+Kinds of value used below:
+
+| kind | written as |
+|---|---|
+| number | `{ value = ..., unit = ..., source/assumption = ... }` |
+| list of numbers | `{ values = [...], unit = ..., source/assumption = ... }` |
+| distribution | `{ dist = ..., mean = ..., unit = ..., source/assumption = ... }`; `dist` is `constant`, `exponential`, `gamma` (needs `shape`), `lognormal` (needs `sd`, of the value) or `weibull` (needs `shape`); for an assumption, `range` is about the mean |
+| date | a TOML date, `2018-01-01` |
+| text, true/false, one of | plain TOML values |
+
+## Extending a base
+
+`extends = "base/denmark.toml"` (a path relative to the file) starts from a base file and
+overrides it: tables merge key by key; a number, a list (such as `groups` or `targets`) or
+a plain value replaces the base's whole. A base may extend another base. What all Danish
+programmes share (benefit and subsidy rates, internship rules, retention) lives in
+`scenarios/base/denmark.toml`, so each number lives in one place.
+
+## What-if changes
+
+`scenario.with_changes({"companies.slots_per_company": 2})` (or `labour-sim compare A
+--set companies.slots_per_company=2`) addresses fields by the dotted paths below; list items
+by name or index (`groups.jobparat.share`). A plain number replaces a quantity's value (or a
+distribution's mean) and marks it as a what-if assumption.
+"""
+
+
+def scenario_format() -> str:
+    """The Markdown text of ``docs/scenario-format.md``."""
+    parts = [_INTRO, "## Top level\n", _table(Scenario, "", skip_models=True)]
+    for name, field in Scenario.model_fields.items():
+        model, many = _model_of(field.annotation)
+        if model is not None:
+            parts.append(_section(name, model, many))
+    parts.append(_metrics())
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _section(path: str, model: type[BaseModel], many: bool) -> str:
+    header = f"[[{path}]]" if many else f"[{path}]"
+    doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    text = [f"## `{header}`\n", f"{doc}\n", _table(model, path, skip_models=True)]
+    for name, field in model.model_fields.items():
+        sub, sub_many = _model_of(field.annotation)
+        if sub is not None:
+            text.append(_section(f"{path}.{name}", sub, sub_many))
+    return "\n".join(text)
+
+
+def _table(model: type[BaseModel], path: str, skip_models: bool) -> str:
+    rows = ["| field | kind | allowed | unit | meaning | default |", "|---|---|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        sub, many = _model_of(field.annotation)
+        dotted = f"{path}.{name}" if path else name
+        if sub is not None and skip_models:
+            kind = f"[list of tables](#{_anchor(dotted, many)})" if many else "table"
+            rows.append(f"| `{dotted}` | {kind} | | | {_meaning(field, sub)} | {_default(field)} |")
+            continue
+        kind, allowed = _kind(field.annotation)
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        unit = extra.get("unit") if kind != "date" else None
+        rows.append(
+            f"| `{dotted}` | {kind} | {allowed} | {unit or ''} | {_meaning(field, None)} "
+            f"| {_default(field)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _anchor(path: str, many: bool) -> str:
+    header = f"[[{path}]]" if many else f"[{path}]"
+    return "".join(ch for ch in header.lower() if ch.isalnum() or ch in "-_.").replace(".", "")
+
+
+def _meaning(field: FieldInfo, model: type[BaseModel] | None) -> str:
+    if field.description:
+        return field.description.replace("|", "/")
+    if model is not None and model.__doc__:
+        return model.__doc__.strip().split("\n")[0]
+    return ""
+
+
+def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "required"
+    value = field.default
+    if value is None:
+        return "none"
+    if value is PydanticUndefined:
+        return "required"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value in ((), "", {}):
+        return "empty"
+    if isinstance(value, BaseModel):
+        return "empty table"
+    return f"`{value}`"
+
+
+def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The section model behind ``annotation`` (a model or a tuple of models), if any."""
+    for arg in _union_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel) and not _is_quantity(arg):
+            return arg, False
+        if typing.get_origin(arg) is tuple:
+            inner = typing.get_args(arg)[0]
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner, True
+    return None, False
+
+
+def _is_quantity(cls: type) -> bool:
+    return issubclass(cls, Quantity | ArrayQuantity | DistQuantity)
+
+
+def _union_args(annotation: Any) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _kind(annotation: Any) -> tuple[str, str]:
+    """(kind, allowed values) of a field's annotation."""
+    (arg,) = _union_args(annotation)[:1]
+    if isinstance(arg, type) and issubclass(arg, DistQuantity):
+        return "distribution", "mean >= 0"
+    if isinstance(arg, type) and issubclass(arg, ArrayQuantity):
+        return "list of numbers", ">= 0"
+    if isinstance(arg, type) and issubclass(arg, Quantity):
+        return "number", _bounds(arg.model_fields["value"])
+    if typing.get_origin(arg) is Literal:
+        return "one of", ", ".join(f"`{v}`" for v in typing.get_args(arg))
+    if arg is dt.date:
+        return "date", ""
+    if arg is bool:
+        return "true/false", ""
+    if arg is str:
+        return "text", ""
+    if typing.get_origin(arg) is dict:
+        return "table of text", ""
+    return str(arg), ""
+
+
+def _bounds(field: FieldInfo) -> str:
+    whole = field.annotation is int
+    low: Any = None
+    high: Any = None
+    strict = False
+    for item in field.metadata:
+        if isinstance(item, Ge):
+            low = item.ge
+        elif isinstance(item, Gt):
+            low, strict = item.gt, True
+        elif isinstance(item, Le):
+            high = item.le
+    what = "whole number" if whole else "number"
+    if low is not None and high is not None:
+        return f"{what} {low} to {high}"
+    if low is not None:
+        return f"{what} {'>' if strict else '>='} {low}"
+    return what
+
+
+def _metrics() -> str:
+    rows = ["## Metrics (for targets)\n", "| metric | counts |", "|---|---|"]
+    rows += [f"| `{name}` | {label} |" for name, label in METRIC_LABELS.items()]
+    return "\n".join(rows) + "\n"
