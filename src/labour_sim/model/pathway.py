@@ -3,31 +3,42 @@
 One :class:`Programme` is one replication: a fresh :class:`simpy.Environment`, a
 :class:`~.resources.Capacity` for caseworkers' cases and one for mentors (absent when not
 limited), and a :class:`~.resources.SlotPool` of company slots. Every state change is
-appended to ``log`` as a flat tuple ``(week, citizen, state, attempt, company, mentored)``;
-nothing else is recorded during the run, and no I/O happens here.
-
-Each citizen is one generator (:meth:`Programme.citizen`) yielding SimPy events. It is
-driven by a :class:`_Resume` callback, which does what :class:`simpy.Process` does minus
-the start and end events: the generator starts on its referral timeout and simply stops
-at its end. Companies are not processes: each join and each leave is a timeout with a
-callback, scheduled at the start at the same week (and in the same order at equal weeks)
-as a join-then-leave process would reach it.
+appended to ``log`` as a flat tuple ``(week, citizen, state, attempt, company, mentored)``
+(``state`` as a plain int); nothing else is recorded during the run, and no I/O happens here.
 
 Dropout is a competing risk with hazard ``rate / readiness`` that runs only while the
 citizen is in an active state: the time to dropout is drawn once per referral and spent by
 each active state; waits race against it.
 
-Per-citizen draws are kept as flat lists (citizen ``k``, column ``i`` at ``k * width + i``):
-indexing a list is several times faster than indexing a numpy array, and a flat list is one
-object for the garbage collector rather than one per citizen.
+The run schedules as few SimPy events as it can while giving exactly the results of one
+SimPy process per citizen and per company (same weeks, same order at equal weeks):
+
+* Each citizen is a generator (:meth:`Programme.citizen`) yielding SimPy events, driven by a
+  :class:`_Resume` callback: what :class:`simpy.Process` does, minus its start and end
+  events. The citizen's referral timeout, scheduled at week 0, starts it.
+* Companies are not processes. A company that joins later joins in a timeout callback,
+  scheduled at week 0 before the referrals (as a process's first timeout would be);
+  leaving needs no event at all, the :class:`~.resources.SlotPool` checks the clock.
+* The intake assessment and the preparation after it use no capacity, so they are one
+  timeout, with the PREPARATION row logged ahead of time (the log is sorted by week, stably,
+  when the replication's result is built). The end week is the same sum as two timeouts
+  would give (the merge is skipped if the float arithmetic would differ). This is done only
+  when both durations are continuous: then no other citizen's event falls in the same week,
+  which would otherwise run, and be logged, in a different order.
+
+Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
+``k * width + i``): indexing one is several times faster than indexing a numpy array, and
+unlike a list it holds no Python float per draw (most draws are never used).
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Generator
 from typing import Any, cast
 
+import numpy as np
 import simpy
 from simpy import Timeout
 
@@ -41,7 +52,16 @@ __all__ = ["LogRow", "Programme"]
 LogRow = tuple[float, int, int, int, int, bool]
 Process = Generator[simpy.Event, Any, Any]
 _INF = math.inf
-_HIRES = (State.ORDINARY, State.REDUCED, State.FLEXJOB, State.EDUCATION)
+# States as plain ints (the log's type): numpy turns them into an array several times faster
+# than enum members.
+_REFERRED, _INTAKE, _PREPARATION = int(State.REFERRED), int(State.INTAKE), int(State.PREPARATION)
+_WAITING, _MENTOR_WAIT, _PLACEMENT = (
+    int(State.WAITING),
+    int(State.MENTOR_WAIT),
+    int(State.PLACEMENT),
+)
+_ORDINARY, _REDUCED, _FLEXJOB = int(State.ORDINARY), int(State.REDUCED), int(State.FLEXJOB)
+_EDUCATION, _DROPOUT, _LEFT = int(State.EDUCATION), int(State.DROPOUT), int(State.LEFT)
 
 
 class _Resume:
@@ -84,60 +104,66 @@ class Programme:
         self.mentors = _capacity(env, st.mentors, st.mentees_per_mentor)
         self.mentor_required = st.mentor_required
         sector_of = companies.sector.tolist() if s.companies.match_sector else None
-        self.slots = SlotPool(env, sector_of)
+        # A company leaves at ``join + (leave - join)``: when a process that joined and then
+        # waited ``leave - join`` weeks would leave.
+        join, leave = companies.join.tolist(), companies.leave.tolist()
+        self.slots = SlotPool(
+            env, [a + (b - a) for a, b in zip(join, leave, strict=True)], sector_of
+        )
         self.first_hosted = [_INF] * companies.n
         p, e = s.placement, s.employment
         o = p.outcomes
         self.p_hire = (o.ordinary.value, o.reduced.value, o.flexjob.value, o.education.value)
+        self.p_total = sum(self.p_hire)
         self.mentor_multiplier = p.mentor_multiplier.value
         self.max_attempts = p.max_attempts.value
         self.back_to_prep = p.back_to_preparation.value
         self.reduced_to_ordinary = e.reduced_to_ordinary.value
         self.relapse = e.relapse_to_programme.value
-        # Only the columns this scenario can use (attempts + 1) are converted, to flat lists.
+        # Merging intake and preparation into one timeout keeps every result only when
+        # both durations are continuous (ties between citizens have probability zero).
+        self.merge_intake = (
+            s.intake.assessment_weeks.dist != "constant"
+            and s.preparation.duration_weeks.dist != "constant"
+        )
+        self.until = _INF
+        # Only the columns this scenario can use (attempts + 1) are copied.
         self.width = width = self.max_attempts + 1
         d = citizens.first_columns(width)
         self.c_sector, self.readiness = d.sector.tolist(), d.readiness.tolist()
         self.assessment, self.preparation = _flat(d.assessment), _flat(d.preparation)
         self.placement, self.outcome_u = _flat(d.placement), _flat(d.outcome_u)
-        self.jobs = {State.ORDINARY: _flat(d.ordinary_job), State.REDUCED: _flat(d.reduced_job)}
+        self.jobs = {_ORDINARY: _flat(d.ordinary_job), _REDUCED: _flat(d.reduced_job)}
         self.growth_weeks, self.growth_u = _flat(d.growth_weeks), _flat(d.growth_u)
         self.relapse_u, self.after_u = _flat(d.relapse_u), _flat(d.after_u)
         self.dropout = _flat(d.dropout)
         self.willingness = companies.willingness.tolist()
 
     def run(self, until: float) -> None:
-        """Schedule every company change and referral, and simulate up to week ``until``.
+        """Schedule every company join and referral, and simulate up to week ``until``.
 
-        Everything is scheduled at week 0, in the order the equivalent processes would
-        have scheduled it, so that events at equal weeks run in that order: joins, then
-        referrals, then leaves. A company on board from week 0 joins at once; one that leaves
-        does so at ``join + (leave - join)``, the week a process waiting ``leave - join``
-        after joining would reach.
+        Both are timeouts scheduled at week 0, joins first, in the order the equivalent
+        processes would have scheduled them, so that events at equal weeks run in that
+        order. A company on board from week 0 joins at once (those on board throughout
+        first). Leaving needs no event (see :class:`~.resources.SlotPool`).
         """
         env, c, slots = self.env, self.companies, self.slots
-        joins: list[tuple[float, int, int]] = []
-        leaves: list[tuple[float, int]] = []
+        self.until = until
+        later: list[tuple[float, int, int]] = []
         for j, (join, leave, n) in enumerate(
             zip(c.join.tolist(), c.leave.tolist(), c.slots.tolist(), strict=True)
         ):
             if join <= 0 and leave > until:  # on board throughout
                 slots.join(j, n)
-                continue
-            joins.append((join, j, n))
-            if leave < _INF:
-                gone = join + (leave - join)
-                if gone < until:
-                    leaves.append((gone, j))
-        for join, j, n in joins:
+            else:
+                later.append((join, j, n))
+        for join, j, n in later:
             if join <= 0:  # from week 0, after those on board throughout
                 slots.join(j, n)
             elif join < until:
-                Timeout(env, join).callbacks.append(_call(slots.join, j, n))  # type: ignore[union-attr]
+                Timeout(env, join).callbacks.append(_call(slots.join, j, n))
         for k, t in enumerate(self.citizens.arrival.tolist()):
-            Timeout(env, t).callbacks.append(_Resume(self.citizen(k)))  # type: ignore[union-attr]
-        for gone, j in leaves:
-            Timeout(env, gone).callbacks.append(_call(slots.leave, j))  # type: ignore[union-attr]
+            Timeout(env, t).callbacks.append(_Resume(self.citizen(k)))
         env.run(until=until)
         self.events = next(env._eid)  # events scheduled: SimPy's own counter
 
@@ -148,31 +174,48 @@ class Programme:
         The generator is started by the referral timeout, so it begins at the referral.
         """
         env, log = self.env, self.log.append
-        row = k * self.width  # citizen k's first column in the flat draw lists
-        cases = self.cases
+        row = k * self.width  # citizen k's first column in the flat draw arrays
+        cases, slots, mentors, sector = self.cases, self.slots, self.mentors, self.c_sector[k]
+        merge, until = self.merge_intake, self.until
         attempt = prep_i = 0
         for episode in range(self.max_attempts + 1):
             left: float | None = self.dropout[row + episode]
-            log((env.now, k, State.REFERRED, attempt, -1, False))
+            log((env.now, k, _REFERRED, attempt, -1, False))
             if cases is not None:
                 request = cases.acquire()
                 if request is not None:
                     left = yield from self._wait(cases, request, left)
             has_case = cases is not None and left is not None
+            to_prep = True
             if left is not None:
-                log((env.now, k, State.INTAKE, attempt, -1, False))
+                now = env.now
+                log((now, k, _INTAKE, attempt, -1, False))
                 duration = self.assessment[row + episode]
                 if left < duration:  # dropout first
                     yield Timeout(env, left)
                     left = None
                 else:
-                    yield Timeout(env, duration)
                     left -= duration
-            outcome = State.DROPOUT
-            to_prep = True
+                    # The preparation that follows uses no capacity: if possible, one timeout
+                    # for both, with the PREPARATION row logged ahead (see the module notes).
+                    prep_at = now + duration
+                    prep = self.preparation[row + prep_i]
+                    end = prep_at + (left if left < prep else prep)
+                    if merge and prep_at < until and now + (end - now) == end:
+                        log((prep_at, k, _PREPARATION, attempt, -1, False))
+                        yield Timeout(env, end - now)
+                        if left < prep:
+                            left = None
+                        else:
+                            left -= prep
+                            prep_i += 1
+                        to_prep = False
+                    else:
+                        yield Timeout(env, duration)
+            outcome = _DROPOUT
             while left is not None:
                 if to_prep:
-                    log((env.now, k, State.PREPARATION, attempt, -1, False))
+                    log((env.now, k, _PREPARATION, attempt, -1, False))
                     duration = self.preparation[row + prep_i]
                     if left < duration:
                         yield Timeout(env, left)
@@ -180,106 +223,105 @@ class Programme:
                     yield Timeout(env, duration)
                     left -= duration
                     prep_i += 1
-                hired, left = yield from self._placement(k, row, attempt, left)
+                # Placement: wait for a slot (and a mentor), then the placement itself.
+                log((env.now, k, _WAITING, attempt, -1, False))
+                slot = slots.take(sector)
+                if isinstance(slot, simpy.Event):
+                    left = yield from self._wait(slots, slot, left)
+                    if left is None:
+                        attempt += 1
+                        break
+                    j = cast(int, slot._value)
+                else:
+                    j = slot
+                # A free mentor, if there is one and nobody is queueing for one.
+                mentored = (
+                    mentors is not None and mentors.in_use < mentors.capacity and not mentors.queue
+                )
+                if mentored:
+                    mentors.in_use += 1  # type: ignore[union-attr]
+                elif self.mentor_required:
+                    mentored, left = yield from self._wait_mentor(k, attempt, j, left)
+                if left is not None:
+                    now = env.now
+                    log((now, k, _PLACEMENT, attempt, j, mentored))
+                    if now < self.first_hosted[j]:
+                        self.first_hosted[j] = now
+                    duration = self.placement[row + attempt]
+                    if left < duration:
+                        yield Timeout(env, left)
+                        left = None
+                    else:
+                        yield Timeout(env, duration)
+                        left -= duration
+                    if mentored:
+                        mentors.release()  # type: ignore[union-attr]
+                slots.give(j)
+                if left is None:
+                    attempt += 1
+                    break
+                hired = self._hire_outcome(k, row + attempt, j, mentored)
                 attempt += 1
-                if hired is not None or left is None:
-                    outcome = hired or State.DROPOUT
+                if hired is not None:
+                    outcome = hired
                     break
                 if attempt >= self.max_attempts:
-                    outcome = State.LEFT
+                    outcome = _LEFT
                     break
                 to_prep = self.after_u[row + attempt] < self.back_to_prep
             if has_case:
                 cases.release()  # type: ignore[union-attr]
             log((env.now, k, outcome, attempt, -1, False))
-            if outcome is not State.ORDINARY and outcome is not State.REDUCED:
+            if outcome != _ORDINARY and outcome != _REDUCED:
                 return
-            # Each referral after the first follows a job, so ``episode`` counts the jobs.
-            yield from self._job(k, row + episode, outcome)
-            back = self.relapse_u[row + episode] < self.relapse
+            # A paid job spell; a small job may grow to ordinary hours before it ends. Each
+            # referral after the first follows a job, so ``episode`` counts the jobs.
+            i = row + episode
+            spell = self.jobs[outcome][i]
+            if outcome == _REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
+                grow = self.growth_weeks[i]
+                if grow < spell:
+                    yield Timeout(env, grow)
+                    log((env.now, k, _ORDINARY, -1, -1, False))
+                    spell -= grow
+            yield Timeout(env, spell)
+            back = self.relapse_u[i] < self.relapse
             if not back or attempt >= self.max_attempts:
-                log((env.now, k, State.LEFT, attempt, -1, False))
+                log((env.now, k, _LEFT, attempt, -1, False))
                 return
-
-    def _placement(self, k: int, row: int, attempt: int, left: float) -> Process:
-        """Wait for a slot (and a mentor) and do the placement; return ``(hired, left)``.
-
-        ``row`` is citizen ``k``'s first column in the flat draws; ``hired`` is the hiring
-        state or ``None``; ``left`` is ``None`` after a dropout.
-        """
-        env, log = self.env, self.log.append
-        log((env.now, k, State.WAITING, attempt, -1, False))
-        slot = self.slots.take(self.c_sector[k])
-        if isinstance(slot, simpy.Event):
-            got = yield from self._wait(self.slots, slot, left)
-            if got is None:
-                return None, None
-            left, j = got, cast(int, slot._value)
-        else:
-            j = slot
-        mentored = self._mentor_now()
-        if not mentored and self.mentor_required:
-            mentored, got = yield from self._wait_mentor(k, attempt, j, left)
-        else:
-            got = left
-        if got is not None:
-            now = env.now
-            log((now, k, State.PLACEMENT, attempt, j, mentored))
-            if now < self.first_hosted[j]:
-                self.first_hosted[j] = now
-            duration = self.placement[row + attempt]
-            if got < duration:
-                yield Timeout(env, got)
-                got = None
-            else:
-                yield Timeout(env, duration)
-                got -= duration
-            if mentored:
-                self.mentors.release()  # type: ignore[union-attr]
-        self.slots.give(j)
-        if got is None:
-            return None, None
-        return self._hire_outcome(k, row + attempt, j, mentored), got
-
-    def _mentor_now(self) -> bool:
-        """Take a free mentor, if there is one and nobody is queueing for one."""
-        mentors = self.mentors
-        if mentors is None or mentors.in_use >= mentors.capacity or mentors.queue:
-            return False
-        mentors.in_use += 1
-        return True
 
     def _wait_mentor(self, k: int, attempt: int, j: int, left: float) -> Process:
         """Wait for a mentor while holding the slot; ``(mentored, left)``."""
         assert self.mentors is not None
-        self.log.append((self.env.now, k, State.MENTOR_WAIT, attempt, j, False))
+        self.log.append((self.env.now, k, _MENTOR_WAIT, attempt, j, False))
         got = yield from self._wait(self.mentors, self.mentors.acquire(), left)
         return got is not None, got
 
-    def _hire_outcome(self, k: int, i: int, j: int, mentored: bool) -> State | None:
-        """How placement ``i`` (flat index) ends: a hiring state, or ``None`` for not hired."""
-        m = self.readiness[k] * self.willingness[j] * (self.mentor_multiplier if mentored else 1.0)
-        p_hire = self.p_hire
-        total = sum(p_hire) * m
-        scale = m / total if total > 1.0 else m
-        u, acc = self.outcome_u[i], 0.0
-        for state, p in zip(_HIRES, p_hire, strict=True):
-            acc += p * scale
-            if u < acc:
-                return state
-        return None
+    def _hire_outcome(self, k: int, i: int, j: int, mentored: bool) -> int | None:
+        """How placement ``i`` (flat index) ends: a hiring state, or ``None`` for not hired.
 
-    def _job(self, k: int, i: int, state: State) -> Process:
-        """A paid job spell (draws at flat index ``i``); a small job may grow to ordinary hours."""
-        env = self.env
-        spell = self.jobs[state][i]
-        if state is State.REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
-            grow = self.growth_weeks[i]
-            if grow < spell:
-                yield Timeout(env, grow)
-                self.log.append((env.now, k, State.ORDINARY, -1, -1, False))
-                spell -= grow
-        yield Timeout(env, spell)
+        The four outcome probabilities, scaled by readiness, willingness and mentoring (and
+        scaled down together if they would exceed one), split [0, 1) in the order ordinary,
+        reduced, flexjob, education; the placement's uniform draw picks one or none.
+        """
+        m = self.readiness[k] * self.willingness[j] * (self.mentor_multiplier if mentored else 1.0)
+        total = self.p_total * m
+        scale = m / total if total > 1.0 else m
+        u = self.outcome_u[i]
+        ordinary, reduced, flexjob, education = self.p_hire
+        acc = ordinary * scale
+        if u < acc:
+            return _ORDINARY
+        acc += reduced * scale
+        if u < acc:
+            return _REDUCED
+        acc += flexjob * scale
+        if u < acc:
+            return _FLEXJOB
+        acc += education * scale
+        if u < acc:
+            return _EDUCATION
+        return None
 
     # -- time ------------------------------------------------------------------------------
     def _wait(
@@ -304,9 +346,9 @@ def _call(fn: Callable[..., None], *args: int) -> Callable[[simpy.Event], None]:
     return lambda _event: fn(*args)
 
 
-def _flat(a: Any) -> list[float]:
-    """A 2-d array as one flat list, row after row."""
-    return cast(list[float], a.ravel().tolist())
+def _flat(a: Any) -> array[float]:
+    """A 2-d float array as one flat :class:`array.array`, row after row."""
+    return array("d", np.ascontiguousarray(a, dtype=np.float64).tobytes())
 
 
 def _capacity(env: simpy.Environment, count: Any, per: Any) -> Capacity | None:

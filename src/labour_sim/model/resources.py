@@ -7,7 +7,8 @@ first come, first served; a waiting citizen who drops out withdraws the request.
 
 * :class:`Capacity`: ``capacity`` identical units (caseworkers' cases, mentors' mentees).
 * :class:`SlotPool`: company slot tokens (the company's index); optional sector matching;
-  a company that leaves takes its free slots with it and does not get busy ones back.
+  a company that leaves takes its free slots with it and does not get busy ones back. Leaving
+  needs no event: the pool knows when each company leaves and checks the clock.
 """
 
 from __future__ import annotations
@@ -55,28 +56,33 @@ class SlotPool:
     Parameters
     ----------
     env : simpy.Environment
+    leaves : list of float
+        The week each company leaves (``inf`` if it stays): from then on its slots are no
+        longer offered, neither free ones nor busy ones coming back.
     sector_of : list of int, optional
         Each company's sector; when given, a citizen only takes a slot of their own sector.
     """
 
-    def __init__(self, env: simpy.Environment, sector_of: list[int] | None = None) -> None:
+    def __init__(
+        self, env: simpy.Environment, leaves: list[float], sector_of: list[int] | None = None
+    ) -> None:
         self.env = env
+        self.leaves = leaves
         self.sector_of = sector_of
-        self.active: set[int] = set()
         self.free: deque[int] = deque()
         self.waiting: deque[tuple[simpy.Event, int]] = deque()
 
     def take(self, sector: int = -1) -> int | simpy.Event:
         """A free slot's company now, or an event whose value is the company later."""
-        free = self.free
+        free, leaves, now = self.free, self.leaves, self.env.now
         if self.sector_of is None:
             while free and not self.waiting:
                 j = free.popleft()
-                if j in self.active:  # slots of companies that left are dropped lazily
+                if now < leaves[j]:  # slots of companies that left are dropped lazily
                     return j
         else:
             for j in list(free):
-                if j not in self.active:
+                if now >= leaves[j]:
                     free.remove(j)
                 elif self.sector_of[j] == sector:
                     free.remove(j)
@@ -85,9 +91,19 @@ class SlotPool:
         self.waiting.append((event, sector))
         return event
 
-    def give(self, company: int, slots: int = 1) -> None:
+    def give(self, company: int) -> None:
+        """A citizen hands back a slot of ``company`` (lost if the company has left)."""
+        if self.env.now < self.leaves[company]:
+            self._offer(company, 1)
+
+    def join(self, company: int, slots: int) -> None:
+        """A company joins with ``slots`` slots."""
+        self._offer(company, slots)
+
+    def _offer(self, company: int, slots: int) -> None:
         """Offer ``slots`` slots of ``company``: to waiting citizens first, then to the pool."""
-        if company not in self.active:
+        if not self.waiting:
+            self.free.extend([company] * slots)
             return
         for _ in range(slots):
             waiter = self._waiter_for(company)
@@ -102,15 +118,6 @@ class SlotPool:
                 del self.waiting[i]
                 return event
         return None
-
-    def join(self, company: int, slots: int) -> None:
-        """A company joins with ``slots`` slots."""
-        self.active.add(company)
-        self.give(company, slots)
-
-    def leave(self, company: int) -> None:
-        """A company leaves: its free slots go (lazily, in :meth:`take`); busy ones stay away."""
-        self.active.discard(company)
 
     def withdraw(self, event: simpy.Event) -> None:
         """Take back a waiting citizen's request."""
