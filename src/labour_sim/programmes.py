@@ -19,6 +19,7 @@ import pandas as pd
 
 from .experiments import DEFAULT_SEED, run_experiment
 from .scenario import Scenario, iter_numbers, load_scenario
+from .stats import percent
 
 __all__ = ["assumption_share", "programme_table", "programmes_markdown", "table_settings"]
 
@@ -107,7 +108,8 @@ def programmes_markdown(
             f"{r.threshold:,.0f} {r.metric} by {r.date}: {r.promise}" for r in rows.itertuples()
         )
         likely = "<br>".join(
-            f"{r.probability:.0%} [{r.ci_low:.0%}-{r.ci_high:.0%}]" for r in rows.itertuples()
+            f"{percent(r.probability)} [{percent(r.ci_low)}-{percent(r.ci_high)}]"
+            for r in rows.itertuples()
         )
         outcome = "<br>".join(
             f"{r.median:,.0f} ({r.p10:,.0f}-{r.p90:,.0f})" for r in rows.itertuples()

@@ -14,6 +14,8 @@ from scipy import stats as sps
 __all__ = [
     "BAND_QUANTILES",
     "mean_interval",
+    "percent",
+    "probability_words",
     "quantile_summary",
     "wilson_interval",
 ]
@@ -35,7 +37,9 @@ def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[f
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return low, high
 
 
 def mean_interval(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
@@ -69,3 +73,17 @@ def quantile_summary(values: ArrayLike) -> dict[str, float]:
         "p2_5": float(q[3]),
         "p97_5": float(q[4]),
     }
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage; one decimal near 0 and 1, where rounding would lie."""
+    if not math.isfinite(p):
+        return "n/a"
+    if p in (0.0, 1.0) or 0.01 <= p <= 0.99:
+        return f"{p:.0%}"
+    return f"{p:.1%}"
+
+
+def probability_words(p: float, low: float, high: float) -> str:
+    """``'3% likely [2%-5%]'``: a probability with its interval."""
+    return f"{percent(p)} likely [{percent(low)}-{percent(high)}]"

@@ -29,7 +29,13 @@ import pandas as pd
 from ..costs import COST_LABELS
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario
-from ..stats import BAND_QUANTILES, mean_interval, quantile_summary, wilson_interval
+from ..stats import (
+    BAND_QUANTILES,
+    mean_interval,
+    probability_words,
+    quantile_summary,
+    wilson_interval,
+)
 from .store import write_json, write_parquet
 from .summary import SERIES
 
@@ -80,7 +86,8 @@ class Results:
             row = self.cost(item)
             if not np.isfinite(row["mean"]):
                 continue
-            scale, unit = (1e6, "mio DKK") if abs(row["mean"]) >= 1e6 else (1e3, "k DKK")
+            size = max(abs(row["mean"]), abs(row["p10"]), abs(row["p90"]))
+            scale, unit = (1e6, "mio DKK") if size >= 1e6 else (1e3, "k DKK")
             lines.append(
                 f"{row['label']}: {row['mean'] / scale:,.1f} {unit} "
                 f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"
@@ -90,7 +97,7 @@ class Results:
         if grant is not None and np.isfinite(row["mean"]):
             lines.append(
                 f"programme cost within the grant of {grant / 1e6:,.1f} mio DKK: "
-                f"{row['mean']:.0%} likely [{row['ci_low']:.0%}-{row['ci_high']:.0%}]"
+                f"{probability_words(row['mean'], row['ci_low'], row['ci_high'])}"
             )
         return lines
 
@@ -116,7 +123,7 @@ def verdict_line(row: pd.Series) -> str:
     label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
     return (
         f"{row['threshold']:,.0f} {label} by {row['date']}: "
-        f"{row['probability']:.0%} likely [{row['ci_low']:.0%}-{row['ci_high']:.0%}]; "
+        f"{probability_words(row['probability'], row['ci_low'], row['ci_high'])}; "
         f"median {row['median']:,.0f} (80 % interval {row['p10']:,.0f}-{row['p90']:,.0f})"
     )
 
