@@ -17,6 +17,8 @@ LAYERS = {
     "stats": 0,
     "experiments": 5,
     "programmes": 6,
+    "calibration": 6, "cli_calibration": 9,
+    "levers": 6, "cli_levers": 9,
     "cli": 9,
 }  # fmt: skip
 
