@@ -237,11 +237,9 @@ def _run(args: argparse.Namespace) -> int:
             args.replications,
             args.seed,
             precision=args.precision,
-            workers=args.workers,
-            executor=executor,
             out=args.out,
             overwrite=args.overwrite,
-            progress=not args.quiet,
+            **_run_options(args, executor),
         )
     print(verdict_table(scenario, results))
     costs = results.cost_lines()
@@ -263,10 +261,7 @@ def _compare(args: argparse.Namespace) -> int:
     elif args.b is None:
         raise ScenarioError.single("B", "a second scenario file or --set PATH=VALUE", "neither")
     with _executor(args.scheduler) as executor:
-        result = compare(
-            a, b, args.replications, args.seed,
-            workers=args.workers, executor=executor, progress=not args.quiet,
-        )  # fmt: skip
+        result = compare(a, b, args.replications, args.seed, **_run_options(args, executor))
     b_name = b.name if args.b else f"{a.name} with {', '.join(args.changes)}"
     print(f"{b_name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
     outcomes = (*SUMMARY_METRICS, *(f"target:{t.name}" for t in b.targets))
@@ -299,9 +294,7 @@ def _budget(args: argparse.Namespace) -> int:
             step=args.step,
             replications=args.replications,
             seed=args.seed,
-            workers=args.workers,
-            executor=executor,
-            progress=not args.quiet,
+            **_run_options(args, executor),
         )
     print("\n".join(answer.lines()))
     print("\nsearched (common random numbers):")
@@ -314,14 +307,7 @@ def _table(args: argparse.Namespace) -> int:
     for path in paths:
         load_scenario(path)  # every mistake before any long run
     with _executor(args.scheduler) as executor:
-        table = programme_table(
-            paths,
-            args.replications,
-            args.seed,
-            workers=args.workers,
-            executor=executor,
-            progress=not args.quiet,
-        )
+        table = programme_table(paths, args.replications, args.seed, **_run_options(args, executor))
     _write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
     return EXIT_OK
 
@@ -350,6 +336,11 @@ def _parse_change(text: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     return path.strip(), value
+
+
+def _run_options(args: argparse.Namespace, executor: Any) -> dict[str, Any]:
+    """Where and how visibly experiments run: ``workers``, ``executor``, ``progress``."""
+    return {"workers": args.workers, "executor": executor, "progress": not args.quiet}
 
 
 @contextmanager
