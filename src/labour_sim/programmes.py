@@ -107,10 +107,11 @@ def programmes_markdown(
         promise = "<br>".join(
             f"{r.threshold:,.0f} {r.metric} by {r.date}: {r.promise}" for r in rows.itertuples()
         )
-        likely = "<br>".join(
-            f"{percent(r.probability)} [{percent(r.ci_low)}-{percent(r.ci_high)}]"
-            for r in rows.itertuples()
-        )
+        chances = zip(
+            rows["probability"].tolist(), rows["ci_low"].tolist(), rows["ci_high"].tolist(),
+            strict=True,
+        )  # fmt: skip
+        likely = "<br>".join(f"{percent(p)} [{percent(lo)}-{percent(hi)}]" for p, lo, hi in chances)
         outcome = "<br>".join(
             f"{r.median:,.0f} ({r.p10:,.0f}-{r.p90:,.0f})" for r in rows.itertuples()
         )
