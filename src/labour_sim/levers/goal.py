@@ -1,0 +1,380 @@
+"""What would it take? The least-cost lever setting that reaches a target with a probability.
+
+:func:`what_would_it_take` generalises :func:`~labour_sim.experiments.budget_for` from one
+lever to several, each with a cost per unit (DKK): it minimises ``sum(cost_j * value_j)``
+subject to the target being reached in at least a share ``probability`` of replications on
+the search seed (common random numbers; the search is in :mod:`.search`: a surrogate
+optimised by ``scipy.optimize.differential_evolution``, then a verified polish).
+
+The answer is then re-run on a fresh seed (``seed + CONFIRMATION_SEED_OFFSET``, as
+``budget_for`` does): ``confirmed`` says whether that run's Wilson 95 % interval still
+reaches the probability. With ``frontier``, the least cost is also sought at each
+probability from 0.5 to 0.95; the frontier at ``q`` is the cheapest evaluated setting that
+reaches ``q`` (so it never falls as ``q`` grows).
+
+A result folder (``out``) holds ``answer.json`` (the answer, confirmation and run
+settings), ``search.parquet`` (every setting evaluated) and ``frontier.parquet``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..errors import ScenarioError
+from ..experiments.budget import CONFIRMATION_SEED_OFFSET
+from ..experiments.experiment import DEFAULT_SEED, versions
+from ..experiments.store import write_json, write_parquet
+from ..scenario import Scenario
+from ..stats import probability_words
+from .points import run_points
+from .search import Evaluation, Evaluator, initial_design, least_cost, polish
+from .space import Design, Lever, LeverSpec, design_generator, parse_levers, typed_table
+
+__all__ = ["FRONTIER_PROBABILITIES", "GoalAnswer", "what_would_it_take"]
+
+#: Probabilities of the frontier: 0.50, 0.55, ..., 0.95.
+FRONTIER_PROBABILITIES = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
+
+
+@dataclass(frozen=True, eq=False)
+class GoalAnswer:
+    """The least-cost setting found, its confirmation, the search and the frontier.
+
+    Attributes
+    ----------
+    target : str
+        The target.
+    probability : float
+        The probability it must be reached with.
+    levers : tuple of Lever
+        The levers searched (with their costs per unit).
+    setting : dict of str to number, or None
+        The answer (``None`` if even every lever at its high end misses the probability).
+    lever_cost : float
+        ``sum(cost_j * value_j)`` at the answer (DKK); ``baseline_cost`` at the scenario's
+        own values.
+    search_probability, search_ci_low, search_ci_high : float
+        The target's probability at the answer on the search seed, with its interval.
+    programme_cost : float
+        Mean modelled programme cost at the answer (DKK, search seed).
+    confirmation : dict or None
+        The fresh-seed run: ``probability, ci_low, ci_high, replications, seed``.
+    confirmed : bool
+        Whether the fresh run's interval reaches ``probability``.
+    search : pandas.DataFrame
+        Every setting evaluated, in order (lever values, cost, probability with interval,
+        whether it reaches ``probability``, programme cost).
+    frontier : pandas.DataFrame or None
+        Least lever cost at each probability (when asked for).
+    simulations : int
+        Replications run (search, frontier and confirmation).
+    metadata : dict
+        Scenario, seed, replications, versions, times, and whether the budget stopped it.
+    """
+
+    target: str
+    probability: float
+    levers: tuple[Lever, ...]
+    setting: dict[str, float | int] | None
+    lever_cost: float
+    baseline_cost: float
+    search_probability: float
+    search_ci_low: float
+    search_ci_high: float
+    programme_cost: float
+    confirmation: dict[str, float] | None
+    confirmed: bool
+    search: pd.DataFrame
+    frontier: pd.DataFrame | None = None
+    simulations: int = 0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The answer in plain words."""
+        want = f"{self.target} with {self.probability:.0%} probability"
+        if self.setting is None:
+            return [
+                f"{want} is out of reach: even with every lever at its high end it is "
+                f"{probability_words(self.search_probability, self.search_ci_low, self.search_ci_high)}."
+            ]
+        out = [f"Least-cost setting that reaches {want}:"]
+        for lever in self.levers:
+            out.append(
+                f"  {lever.path} = {self.setting[lever.path]:g} (scenario: {lever.baseline:g}; "
+                f"{lever.cost:,.0f} DKK a unit)"
+            )
+        extra = self.lever_cost - self.baseline_cost
+        out.append(
+            f"Cost of the levers: {_mio(self.lever_cost)} (the scenario's values: "
+            f"{_mio(self.baseline_cost)}; {'+' if extra >= 0 else '-'}{_mio(abs(extra))})."
+        )
+        meta = self.metadata
+        out.append(
+            f"Search (seed {meta.get('seed')}, {meta.get('replications')} replications a "
+            f"setting): {probability_words(self.search_probability, self.search_ci_low, self.search_ci_high)}; "
+            f"modelled programme cost {_mio(self.programme_cost)} on average."
+        )
+        c = self.confirmation
+        if c is not None:
+            verdict = "confirmed" if self.confirmed else "NOT confirmed: add replications"
+            out.append(
+                f"Fresh-seed confirmation (seed {int(c['seed'])}, {int(c['replications'])} "
+                f"replications): {probability_words(c['probability'], c['ci_low'], c['ci_high'])} "
+                f"({verdict})."
+            )
+        out.append(
+            f"{len(self.search)} settings evaluated, {self.simulations:,} replications simulated."
+        )
+        if meta.get("stopped_by_budget"):
+            out.append(
+                f"The search stopped at its budget of {meta.get('max_evaluations')} settings: "
+                "a cheaper setting may exist (raise max_evaluations)."
+            )
+        return out
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``answer.json``, ``search.parquet`` and ``frontier.parquet``."""
+        root = Path(folder)
+        write_parquet(root / "search.parquet", self.search)
+        if self.frontier is not None:
+            write_parquet(root / "frontier.parquet", self.frontier)
+        answer = {
+            "target": self.target, "probability": self.probability,
+            "levers": [lever.as_dict() for lever in self.levers], "setting": self.setting,
+            "lever_cost": self.lever_cost, "baseline_cost": self.baseline_cost,
+            "search_probability": self.search_probability,
+            "search_ci_low": self.search_ci_low, "search_ci_high": self.search_ci_high,
+            "programme_cost": self.programme_cost, "confirmation": self.confirmation,
+            "confirmed": self.confirmed, "simulations": self.simulations,
+            "metadata": self.metadata,
+        }  # fmt: skip
+        write_json(root / "answer.json", answer)
+        return root
+
+    @classmethod
+    def load(cls, folder: str | Path) -> GoalAnswer:
+        """Read what :meth:`save` wrote."""
+        root = Path(folder)
+        data = json.loads((root / "answer.json").read_text())
+        frontier_path = root / "frontier.parquet"
+        return cls(
+            data["target"], data["probability"],
+            tuple(Lever.from_dict(item) for item in data["levers"]), data["setting"],
+            data["lever_cost"], data["baseline_cost"], data["search_probability"],
+            data["search_ci_low"], data["search_ci_high"], data["programme_cost"],
+            data["confirmation"], data["confirmed"], pd.read_parquet(root / "search.parquet"),
+            pd.read_parquet(frontier_path) if frontier_path.exists() else None,
+            data["simulations"], data["metadata"],
+        )  # fmt: skip
+
+
+def what_would_it_take(
+    scenario: Scenario,
+    target: str,
+    probability: float = 0.8,
+    levers: Mapping[str, LeverSpec] | None = None,
+    *,
+    replications: int = 200,
+    seed: int = DEFAULT_SEED,
+    confirm_replications: int | None = None,
+    frontier: bool | Sequence[float] = False,
+    max_evaluations: int = 80,
+    workers: int | None = None,
+    executor: Any = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+    chunk_size: int = 25,
+) -> GoalAnswer:
+    """Find the least-cost lever setting that reaches ``target`` with ``probability``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The baseline programme.
+    target : str
+        Name of one of the scenario's targets.
+    probability : float, default 0.8
+        Required probability of reaching the target.
+    levers : mapping
+        ``{path: (low, high, cost per unit in DKK)}`` (or :class:`~.space.Range` with a
+        step, or :class:`~.space.Values`); at least one cost must be positive.
+    replications : int, default 200
+        Replications per setting searched.
+    seed : int
+        Seed of the search (common random numbers across settings).
+    confirm_replications : int, optional
+        Replications of the fresh-seed confirmation (default: ``replications``).
+    frontier : bool or sequence of float
+        Also find the least cost at each probability (``True``: 0.5, 0.55, ..., 0.95).
+    max_evaluations : int, default 80
+        Most settings to run in the search.
+    workers, executor, progress, chunk_size
+        As in :func:`~labour_sim.experiments.run_experiment`.
+    out : path, optional
+        Folder to save the answer in.
+
+    Returns
+    -------
+    GoalAnswer
+    """
+    goal = scenario.target(target)  # a clear error for an unknown target
+    parsed = _check(scenario, probability, levers, replications, max_evaluations)
+    levels = _frontier_levels(frontier)
+    started = dt.datetime.now(dt.UTC)
+    options = {"workers": workers, "executor": executor, "chunk_size": chunk_size}
+    with tqdm(desc="settings evaluated", unit="setting", disable=not progress) as bar:
+        evaluator = Evaluator(
+            scenario, parsed, target, replications, seed, max_evaluations, options, bar
+        )
+        answer = _search(evaluator, probability, levels, float(goal.threshold.value), seed)
+    metadata = {
+        "scenario": scenario.name, "scenario_hash": scenario.hash,
+        "scenario_file": scenario.origin, "seed": seed, "replications": replications,
+        "max_evaluations": max_evaluations, "stopped_by_budget": evaluator.stopped_by_budget,
+        "started": started.isoformat(), "versions": versions(),
+    }  # fmt: skip
+    confirmation = None
+    if answer is not None:
+        confirmation = _confirm(
+            scenario, parsed, target, answer, seed, confirm_replications or replications, options
+        )
+    result = _result(evaluator, probability, answer, confirmation, levels, metadata)
+    if out is not None:
+        result.save(out)
+    return result
+
+
+def _search(
+    evaluator: Evaluator, probability: float, levels: list[float], threshold: float, seed: int
+) -> Evaluation | None:
+    """The least-cost setting at ``probability`` (and the frontier's settings on the way)."""
+    rng = design_generator(seed, Design.GOAL_OPTIMISER)
+    initial_design(evaluator, design_generator(seed, Design.GOAL_DESIGN))
+    answer = least_cost(evaluator, probability, threshold, rng)
+    for level in levels:
+        least_cost(evaluator, level, threshold, rng)
+    cheapest = evaluator.best(probability)
+    if answer is None or cheapest is None:
+        return answer
+    return polish(evaluator, probability, cheapest)  # the frontier may have found cheaper
+
+
+def _result(
+    evaluator: Evaluator,
+    probability: float,
+    answer: Evaluation | None,
+    confirmation: tuple[dict[str, float], int] | None,
+    levels: list[float],
+    metadata: dict[str, Any],
+) -> GoalAnswer:
+    levers = evaluator.levers
+    shown = answer or evaluator.pool[tuple(n - 1 for n in evaluator.sizes)]  # all-high if none
+    setting = None
+    if answer is not None:
+        setting = {
+            lever.path: lever.typed(v) for lever, v in zip(levers, answer.values, strict=True)
+        }
+    fresh, extra = confirmation if confirmation is not None else (None, 0)
+    metadata["finished"] = dt.datetime.now(dt.UTC).isoformat()
+    return GoalAnswer(
+        evaluator.target, probability, levers, setting,
+        answer.lever_cost if answer else math.nan,
+        float(sum(lever.cost * lever.baseline for lever in levers)),
+        shown.probability, shown.ci_low, shown.ci_high,
+        answer.programme_cost if answer else math.nan, fresh,
+        fresh is not None and fresh["ci_high"] >= probability,
+        evaluator.table(probability), _frontier_table(evaluator, levels) if levels else None,
+        evaluator.simulations + extra, metadata,
+    )  # fmt: skip
+
+
+def _check(
+    scenario: Scenario,
+    probability: float,
+    levers: Mapping[str, LeverSpec] | None,
+    replications: int,
+    max_evaluations: int,
+) -> tuple[Lever, ...]:
+    if not 0 < probability < 1:
+        raise ScenarioError.single("probability", "a probability between 0 and 1", probability)
+    if replications < 1:
+        raise ScenarioError.single("replications", "a whole number >= 1", replications)
+    if levers is None:
+        raise ScenarioError.single("levers", "{path: (low, high, cost per unit)}", None)
+    parsed = parse_levers(scenario, levers)
+    if not any(lever.cost > 0 for lever in parsed):
+        raise ScenarioError.single(
+            "levers", "a cost per unit (DKK) on at least one lever, e.g. (10, 60, 350000)",
+            {lever.path: lever.cost for lever in parsed},
+        )  # fmt: skip
+    if max_evaluations < 2 * len(parsed) + 4:
+        raise ScenarioError.single(
+            "max_evaluations", f"at least {2 * len(parsed) + 4} (the initial design)",
+            max_evaluations,
+        )  # fmt: skip
+    return parsed
+
+
+def _frontier_levels(frontier: bool | Sequence[float]) -> list[float]:
+    if frontier is False:
+        return []
+    levels = FRONTIER_PROBABILITIES if frontier is True else tuple(frontier)
+    if not all(0 < float(q) < 1 for q in levels):
+        raise ScenarioError.single("frontier", "probabilities between 0 and 1", levels)
+    return sorted(float(q) for q in levels)
+
+
+def _frontier_table(evaluator: Evaluator, levels: list[float]) -> pd.DataFrame:
+    rows = []
+    for level in levels:
+        best = evaluator.best(level)
+        row: dict[str, Any] = {"probability": level, "found": best is not None}
+        for j, lever in enumerate(evaluator.levers):
+            row[lever.path] = best.values[j] if best else math.nan
+        row["lever_cost"] = best.lever_cost if best else math.nan
+        row["search_probability"] = best.probability if best else math.nan
+        row["ci_low"] = best.ci_low if best else math.nan
+        row["ci_high"] = best.ci_high if best else math.nan
+        row["programme_cost"] = best.programme_cost if best else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _confirm(
+    scenario: Scenario,
+    levers: tuple[Lever, ...],
+    target: str,
+    answer: Evaluation,
+    seed: int,
+    replications: int,
+    options: dict[str, Any],
+) -> tuple[dict[str, float], int]:
+    """Re-run the answer on a fresh seed: its probability with interval, and the cost."""
+    fresh_seed = seed + CONFIRMATION_SEED_OFFSET
+    design = typed_table(levers, np.array([answer.values]))
+    fresh = run_points(
+        scenario, levers, design, replications, fresh_seed, progress=False, **options
+    )
+    row = fresh.table.iloc[0]
+    confirmation = {
+        "probability": float(row[f"probability:{target}"]),
+        "ci_low": float(row[f"ci_low:{target}"]),
+        "ci_high": float(row[f"ci_high:{target}"]),
+        "replications": float(replications),
+        "seed": float(fresh_seed),
+    }
+    return confirmation, fresh.simulations
+
+
+def _mio(dkk: float) -> str:
+    return f"{dkk / 1e6:,.2f} mio DKK" if abs(dkk) >= 1e6 else f"{dkk:,.0f} DKK"

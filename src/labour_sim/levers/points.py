@@ -1,0 +1,298 @@
+"""Run many lever settings ("points") on common random numbers; one file per finished point.
+
+Every point runs replications ``0 .. R-1`` with the same seed, so point ``i`` and point
+``j`` share their random numbers (the same citizens, durations and luck) and differ only
+by the levers. Work is split into chunks of replications of one point, numbered in one
+global space (replication ``r`` of point ``i`` is number ``i * R + r``) and mapped with
+:func:`~labour_sim.experiments.executors.map_chunks` over this process, local worker
+processes or a Dask cluster. The task a worker receives carries the baseline scenario and
+the changes of a batch of points (not every point's scenario), so it stays small; the
+worker builds the changed scenario with :meth:`Scenario.with_changes`.
+
+When a point's last chunk arrives its replications are reduced to one summary row:
+
+* per target: ``probability:NAME`` with its Wilson 95 % interval (``ci_low:NAME``,
+  ``ci_high:NAME``) and the outcome's ``median:NAME``, ``p10:NAME``, ``p90:NAME``;
+* the mean of every numeric outcome of the replications table, under the same name
+  (``ordinary``, ``target:NAME`` = the mean count at the target's date, ``cost:programme``,
+  ``cost:per_sustained_job`` over the replications where it is finite...);
+
+and, on request, the per-replication values of a few columns (``keep``), which goal
+seeking and the tornado's paired intervals need. With ``out`` the row is written at once
+as ``chunks/point-NNNNNN.parquet`` (atomically, in a :class:`RunFolder`): a restarted run
+with the same arguments runs only the points that have no file yet, and its table is
+identical to an uninterrupted one, whatever the executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from tqdm.auto import tqdm
+
+from ..errors import Problem, ScenarioError
+from ..experiments.executors import default_workers, map_chunks
+from ..experiments.store import RunFolder, write_parquet
+from ..experiments.summary import Chunk, run_chunk
+from ..scenario import Scenario
+from ..stats import quantile_summary, wilson_interval
+from .space import Lever, changes_at
+
+__all__ = ["PointRuns", "run_points", "summarise_point"]
+
+#: Columns of a replication row that identify it rather than measure an outcome.
+IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
+#: Chunks handed to the executor at once (bounds the size of each task's batch of points).
+BATCH_CHUNKS = 256
+
+
+@dataclass(frozen=True, eq=False)
+class PointRuns:
+    """What :func:`run_points` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per point, in point order: ``point``, the lever values, ``replications``
+        and the summary columns (see the module docstring).
+    kept : dict of str to numpy.ndarray
+        Per-replication values of each kept column, shape ``(points, replications)``.
+    simulations : int
+        Replications run by this call (0 when every point was already on disk).
+    """
+
+    table: pd.DataFrame
+    kept: dict[str, NDArray[np.float64]]
+    simulations: int
+
+
+def run_points(
+    scenario: Scenario,
+    levers: Sequence[Lever],
+    points: pd.DataFrame,
+    replications: int,
+    seed: int,
+    *,
+    keep: Sequence[str] = (),
+    workers: int | None = None,
+    executor: Any = None,
+    out: str | Path | None = None,
+    overwrite: bool = False,
+    progress: bool = True,
+    chunk_size: int = 25,
+    description: str = "replications",
+) -> PointRuns:
+    """Run ``replications`` replications at every point of ``points`` (common random numbers).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The baseline programme.
+    levers : sequence of Lever
+        The levers; ``points`` has one column per lever path.
+    points : pandas.DataFrame
+        One row per point: the lever values.
+    replications : int
+        Replications per point (numbers ``0 .. replications - 1`` at every point).
+    seed : int
+        The common seed.
+    keep : sequence of str
+        Replication columns whose per-replication values to keep.
+    workers, executor, progress, chunk_size
+        As in :func:`~labour_sim.experiments.run_experiment`.
+    out : path, optional
+        Run folder: each finished point is stored at once; a restart resumes.
+    overwrite : bool
+        Replace a different run found in ``out``.
+    description : str
+        Label of the progress bar.
+    """
+    if replications < 1 or chunk_size < 1:
+        raise ScenarioError.single(
+            "replications/chunk_size", "whole numbers >= 1", (replications, chunk_size)
+        )
+    changes = [changes_at(levers, row) for row in points.to_numpy(dtype=float)]
+    _check_points(scenario, changes)
+    folder = None
+    if out is not None:
+        key = run_key(scenario, levers, points, replications, seed, keep)
+        folder = RunFolder(Path(out), key, overwrite)
+    done = _load_points(folder) if folder else {}
+    missing = [i for i in range(len(points)) if i not in done]
+    chunks = [
+        (i * replications + start, i * replications + min(start + chunk_size, replications))
+        for i in missing
+        for start in range(0, replications, chunk_size)
+    ]
+    if workers is None:
+        workers = default_workers() if len(chunks) >= 4 else 1
+    pending: dict[int, list[pd.DataFrame]] = {}
+    total = sum(stop - start for start, stop in chunks)
+    with tqdm(total=total, desc=description, unit="rep", disable=not progress or not total) as bar:
+        for batch in _batches(chunks):
+            task = _batch_task(scenario, changes, batch, replications, seed)
+            for chunk in map_chunks(
+                task, batch, workers=workers, executor=executor, progress=False
+            ):
+                bar.update(chunk.stop - chunk.start)
+                point = chunk.start // replications
+                pending.setdefault(point, []).append(chunk.rows)
+                if sum(len(rows) for rows in pending[point]) == replications:
+                    rows = pd.concat(pending.pop(point), ignore_index=True)
+                    done[point] = _finish(scenario, points, point, rows, keep, folder)
+    return _assemble(levers, points, done, keep, total)
+
+
+def _check_points(scenario: Scenario, changes: list[dict[str, float | int]]) -> None:
+    """Every point must give a valid scenario; report the first few that do not."""
+    problems = []
+    for change in changes:
+        try:
+            scenario.with_changes(change)
+        except ScenarioError as exc:
+            where = ", ".join(f"{k}={v:g}" for k, v in change.items())
+            problems.append(Problem(f"point {where}", "a valid scenario", str(exc.problems[0])))
+    if problems:
+        head = problems[:5]
+        if len(problems) > 5:
+            head.append(Problem("...", "valid points", f"{len(problems) - 5} more invalid"))
+        raise ScenarioError(head, "levers")
+
+
+def run_key(
+    scenario: Scenario,
+    levers: Sequence[Lever],
+    points: pd.DataFrame,
+    replications: int,
+    seed: int,
+    keep: Sequence[str],
+) -> dict[str, Any]:
+    """What identifies a run of points (a folder holding another run is refused)."""
+    design = np.ascontiguousarray(points.to_numpy(dtype=float)).tobytes()
+    return {
+        "kind": "lever points",
+        "scenario_hash": scenario.hash,
+        "seed": seed,
+        "replications": replications,
+        "levers": [lever.path for lever in levers],
+        "points": len(points),
+        "design_hash": hashlib.sha256(design).hexdigest()[:16],
+        "keep": list(keep),
+    }
+
+
+def _batches(chunks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    return [chunks[i : i + BATCH_CHUNKS] for i in range(0, len(chunks), BATCH_CHUNKS)]
+
+
+def _batch_task(
+    scenario: Scenario,
+    changes: list[dict[str, float | int]],
+    batch: list[tuple[int, int]],
+    replications: int,
+    seed: int,
+) -> partial[Chunk]:
+    """A picklable task carrying only the changes of the points in ``batch``."""
+    needed = {start // replications for start, _ in batch}
+    return partial(_run_part, scenario, {i: changes[i] for i in needed}, replications, seed)
+
+
+def _run_part(
+    scenario: Scenario,
+    changes: dict[int, dict[str, float | int]],
+    replications: int,
+    seed: int,
+    start: int,
+    stop: int,
+) -> Chunk:
+    point, first = divmod(start, replications)
+    changed = scenario.with_changes(changes[point])
+    chunk = run_chunk(changed, seed, first, first + stop - start, 0)
+    return Chunk(start, stop, chunk.rows, None)
+
+
+def summarise_point(rows: pd.DataFrame, targets: Sequence[str]) -> dict[str, float]:
+    """One point's replications -> its summary row (see the module docstring)."""
+    n = len(rows)
+    out: dict[str, float] = {}
+    for name in targets:
+        reached = int(rows[f"reached:{name}"].sum())
+        low, high = wilson_interval(reached, n)
+        spread = quantile_summary(rows[f"target:{name}"])
+        out[f"probability:{name}"] = reached / n
+        out[f"ci_low:{name}"], out[f"ci_high:{name}"] = low, high
+        for stat in ("median", "p10", "p90"):
+            out[f"{stat}:{name}"] = spread[stat]
+    for column in rows.columns:
+        if column in IDENTIFIERS or column.startswith("reached:"):
+            continue
+        if pd.api.types.is_numeric_dtype(rows[column]) or pd.api.types.is_bool_dtype(rows[column]):
+            out[column] = _finite_mean(rows[column].to_numpy(dtype=float))
+    return out
+
+
+def _finite_mean(values: NDArray[np.float64]) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if len(finite) else math.nan
+
+
+def _finish(
+    scenario: Scenario,
+    points: pd.DataFrame,
+    point: int,
+    rows: pd.DataFrame,
+    keep: Sequence[str],
+    folder: RunFolder | None,
+) -> pd.DataFrame:
+    """The finished point's one-row frame (stored at once when there is a folder)."""
+    rows = rows.sort_values("replication", ignore_index=True)
+    summary = summarise_point(rows, [t.name for t in scenario.targets])
+    record: dict[str, Any] = {"point": point}
+    record.update({str(k): v for k, v in points.iloc[point].items()})
+    record["replications"] = len(rows)
+    record.update(summary)
+    for column in keep:
+        record[f"rep:{column}"] = rows[column].to_numpy(dtype=float)
+    frame = pd.DataFrame([record])
+    if folder is not None:
+        write_parquet(folder.chunks / f"point-{point:06d}.parquet", frame)
+    return frame
+
+
+def _load_points(folder: RunFolder) -> dict[int, pd.DataFrame]:
+    found = {}
+    for path in sorted(folder.chunks.glob("point-*.parquet")):
+        frame = pd.read_parquet(path)
+        found[int(frame["point"].iloc[0])] = frame
+    return found
+
+
+def _assemble(
+    levers: Sequence[Lever],
+    points: pd.DataFrame,
+    done: dict[int, pd.DataFrame],
+    keep: Sequence[str],
+    simulations: int,
+) -> PointRuns:
+    """The table in point order, with dtypes fixed (so a resumed run equals a fresh one)."""
+    frames = [done[i] for i in range(len(points))]
+    table = pd.concat(frames, ignore_index=True)
+    kept = {
+        column: np.vstack([np.asarray(v, dtype=float) for v in table[f"rep:{column}"]])
+        for column in keep
+    }
+    table = table.drop(columns=[f"rep:{column}" for column in keep])
+    whole = {lever.path for lever in levers if lever.whole}
+    for column in table.columns:
+        integer = column in whole or column in ("point", "replications")
+        table[column] = table[column].astype(np.int64 if integer else np.float64)
+    return PointRuns(table, kept, int(simulations))
