@@ -16,12 +16,24 @@ compare, Comparison
     Two scenarios on common random numbers: paired differences, incremental cost.
 budget_for, BudgetAnswer
     The smallest budget (searching one lever) that reaches a target with a probability.
+sweep, morris, sobol, tornado, what_would_it_take
+    Which levers matter, and the least-cost setting that reaches a target.
 ScenarioError, Problem
     The one error type for user mistakes.
 """
 
 from .errors import Problem, ScenarioError
 from .experiments import BudgetAnswer, Comparison, Results, budget_for, compare, run_experiment
+from .levers import (
+    GoalAnswer,
+    Sensitivity,
+    Sweep,
+    morris,
+    sobol,
+    sweep,
+    tornado,
+    what_would_it_take,
+)
 from .metrics import METRICS
 from .model.states import State
 from .replication import run_replication
@@ -34,17 +46,25 @@ __all__ = [
     "METRICS",
     "BudgetAnswer",
     "Comparison",
+    "GoalAnswer",
     "Problem",
     "ReplicationResult",
     "Results",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "State",
+    "Sweep",
     "__version__",
     "budget_for",
     "compare",
     "load_scenario",
+    "morris",
     "parse_scenario",
     "run_experiment",
     "run_replication",
+    "sobol",
+    "sweep",
+    "tornado",
+    "what_would_it_take",
 ]

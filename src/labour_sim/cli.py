@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from .cli_levers import add_commands as add_lever_commands
 from .errors import ScenarioError
 from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
 from .metrics import METRIC_LABELS
@@ -162,6 +163,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     )
     schema.add_argument("--out", type=Path, help="Markdown file (default: print)")
     schema.set_defaults(func=_schema)
+    add_lever_commands(sub)
     return parser
 
 
