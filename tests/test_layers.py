@@ -19,6 +19,8 @@ LAYERS = {
     "programmes": 6,
     "calibration": 6, "cli_calibration": 9,
     "levers": 6, "cli_levers": 9,
+    "plots": 7,
+    "report": 8, "cli_report": 9,
     "cli": 9,
 }  # fmt: skip
 

@@ -16,12 +16,22 @@ compare, Comparison
     Two scenarios on common random numbers: paired differences, incremental cost.
 budget_for, BudgetAnswer
     The smallest budget (searching one lever) that reaches a target with a probability.
+calibrate, Calibration, Forecast, load_observations, Observations, Prior
+    Estimate scenario numbers from reported figures (ABC-SMC); forecast with uncertainty.
 sweep, morris, sobol, tornado, what_would_it_take
     Which levers matter, and the least-cost setting that reaches a target.
 ScenarioError, Problem
     The one error type for user mistakes.
 """
 
+from .calibration import (
+    Calibration,
+    Forecast,
+    Observations,
+    Prior,
+    calibrate,
+    load_observations,
+)
 from .errors import Problem, ScenarioError
 from .experiments import BudgetAnswer, Comparison, Results, budget_for, compare, run_experiment
 from .levers import (
@@ -45,8 +55,12 @@ __version__ = "0.1.0"
 __all__ = [
     "METRICS",
     "BudgetAnswer",
+    "Calibration",
     "Comparison",
+    "Forecast",
     "GoalAnswer",
+    "Observations",
+    "Prior",
     "Problem",
     "ReplicationResult",
     "Results",
@@ -57,7 +71,9 @@ __all__ = [
     "Sweep",
     "__version__",
     "budget_for",
+    "calibrate",
     "compare",
+    "load_observations",
     "load_scenario",
     "morris",
     "parse_scenario",

@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from .cli_calibration import add_commands as add_calibration_commands
 from .cli_levers import add_commands as add_lever_commands
 from .errors import ScenarioError
 from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
@@ -163,6 +164,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     )
     schema.add_argument("--out", type=Path, help="Markdown file (default: print)")
     schema.set_defaults(func=_schema)
+    add_calibration_commands(sub)
     add_lever_commands(sub)
     return parser
 

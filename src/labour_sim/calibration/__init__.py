@@ -1,0 +1,51 @@
+"""Calibration and forecasts: what the reports say about the scenario's numbers, and what next.
+
+* :mod:`.observations` observation files (TOML): metric, date, value, uncertainty, source
+* :mod:`.priors`       ``{dotted.path: prior}``: uniform, log-uniform or normal beliefs
+* :mod:`.simulate`     one ABC simulation: values -> one replication -> observed values
+* :mod:`.sampler`      a pyabc sampler that is reproducible and parallel (local or Dask)
+* :mod:`.abc_smc`      :func:`calibrate`: pyabc ABC-SMC, exact under the observation errors
+* :mod:`.diagnostics`  marginals, correlations, identifiability, posterior predictive check
+* :mod:`.forecast`     posterior predictive draws and :class:`Forecast`
+* :mod:`.result`       :class:`Calibration`: posterior, point estimate, calibrated scenario,
+                       diagnostics, ``forecast``, save and load
+
+Example
+-------
+>>> import labour_sim as ls
+>>> scenario = ls.load_scenario("scenarios/lolland_falster.toml")
+>>> cal = ls.calibrate(
+...     scenario, "scenarios/observations/lolland_falster_midterm.toml",
+...     {"placement.outcomes.ordinary": "uniform(0.02, 0.3)", ...},
+... )  # doctest: +SKIP
+>>> cal.forecast(["ordinary", "paid"], "2021-12-31").target("ordinary_550")  # doctest: +SKIP
+"""
+
+from .abc_smc import (
+    DEFAULT_DRAWS,
+    DEFAULT_GENERATIONS,
+    DEFAULT_MAX_SIMULATIONS,
+    DEFAULT_POPULATION,
+    calibrate,
+)
+from .forecast import Forecast
+from .observations import Observation, Observations, load_observations, parse_observations
+from .priors import Parameter, Prior, parse_prior
+from .result import Calibration
+
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_GENERATIONS",
+    "DEFAULT_MAX_SIMULATIONS",
+    "DEFAULT_POPULATION",
+    "Calibration",
+    "Forecast",
+    "Observation",
+    "Observations",
+    "Parameter",
+    "Prior",
+    "calibrate",
+    "load_observations",
+    "parse_observations",
+    "parse_prior",
+]

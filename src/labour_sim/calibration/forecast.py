@@ -1,0 +1,241 @@
+"""Posterior predictive draws and forecasts: parameter uncertainty included.
+
+A draw picks a posterior particle (weighted resampling) and runs one replication of the
+scenario with its values. Draw ``i`` always uses particle ``index[i]`` and replication
+``i`` of the calibration's seed, so
+
+* the predictive check made at calibration and every later forecast describe the *same*
+  simulated programmes (common random numbers): a forecast read at an observation's date
+  reproduces the predictive check's draw exactly, and forecasts at two dates are two
+  readings of one set of runs;
+* a forecast with the point estimate only (``point_estimate=True``) differs from the full
+  one by parameter uncertainty alone, not by other random numbers.
+
+:class:`Forecast` reports the distribution of each metric at the date (mean, median, 80 %
+and 95 % intervals) and each scenario target's probability with a Wilson 95 % interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..errors import Problem, ScenarioError
+from ..experiments.executors import default_workers, map_chunks
+from ..experiments.store import write_json, write_parquet
+from ..experiments.summary import Chunk
+from ..metrics import METRIC_LABELS, METRICS
+from ..replication import run_replication
+from ..scenario import Scenario
+from ..stats import quantile_summary, wilson_interval
+from .observations import Observations
+from .priors import Parameter
+
+__all__ = ["Forecast", "Reading", "particle_draws", "run_draws"]
+
+#: Spawn-key tag of the stream that picks posterior particles for draws.
+_DRAWS = 0xD8A
+
+
+def particle_draws(weights: NDArray[np.float64], n: int, seed: int) -> NDArray[np.int64]:
+    """Indices of ``n`` particles resampled by weight; the first ``m`` never depend on ``n``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRAWS,)))
+    cdf = np.cumsum(weights) / np.sum(weights)
+    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What to read from each draw's replication."""
+
+    date: dt.date | None
+    metrics: tuple[str, ...]
+    observations: Observations | None
+    targets: bool
+
+
+def run_draws(
+    scenario: Scenario,
+    parameters: tuple[Parameter, ...],
+    values: NDArray[np.float64],
+    seed: int,
+    reading: Reading,
+    *,
+    workers: int | None = None,
+    executor: Any = None,
+    progress: bool = True,
+    chunk_size: int = 25,
+) -> pd.DataFrame:
+    """Run draw ``i`` at parameter row ``values[i]`` on replication ``i``; one row per draw."""
+    n = len(values)
+    chunks = [(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
+    if workers is None:
+        workers = default_workers() if len(chunks) >= 4 else 1
+    task = partial(_draw_chunk, scenario, parameters, values, seed, reading)
+    done = {
+        c.start: c.rows
+        for c in map_chunks(
+            task, chunks, workers=workers, executor=executor, progress=progress,
+            description="posterior draws",
+        )
+    }  # fmt: skip
+    return pd.concat([done[s] for s in sorted(done)], ignore_index=True)
+
+
+def _draw_chunk(
+    scenario: Scenario,
+    parameters: tuple[Parameter, ...],
+    values: NDArray[np.float64],
+    seed: int,
+    reading: Reading,
+    start: int,
+    stop: int,
+) -> Chunk:
+    rows = []
+    for i in range(start, stop):
+        changes = {p.path: p.value(values[i, j]) for j, p in enumerate(parameters)}
+        result = run_replication(scenario.with_changes(changes), seed, i)
+        row: dict[str, Any] = {"draw": i, **changes}
+        if reading.observations is not None:
+            row.update({o.name: o.simulated(result) for o in reading.observations})
+        if reading.date is not None:
+            row.update({m: float(result.outcome(m, reading.date)) for m in reading.metrics})
+        if reading.targets:
+            for t in scenario.targets:
+                row[f"target:{t.name}"] = float(result.outcome(t.metric, t.date))
+        rows.append(row)
+    return Chunk(start, stop, pd.DataFrame(rows), None)
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """Posterior predictive distribution of metrics at a date, and target probabilities.
+
+    Attributes
+    ----------
+    date : datetime.date
+        When the metrics are read.
+    table : pandas.DataFrame
+        Per metric: ``metric, label, date, draws, mean, median, p10, p90, p2_5, p97_5``.
+    targets : pandas.DataFrame
+        Per scenario target (at its own date): ``probability`` with Wilson 95 % interval
+        ``ci_low, ci_high``, and the outcome's mean, median and 80 % / 95 % intervals.
+    draws : pandas.DataFrame
+        One row per draw: the parameter values used and every reading.
+    metadata : dict
+        Seed, draws, whether parameter uncertainty is included, the calibration it used.
+    """
+
+    date: dt.date
+    table: pd.DataFrame
+    targets: pd.DataFrame
+    draws: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def metric(self, name: str) -> pd.Series:
+        """The row of metric ``name``."""
+        rows = self.table[self.table["metric"] == name]
+        if rows.empty:
+            raise KeyError(f"no metric {name!r}; metrics: {list(self.table['metric'])}")
+        return rows.iloc[0]
+
+    def target(self, name: str) -> pd.Series:
+        """The row of target ``name``."""
+        rows = self.targets[self.targets["target"] == name]
+        if rows.empty:
+            raise KeyError(f"no target {name!r}; targets: {list(self.targets['target'])}")
+        return rows.iloc[0]
+
+    def lines(self) -> list[str]:
+        """The forecast in plain words: one line per metric, then one per target."""
+        kind = (
+            "parameter uncertainty included"
+            if self.metadata.get("parameter_uncertainty", True)
+            else "point estimate only"
+        )
+        out = [
+            f"Forecast by {self.date} ({len(self.draws)} posterior draws, {kind})",
+            f"  {'':58s} {'mean':>7s} {'median':>7s} {'80 % interval':>15s} {'95 % interval':>15s}",
+        ]
+        for _, r in self.table.iterrows():
+            out.append(
+                f"  {str(r['label'])[:58]:58s} {r['mean']:7.0f} {r['median']:7.0f} "
+                f"{f'{r.p10:.0f} - {r.p90:.0f}':>15s} {f'{r.p2_5:.0f} - {r.p97_5:.0f}':>15s}"
+            )
+        if not self.targets.empty:
+            out.append("Targets (each at its own date; Wilson 95 % interval)")
+        for _, r in self.targets.iterrows():
+            label = METRIC_LABELS.get(str(r["metric"]), str(r["metric"])).removeprefix("citizens ")
+            out.append(
+                f"  {r['threshold']:,.0f} {label} by {r['date']}: {r['probability']:.0%} likely "
+                f"[{r['ci_low']:.0%}-{r['ci_high']:.0%}]; median {r['median']:,.0f} "
+                f"(80 % interval {r['p10']:,.0f}-{r['p90']:,.0f})"
+            )
+        return out
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the tables (Parquet) and ``forecast.json``, each file atomically."""
+        root = Path(folder)
+        write_parquet(root / "forecast.parquet", self.table)
+        write_parquet(root / "forecast_targets.parquet", self.targets)
+        write_parquet(root / "forecast_draws.parquet", self.draws)
+        write_json(root / "forecast.json", {**self.metadata, "date": self.date.isoformat()})
+        return root
+
+
+def forecast_tables(
+    scenario: Scenario, draws: pd.DataFrame, date: dt.date, metrics: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The metric table and the target table of a forecast from its draws."""
+    rows = [
+        {"metric": m, "label": METRIC_LABELS[m], "date": date.isoformat(), "draws": len(draws),
+         **quantile_summary(draws[m])}
+        for m in metrics
+    ]  # fmt: skip
+    targets = []
+    for t in scenario.targets:
+        outcome = draws[f"target:{t.name}"].to_numpy(dtype=float)
+        reached = int(np.count_nonzero(outcome >= t.threshold.value))
+        low, high = wilson_interval(reached, len(outcome))
+        targets.append(
+            {
+                "target": t.name,
+                "metric": t.metric,
+                "threshold": t.threshold.value,
+                "date": t.date.isoformat(),
+                "draws": len(outcome),
+                "reached": reached,
+                "probability": reached / len(outcome) if len(outcome) else np.nan,
+                "ci_low": low,
+                "ci_high": high,
+                **quantile_summary(outcome),
+            }
+        )
+    return pd.DataFrame(rows), pd.DataFrame(targets)
+
+
+def check_forecast_request(
+    scenario: Scenario, metrics: tuple[str, ...], date: dt.date, draws: int
+) -> None:
+    """Raise a ScenarioError for unknown metrics, a date outside the run, or no draws."""
+    problems = []
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        expected = f"metrics the model produces, among {list(METRICS)}"
+        problems.append(Problem("metrics", expected, ", ".join(unknown)))
+    start = scenario.period.start
+    last = start + dt.timedelta(days=int(scenario.horizon_weeks * 7))
+    if not start <= date <= last:
+        expected = f"a date within the simulated period {start}..{last}"
+        problems.append(Problem("date", expected, str(date)))
+    if draws < 1:
+        problems.append(Problem("draws", "a whole number >= 1", str(draws)))
+    if problems:
+        raise ScenarioError(problems, "forecast")

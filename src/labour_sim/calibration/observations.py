@@ -1,0 +1,365 @@
+"""What an evaluation reported, as data: observation files and their validation.
+
+An observation file (TOML) lists what was observed about a programme, each item a metric
+the model produces (:data:`labour_sim.metrics.METRICS`) at a date, with its value, how
+approximate it is and where it comes from::
+
+    name = "Rekruttering fra kanten: VIVE midterm evaluation"
+    [sources]
+    cabi_midterm = "https://nyheder.cabiweb.dk/pressreleases/..."
+
+    [[observations]]
+    name = "citizens"
+    metric = "referred"             # citizens referred to the programme by the date
+    date = 2019-12-31
+    value = 663
+    about = 0.02                    # sd = 2 % of the value
+    source = "cabi_midterm"
+
+    [[observations]]
+    name = "paid_share"
+    metric = "paid"
+    share_of = "referred"           # the value is a share: paid / referred at the date
+    date = 2019-12-31
+    value = 0.15
+    interval = [0.12, 0.18]         # a 95 % interval: sd = width / 3.92
+    source = "https://..."
+
+How approximate a value is, exactly one of: ``sd`` (a standard deviation, in the value's
+unit), ``interval`` (a 95 % interval, ``sd = (high - low) / 3.92``) or ``about`` (a relative
+tolerance: ``sd = about * value``). Calibration treats the report as the model's value plus a
+normal error with that sd.
+
+Every mistake (an unknown metric, a negative count, a share above 1, a date outside the
+scenario's simulated period, a missing source) is collected into one
+:class:`~labour_sim.errors.ScenarioError` naming the observation and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import Problem, ScenarioError, _short
+from ..metrics import CITIZEN_METRICS, METRIC_LABELS, METRICS
+from ..results import ReplicationResult
+from ..scenario import Scenario
+from ..scenario.loader import read_toml
+
+__all__ = ["Observation", "Observations", "load_observations", "parse_observations"]
+
+#: A 95 % interval is this many standard deviations wide.
+Z95_WIDTH = 3.919927969080108
+_URL = re.compile(r"^https?://\S+$")
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Observation(BaseModel):
+    """One reported figure: a metric at a date, its value, its uncertainty and its source.
+
+    Attributes
+    ----------
+    name : str
+        Short name, unique in the file.
+    metric : str
+        What is counted, one of :data:`labour_sim.metrics.METRICS`.
+    share_of : str, optional
+        If given, the value is the share ``metric / share_of`` at the date (e.g. the share
+        of referred citizens who reached paid work), not a count.
+    date : datetime.date
+        When (the count is cumulative up to and including this date).
+    value : float
+        A count (citizens or companies) or, with ``share_of``, a share in [0, 1].
+    sd, interval, about : float, (float, float), float
+        Exactly one: a standard deviation (value's unit), a 95 % interval, or a relative
+        tolerance (``sd = about * value``).
+    source : str
+        A key of the file's ``[sources]`` table or a URL.
+    wording, note : str
+        What the source says; how the value was read or derived.
+    derived : bool
+        True when the value is computed from reported figures rather than reported.
+    """
+
+    model_config = _FROZEN
+    name: str = Field(min_length=1)
+    metric: str
+    share_of: str | None = None
+    date: dt.date
+    value: float = Field(allow_inf_nan=False)
+    sd: float | None = Field(default=None, allow_inf_nan=False)
+    interval: tuple[float, float] | None = None
+    about: float | None = Field(default=None, allow_inf_nan=False)
+    source: str = Field(min_length=1)
+    wording: str = ""
+    note: str = ""
+    derived: bool = False
+
+    @property
+    def is_share(self) -> bool:
+        """True when the value is a share (``share_of`` given) rather than a count."""
+        return self.share_of is not None
+
+    @property
+    def scale(self) -> float:
+        """Standard deviation of the reported value around the model's (value's unit)."""
+        if self.sd is not None:
+            return self.sd
+        if self.interval is not None:
+            return (self.interval[1] - self.interval[0]) / Z95_WIDTH
+        assert self.about is not None
+        return self.about * abs(self.value)
+
+    @property
+    def label(self) -> str:
+        """What is observed, in words (e.g. 'share of citizens referred ... in paid work')."""
+        label = METRIC_LABELS.get(self.metric, self.metric)
+        if self.share_of is None:
+            return f"{label} by {self.date}"
+        return f"{label}, as a share of {METRIC_LABELS.get(self.share_of, self.share_of)}, by {self.date}"
+
+    def simulated(self, result: ReplicationResult) -> float:
+        """The model's value of this observation in one replication.
+
+        A count is ``result.outcome(metric, date)``; a share divides it by the count of
+        ``share_of`` at the same date (0 when nobody is in the denominator).
+        """
+        count = float(result.outcome(self.metric, self.date))
+        if self.share_of is None:
+            return count
+        denominator = float(result.outcome(self.share_of, self.date))
+        return count / denominator if denominator > 0 else 0.0
+
+
+class _File(BaseModel):
+    model_config = _FROZEN
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    description: str = ""
+    sources: dict[str, str] = {}
+    observations: tuple[Observation, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Observations:
+    """A validated set of observations of one programme (see the module docstring).
+
+    Attributes
+    ----------
+    name, description : str
+        What was observed, by whom.
+    sources : dict of str to str
+        Key -> URL, cited by the observations' ``source``.
+    items : tuple of Observation
+        The observations, in file order.
+    origin : str, optional
+        The file they were read from.
+    text : str, optional
+        The file's text, kept so that results describe themselves.
+    """
+
+    name: str
+    description: str
+    sources: dict[str, str]
+    items: tuple[Observation, ...]
+    origin: str | None = None
+    text: str | None = None
+
+    def __iter__(self) -> Iterator[Observation]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Observation names, in order."""
+        return tuple(o.name for o in self.items)
+
+    @property
+    def last_date(self) -> dt.date:
+        """The latest observation date."""
+        return max(o.date for o in self.items)
+
+    def source_url(self, observation: Observation) -> str:
+        """The URL behind an observation's ``source`` (a key or a URL)."""
+        return self.sources.get(observation.source, observation.source)
+
+    def check(self, scenario: Scenario) -> None:
+        """Raise a :class:`ScenarioError` if an observation lies outside ``scenario``'s run.
+
+        Dates must fall within the simulated period (``period.start`` to the end of the
+        follow-up).
+        """
+        problems = list(_against_scenario(self.items, scenario))
+        if problems:
+            raise ScenarioError(problems, self.origin)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The observations as plain data (what :func:`parse_observations` reads back)."""
+        return {
+            "schema_version": 1,
+            "name": self.name,
+            "description": self.description,
+            "sources": dict(self.sources),
+            "observations": [o.model_dump(mode="json", exclude_defaults=True) for o in self],
+        }
+
+
+def load_observations(path: str | Path, scenario: Scenario | None = None) -> Observations:
+    """Read and validate an observation file (TOML).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (see the module docstring for the format).
+    scenario : Scenario, optional
+        If given, also check that every date lies within its simulated period.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
+    data, text = read_toml(path)
+    observations = parse_observations(data, origin=str(path), scenario=scenario)
+    return Observations(
+        observations.name,
+        observations.description,
+        observations.sources,
+        observations.items,
+        str(path),
+        text,
+    )
+
+
+def parse_observations(
+    data: Mapping[str, Any], origin: str | None = None, scenario: Scenario | None = None
+) -> Observations:
+    """Validate observations given as nested mappings (as parsed from TOML)."""
+    try:
+        parsed = _File.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from(exc, data), origin) from None
+    problems = list(_consistency(parsed))
+    if scenario is not None:
+        problems += _against_scenario(parsed.observations, scenario)
+    if problems:
+        raise ScenarioError(problems, origin)
+    return Observations(
+        parsed.name, parsed.description, dict(parsed.sources), parsed.observations, origin
+    )
+
+
+def _problems_from(exc: ValidationError, data: Mapping[str, Any]) -> Iterator[Problem]:
+    items = data.get("observations")
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        if len(loc) >= 2 and loc[0] == "observations" and isinstance(loc[1], int):
+            loc[1] = _name_of(items, loc[1])
+        path = ".".join(str(part) for part in loc)
+        if err["type"] == "missing":
+            yield Problem(path, "a value (required field is missing)", "nothing")
+        elif err["type"] == "extra_forbidden":
+            yield Problem(path, "no such field (unknown key)", _short(err.get("input")))
+        else:
+            yield Problem(path, err["msg"].removeprefix("Value error, "), _short(err.get("input")))
+
+
+def _name_of(items: Any, index: int) -> str:
+    try:
+        name = items[index].get("name")
+    except (AttributeError, IndexError, KeyError, TypeError):
+        name = None
+    return name if isinstance(name, str) and name else str(index)
+
+
+def _consistency(f: _File) -> Iterator[Problem]:
+    names = [o.name for o in f.observations]
+    if len(set(names)) != len(names):
+        yield Problem("observations.*.name", "unique observation names", str(names))
+    for key, ref in f.sources.items():
+        if not _URL.match(ref):
+            yield Problem(f"sources.{key}", "a URL", ref)
+    for o in f.observations:
+        yield from _check_one(o, f.sources)
+
+
+def _check_one(o: Observation, sources: Mapping[str, str]) -> Iterator[Problem]:
+    path = f"observations.{o.name}"
+    if o.metric not in METRICS:
+        yield Problem(
+            f"{path}.metric", f"a metric the model produces, one of {list(METRICS)}", o.metric
+        )
+    if o.share_of is not None:
+        if o.share_of not in CITIZEN_METRICS or o.metric not in CITIZEN_METRICS:
+            yield Problem(
+                f"{path}.share_of",
+                f"a citizen metric (one of {list(CITIZEN_METRICS)}) with a citizen metric",
+                f"{o.metric} / {o.share_of}",
+            )
+        elif o.share_of == o.metric:
+            yield Problem(f"{path}.share_of", "another metric than 'metric'", o.share_of)
+        if not 0 <= o.value <= 1:
+            yield Problem(
+                f"{path}.value", "a share between 0 and 1 (share_of is given)", f"{o.value:g}"
+            )
+    elif o.value < 0:
+        yield Problem(f"{path}.value", "a count >= 0 (citizens or companies)", f"{o.value:g}")
+    yield from _check_uncertainty(o, path)
+    if o.source not in sources and not _URL.match(o.source):
+        yield Problem(f"{path}.source", "a key of [sources] or a URL", o.source)
+
+
+def _check_uncertainty(o: Observation, path: str) -> Iterator[Problem]:
+    given = [k for k in ("sd", "interval", "about") if getattr(o, k) is not None]
+    if len(given) != 1:
+        yield Problem(
+            path,
+            "exactly one of sd (standard deviation), interval = [low, high] (95 %) or "
+            "about (relative tolerance)",
+            ", ".join(given) or "none",
+        )
+        return
+    if o.sd is not None and not o.sd > 0:
+        yield Problem(f"{path}.sd", "a standard deviation > 0", f"{o.sd:g}")
+    if o.interval is not None:
+        low, high = o.interval
+        if not low < high:
+            yield Problem(f"{path}.interval", "[low, high] with low < high", str(list(o.interval)))
+        elif not low <= o.value <= high:
+            yield Problem(
+                f"{path}.interval",
+                f"an interval containing the value {o.value:g}",
+                str(list(o.interval)),
+            )
+    if o.about is not None:
+        if not 0 < o.about <= 1:
+            yield Problem(
+                f"{path}.about", "a relative tolerance in (0, 1], e.g. 0.1 for 10 %", f"{o.about:g}"
+            )
+        elif o.value == 0:
+            yield Problem(
+                f"{path}.about",
+                "sd or interval instead (about a value of 0 has no width)",
+                f"{o.about:g}",
+            )
+
+
+def _against_scenario(items: tuple[Observation, ...], s: Scenario) -> Iterator[Problem]:
+    start = s.period.start
+    last = start + dt.timedelta(days=math.floor(s.horizon_weeks * 7))
+    for o in items:
+        if not start <= o.date <= last:
+            yield Problem(
+                f"observations.{o.name}.date",
+                f"a date within the simulated period {start}..{last} of '{s.name}'",
+                str(o.date),
+            )

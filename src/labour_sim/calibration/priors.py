@@ -1,0 +1,225 @@
+"""Priors on scenario numbers: what calibration may change, and within what belief.
+
+A parameter is a dotted scenario path (as in :meth:`Scenario.with_changes`) with a prior::
+
+    {"placement.outcomes.ordinary": "uniform(0.05, 0.3)",
+     "companies.recruitment_per_week": "loguniform(1, 10)",
+     "intake.rate_per_week": Prior("normal", 7.3, 1.0)}
+
+The same spec strings work on the command line (``--param PATH=uniform(0.05,0.3)``).
+``uniform(low, high)`` and ``loguniform(low, high)`` bound the value; ``normal(mean, sd)``
+does not, and values the scenario rejects (a negative probability, hiring probabilities
+that sum above 1) count as impossible: the prior is truncated to valid scenarios.
+
+A path that holds a whole number in the scenario (``staff.mentors``) is an integer
+parameter: proposed values are rounded before they are set.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy import stats as sps
+
+from ..errors import Problem, ScenarioError
+from ..scenario import Scenario
+
+__all__ = ["Parameter", "Prior", "parse_parameters", "parse_prior"]
+
+Kind = Literal["uniform", "loguniform", "normal"]
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_SPEC = re.compile(rf"^\s*([a-z-]+)\s*\(\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\)\s*$")
+_ALIASES = {"uniform": "uniform", "loguniform": "loguniform", "log-uniform": "loguniform",
+            "normal": "normal"}  # fmt: skip
+EXAMPLES = "uniform(0.05, 0.3), loguniform(1, 100) or normal(7.3, 1)"
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A prior belief about one number.
+
+    Parameters
+    ----------
+    kind : {'uniform', 'loguniform', 'normal'}
+        The family.
+    a, b : float
+        ``low, high`` for uniform and log-uniform (``0 < low`` for log-uniform);
+        ``mean, sd`` for normal.
+    """
+
+    kind: Kind
+    a: float
+    b: float
+
+    def __post_init__(self) -> None:
+        problem = self._problem()
+        if problem:
+            raise ScenarioError.single("prior", problem, str(self))
+
+    def _problem(self) -> str | None:
+        if self.kind not in _ALIASES.values():
+            return f"a prior such as {EXAMPLES}"
+        if not (math.isfinite(self.a) and math.isfinite(self.b)):
+            return "finite numbers"
+        if self.kind == "uniform" and not self.a < self.b:
+            return "uniform(low, high) with low < high"
+        if self.kind == "loguniform" and not 0 < self.a < self.b:
+            return "loguniform(low, high) with 0 < low < high"
+        if self.kind == "normal" and not self.b > 0:
+            return "normal(mean, sd) with sd > 0"
+        return None
+
+    def __str__(self) -> str:
+        return f"{self.kind}({self.a:g}, {self.b:g})"
+
+    @property
+    def frozen(self) -> Any:
+        """The scipy.stats frozen distribution."""
+        if self.kind == "uniform":
+            return sps.uniform(self.a, self.b - self.a)
+        if self.kind == "loguniform":
+            return sps.loguniform(self.a, self.b)
+        return sps.norm(self.a, self.b)
+
+    def rv(self) -> Any:
+        """The same prior as a :class:`pyabc.RV`."""
+        import pyabc
+
+        if self.kind == "uniform":
+            return pyabc.RV("uniform", self.a, self.b - self.a)
+        if self.kind == "loguniform":
+            return pyabc.RV("loguniform", self.a, self.b)
+        return pyabc.RV("norm", self.a, self.b)
+
+    @property
+    def centre(self) -> float:
+        """The prior median."""
+        return float(self.frozen.median())
+
+    def to_scale(self, values: Any) -> Any:
+        """Values on the scale widths are compared on: log for log-uniform, else as is."""
+        x = np.asarray(values, dtype=float)
+        return np.log(x) if self.kind == "loguniform" else x
+
+    def interval(self, level: float = 0.9) -> tuple[float, float]:
+        """Central prior interval holding ``level`` of the belief."""
+        low, high = self.frozen.ppf([(1 - level) / 2, (1 + level) / 2])
+        return float(low), float(high)
+
+
+def parse_prior(spec: Prior | str, path: str = "prior") -> Prior:
+    """A :class:`Prior` from a spec string such as ``"uniform(0.05, 0.3)"`` (or a Prior)."""
+    if isinstance(spec, Prior):
+        return spec
+    match = _SPEC.match(spec) if isinstance(spec, str) else None
+    if match is None or match.group(1) not in _ALIASES:
+        raise ScenarioError.single(path, f"a prior such as {EXAMPLES}", spec)
+    kind = _ALIASES[match.group(1)]
+    try:
+        return Prior(kind, float(match.group(2)), float(match.group(3)))  # type: ignore[arg-type]
+    except ScenarioError as exc:
+        raise ScenarioError.single(path, exc.problems[0].expected, spec) from None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A scenario number being calibrated.
+
+    Attributes
+    ----------
+    path : str
+        Dotted scenario path (see :meth:`Scenario.with_changes`).
+    prior : Prior
+        The belief before seeing the observations.
+    integer : bool
+        The scenario holds a whole number there: values are rounded before use.
+    key : str
+        Name of the parameter inside the ABC run (``p0``, ``p1``, ...).
+    """
+
+    path: str
+    prior: Prior
+    integer: bool
+    key: str
+
+    def value(self, x: float) -> float | int:
+        """``x`` as the scenario takes it (rounded for an integer parameter)."""
+        return round(x) if self.integer else float(x)
+
+
+def changes(parameters: tuple[Parameter, ...], values: Mapping[str, float]) -> dict[str, Any]:
+    """``{path: value}`` for :meth:`Scenario.with_changes` from ``{key: value}``."""
+    return {p.path: p.value(values[p.key]) for p in parameters}
+
+
+def parse_parameters(scenario: Scenario, spec: Mapping[str, Prior | str]) -> tuple[Parameter, ...]:
+    """Validate ``{path: prior}`` against ``scenario``; every problem in one error.
+
+    Each path must name a number of the scenario, and the prior's median must be a value
+    the scenario accepts there.
+    """
+    if not spec:
+        raise ScenarioError.single(
+            "parameters", "at least one {path: prior}, e.g. placement.outcomes.ordinary", "none"
+        )
+    data = scenario.model_dump(mode="json")
+    problems: list[Problem] = []
+    out: list[Parameter] = []
+    for i, (path, prior_spec) in enumerate(spec.items()):
+        try:
+            prior = parse_prior(prior_spec, f"parameters.{path}")
+            current = _current(data, path)
+            parameter = Parameter(path, prior, isinstance(current, int), f"p{i}")
+            scenario.with_changes({path: parameter.value(prior.centre)})
+        except ScenarioError as exc:
+            problems += exc.problems
+            continue
+        out.append(parameter)
+    if problems:
+        raise ScenarioError(problems, "parameters")
+    return tuple(out)
+
+
+def node_at(data: Any, path: str) -> Any:
+    """What a scenario's plain data holds at dotted ``path`` (``None`` if nothing)."""
+    node = data
+    for part in path.split("."):
+        node = _child(node, part)
+        if node is None:
+            break
+    return node
+
+
+def _current(data: Any, path: str) -> Any:
+    """The number at ``path`` (a quantity's value or mean), or raise a ScenarioError."""
+    node = node_at(data, path)
+    if isinstance(node, dict):
+        node = next((node[k] for k in ("value", "mean") if k in node), None)
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        raise ScenarioError.single(
+            path, "the dotted path of a number in the scenario (e.g. staff.mentors)", path
+        )
+    return node
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict) and item.get("name") == part:
+                return item
+        if part.isdigit() and int(part) < len(node):
+            return node[int(part)]
+    return None
+
+
+def iter_priors(parameters: tuple[Parameter, ...]) -> Iterator[tuple[str, str]]:
+    """``(path, prior spec)`` of each parameter, for metadata and reports."""
+    for p in parameters:
+        yield p.path, str(p.prior)

@@ -1,0 +1,326 @@
+"""A calibration's result: posterior, point estimate, calibrated scenario, diagnostics.
+
+:class:`Calibration` keeps the weighted posterior sample and the posterior predictive
+draws, and derives everything else from them (see :mod:`.diagnostics`). It forecasts any
+metric at any date with parameter uncertainty (:meth:`Calibration.forecast`), and saves to
+and loads from a self-describing folder, each file written atomically (as experiments do)
+and ``calibration.json`` last, so a folder with it is complete::
+
+    calibration.json        scenario (data and file text), observations, priors, settings,
+                            seed, versions, times, point estimate, warnings
+    posterior.parquet       one row per particle: each parameter path, weight
+    generations.parquet     per ABC generation: temperature, simulations, acceptance
+    predictive_draws.parquet  per draw: particle, parameter values, simulated observations
+    marginals.parquet, correlations.parquet, predictive_check.parquet   (derived, for tools)
+    abc.db                  pyabc's history of the run (SQLite)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..experiments.store import write_json, write_parquet
+from ..metrics import METRICS
+from ..scenario import Scenario, parse_scenario
+from .diagnostics import correlation_table, marginal_table, predictive_table, warnings_for
+from .forecast import (
+    Forecast,
+    Reading,
+    check_forecast_request,
+    forecast_tables,
+    particle_draws,
+    run_draws,
+)
+from .observations import Observations, parse_observations
+from .priors import Parameter, node_at, parse_prior
+
+__all__ = ["Calibration"]
+
+_TABLES = ("posterior", "generations", "predictive_draws")
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """What calibrating a scenario to observations found.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario as it was before calibration.
+    observations : Observations
+        What it was calibrated to.
+    parameters : tuple of Parameter
+        The calibrated numbers and their priors.
+    posterior : pandas.DataFrame
+        The final ABC population: one column per parameter path, and ``weight`` (sums to 1).
+    generations : pandas.DataFrame
+        Per generation: ``t``, ``temperature``, ``accepted``, ``evaluations`` (candidates
+        up to the population's cut), ``simulations_run`` and ``seconds``.
+    predictive_draws : pandas.DataFrame
+        Per posterior draw: ``draw``, ``particle``, the parameter values and each
+        observation's simulated value (see :mod:`.forecast` for how draws are made).
+    metadata : dict
+        Seed, settings, times, simulations, versions and where the inputs came from.
+    """
+
+    scenario: Scenario
+    observations: Observations
+    parameters: tuple[Parameter, ...]
+    posterior: pd.DataFrame
+    generations: pd.DataFrame
+    predictive_draws: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    # -- diagnostics ------------------------------------------------------------------------
+    @cached_property
+    def marginals(self) -> pd.DataFrame:
+        """Per parameter: prior, posterior mean, median, sd, credible intervals, identified."""
+        return marginal_table(self.parameters, self.posterior)
+
+    @cached_property
+    def correlations(self) -> pd.DataFrame:
+        """Weighted posterior correlation of every pair of parameters."""
+        return correlation_table(self.parameters, self.posterior)
+
+    @cached_property
+    def predictive_check(self) -> pd.DataFrame:
+        """Every observation against its posterior predictive distribution."""
+        return predictive_table(self.observations, self.predictive_draws)
+
+    @cached_property
+    def warnings(self) -> list[str]:
+        """Unidentified parameters, strong correlations, observations not covered, budget."""
+        out = warnings_for(self.marginals, self.correlations)
+        for _, row in self.predictive_check[~self.predictive_check["covered"]].iterrows():
+            out.append(
+                f"observation {row['observation']}: observed {row['observed']:g} lies outside "
+                f"the posterior predictive 95 % interval [{row['report_p2_5']:.4g}, "
+                f"{row['report_p97_5']:.4g}]; the model cannot reproduce it with these priors"
+            )
+        ess, n = self.effective_sample_size, len(self.posterior)
+        if ess < 0.1 * n:
+            out.append(
+                f"the posterior rests on few particles (effective sample size {ess:.1f} of {n}): "
+                "its intervals are rough; use a larger population or more generations"
+            )
+        final = float(self.generations["temperature"].iloc[-1]) if len(self.generations) else 1.0
+        if final > 1 + 1e-6:
+            out.append(
+                f"the run stopped at temperature {final:.3g} before reaching 1 (budget "
+                "exhausted): the posterior is wider than the exact one; allow more simulations"
+            )
+        return out
+
+    @property
+    def effective_sample_size(self) -> float:
+        """Kish's effective number of particles of the weighted posterior, ``1 / sum w^2``."""
+        w = self.posterior["weight"].to_numpy(dtype=float)
+        return float(w.sum() ** 2 / np.sum(w**2)) if len(w) else 0.0
+
+    @property
+    def point_estimate(self) -> dict[str, float | int]:
+        """Each parameter's posterior median (rounded for whole-number parameters)."""
+        medians = self.marginals.set_index("parameter")["median"]
+        return {p.path: p.value(float(medians[p.path])) for p in self.parameters}
+
+    def credible_interval(self, path: str, level: float = 0.9) -> tuple[float, float]:
+        """Central posterior interval of parameter ``path`` holding ``level``."""
+        from .diagnostics import weighted_quantile
+
+        low, high = weighted_quantile(
+            self.posterior[path], self.posterior["weight"], [(1 - level) / 2, (1 + level) / 2]
+        )
+        return float(low), float(high)
+
+    @cached_property
+    def calibrated(self) -> Scenario:
+        """The scenario at the point estimate, each calibrated number saying so."""
+        data = self.scenario.model_dump(mode="json")
+        label = self.observations.name
+        change: dict[str, Any] = {}
+        for p in self.parameters:
+            value = self.point_estimate[p.path]
+            low, high = self.credible_interval(p.path)
+            note = (
+                f"calibrated to '{label}' by ABC-SMC: posterior median; 90 % credible "
+                f"interval [{low:.4g}, {high:.4g}]; prior {p.prior}"
+            )
+            node = node_at(data, p.path)
+            if isinstance(node, dict) and "unit" in node:
+                table = {k: v for k, v in node.items() if v is not None and k != "source"}
+                table["value" if "value" in node else "mean"] = value
+                table["assumption"] = note
+                table["range"] = [min(low, value), max(high, value)]
+                change[p.path] = table
+            else:
+                change[p.path] = value
+        return self.scenario.with_changes(change)
+
+    @property
+    def simulations(self) -> int:
+        """Model simulations run by the ABC sampler (not counting predictive draws)."""
+        return int(self.generations["simulations_run"].sum()) if len(self.generations) else 0
+
+    def lines(self) -> list[str]:
+        """The calibration in plain words: posterior, predictive check, warnings."""
+        m = self.metadata
+        out = [
+            f"{self.scenario.name} calibrated to {self.observations.name}",
+            f"  {len(self.observations)} observations, {len(self.parameters)} parameters; "
+            f"{self.simulations:,} simulations in {m.get('seconds', float('nan')):.0f} s "
+            f"(population {m.get('population_size')}, {len(self.generations) - 1} generations, "
+            f"seed {m.get('seed')}; effective sample size {self.effective_sample_size:.0f})",
+            "Posterior (median and 90 % credible interval; prior)",
+        ]
+        for _, r in self.marginals.iterrows():
+            out.append(
+                f"  {r['parameter']:40s} {r['median']:10.4g}  [{r['p5']:.4g}, {r['p95']:.4g}]"
+                f"   {r['prior']}{'' if r['identified'] else '  (not identified)'}"
+            )
+        out.append("Posterior predictive check (observed; simulated median and 95 % interval)")
+        for _, r in self.predictive_check.iterrows():
+            out.append(
+                f"  {r['observation']:30s} observed {r['observed']:10.4g}; simulated "
+                f"{r['median']:.4g} [{r['report_p2_5']:.4g}, {r['report_p97_5']:.4g}]  "
+                f"{'ok' if r['covered'] else 'NOT COVERED'} (p = {r['p_value']:.2f})"
+            )
+        strong = self.correlations[self.correlations["correlation"].abs() >= 0.3]
+        if len(strong):
+            out.append("Posterior correlations (|r| >= 0.3)")
+            out += [f"  {r['a']} ~ {r['b']}: {r['correlation']:+.2f}" for _, r in strong.iterrows()]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+    # -- forecasts ----------------------------------------------------------------------------
+    def forecast(
+        self,
+        metrics: str | Iterable[str] | None = None,
+        date: dt.date | str | None = None,
+        draws: int | None = None,
+        *,
+        point_estimate: bool = False,
+        workers: int | None = None,
+        executor: Any = None,
+        progress: bool = True,
+    ) -> Forecast:
+        """Posterior predictive distribution of ``metrics`` at ``date``, and every target.
+
+        Parameters
+        ----------
+        metrics : str or iterable of str, optional
+            Metrics to report (default: all of :data:`labour_sim.metrics.METRICS`).
+        date : date or ISO string, optional
+            When to read them (default: ``period.end``); any date of the simulated period.
+        draws : int, optional
+            Posterior draws, one replication each over the whole horizon (default: as
+            many as the predictive check used).
+        point_estimate : bool, default False
+            Use the point estimate in every draw (leaves parameter uncertainty out; same
+            replications, so the difference is parameter uncertainty alone).
+        workers, executor, progress
+            Where the draws run (as in :func:`labour_sim.run_experiment`).
+
+        Returns
+        -------
+        Forecast
+            Metric distributions, target probabilities (Wilson 95 % intervals), the draws.
+        """
+        when = _as_date(date) if date is not None else self.scenario.period.end
+        names = (metrics,) if isinstance(metrics, str) else tuple(metrics or METRICS)
+        n = draws if draws is not None else len(self.predictive_draws) or 400
+        check_forecast_request(self.scenario, names, when, n)
+        seed = int(self.metadata["seed"])
+        weights = self.posterior["weight"].to_numpy(dtype=float)
+        index = particle_draws(weights, n, seed)
+        paths = [p.path for p in self.parameters]
+        if point_estimate:
+            values = np.tile([self.point_estimate[p] for p in paths], (n, 1)).astype(float)
+        else:
+            values = self.posterior[paths].to_numpy(dtype=float)[index]
+        table = run_draws(
+            self.scenario, self.parameters, values, seed, Reading(when, names, None, True),
+            workers=workers, executor=executor, progress=progress,
+        )  # fmt: skip
+        table.insert(1, "particle", -1 if point_estimate else index)
+        metric_table, target_table = forecast_tables(self.scenario, table, when, names)
+        meta = {
+            "scenario": self.scenario.name,
+            "observations": self.observations.name,
+            "seed": seed,
+            "draws": n,
+            "parameter_uncertainty": not point_estimate,
+            "point_estimate": self.point_estimate,
+        }
+        return Forecast(when, metric_table, target_table, table, meta)
+
+    # -- files --------------------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        """Write the result folder (see the module docstring); ``calibration.json`` last."""
+        root = Path(folder)
+        for name in _TABLES:
+            write_parquet(root / f"{name}.parquet", getattr(self, name))
+        for name in ("marginals", "correlations", "predictive_check"):
+            write_parquet(root / f"{name}.parquet", getattr(self, name))
+        meta = {
+            **self.metadata,
+            "point_estimate": self.point_estimate,
+            "warnings": self.warnings,
+            "scenario_data": self.scenario.model_dump(mode="json"),
+            "scenario_text": self.scenario.text,
+            "scenario_file": self.scenario.origin,
+            "observations_data": self.observations.to_dict(),
+            "observations_text": self.observations.text,
+            "observations_file": self.observations.origin,
+            "parameters": [
+                {"path": p.path, "prior": str(p.prior), "integer": p.integer, "key": p.key}
+                for p in self.parameters
+            ],
+        }
+        write_json(root / "calibration.json", meta)
+        return root
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Calibration:
+        """Read a calibration written by :meth:`save` (or ``labour-sim calibrate --out``)."""
+        root = Path(folder)
+        marker = root / "calibration.json"
+        if not marker.is_file():
+            raise ScenarioError.single(
+                "calibration", "a folder written by labour-sim calibrate (with calibration.json)",
+                str(root),
+            )  # fmt: skip
+        meta = json.loads(marker.read_text(encoding="utf-8"))
+        scenario = parse_scenario(meta.pop("scenario_data"), origin=meta.get("scenario_file"))
+        scenario._text = meta.get("scenario_text")
+        obs = parse_observations(meta.pop("observations_data"), meta.get("observations_file"))
+        observations = Observations(
+            obs.name, obs.description, obs.sources, obs.items, obs.origin,
+            meta.get("observations_text"),
+        )  # fmt: skip
+        parameters = tuple(
+            Parameter(p["path"], parse_prior(p["prior"]), bool(p["integer"]), p["key"])
+            for p in meta["parameters"]
+        )
+        for derived in ("point_estimate", "warnings"):
+            meta.pop(derived, None)
+        tables = {name: pd.read_parquet(root / f"{name}.parquet") for name in _TABLES}
+        return cls(scenario, observations, parameters, metadata=meta, **tables)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ScenarioError.single("date", "an ISO date such as 2021-12-31", value) from None

@@ -1,0 +1,235 @@
+"""A pyabc sampler whose result depends on the seed only, not on workers or timing.
+
+pyabc's own parallel samplers reseed every worker from the operating system, so two runs
+differ. This one gives candidate ``i`` of generation ``t`` its own random state, seeded
+from ``SeedSequence(seed, spawn_key=(STREAM, t + 1, i))`` (pyabc draws proposals from
+numpy's global random state, which is set from it), and builds each generation from the
+candidates in index order, stopping at the ``n``-th accepted one, exactly as a single
+process would. Batches of consecutive candidates run here, in local worker processes or
+on Dask; those that run past the ``n``-th acceptance are wasted work, never a difference
+in the result. Cutting in index order, not completion order, also avoids the bias towards
+fast simulations that pyabc's dynamic schedulers avoid in the same way.
+
+Imports pyabc (slow to import): only :func:`labour_sim.calibrate` loads this module.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Any
+
+import cloudpickle  # type: ignore[import-untyped]
+import numpy as np
+import pyabc
+from tqdm.auto import tqdm
+
+__all__ = ["SeededSampler", "Workers"]
+
+#: Spawn-key tag of the proposal streams (distinct from the model's stream ids).
+_PROPOSALS = 0xABC
+_GLOBAL_RANDOM_STATE = threading.Lock()
+
+
+class Workers:
+    """Where batches of candidates run: this process, local processes, or a Dask client.
+
+    Parameters
+    ----------
+    workers : int
+        Local worker processes; 1 runs everything in this process.
+    client : dask.distributed.Client, optional
+        Run on a Dask cluster instead.
+    """
+
+    def __init__(self, workers: int = 1, client: Any = None) -> None:
+        self.client = client
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def parallel(self) -> bool:
+        """True when batches run outside this process."""
+        return self.client is not None or self.workers > 1
+
+    @property
+    def slots(self) -> int:
+        """How many batches to keep under way at once."""
+        if self.client is not None:
+            cores = sum(self.client.nthreads().values()) or 1
+            return 2 * cores
+        return 2 * self.workers
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Start ``fn(*args)``; a future."""
+        if self.client is not None:
+            return self.client.submit(fn, *args, pure=False)
+        if self.workers > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            return self._pool.submit(fn, *args)
+        done: Future[Any] = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def wait_first(self, futures: list[Any]) -> list[Any]:
+        """Block until at least one of ``futures`` is done; the done ones."""
+        if self.client is not None:
+            from distributed import wait as dask_wait
+
+            return list(dask_wait(futures, return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
+        return list(wait(futures, return_when=FIRST_COMPLETED).done)
+
+    def close(self) -> None:
+        """Stop the local worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+@contextmanager
+def global_random_state_kept() -> Iterator[None]:
+    """Restore numpy's global random state afterwards (pyabc draws from it)."""
+    state = np.random.get_state()
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def run_candidates(simulate_one: Any, seed: int, t: int, start: int, stop: int) -> list[Any]:
+    """Candidates ``start..stop-1`` of generation ``t``, each on its own random state.
+
+    ``simulate_one`` is pyabc's sampling function, or its cloudpickle bytes. Returns the
+    pyabc particles (accepted or not), in candidate order.
+    """
+    if isinstance(simulate_one, bytes):
+        simulate_one = cloudpickle.loads(simulate_one)
+    particles = []
+    # Threads of one process (a threaded Dask worker) share numpy's global random state:
+    # one batch at a time per process keeps every candidate on its own random numbers.
+    with _GLOBAL_RANDOM_STATE, global_random_state_kept():
+        for i in range(start, stop):
+            entropy = np.random.SeedSequence(seed, spawn_key=(_PROPOSALS, t + 1, i))
+            np.random.seed(entropy.generate_state(4))
+            particles.append(simulate_one())
+    return particles
+
+
+class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
+    """Reproducible, parallel pyabc sampler (see the module docstring).
+
+    Parameters
+    ----------
+    seed : int
+        Root of every proposal's random state.
+    workers : Workers
+        Where batches run.
+    generations : int
+        For progress messages only ("generation 3/8").
+    progress : bool
+        Show a progress bar per generation and a line when each ends (on stderr).
+    """
+
+    def __init__(self, seed: int, workers: Workers, generations: int, progress: bool) -> None:
+        super().__init__()
+        self.seed = seed
+        self.runner = workers
+        self.generations = generations
+        self.progress = progress
+        self.log: list[dict[str, Any]] = []
+        self._rate = 1.0
+
+    @property
+    def simulations(self) -> int:
+        """Simulations run so far, including those past a generation's cut."""
+        return sum(int(g["simulations_run"]) for g in self.log)
+
+    def sample_until_n_accepted(  # noqa: D102 (documented in pyabc.sampler.Sampler)
+        self,
+        n: int,
+        simulate_one: Callable[[], Any],
+        t: int,
+        *,
+        max_eval: float = np.inf,
+        all_accepted: bool = False,
+        ana_vars: Any = None,
+    ) -> Any:
+        started = time.perf_counter()
+        label = "prior sample" if t < 0 else f"generation {t + 1}/{self.generations}"
+        payload: Any = cloudpickle.dumps(simulate_one) if self.runner.parallel else simulate_one
+        size = self._batch_size(n)
+        batches: dict[int, list[Any]] = {}
+        pending: dict[Any, int] = {}
+        accepted = run = next_batch = 0
+        bar = tqdm(total=n, desc=label, unit="accepted", leave=False, disable=not self.progress)
+        try:
+            while True:
+                while (
+                    len(pending) < self.runner.slots
+                    and accepted + self._rate * size * len(pending) < n
+                    and next_batch * size < max_eval
+                ):
+                    start = next_batch * size
+                    future = self.runner.submit(
+                        run_candidates, payload, self.seed, t, start, start + size
+                    )
+                    pending[future] = next_batch
+                    next_batch += 1
+                if not pending:
+                    break
+                for future in self.runner.wait_first(list(pending)):
+                    particles = future.result()
+                    batches[pending.pop(future)] = particles
+                    run += len(particles)
+                    accepted += sum(p.accepted for p in particles)
+                    bar.update(min(accepted, n) - bar.n)
+        finally:
+            bar.close()
+        sample, evaluations = self._in_order(batches, n, max_eval)
+        self.nr_evaluations_ = evaluations
+        if not all_accepted:
+            self._rate = max(sample.n_accepted / max(evaluations, 1), 0.01)
+        self._record(t, label, sample.n_accepted, evaluations, run, time.perf_counter() - started)
+        return sample
+
+    def _batch_size(self, n: int) -> int:
+        """Candidates per batch: about a quarter of a worker's share of the generation."""
+        if not self.runner.parallel:
+            return 1
+        expected = n / self._rate
+        return max(1, min(50, math.ceil(expected / (4 * self.runner.slots))))
+
+    def _in_order(self, batches: dict[int, list[Any]], n: int, max_eval: float) -> tuple[Any, int]:
+        """The sample of candidates in index order up to the ``n``-th accepted one."""
+        sample = self._create_empty_sample()
+        evaluations = 0
+        for b in sorted(batches):
+            for particle in batches[b]:
+                if sample.n_accepted >= n or evaluations >= max_eval:
+                    break
+                sample.append(particle)
+                evaluations += 1
+        if sample.n_accepted < n:
+            sample.ok = False
+        return sample, evaluations
+
+    def _record(
+        self, t: int, label: str, accepted: int, evaluations: int, run: int, seconds: float
+    ) -> None:
+        self.log.append(
+            {"t": t, "accepted": accepted, "evaluations": evaluations,
+             "simulations_run": run, "seconds": seconds}
+        )  # fmt: skip
+        if self.progress:
+            rate = accepted / evaluations if evaluations else math.nan
+            tqdm.write(
+                f"{label}: {accepted} accepted of {evaluations:,} simulations ({rate:.0%}), "
+                f"{seconds:.1f} s",
+                file=sys.stderr,
+            )
