@@ -165,7 +165,7 @@ def test_bands_are_ordered_quantiles_of_every_series() -> None:
     bands = run_experiment(small(), 20, seed=5, workers=1, progress=False).bands
     quantiles = bands[["q05", "q10", "q25", "q50", "q75", "q90", "q95"]].to_numpy()
     assert (np.diff(quantiles, axis=1) >= 0).all()
-    assert {"state", "metric"} == set(bands["kind"])
+    assert {"state", "metric", "capacity"} == set(bands["kind"])
     assert {"placement", "ordinary", "companies_joined"} <= set(bands["series"])
 
 

@@ -4,10 +4,16 @@ Workers run replications and reduce each to a flat row of outcomes (every metric
 date, each target's outcome at its date and whether it was reached, waits, queues and
 utilisation), plus, for the first replications only, the weekly counts that quantile bands
 are made from. Full event logs never leave the worker.
+
+The weekly series are each state's count, each metric's cumulative count, and each
+capacity's units in use and available at the start of the week (``capacity:slot_used``,
+``capacity:slot_available``, the same for ``caseworker`` cases and ``mentor`` mentees; staff
+that is not limited has 0 available).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +22,24 @@ from numpy.typing import NDArray
 
 from ..costs import replication_costs
 from ..metrics import METRICS
-from ..model.states import State
+from ..model.states import HOLDS_CASE, HOLDS_SLOT, State
 from ..replication import run_replication
 from ..results import ReplicationResult
 from ..scenario import Scenario
 
-__all__ = ["SERIES", "Chunk", "run_chunk", "summarise"]
+__all__ = ["CAPACITY_SERIES", "SERIES", "Chunk", "run_chunk", "summarise"]
 
-#: Weekly series kept for bands: each state's count, then each metric's cumulative count.
-SERIES = tuple([f"state:{s.label}" for s in State] + [f"metric:{m}" for m in METRICS])
+#: Weekly capacity series: units of each resource in use and available.
+CAPACITY_SERIES = tuple(
+    f"capacity:{resource}_{kind}"
+    for resource in ("slot", "caseworker", "mentor")
+    for kind in ("used", "available")
+)
+#: Weekly series kept for bands: each state's count, each metric's cumulative count, then
+#: the capacity series.
+SERIES = tuple(
+    [f"state:{s.label}" for s in State] + [f"metric:{m}" for m in METRICS] + list(CAPACITY_SERIES)
+)
 
 
 def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object]:
@@ -32,8 +47,9 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
 
     Every metric at the end date (column named after the metric), every metric at each
     other target date (``metric@YYYY-MM-DD``), and each target's outcome at its date
-    (``target:NAME``) and whether it was reached (``reached:NAME``), and every cost
-    (``cost:...``, DKK; see :mod:`labour_sim.costs`).
+    (``target:NAME``) and whether it was reached (``reached:NAME``), every cost
+    (``cost:...``, DKK; see :mod:`labour_sim.costs`), and the citizens who had started
+    preparation by the end date (``started_preparation``, a step of the pathway funnel).
     """
     row: dict[str, object] = {
         "scenario": scenario.name,
@@ -44,6 +60,7 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
         "events": result.events,
     }
     row.update(result.summary(scenario.period.end))
+    row["started_preparation"] = started_preparation(result, scenario.period.end)
     for date in sorted({t.date for t in scenario.targets} - {scenario.period.end}):
         row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
     row.update(replication_costs(scenario, result))
@@ -54,10 +71,52 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
     return row
 
 
+def started_preparation(result: ReplicationResult, date: dt.date) -> float:
+    """Distinct citizens who had started preparation by ``date``."""
+    log = result.log
+    started = (log["state"] == int(State.PREPARATION)) & (log["week"] <= result.week_of(date))
+    return float(np.unique(log["citizen"][started]).size)
+
+
 def weekly_counts(result: ReplicationResult) -> NDArray[np.int32]:
-    """Weekly state counts and cumulative metric counts: shape (weeks, len(SERIES))."""
+    """Weekly state counts, cumulative metric counts and capacity: (weeks, len(SERIES))."""
     metrics = np.column_stack([result.cumulative(m) for m in METRICS])
-    return np.column_stack([result.state_counts, metrics]).astype(np.int32)
+    return np.column_stack([result.state_counts, metrics, weekly_capacity(result)]).astype(np.int32)
+
+
+def weekly_capacity(result: ReplicationResult) -> NDArray[np.int64]:
+    """Units in use and available at the start of each week, in :data:`CAPACITY_SERIES` order.
+
+    Slots in use are held by citizens waiting for a mentor or in a placement; slots
+    available are those of the companies on board that week. Cases in use are held by
+    citizens from intake to the end of a placement; mentees are mentored placements.
+    """
+    counts = result.state_counts
+    s = result.sojourns
+    weeks = result.weeks.astype(float)[:, None]
+    on_board = (result.company_join <= weeks) & (weeks < result.company_leave)
+    mentored = (s.state == int(State.PLACEMENT)) & s.mentored
+    columns = [
+        counts[:, [int(x) for x in HOLDS_SLOT]].sum(axis=1),
+        on_board.astype(np.int64) @ result.company_slots.astype(np.int64),
+        counts[:, [int(x) for x in HOLDS_CASE]].sum(axis=1),
+        np.full(len(weeks), round(result.capacity["caseworker"] or 0)),
+        in_use(result, mentored),
+        np.full(len(weeks), round(result.capacity["mentor"] or 0)),
+    ]
+    return np.column_stack(columns).astype(np.int64)
+
+
+def in_use(result: ReplicationResult, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Sojourns selected by ``mask`` under way at the start of each week (as state counts)."""
+    s = result.sojourns
+    n = len(result.weeks)
+    enter = np.minimum(np.ceil(s.enter[mask]), n).astype(np.int64)
+    leave = np.where(s.next_state[mask] < 0, n, np.minimum(np.ceil(s.leave[mask]), n))
+    delta = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(delta, enter, 1)
+    np.add.at(delta, leave.astype(np.int64), -1)
+    return np.cumsum(delta)[:n]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,155 @@
+"""One look for every plot: a colour-blind-safe palette, readable fonts, a light grid.
+
+Every plot function runs inside :func:`styled` (a :func:`matplotlib.rc_context`), so the
+style never leaks into the caller's pyplot settings, and draws on a fresh
+:class:`matplotlib.figure.Figure` (not registered with pyplot: nothing to close by hand).
+Helpers here name outcomes with their units, draw target lines, and scale money.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Final, ParamSpec, cast
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..costs import COST_LABELS
+from ..metrics import COMPANY_METRICS, METRIC_LABELS
+
+__all__ = [
+    "BAND",
+    "PALETTE",
+    "RC",
+    "TARGET",
+    "money_scale",
+    "new_figure",
+    "outcome_label",
+    "outcome_unit",
+    "styled",
+    "target_hline",
+    "target_vline",
+]
+
+#: Okabe-Ito: distinguishable with every common colour-vision deficiency, and in greyscale.
+PALETTE: Final = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Colour of quantile bands and central lines.
+BAND: Final = PALETTE[0]
+#: Colour of targets, promises and observed values.
+TARGET: Final = PALETTE[5]
+GRID: Final = "#dddddd"
+
+#: Matplotlib settings applied while a plot is drawn.
+RC: Final[dict[str, Any]] = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
+    "lines.linewidth": 1.8,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+}
+
+P = ParamSpec("P")
+
+
+def styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Run a plot function under :data:`RC` (the caller's settings are untouched)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with mpl.rc_context(cast(Any, RC)):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def new_figure(
+    rows: int = 1, cols: int = 1, size: tuple[float, float] = (8.0, 4.5), **kwargs: Any
+) -> tuple[Figure, list[Axes]]:
+    """A constrained-layout figure (not known to pyplot) and its axes, as a flat list."""
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False, **kwargs)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat:
+        ax.grid(True, color=GRID, linewidth=0.6)
+    return fig, flat
+
+
+def outcome_unit(outcome: str, targets: Sequence[str] = ()) -> str:
+    """The unit of an outcome column: citizens, companies, DKK, weeks, % or share."""
+    bare = outcome.removeprefix("probability:")
+    if bare in targets or outcome.startswith("probability:"):
+        return "%"
+    if outcome in COMPANY_METRICS:
+        return "companies"
+    if outcome in METRIC_LABELS or outcome in ("sustained_jobs", "started_preparation"):
+        return "citizens"
+    if outcome.startswith(("queue_",)):
+        return "citizens"
+    if outcome.startswith(("cost:", "saving:")):
+        return "DKK"
+    if outcome.startswith("wait_"):
+        return "weeks"
+    return "share" if outcome.startswith("utilisation_") else "value"
+
+
+def outcome_label(outcome: str, targets: Sequence[str] = ()) -> str:
+    """A readable name of an outcome, without its unit."""
+    bare = outcome.removeprefix("probability:")
+    if bare in targets or outcome.startswith("probability:"):
+        return f"probability of reaching {bare}"
+    if outcome == "started_preparation":
+        return "citizens who started preparation"
+    if outcome == "sustained_jobs":
+        return "jobs held 26 weeks"
+    return METRIC_LABELS.get(outcome, COST_LABELS.get(outcome, outcome))
+
+
+def money_scale(values: Sequence[float] | np.ndarray) -> tuple[float, str]:
+    """``(divisor, unit)``: mio DKK from a million up, k DKK from a thousand, else DKK."""
+    x = np.abs(np.asarray(values, dtype=float))
+    size = float(np.nanmax(x)) if x.size and np.isfinite(x).any() else 0.0
+    if size >= 1e6:
+        return 1e6, "mio DKK"
+    if size >= 1e3:
+        return 1e3, "k DKK"
+    return 1.0, "DKK"
+
+
+def target_hline(ax: Axes, value: float, label: str) -> Line2D:
+    """A horizontal target line (dashed, in :data:`TARGET`), labelled for the legend."""
+    return ax.axhline(value, color=TARGET, linestyle="--", linewidth=1.5, label=label, zorder=4)
+
+
+def target_vline(ax: Axes, value: Any, label: str, linestyle: str = "--") -> Line2D:
+    """A vertical target line (a value or a date), labelled for the legend."""
+    return ax.axvline(
+        value, color=TARGET, linestyle=linestyle, linewidth=1.5, label=label, zorder=4
+    )
