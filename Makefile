@@ -1,5 +1,5 @@
 # Two commands for a fresh machine with Python 3.11 and make:
-#   make demo   create .venv, install labour_sim, run the Lolland-Falster scenario
+#   make demo   create .venv, install labour_sim, run the Lolland-Falster scenario, write its report
 #   make test   install the dev extras, lint, type-check and run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -26,6 +26,8 @@ install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/labour-sim run scenarios/lolland_falster.toml --replications 1000 --out $(OUT) --overwrite
+	$(BIN)/labour-sim report scenarios/lolland_falster.toml --results $(OUT) \
+		--observations scenarios/observations/lolland_falster_midterm.toml --out $(OUT)/report.html
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

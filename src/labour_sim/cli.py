@@ -21,7 +21,7 @@ import argparse
 import math
 import sys
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,6 +30,7 @@ import pandas as pd
 
 from .cli_calibration import add_commands as add_calibration_commands
 from .cli_levers import add_commands as add_lever_commands
+from .cli_report import add_commands as add_report_commands
 from .errors import ScenarioError
 from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
 from .metrics import METRIC_LABELS
@@ -166,6 +167,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     schema.set_defaults(func=_schema)
     add_calibration_commands(sub)
     add_lever_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
@@ -197,14 +199,22 @@ def _experiment_options(
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
 
 
 def _half_width(text: str) -> float:

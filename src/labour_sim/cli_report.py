@@ -1,0 +1,126 @@
+"""``labour-sim report``: the funders' report as one self-contained HTML file.
+
+:func:`add_commands` registers the subcommand on the ``labour-sim`` parser. Mistakes in
+files or options raise :class:`~labour_sim.errors.ScenarioError`, which the main command
+prints as one message (exit code 2). Progress goes to stderr, the verdict to stdout.
+
+Examples
+--------
+::
+
+    labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
+    labour-sim report scenarios/lolland_falster.toml \
+        --observations scenarios/observations/lolland_falster_midterm.toml \
+        --replications 1000 --levers 30 --out out/lolland_falster.html
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .calibration import load_observations
+from .errors import ScenarioError
+from .experiments import Results
+from .report import DEFAULT_LEVER_REPLICATIONS, write_report
+from .scenario import load_scenario
+
+__all__ = ["add_commands"]
+
+EXIT_OK = 0
+
+_EPILOG = f"""examples:
+  labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
+  labour-sim report scenarios/lolland_falster.toml \\
+      --observations scenarios/observations/lolland_falster_midterm.toml --out out/lf.html
+  labour-sim report scenarios/kalundborg_plads_til_flere.toml -n 200 --levers 0 --out k.html
+  labour-sim run scenarios/lolland_falster.toml --out out/lf && \
+      labour-sim report scenarios/lolland_falster.toml --results out/lf --out out/lf/report.html
+
+The page opens in any browser without a network connection and prints well (A4). It holds
+the verdict per target and the cost per sustained job, the pathway funnel, fan charts,
+costs, a tornado of the programme's levers (--levers N replications per setting, default
+{DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), with --observations a comparison with what an
+evaluation reported, every number with its source or assumption, a STRESS-DES model
+description and the command that reproduces it."""
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register the ``report`` subcommand on ``sub``."""
+    from .cli import _experiment_options, _whole_number
+
+    rep = sub.add_parser(
+        "report",
+        help="write the funders' report: one self-contained HTML file",
+        description="Run a scenario and write the funders' report (one HTML file).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rep.add_argument("scenario", help="scenario TOML file")
+    rep.add_argument(
+        "--observations",
+        metavar="FILE",
+        help="observation TOML file: compare what an evaluation reported with the model",
+    )
+    rep.add_argument(
+        "--levers",
+        type=_whole_number(0),
+        default=DEFAULT_LEVER_REPLICATIONS,
+        metavar="N",
+        help=f"replications per lever setting of the tornado (default "
+        f"{DEFAULT_LEVER_REPLICATIONS}; 0: leave it out)",
+    )
+    rep.add_argument(
+        "--results",
+        metavar="DIR",
+        type=Path,
+        help="report the results saved by `labour-sim run SCENARIO --out DIR` instead of "
+        "running the scenario again",
+    )
+    rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    _experiment_options(rep, precision=False)
+    rep.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .cli import _executor
+
+    scenario = load_scenario(args.scenario)
+    observations = load_observations(args.observations, scenario) if args.observations else None
+    if args.out.exists() and args.out.is_dir():
+        raise ScenarioError.single("--out", "a file name (not a folder)", str(args.out))
+    results = _saved_results(args.results) if args.results else None
+    with _executor(args.scheduler) as executor:
+        try:
+            path = write_report(
+                scenario,
+                args.out,
+                results=results,
+                observations=observations,
+                replications=args.replications,
+                seed=args.seed,
+                lever_replications=args.levers,
+                workers=args.workers,
+                executor=executor,
+                progress=not args.quiet,
+            )
+        except OSError as exc:
+            raise ScenarioError.single(
+                "--out", "a file that can be written", f"{args.out} ({exc.strerror})"
+            ) from None
+    if results is None:
+        print(f"{scenario.name}: {args.replications:,} replications (seed {args.seed})")
+    else:
+        print(f"{scenario.name}: the {results.n:,} replications saved in {args.results}")
+    print(f"report written to {path}")
+    return EXIT_OK
+
+
+def _saved_results(folder: Path) -> Results:
+    if not (folder / "metadata.json").is_file():
+        raise ScenarioError.single(
+            "--results",
+            "a folder written by labour-sim run --out (with metadata.json)",
+            str(folder),
+        )
+    return Results.load(folder)

@@ -1,0 +1,134 @@
+"""The assumptions table: every number of a scenario with its value, unit and origin.
+
+One row per quantity that :func:`labour_sim.scenario.loader.iter_numbers` finds (the
+scenario merged over its base file), in schema order: its dotted path, the value (a number,
+a list summarised, or a distribution with its parameters), the unit, and where it comes from
+(the cited source, resolved to its URL when the scenario's ``[sources]`` table has it, or
+"assumption" with the stated reason and plausible range), plus any note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..scenario import Scenario
+from ..scenario.loader import iter_numbers
+from ..scenario.quantities import ArrayQuantity, DistQuantity, Provenance, Quantity
+from .html import Html, join, link, table, tag
+
+__all__ = ["ParameterRow", "assumptions_section", "parameter_rows"]
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One number of a scenario, in words (all fields are plain, unescaped text).
+
+    Attributes
+    ----------
+    path : str
+        Dotted path in the scenario (e.g. ``staff.mentors``).
+    value : str
+        The value as written (number, list summary, or distribution and parameters).
+    unit : str
+        Its unit (e.g. ``weeks``, ``DKK/month``).
+    assumption : bool
+        True when the number is an assumption rather than a sourced fact.
+    origin : str
+        For a source, its key or URL; for an assumption, the reason given.
+    url : str or None
+        The source's URL, when the key resolves to one.
+    range : str
+        The plausible range of an assumption (``""`` for a sourced number).
+    note : str
+        The note in the file, if any.
+    """
+
+    path: str
+    value: str
+    unit: str
+    assumption: bool
+    origin: str
+    url: str | None
+    range: str
+    note: str
+
+
+def parameter_rows(scenario: Scenario) -> list[ParameterRow]:
+    """Every number of ``scenario`` as a :class:`ParameterRow`, in schema order."""
+    return [_row(scenario, path, q) for path, q in iter_numbers(scenario)]
+
+
+def _row(scenario: Scenario, path: str, q: Provenance) -> ParameterRow:
+    if q.source is not None:
+        url = scenario.sources.get(q.source, q.source)
+        origin = q.source
+    else:
+        url, origin = None, q.assumption or ""
+    span = "" if q.range is None else f"{_number(q.range[0])} to {_number(q.range[1])}"
+    return ParameterRow(
+        path, value_text(q), q.unit, q.is_assumption, origin, url, span, q.note or ""
+    )
+
+
+def value_text(q: Provenance) -> str:
+    """A quantity's value in words: ``7.3``, ``48 values, 4 to 12 (total 380)``, ``gamma, mean 12, shape 2``."""
+    if isinstance(q, DistQuantity):
+        parts = [q.dist, f"mean {_number(q.mean)}"]
+        if q.shape is not None:
+            parts.append(f"shape {_number(q.shape)}")
+        if q.sd is not None:
+            parts.append(f"sd {_number(q.sd)}")
+        return ", ".join(parts)
+    if isinstance(q, ArrayQuantity):
+        v = q.values
+        return f"{len(v)} values, {_number(min(v))} to {_number(max(v))} (total {_number(sum(v))})"
+    if isinstance(q, Quantity):
+        return _number(q.value)
+    return "?"
+
+
+def _number(x: object) -> str:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.6g}" if abs(x) >= 1 else f"{x:.4g}"
+
+
+def assumptions_section(scenario: Scenario) -> Html:
+    """The section body: a count of assumptions, then the table of every number."""
+    rows = parameter_rows(scenario)
+    assumed = sum(r.assumption for r in rows)
+    intro = tag(
+        "p",
+        f"The scenario sets {len(rows)} numbers. {len(rows) - assumed} cite a source; "
+        f"{assumed} are assumptions, each with the reason given in the scenario file and a "
+        "plausible range (the range a sensitivity analysis or calibration would explore). "
+        "Values are as simulated (the scenario merged over its base file); the model is not "
+        "calibrated unless the scenario says so.",
+    )
+    body = [
+        (
+            join(r.path.split("."), ".<wbr>"),
+            r.value,
+            r.unit,
+            _origin_cell(r),
+            r.range,
+            r.note,
+        )
+        for r in rows
+    ]
+    grid = table(
+        ("parameter", "value", "unit", "source or assumption", "plausible range", "note"),
+        body,
+        caption="Every number in the scenario, with its unit and where it comes from.",
+        class_="params",
+        row_classes=["assumed" if r.assumption else None for r in rows],
+    )
+    return join([intro, grid])
+
+
+def _origin_cell(r: ParameterRow) -> Html:
+    if r.assumption:
+        return join([tag("strong", "assumption:"), " ", r.origin], "")
+    return join(["source: ", link(r.origin, r.url)], "")

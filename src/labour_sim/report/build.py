@@ -1,0 +1,623 @@
+"""The funders' report: one self-contained HTML page from a scenario and its results.
+
+:func:`write_report` runs what is missing (the experiment, a cheap tornado, the comparison
+with an evaluation) and writes one HTML file: the verdict per target and the cost per
+sustained job on the first screen, then the pathway funnel, the outcome over time, costs,
+the levers that matter most, the comparison with what an evaluation reported, every number
+of the scenario with its source or assumption, a STRESS-DES model description and a
+reproducibility footer (package version, seed, hashes, the command that reruns it).
+
+The file has inline CSS (with a print stylesheet), PNG images as ``data:`` URIs with alt
+text, no scripts and nothing fetched from the network. All text from scenario and
+observation files is escaped (:mod:`.html`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import shlex
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..calibration import Observations, load_observations
+from ..errors import ScenarioError
+from ..experiments import DEFAULT_SEED, Results, run_experiment
+from ..experiments.outcomes import verdict_line
+from ..experiments.store import atomic_write
+from ..levers import Sensitivity
+from ..metrics import METRIC_LABELS
+from ..scenario import Scenario, load_scenario
+from ..stats import percent, probability_words
+from . import figures
+from .assumptions import assumptions_section
+from .evaluation import evaluation_section, evaluation_table
+from .html import Html, join, page, table, tag
+from .sensitivity import outcome_words, run_tornado, tornado_table
+from .stress import StudyInfo, stress_des
+
+__all__ = ["DEFAULT_LEVER_REPLICATIONS", "render_report", "write_report"]
+
+#: Replications per lever setting of the report's tornado (0 skips it).
+DEFAULT_LEVER_REPLICATIONS = 30
+
+#: Milestones in the pathway table, in pathway order.
+PATHWAY = (
+    "referred",
+    "placed",
+    "ordinary",
+    "reduced",
+    "flexjob",
+    "education",
+    "attached",
+    "employed_26w",
+    "dropout",
+    "companies_joined",
+    "companies_hosting",
+)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    scenario: Scenario
+    results: Results
+    observations: Observations | None
+    evaluation: pd.DataFrame | None
+    sensitivity: Sensitivity | None
+    lever_replications: int
+    command: str
+    generated: str
+
+
+def write_report(
+    scenario: Scenario | str | Path,
+    path: str | Path,
+    *,
+    results: Results | None = None,
+    observations: Observations | str | Path | None = None,
+    replications: int = 1000,
+    seed: int = DEFAULT_SEED,
+    lever_replications: int = DEFAULT_LEVER_REPLICATIONS,
+    levers: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    executor: Any = None,
+    progress: bool = False,
+) -> Path:
+    """Write the funders' report of ``scenario`` to ``path`` (one self-contained HTML file).
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The programme, or its scenario file (TOML).
+    path : str or Path
+        The HTML file to write (folders are created; the file is replaced atomically).
+    results : Results, optional
+        Results of ``scenario`` to report; by default ``replications`` replications on
+        ``seed`` are run here.
+    observations : Observations or path, optional
+        What an evaluation reported (:func:`labour_sim.calibration.load_observations`): adds
+        the section "Against the evaluation", read from the same replications.
+    replications : int, default 1000
+        Replications to run when ``results`` is not given.
+    seed : int
+        Seed of the run when ``results`` is not given.
+    lever_replications : int, default 30
+        Replications per setting of the tornado of the levers (``2k + 1`` settings for
+        ``k`` levers, on common random numbers); 0 leaves the analysis out, with a note.
+    levers : mapping, optional
+        ``{path: (low, high)}`` for the tornado; default: the programme's levers over their
+        plausible ranges (:func:`.sensitivity.default_levers`).
+    workers, executor, progress
+        Where and how visibly simulations run, as for :func:`labour_sim.run_experiment`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ScenarioError
+        A bad scenario or observation file, observations outside the simulated period, or
+        results of another scenario.
+    """
+    out = Path(path)
+    text = render_report(
+        scenario,
+        results=results,
+        observations=observations,
+        replications=replications,
+        seed=seed,
+        lever_replications=lever_replications,
+        levers=levers,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        out=str(out),
+    )
+    atomic_write(out, lambda tmp: _write(tmp, text))
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o644)  # a report is for sharing (the temporary file starts private)
+
+
+def render_report(
+    scenario: Scenario | str | Path,
+    *,
+    results: Results | None = None,
+    observations: Observations | str | Path | None = None,
+    replications: int = 1000,
+    seed: int = DEFAULT_SEED,
+    lever_replications: int = DEFAULT_LEVER_REPLICATIONS,
+    levers: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    executor: Any = None,
+    progress: bool = False,
+    out: str | None = None,
+) -> str:
+    """The report as an HTML string (see :func:`write_report`; ``out`` goes in the command)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if observations is not None and not isinstance(observations, Observations):
+        observations = load_observations(observations, scenario)
+    elif observations is not None:
+        observations.check(scenario)
+    if lever_replications < 0:
+        raise ScenarioError.single("lever_replications", "a whole number >= 0", lever_replications)
+    options = {"workers": workers, "executor": executor, "progress": progress}
+    if results is None:
+        results = run_experiment(scenario, replications, seed, **options)
+    elif results.metadata.get("scenario_hash") not in (None, scenario.hash):
+        raise ScenarioError.single(
+            "results",
+            f"results of '{scenario.name}' ({scenario.hash})",
+            f"results of {results.metadata.get('scenario')!r} "
+            f"({results.metadata.get('scenario_hash')})",
+        )
+    seed = int(results.metadata.get("seed", seed))
+    evaluation = (
+        None
+        if observations is None
+        else evaluation_table(scenario, observations, results.n, seed, **options)
+    )
+    sensitivity = (
+        run_tornado(scenario, lever_replications, seed, levers=levers, results=results, **options)
+        if lever_replications > 0
+        else None
+    )
+    inputs = _Inputs(
+        scenario,
+        results,
+        observations,
+        evaluation,
+        sensitivity,
+        lever_replications,
+        _command(scenario, observations, results, lever_replications, out),
+        dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    return _document(inputs)
+
+
+def _document(x: _Inputs) -> Html:
+    s = x.scenario
+    chapters = [
+        ("pathway", "The pathway", _pathway(x)),
+        ("over-time", "Over time", _over_time(x)),
+        ("costs", "Costs", _costs(x)),
+        ("levers", "The levers that matter most", _levers(x)),
+    ]
+    if x.observations is not None and x.evaluation is not None:
+        chapters.append(
+            (
+                "evaluation",
+                "Against the evaluation",
+                evaluation_section(x.observations, x.evaluation, x.results.n),
+            )
+        )
+    chapters += [
+        (
+            "assumptions",
+            "Assumptions: every number and where it comes from",
+            assumptions_section(s),
+        ),
+        ("model", "Model description (STRESS-DES)", stress_des(s, x.results, _study(x))),
+    ]
+    toc = tag(
+        "nav",
+        tag("strong", "Contents"),
+        tag("ol", *(tag("li", tag("a", title, href=f"#{key}")) for key, title, _ in chapters)),
+        class_="toc",
+        aria_label="contents",
+    )
+    body = [
+        _first_screen(x),
+        toc,
+        *(
+            tag("section", tag("h2", title, id=key), content, class_="chapter")
+            for key, title, content in chapters
+        ),
+        _footer(x),
+    ]
+    return page(f"{s.name}: is the promise realistic?", body)
+
+
+# -- first screen ------------------------------------------------------------------------------
+def _first_screen(x: _Inputs) -> Html:
+    s, r = x.scenario, x.results
+    header = tag(
+        "header",
+        tag("h1", s.name),
+        tag("p", "Is the promise realistic, and at what cost?", class_="question"),
+        tag(
+            "p",
+            f"{r.n:,} simulated runs of the programme (seed {r.metadata.get('seed')}), "
+            f"with the scenario's numbers as given (not calibrated). Report made {x.generated}.",
+            class_="lede",
+        ),
+    )
+    cards = [_verdict_card(row) for _, row in r.targets.iterrows()]
+    verdict = tag(
+        "section",
+        tag("h2", "Verdict", class_="visually-first"),
+        tag("ul", *cards, class_="verdicts")
+        if cards
+        else tag("p", "The scenario states no targets."),
+        _key_facts(x),
+        id="verdict",
+        aria_label="verdict",
+    )
+    return join([header, verdict])
+
+
+def likelihood_words(p: float) -> str:
+    """A probability in plain words (after the IPCC's calibrated language, coarser)."""
+    if not math.isfinite(p):
+        return "not known"
+    if p >= 0.9:
+        return "very likely"
+    if p >= 0.66:
+        return "likely"
+    if p > 0.33:
+        return "about as likely as not"
+    if p > 0.1:
+        return "unlikely"
+    return "very unlikely"
+
+
+def _verdict_card(row: pd.Series) -> Html:
+    p = float(row["probability"])
+    label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
+    kind = "likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain"
+    return tag(
+        "li",
+        tag("p", f"{row['threshold']:,.0f} {label} by {row['date']}", class_="promise"),
+        tag("p", f"{percent(p)} likely", class_="chance"),
+        tag(
+            "p",
+            tag("strong", likelihood_words(p)),
+            f" (95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])})",
+            class_="words",
+        ),
+        *(
+            [tag("p", f"Promise: {row['description']}", class_="detail")]
+            if row["description"]
+            else []
+        ),
+        tag("p", verdict_line(row), class_="detail"),
+        class_=f"verdict {kind}",
+    )
+
+
+def _key_facts(x: _Inputs) -> Html:
+    r = x.results
+    facts = []
+    job = _cost_row(r, "cost:per_sustained_job")
+    if job is not None:
+        facts.append(
+            _fact(
+                _dkk(job["mean"]),
+                "programme cost per sustained job (held 26 weeks after hire)",
+                f"80 % interval {_dkk(job['p10'])} to {_dkk(job['p90'])}",
+            )
+        )
+    else:
+        facts.append(
+            _fact("n/a", "programme cost per sustained job", "the scenario has no cost inputs")
+        )
+    programme = _cost_row(r, "cost:programme")
+    grant = r.metadata.get("grant_dkk")
+    within = _cost_row(r, "cost:within_grant")
+    if programme is not None:
+        detail = f"80 % interval {_dkk(programme['p10'])} to {_dkk(programme['p90'])}"
+        if grant is not None and within is not None:
+            detail += (
+                f"; within the grant of {_dkk(grant)}: "
+                f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
+            )
+        facts.append(_fact(_dkk(programme["mean"]), "programme cost (mean)", detail))
+    sustained = r.replications["employed_26w"].quantile([0.1, 0.5, 0.9])
+    facts.append(
+        _fact(
+            f"{sustained[0.5]:,.0f}",
+            "citizens still in paid work 26 weeks after hire (median)",
+            f"80 % interval {sustained[0.1]:,.0f} to {sustained[0.9]:,.0f}",
+        )
+    )
+    return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
+
+
+def _fact(value: str, label: str, detail: str) -> Html:
+    return tag(
+        "div",
+        tag("p", value, class_="value"),
+        tag("p", label, class_="label"),
+        tag("p", detail, class_="detail"),
+        class_="keyfact",
+    )
+
+
+def _cost_row(r: Results, item: str) -> pd.Series | None:
+    try:
+        row = r.cost(item)
+    except KeyError:
+        return None
+    return (
+        row
+        if math.isfinite(float(row["mean"]))
+        and (item == "cost:within_grant" or float(row["mean"]) != 0)
+        else None
+    )
+
+
+def _dkk(x: float) -> str:
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f} mio DKK"
+    if abs(x) >= 1e4:
+        return f"{x / 1e3:,.0f}k DKK"
+    return f"{x:,.0f} DKK"
+
+
+# -- chapters ----------------------------------------------------------------------------------
+def _hardest_target(r: Results) -> pd.Series | None:
+    if r.targets.empty:
+        return None
+    return r.targets.sort_values(["probability", "threshold"], ascending=[True, False]).iloc[0]
+
+
+def _pathway(x: _Inputs) -> Html:
+    s, r = x.scenario, x.results
+    rows = []
+    for metric in PATHWAY:
+        if metric not in r.replications:
+            continue
+        lo, mid, hi = r.replications[metric].quantile([0.1, 0.5, 0.9])
+        rows.append((METRIC_LABELS[metric], f"{mid:,.0f}", f"{lo:,.0f} to {hi:,.0f}"))
+    return join(
+        [
+            tag(
+                "p",
+                f"How many citizens reach each step of the pathway by {s.period.end} (the "
+                "end of the programme), over the simulated runs. Where the funnel narrows most "
+                "is where the programme loses people.",
+            ),
+            figures.funnel(r, s),
+            table(
+                ("by " + str(s.period.end), "median", "80 % interval"),
+                rows,
+                numeric=(1, 2),
+                caption="Median and 80 % interval over replications.",
+            ),
+            figures.capacity(r),
+        ]
+    )
+
+
+def _over_time(x: _Inputs) -> Html:
+    r = x.results
+    parts = [
+        tag(
+            "p",
+            "Each target's count over time: the median run and the bands within "
+            "which 50, 80 and 90 % of runs fall, against the promise.",
+        )
+    ]
+    for _, row in r.targets.iterrows():
+        parts.append(figures.fan(r, row))
+        parts.append(figures.distribution(r, row))
+    if r.targets.empty:
+        parts.append(figures.fan(r, None))
+    return join(parts)
+
+
+def _costs(x: _Inputs) -> Html:
+    r = x.results
+    if r.costs.empty or not r.costs["mean"].abs().sum() > 0:
+        return tag("p", "The scenario gives no cost inputs, so no costs are reported.")
+    rows = []
+    for _, row in r.costs.iterrows():
+        if row["item"] == "cost:within_grant" or not math.isfinite(float(row["mean"])):
+            continue
+        rows.append(
+            (
+                row["label"],
+                _dkk(row["mean"]),
+                f"{_dkk(row['p10'])} to {_dkk(row['p90'])}",
+                f"{_dkk(row['ci_low'])} to {_dkk(row['ci_high'])}",
+            )
+        )
+    lines = r.cost_lines()
+    return join(
+        [
+            tag(
+                "p",
+                "What the programme costs the grant, and the public purse once benefits "
+                "paid and saved are counted (DKK, undiscounted unless the scenario sets a "
+                "discount rate). Net public cost assumes nobody would have found work "
+                "without the programme.",
+            ),
+            tag("ul", *(tag("li", line) for line in lines)) if lines else Html(""),
+            figures.costs(r),
+            table(
+                ("cost", "mean", "80 % of runs", "95 % interval of the mean"),
+                rows,
+                numeric=(1, 2, 3),
+                caption="Every cost item over replications (DKK).",
+            ),
+        ]
+    )
+
+
+def _levers(x: _Inputs) -> Html:
+    if x.lever_replications == 0:
+        return tag(
+            "p",
+            "Left out of this report (--levers 0). Rerun with --levers N (e.g. 30 "
+            "replications per setting) to see which levers move the outcome most.",
+            class_="warning",
+        )
+    if x.sensitivity is None:
+        return tag(
+            "p",
+            "No lever of the programme could be varied: the scenario sets none "
+            "of them with a plausible range.",
+            class_="warning",
+        )
+    sens = x.sensitivity
+    meta = sens.metadata
+    intro = tag(
+        "p",
+        "Each lever moved on its own from the low to the high end of its plausible range (the "
+        "scenario's range for an assumption; 25 % either way for a sourced number), all others "
+        f"at the scenario's values: {meta.get('points')} settings x "
+        f"{meta.get('replications')} replications on the same random numbers (seed "
+        f"{meta.get('seed')}). A quick screen, not a forecast: the longest bars are where "
+        "better evidence, or a different plan, would matter most.",
+    )
+    plots = [
+        figures.levers(sens, outcome, outcome_words(x.scenario, outcome))
+        for outcome in sens.outcomes
+    ]
+    return join([intro, *plots, tornado_table(x.scenario, sens)])
+
+
+def _study(x: _Inputs) -> StudyInfo:
+    levers = tuple(x.sensitivity.table["lever"].unique()) if x.sensitivity is not None else ()
+    return StudyInfo(levers, x.lever_replications, x.observations, x.command, _code_version())
+
+
+# -- reproducibility ---------------------------------------------------------------------------
+def _footer(x: _Inputs) -> Html:
+    s, r = x.scenario, x.results
+    items: list[tuple[str, object]] = [
+        ("package", _code_version()),
+        ("seed", str(r.metadata.get("seed"))),
+        ("replications", f"{r.n:,}"),
+        ("scenario", s.origin or "built in code (no file)"),
+        *_scenario_hashes(s),
+        (
+            "scenario content hash",
+            f"{s.hash} (labour_sim's scenario_hash of the validated "
+            "content, as in the result tables)",
+        ),
+    ]
+    if x.observations is not None:
+        items.append(("observations", x.observations.origin or "given in code"))
+        items.append(("observations SHA-256", _observations_sha256(x.observations)))
+    items += [
+        ("made", x.generated),
+        ("rerun with", tag("code", x.command)),
+    ]
+    return tag(
+        "footer",
+        tag("h2", "Reproducibility", id="reproducibility"),
+        tag(
+            "p",
+            "The same package version, scenario file, seed and command give the same "
+            "numbers, on any machine and with any number of workers.",
+        ),
+        tag("dl", *(join([tag("dt", k), tag("dd", v)]) for k, v in items)),
+    )
+
+
+def _scenario_hashes(s: Scenario) -> list[tuple[str, object]]:
+    """SHA-256 of the scenario file, and of its text with the bases it extends, as read."""
+    found: list[tuple[str, object]] = []
+    if s.origin is not None and Path(s.origin).is_file():
+        digest = hashlib.sha256(Path(s.origin).read_bytes()).hexdigest()
+        found.append(("scenario file SHA-256", digest))
+    if s.text is not None:
+        digest = hashlib.sha256(s.text.encode("utf-8")).hexdigest()
+        found.append(("scenario text SHA-256", f"{digest} (the file followed by its bases)"))
+    else:
+        payload = json.dumps(s.model_dump(mode="json"), sort_keys=True).encode()
+        digest = hashlib.sha256(payload).hexdigest()
+        found.append(("scenario SHA-256", f"{digest} (of the validated content as JSON)"))
+    return found
+
+
+def _observations_sha256(o: Observations) -> str:
+    if o.text is not None:
+        return hashlib.sha256(o.text.encode("utf-8")).hexdigest() + " (of the file as read)"
+    payload = json.dumps(o.to_dict(), sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest() + " (of the observations as data)"
+
+
+def _command(
+    s: Scenario,
+    observations: Observations | None,
+    r: Results,
+    lever_replications: int,
+    out: str | None,
+) -> str:
+    words = ["labour-sim", "report", s.origin or "SCENARIO.toml"]
+    if observations is not None:
+        words += ["--observations", observations.origin or "OBSERVATIONS.toml"]
+    words += ["--replications", str(r.n), "--seed", str(r.metadata.get("seed"))]
+    words += ["--levers", str(lever_replications), "--out", out or "report.html"]
+    return shlex.join(words)
+
+
+def _code_version() -> str:
+    try:
+        version = importlib_metadata.version("labour_sim")
+    except importlib_metadata.PackageNotFoundError:
+        version = "unknown"
+    commit = _git_commit()
+    return f"labour_sim {version}" + (f", git commit {commit}" if commit else "")
+
+
+def _git_commit() -> str | None:
+    """The checkout's commit (with '+ changes' if the tree differs), when run from one."""
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}{' + uncommitted changes' if dirty else ''}" if head else None

@@ -1,0 +1,180 @@
+"""Against the evaluation: what was reported, next to what the uncalibrated scenario simulates.
+
+Each observation of an observation file (:func:`labour_sim.calibration.load_observations`)
+is read from replications ``0 .. n-1`` of the report's seed, the same simulated programmes as
+the rest of the report (common random numbers), simulated only up to the last observation
+date (the counts up to that date are exactly those of the full run, for less work). The
+comparison is the calibration's posterior predictive check
+(:func:`labour_sim.calibration.diagnostics.predictive_table`) with the scenario's own values
+in place of a posterior: the model's 80 % and 95 % intervals, the 95 % interval of a report
+simulated with the observation's stated error, and the two-sided tail probability of what
+was reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..calibration import Observations
+from ..calibration.diagnostics import predictive_table
+from ..calibration.forecast import Reading, run_draws
+from ..calibration.simulate import truncated
+from ..scenario import Scenario
+from .html import Html, join, link, table, tag
+
+__all__ = ["evaluation_section", "evaluation_table"]
+
+#: Below this two-sided tail probability the model and the report disagree.
+DISAGREE = 0.05
+
+
+def evaluation_table(
+    scenario: Scenario,
+    observations: Observations,
+    replications: int,
+    seed: int,
+    **options: Any,
+) -> pd.DataFrame:
+    """Each observation against ``replications`` replications of the uncalibrated scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as given (not calibrated).
+    observations : Observations
+        What the evaluation reported; every date must lie in the simulated period.
+    replications : int
+        Replications ``0 .. replications - 1`` of ``seed`` are read.
+    seed : int
+        Seed of the run.
+    **options
+        ``workers``, ``executor``, ``progress`` as for :func:`labour_sim.run_experiment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observation: ``observation, metric, share_of, date, observed, sd`` (the
+        observation's value and standard deviation, in its unit: citizens, companies or a
+        share), the simulated ``median, p10, p90, p2_5, p97_5``, the 95 % interval of a
+        simulated report ``report_p2_5, report_p97_5``, ``p_value`` (two-sided) and
+        ``covered`` (``p_value >= 0.05``).
+
+    Raises
+    ------
+    ScenarioError
+        If an observation's date lies outside the scenario's simulated period.
+    """
+    observations.check(scenario)
+    short = truncated(scenario, observations.last_date)
+    reading = Reading(date=None, metrics=(), observations=observations, targets=False)
+    values = np.empty((replications, 0))
+    draws = run_draws(short, (), values, seed, reading, **options)
+    return predictive_table(observations, draws)
+
+
+def evaluation_section(observations: Observations, found: pd.DataFrame, replications: int) -> Html:
+    """The section body: what the file is, then one table row per observation."""
+    by_name = {o.name: o for o in observations}
+    rows = []
+    for _, row in found.iterrows():
+        o = by_name[str(row["observation"])]
+        share = o.is_share
+        rows.append(
+            (
+                join([tag("strong", o.name), tag("br"), o.label], ""),
+                join([_value(o.value, share), tag("br"), _uncertainty(o, share)], ""),
+                join(
+                    [
+                        link(o.source, observations.source_url(o)),
+                        *([tag("br"), tag("q", o.wording)] if o.wording else []),
+                        *([tag("br"), tag("span", o.note, class_="note")] if o.note else []),
+                    ],
+                    "",
+                ),
+                join(
+                    [
+                        _value(row["median"], share),
+                        tag("br"),
+                        f"80 %: {_span(row['p10'], row['p90'], share)}",
+                        tag("br"),
+                        f"95 %: {_span(row['p2_5'], row['p97_5'], share)}",
+                    ],
+                    "",
+                ),
+                _judgement(row, share),
+            )
+        )
+    disagree = int((found["p_value"] < DISAGREE).sum())
+    summary = (
+        f"{len(found) - disagree} of {len(found)} reported figures are within what the "
+        "uncalibrated scenario simulates"
+        + (
+            f"; {disagree} are not, so the scenario's numbers need revisiting (calibration)."
+            if disagree
+            else "."
+        )
+    )
+    intro = [
+        tag(
+            "p",
+            tag("strong", observations.name),
+            *([" ", observations.description] if observations.description else []),
+        ),
+        tag(
+            "p",
+            f"Each figure the evaluation reported, next to what the scenario as given "
+            f"(not calibrated) simulates at the same date, over {replications:,} replications "
+            "(the same simulated programmes as above). The judgement allows for the report's "
+            "own uncertainty: the tail probability is how often a report simulated from the "
+            "model, with the report's stated error, would lie at least as far out as the one "
+            "published; below 0.05 the model and the evaluation disagree.",
+            class_="note",
+        ),
+        tag("p", summary),
+    ]
+    grid = table(
+        ("observation", "reported", "source", "simulated (median, intervals)", "verdict"),
+        rows,
+        caption="Reported figures against the uncalibrated model at the same dates.",
+    )
+    return join([*intro, grid])
+
+
+def _value(x: float, share: bool) -> str:
+    return f"{x:.1%}" if share else f"{x:,.0f}"
+
+
+def _span(low: float, high: float, share: bool) -> str:
+    return f"{_value(low, share)} to {_value(high, share)}"
+
+
+def _uncertainty(o: Any, share: bool) -> str:
+    if o.interval is not None:
+        return f"95 % interval {_span(o.interval[0], o.interval[1], share)}"
+    if o.about is not None:
+        return f"about: +-{o.about:.0%} (sd {_value(o.scale, share)})"
+    return f"sd {_value(o.scale, share)}"
+
+
+def _judgement(row: pd.Series, share: bool) -> Html:
+    p = float(row["p_value"])
+    reported = _span(row["report_p2_5"], row["report_p97_5"], share)
+    if p >= DISAGREE:
+        words = "consistent"
+    elif row["observed"] > row["median"]:
+        words = "the model is too low"
+    else:
+        words = "the model is too high"
+    return join(
+        [
+            tag("strong", words),
+            tag("br"),
+            f"tail probability {p:.3f}",
+            tag("br"),
+            f"a simulated report: {reported}",
+        ],
+        "",
+    )

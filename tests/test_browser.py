@@ -1,0 +1,123 @@
+"""The report in a real browser: headless Chromium (Debian's), driven by Playwright.
+
+Chromium is installed with apt-get when ``/usr/bin/chromium`` is missing (once per session;
+needs root); the test skips, saying why, only when that install fails. Playwright drives the
+system browser (``executable_path``), so ``playwright install`` is not needed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labour_sim.report import write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
+MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
+CHROMIUM = Path("/usr/bin/chromium")
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def _install_chromium() -> str | None:
+    """apt-get update and install Debian's chromium; ``None`` on success, else why not."""
+    if shutil.which("apt-get") is None:
+        return "no apt-get on this machine"
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        return "installing it needs root (apt-get install -y chromium)"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        try:
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"{' '.join(command)} failed: {exc}"
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            return f"{' '.join(command)} exited with {proc.returncode}: {last}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Path of a Chromium binary, installed once per session if missing."""
+    if not CHROMIUM.exists():
+        problem = _install_chromium()
+        if problem is not None or not CHROMIUM.exists():
+            pytest.skip(f"no headless Chromium at {CHROMIUM}: {problem or 'not installed'}")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "lolland.html"
+    return write_report(
+        LOLLAND, path, observations=MIDTERM, replications=20, seed=11,
+        lever_replications=2, workers=2,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def browser(chromium: Path) -> Iterator[Any]:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package (dev extras) is not installed"
+    )
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(chromium), headless=True, args=["--no-sandbox"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_report_renders_in_chromium(
+    browser: Any, report: Path, tmp_path: Path, record_property: Any
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, offline=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(report.as_uri(), wait_until="load")
+
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])"
+    )
+    assert len(images) >= 6
+    assert all(done and width > 0 and len(alt) > 20 for done, width, alt in images), images
+    assert problems == []
+    assert all(url.startswith(("file:", "data:")) for url in requested), requested
+
+    verdict = page.locator("#verdict .verdicts")
+    assert verdict.is_visible()
+    box = verdict.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], box
+    cost = page.locator("#cost-per-sustained-job")
+    cost_box = cost.bounding_box()
+    assert cost_box is not None and cost_box["y"] + cost_box["height"] <= VIEWPORT["height"]
+    assert "programme cost per sustained job" in cost.inner_text()
+
+    screenshot = tmp_path / "report_first_screen.png"
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size > 10_000
+    record_property("screenshot", str(screenshot))
+    print(f"\nfirst screen of the report: {screenshot}")
+
+    # The print stylesheet: no contents list, and the page prints to a PDF.
+    page.emulate_media(media="print")
+    assert not page.locator("nav.toc").is_visible()
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    context.close()

@@ -1,0 +1,319 @@
+"""The funders' report: one self-contained HTML file, complete, reproducible and escaped."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factory import q, raw, target, write_toml
+from labour_sim import Results, load_scenario, run_experiment
+from labour_sim.cli import main
+from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
+from labour_sim.report.html import esc, tag
+
+ROOT = Path(__file__).resolve().parents[1]
+LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
+MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
+REPLICATIONS = 24
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def lolland(tmp_path_factory: pytest.TempPathFactory) -> tuple[Results, str, Path]:
+    """Results of a small run and the report written from them (with observations, levers)."""
+    scenario = load_scenario(LOLLAND)
+    results = run_experiment(scenario, REPLICATIONS, SEED, progress=False, workers=1)
+    path = tmp_path_factory.mktemp("report") / "lolland.html"
+    write_report(
+        scenario, path, results=results, observations=MIDTERM, lever_replications=3, workers=2
+    )
+    return results, path.read_text(encoding="utf-8"), path
+
+
+def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) -> None:
+    _, page, path = lolland
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing beside it
+    sources = re.findall(r'\bsrc\s*=\s*"([^"]*)"', page)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    for forbidden in ("<script", "<link", "<iframe", "<object", "<embed", "@import", "url(",
+                      "srcset", "<base"):  # fmt: skip
+        assert forbidden not in page.lower(), forbidden
+    # Every http(s) URL is a citation (link text or href), never something loaded.
+    for match in re.finditer(r"https?://", page):
+        before = page[max(0, match.start() - 8) : match.start()]
+        assert "src=" not in before
+    assert page.count("<img ") == len(sources)
+    assert all(re.search(r'alt="[^"]{20,}"', img) for img in re.findall(r"<img [^>]*>", page))
+
+
+def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Path]) -> None:
+    results, page, _ = lolland
+    verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
+    for line in results.verdicts():
+        assert html.escape(line) in verdict
+    assert "programme cost per sustained job" in verdict
+    job = results.cost("cost:per_sustained_job")["mean"]
+    assert f"{job / 1e3:,.0f}k DKK" in verdict
+    assert "very unlikely" in verdict  # 550 on ordinary hours
+    assert "within the grant of 21.1 mio DKK" in verdict
+
+
+def test_sections_in_order(lolland: tuple[Results, str, Path]) -> None:
+    _, page, _ = lolland
+    order = [
+        'id="verdict"', 'id="pathway"', 'id="over-time"', 'id="costs"', 'id="levers"',
+        'id="evaluation"', 'id="assumptions"', 'id="model"', 'id="reproducibility"',
+    ]  # fmt: skip
+    positions = [page.index(key) for key in order]
+    assert positions == sorted(positions)
+    assert "@media print" in page and "<style>" in page
+
+
+def test_stress_des_items_are_filled(lolland: tuple[Results, str, Path]) -> None:
+    _, page, _ = lolland
+    model = page[page.index('id="model"') : page.index('id="reproducibility"')]
+    for heading in ("1. Objectives", "2. Logic", "3. Data", "4. Experimentation",
+                    "5. Implementation", "6. Code access"):  # fmt: skip
+        assert f"<h3>{heading}</h3>" in model
+    items = re.findall(r"<dt>(\d\.\d(?:\.\d)?) [^<]+</dt>\s*<dd>(.*?)</dd>", model, re.S)
+    numbers = [n for n, _ in items]
+    for item in ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "3.1", "3.2", "3.3",
+                 "3.4", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "6.1"):  # fmt: skip
+        assert item in numbers, item
+    assert all(len(re.sub(r"<[^>]+>", "", text)) > 60 for _, text in items)
+    # Content from the scenario, not placeholders.
+    assert "7.3 a week" in model and "2018-01-01" in model and "Monks" in model
+    assert f"{REPLICATIONS} independent replications (seed {SEED})" in model
+
+
+def test_assumptions_table_has_every_number(lolland: tuple[Results, str, Path]) -> None:
+    _, page, _ = lolland
+    rows = parameter_rows(load_scenario(LOLLAND))
+    section = page[page.index('id="assumptions"') : page.index('id="model"')]
+    assert section.count('<tr class="assumed">') == sum(r.assumption for r in rows)
+    body = section[section.index("<tbody>") : section.index("</tbody>")]
+    assert body.count("<tr") == len(rows)
+    for r in rows:
+        assert str(tag("td", r.path.replace(".", "\0"))).replace("\0", ".<wbr>") in body
+    assert "half a year to get referrals going" in section  # an assumption's reason
+    assert 'href="https://www.apmollerfonde.dk/' in section  # a source resolved to its URL
+
+
+def test_evaluation_compares_each_observation(lolland: tuple[Results, str, Path]) -> None:
+    _, page, _ = lolland
+    section = page[page.index('id="evaluation"') : page.index('id="assumptions"')]
+    for name in ("citizens", "companies", "attached_share", "paid_share"):
+        assert f"<strong>{name}</strong>" in section
+    assert section.count("<br>tail probability") == 4
+    assert "663" in section and "cabi_midterm" in section and "80 %:" in section
+
+
+def test_footer_reproduces(lolland: tuple[Results, str, Path]) -> None:
+    _, page, path = lolland
+    footer = page[page.index("<footer>") :]
+    scenario = load_scenario(LOLLAND)
+    assert hashlib.sha256(LOLLAND.read_bytes()).hexdigest() in footer
+    assert hashlib.sha256(scenario.text.encode()).hexdigest() in footer
+    assert scenario.hash in footer
+    assert "labour_sim 0." in footer
+    command = (
+        f"labour-sim report {LOLLAND} --observations {MIDTERM} --replications {REPLICATIONS} "
+        f"--seed {SEED} --levers 3 --out {path}"
+    )
+    assert html.escape(command) in footer
+
+
+def test_levers_left_out_with_a_note(tmp_path: Path, lolland: tuple[Results, str, Path]) -> None:
+    results, _, _ = lolland
+    path = write_report(LOLLAND, tmp_path / "r.html", results=results, lever_replications=0)
+    page = path.read_text(encoding="utf-8")
+    assert "Left out of this report (--levers 0)" in page
+    assert 'id="evaluation"' not in page
+
+
+def test_results_of_another_scenario_are_refused(lolland: tuple[Results, str, Path]) -> None:
+    from labour_sim import ScenarioError
+
+    results, _, _ = lolland
+    other = load_scenario(LOLLAND).with_changes({"staff.mentors": 30})
+    with pytest.raises(ScenarioError, match="results"):
+        write_report(other, "never.html", results=results)
+
+
+def test_figure_to_data_uri_embeds_a_png() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    uri = figure_to_data_uri(fig)
+    assert uri.startswith("data:image/png;base64,iVBORw0KGgo")
+
+
+def test_markup_escapes_by_construction() -> None:
+    evil = "<script>alert(\"x\")</script> & 'q'"
+    assert tag("p", evil) == f"<p>{html.escape(evil)}</p>"
+    assert tag("a", "t", href=evil) == f'<a href="{html.escape(evil)}">t</a>'
+    assert tag("p", tag("b", evil)).startswith("<p><b>&lt;script&gt;")
+    assert esc(esc(evil)) == esc(evil)  # no double escaping
+
+
+# -- a scenario and observations that try to inject markup ------------------------------------
+EVIL = '<script>alert("pwned")</script>'
+EVIL_URL = "https://example.org/?q=<script>alert(2)</script>"
+
+
+def _evil_files(tmp_path: Path) -> tuple[Path, Path]:
+    data = raw(
+        {
+            "name": f"Evil {EVIL} & <b>bold</b> programme",
+            "description": '<img src=x onerror="alert(3)"> described',
+            "sources": {"evil": EVIL_URL},
+            "staff.caseload": {"value": 40, "unit": "cases <i>", "source": "evil"},
+            "staff.caseworkers": q(10),
+            "placement.mentor_multiplier": {**q(1.0), "assumption": f"because {EVIL}"},
+            "targets": [{**target("ordinary_60", "ordinary", 60), "description": EVIL}],
+        }
+    )
+    data["groups"][0]["name"] = "<u>group</u>"
+    scenario = write_toml(data, tmp_path / "evil.toml")
+    observations = tmp_path / "evil_obs.toml"
+    observations.write_text(
+        f"""schema_version = 1
+name = {_toml(f"Evaluation {EVIL}")}
+description = {_toml('<iframe src="https://evil.example/"></iframe>')}
+[sources]
+evil = {_toml(EVIL_URL)}
+[[observations]]
+name = {_toml("n<script>")}
+metric = "referred"
+date = 2020-12-28
+value = 200
+about = 0.1
+source = "evil"
+wording = {_toml(EVIL)}
+note = {_toml("<style>body{{display:none}}</style>")}
+""",
+        encoding="utf-8",
+    )
+    return scenario, observations
+
+
+def _toml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_text_from_files_is_shown_as_text(tmp_path: Path) -> None:
+    scenario, observations = _evil_files(tmp_path)
+    path = write_report(
+        scenario, tmp_path / "evil.html", observations=observations, replications=6,
+        lever_replications=2, workers=1,
+    )  # fmt: skip
+    page = path.read_text(encoding="utf-8")
+    lowered = page.lower()
+    for raw_markup in ("<script", "<iframe", "<img src=x", "<b>bold", "<u>group", "<i>",
+                       "<style>body"):  # fmt: skip
+        assert raw_markup not in lowered, raw_markup
+    assert html.escape(f"Evil {EVIL} & <b>bold</b> programme") in page
+    assert html.escape('<img src=x onerror="alert(3)"> described') in page
+    assert html.escape("<u>group</u>") in page
+    assert html.escape(f"because {EVIL}") in page
+    assert html.escape(EVIL_URL) in page
+    assert html.escape("n<script>") in page
+    assert html.escape('<iframe src="https://evil.example/"></iframe>') in page
+    assert page.count("<style>") == 1
+    assert all(s.startswith("data:") for s in re.findall(r'\bsrc\s*=\s*"([^"]*)"', page))
+
+
+# -- the command line ------------------------------------------------------------------------
+def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sub" / "report.html"
+    code = main(["report", str(LOLLAND), "-n", "8", "--levers", "0", "--seed", "3",
+                 "--workers", "1", "--quiet", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert f"report written to {out}" in printed
+    page = out.read_text(encoding="utf-8")
+    assert 'id="verdict"' in page and "--seed 3" in page
+
+
+def test_cli_reports_saved_results_without_running_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    assert main(["run", str(LOLLAND), "-n", "8", "--seed", "3", "--workers", "1", "--quiet",
+                 "--out", str(run)]) == 0  # fmt: skip
+    capsys.readouterr()
+    code = main(["report", str(LOLLAND), "--results", str(run), "--levers", "0", "--quiet",
+                 "--out", str(run / "report.html")])  # fmt: skip
+    assert code == 0
+    assert f"the 8 replications saved in {run}" in capsys.readouterr().out
+    page = (run / "report.html").read_text(encoding="utf-8")
+    assert "--replications 8 --seed 3" in page  # the command reruns the same replications
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("labour-sim")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def bad_observations(tmp_path: Path) -> Path:
+    path = tmp_path / "bad_obs.toml"
+    text = MIDTERM.read_text(encoding="utf-8").replace('metric = "referred"', 'metric = "hired"')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_error_from_the_console_script_is_one_line(tmp_path: Path) -> None:
+    proc = run_cli("report", "no/such/file.toml", "--out", str(tmp_path / "r.html"))
+    assert proc.returncode == 2, proc
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "labour-sim: file: expected an existing TOML file; got 'no/such/file.toml'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing-observations", "no/such/obs.toml"),
+        ("bad-observations", "observations.citizens.metric"),
+        ("bad-levers", "--levers"),
+        ("no-out", "--out"),
+        ("out-is-a-folder", "--out"),
+        ("results-not-a-run", "--results"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    case: str,
+    expected: str,
+    bad_observations: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = ["--out", str(tmp_path / "r.html")]
+    args = {
+        "missing-observations": [str(LOLLAND), "--observations", "no/such/obs.toml", *out],
+        "bad-observations": [str(LOLLAND), "--observations", str(bad_observations), *out],
+        "bad-levers": [str(LOLLAND), "--levers", "-1", *out],
+        "no-out": [str(LOLLAND)],
+        "out-is-a-folder": [str(LOLLAND), "--out", str(tmp_path)],
+        "results-not-a-run": [str(LOLLAND), "--results", str(tmp_path), *out],
+    }[case]
+    try:
+        code = main(["report", *args])
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
+    stderr = capsys.readouterr().err
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert expected in lines[0]
+    assert not (tmp_path / "r.html").exists()
