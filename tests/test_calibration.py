@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from labour_sim.calibration import (
 )
 from labour_sim.calibration.priors import parse_parameters
 from labour_sim.calibration.simulate import Simulator, truncated
-from labour_sim.cli import _Parser
+from labour_sim.cli import _Parser, main
 from labour_sim.cli_calibration import add_commands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -451,16 +450,8 @@ def test_forecast_of_the_ordinary_hours_target_includes_parameter_uncertainty(
 
 # -- command line ---------------------------------------------------------------------------------
 def run_cli(argv: list[str]) -> int:
-    """What ``labour-sim`` does with these commands (as cli.main, with add_commands)."""
-    parser = _Parser(prog="labour-sim")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except ScenarioError as exc:
-        print(f"labour-sim: {exc}", file=sys.stderr)
-        return 2
-    return code
+    """What ``labour-sim ARGV`` does (exit code; messages on stdout and stderr)."""
+    return main(argv)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import pytest
 
 from factory import build, q, raw, target, write_toml
 from labour_sim import Scenario, ScenarioError, run_experiment
-from labour_sim.cli import _Parser
+from labour_sim.cli import _Parser, main
 from labour_sim.cli_levers import add_commands, parse_lever
 from labour_sim.levers import (
     GoalAnswer,
@@ -348,16 +348,8 @@ def test_goal_seeking_says_when_the_target_is_out_of_reach() -> None:
 
 
 def run_cli(argv: list[str]) -> int:
-    """What ``labour-sim`` does with these commands (as cli.main, with add_commands)."""
-    parser = _Parser(prog="labour-sim")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except ScenarioError as exc:
-        print(f"labour-sim: {exc}", file=sys.stderr)
-        return 2
-    return code
+    """What ``labour-sim ARGV`` does (exit code; messages on stdout and stderr)."""
+    return main(argv)
 
 
 @pytest.fixture(scope="module")
