@@ -44,6 +44,8 @@ docs: install
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_experiment.py
+	$(BIN)/python benchmarks/bench_levers.py
+	$(BIN)/python benchmarks/bench_calibration.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
