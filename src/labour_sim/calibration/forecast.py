@@ -72,8 +72,12 @@ def run_draws(
     executor: Any = None,
     progress: bool = True,
     chunk_size: int = 25,
+    description: str = "posterior draws",
 ) -> pd.DataFrame:
-    """Run draw ``i`` at parameter row ``values[i]`` on replication ``i``; one row per draw."""
+    """Run draw ``i`` at parameter row ``values[i]`` on replication ``i``; one row per draw.
+
+    ``description`` labels the progress bar.
+    """
     n = len(values)
     chunks = [(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
     if workers is None:
@@ -83,7 +87,7 @@ def run_draws(
         c.start: c.rows
         for c in map_chunks(
             task, chunks, workers=workers, executor=executor, progress=progress,
-            description="posterior draws",
+            description=description,
         )
     }  # fmt: skip
     return pd.concat([done[s] for s in sorted(done)], ignore_index=True)

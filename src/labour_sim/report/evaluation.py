@@ -71,7 +71,9 @@ def evaluation_table(
     short = truncated(scenario, observations.last_date)
     reading = Reading(date=None, metrics=(), observations=observations, targets=False)
     values = np.empty((replications, 0))
-    draws = run_draws(short, (), values, seed, reading, **options)
+    draws = run_draws(
+        short, (), values, seed, reading, description="replications to the evaluation", **options
+    )
     return predictive_table(observations, draws)
 
 
