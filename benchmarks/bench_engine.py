@@ -17,17 +17,16 @@ Usage: python benchmarks/bench_engine.py [--repeat 15] [--scenario PATH]
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import simpy
 
 from labour_sim import load_scenario, run_replication
 from labour_sim.model import Programme, draw_citizens, draw_companies
+from labour_sim.replication import cyclic_gc_paused
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,22 +41,10 @@ def bare_simpy(processes: int = 1000, until: int = 100) -> tuple[int, float]:
     env = simpy.Environment()
     for _ in range(processes):
         env.process(tick(env))
-    with gc_paused():
+    with cyclic_gc_paused():
         start = time.perf_counter()
         env.run(until=until)
         return processes * until, time.perf_counter() - start
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (as a replication does while it runs)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def timed(fn: Callable[[], int]) -> tuple[int, float]:
@@ -71,7 +58,7 @@ def engine_only(scenario, rep: int) -> tuple[int, float]:  # type: ignore[no-unt
     programme = Programme(
         scenario, draw_citizens(scenario, 1, rep), draw_companies(scenario, 1, rep)
     )
-    with gc_paused():
+    with cyclic_gc_paused():
         start = time.perf_counter()
         programme.run(scenario.horizon_weeks)
         return programme.events, time.perf_counter() - start

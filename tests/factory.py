@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +155,20 @@ def _inline(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value)
     return repr(value)
+
+
+def kill_part_way(script: str, files: Path, pattern: str, after: int) -> int:
+    """Run ``script`` in a fresh Python, SIGKILL it once ``after`` files match; how many did.
+
+    Stands for a run killed without warning (power cut, OOM killer): nothing of the
+    process gets to clean up.
+    """
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while len(list(files.glob(pattern))) < after:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline, "nothing written in time"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return len(list(files.glob(pattern)))

@@ -6,12 +6,7 @@ Statistical checks use fixed seeds and tolerances of three standard errors from 
 from __future__ import annotations
 
 import math
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from factory import binomial_scenario, build, target
+from factory import binomial_scenario, build, kill_part_way, target
 from labour_sim import Results, ScenarioError, compare, run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,15 +93,7 @@ RUNNER = textwrap.dedent(
 def test_killed_run_resumes_to_identical_results(tmp_path: Path) -> None:
     out = tmp_path / "run"
     script = RUNNER.format(tests=str(ROOT / "tests"), out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", script])
-    deadline = time.monotonic() + 120
-    while len(list(out.glob("chunks/*.parquet"))) < 3:
-        assert proc.poll() is None, "the run ended before it could be killed"
-        assert time.monotonic() < deadline, "no chunk written in time"
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    finished = len(list(out.glob("chunks/*.parquet")))
+    finished = kill_part_way(script, out, "chunks/*.parquet", after=3)
     assert 3 <= finished < 24, "killed part-way"
     assert not (out / "metadata.json").exists()
 

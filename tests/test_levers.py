@@ -10,12 +10,7 @@ random numbers every outcome is bit-identical whatever its value.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factory import build, q, raw, target, write_toml
+from factory import build, kill_part_way, q, raw, target, write_toml
 from labour_sim import Scenario, ScenarioError, run_experiment
 from labour_sim.cli import _Parser, main
 from labour_sim.cli_levers import add_commands, parse_lever
@@ -168,15 +163,7 @@ def resumable_sweep(out: str | Path | None, workers: int) -> Sweep:
 def test_interrupted_sweep_resumes_to_the_same_table(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     script = RUNNER.format(tests=str(ROOT / "tests"), out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", script])
-    deadline = time.monotonic() + 120
-    while len(list(out.glob("chunks/point-*.parquet"))) < 3:
-        assert proc.poll() is None, "the sweep ended before it could be killed"
-        assert time.monotonic() < deadline, "no point written in time"
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    finished = len(list(out.glob("chunks/point-*.parquet")))
+    finished = kill_part_way(script, out, "chunks/point-*.parquet", after=3)
     assert 3 <= finished < 12, "killed part-way"
     assert not (out / "sweep.parquet").exists()
 

@@ -42,7 +42,7 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> Repl
     ReplicationResult
         Weekly state counts, milestones, waits, utilisation and the event log.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         citizens = draw_citizens(scenario, seed, replication)
         companies = draw_companies(scenario, seed, replication)
         programme = Programme(scenario, citizens, companies)
@@ -101,7 +101,7 @@ def _in_time_order(log: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a whole replication.
 
     A replication allocates tens of thousands of short-lived events, generators and log rows;
