@@ -34,7 +34,6 @@ from labour_sim.calibration import Calibration, calibrate, parse_observations
 from labour_sim.experiments.summary import (
     CAPACITY_SERIES,
     in_use,
-    started_preparation,
     weekly_capacity,
 )
 from labour_sim.model.states import State
@@ -209,8 +208,8 @@ def test_funnel_shows_each_step_and_the_targets(results: ls.Results) -> None:
     widths = [p.get_width() for p in ax.patches][: len(FUNNEL)]
     table = results.replications
     assert widths == pytest.approx([table[column].mean() for column, _ in FUNNEL])
-    assert table["referred"].ge(table["started_preparation"]).all()
-    assert table["started_preparation"].ge(table["placed"]).all()
+    assert table["referred"].ge(table["preparation"]).all()
+    assert table["preparation"].ge(table["placed"]).all()
     assert is_vertical_at(lines(ax, "target placed_850")[0], 850)
     assert is_vertical_at(lines(ax, "target ordinary_550")[0], 550)
     assert "2021-12-31" in ax.get_xlabel()
@@ -334,6 +333,6 @@ def test_weekly_capacity_agrees_with_state_counts_and_utilisation(scenario: ls.S
     assert slot == pytest.approx(result.utilisation("slot"), abs=0.01)
     mentor = weekly["capacity:mentor_used"].mean() / weekly["capacity:mentor_available"][0]
     assert mentor == pytest.approx(result.utilisation("mentor"), abs=0.01)
-    started = started_preparation(result, scenario.period.end)
+    started = result.outcome("preparation", scenario.period.end)
     assert result.outcome("placed", scenario.period.end) <= started
     assert started <= result.outcome("referred", scenario.period.end)

@@ -16,6 +16,7 @@ RETENTION_WEEKS: Final = (13, 26, 52)
 
 METRIC_LABELS: Final[dict[str, str]] = {
     "referred": "citizens referred to the programme",
+    "preparation": "citizens who started preparation",
     "placed": "citizens placed in a company",
     "ordinary": "citizens employed on ordinary hours",
     "reduced": "citizens in a small job on reduced hours",

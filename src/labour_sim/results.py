@@ -36,6 +36,7 @@ QUEUES = {"caseworker": State.REFERRED, "slot": State.WAITING, "mentor": State.M
 
 _MILESTONE_STATES: dict[str, frozenset[State]] = {
     "referred": frozenset({State.REFERRED}),
+    "preparation": frozenset({State.PREPARATION}),
     "placed": frozenset({State.PLACEMENT}),
     "ordinary": frozenset({State.ORDINARY}),
     "reduced": frozenset({State.REDUCED}),

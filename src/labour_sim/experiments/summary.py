@@ -13,7 +13,6 @@ that is not limited has 0 available).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +47,7 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
     Every metric at the end date (column named after the metric), every metric at each
     other target date (``metric@YYYY-MM-DD``), and each target's outcome at its date
     (``target:NAME``) and whether it was reached (``reached:NAME``), every cost
-    (``cost:...``, DKK; see :mod:`labour_sim.costs`), and the citizens who had started
-    preparation by the end date (``started_preparation``, a step of the pathway funnel).
+    (``cost:...``, DKK; see :mod:`labour_sim.costs`).
     """
     row: dict[str, object] = {
         "scenario": scenario.name,
@@ -60,7 +58,6 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
         "events": result.events,
     }
     row.update(result.summary(scenario.period.end))
-    row["started_preparation"] = started_preparation(result, scenario.period.end)
     for date in sorted({t.date for t in scenario.targets} - {scenario.period.end}):
         row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
     row.update(replication_costs(scenario, result))
@@ -69,13 +66,6 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
         row[f"target:{target.name}"] = value
         row[f"reached:{target.name}"] = value >= target.threshold.value
     return row
-
-
-def started_preparation(result: ReplicationResult, date: dt.date) -> float:
-    """Distinct citizens who had started preparation by ``date``."""
-    log = result.log
-    started = (log["state"] == int(State.PREPARATION)) & (log["week"] <= result.week_of(date))
-    return float(np.unique(log["citizen"][started]).size)
 
 
 def weekly_counts(result: ReplicationResult) -> NDArray[np.int32]:

@@ -94,7 +94,7 @@ def _bins(values: np.ndarray) -> list[float] | int:
 #: Steps of the pathway funnel: replications-table column and label (citizens).
 FUNNEL = (
     ("referred", "referred to the programme"),
-    ("started_preparation", "started preparation"),
+    ("preparation", "started preparation"),
     ("placed", "placed in a company"),
     ("paid", "hired (ordinary, small job or flexjob)"),
     ("ordinary", "hired on ordinary hours"),
@@ -107,7 +107,7 @@ def funnel(results: Results) -> Figure:
     """The pathway funnel at the end of the programme period, with targets marked.
 
     Each step counts the distinct citizens who had reached it by the end date
-    (``referred``, ``started_preparation``, ``placed``, ``paid``, ``ordinary``,
+    (``referred``, ``preparation``, ``placed``, ``paid``, ``ordinary``,
     ``employed_26w`` columns of the replications table): a bar at the mean, a whisker over
     the 80 % interval across replications, and the share of those referred. Targets on
     these metrics dated at the end of the period are marked.

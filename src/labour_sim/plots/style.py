@@ -109,7 +109,7 @@ def outcome_unit(outcome: str, targets: Sequence[str] = ()) -> str:
         return "%"
     if outcome in COMPANY_METRICS:
         return "companies"
-    if outcome in METRIC_LABELS or outcome in ("sustained_jobs", "started_preparation"):
+    if outcome in METRIC_LABELS or outcome == "sustained_jobs":
         return "citizens"
     if outcome.startswith(("queue_",)):
         return "citizens"
@@ -125,8 +125,6 @@ def outcome_label(outcome: str, targets: Sequence[str] = ()) -> str:
     bare = outcome.removeprefix("probability:")
     if bare in targets or outcome.startswith("probability:"):
         return f"probability of reaching {bare}"
-    if outcome == "started_preparation":
-        return "citizens who started preparation"
     if outcome == "sustained_jobs":
         return "jobs held 26 weeks"
     return METRIC_LABELS.get(outcome, COST_LABELS.get(outcome, outcome))
