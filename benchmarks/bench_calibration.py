@@ -19,7 +19,7 @@ import resource
 import time
 from pathlib import Path
 
-from labour_sim import calibrate, load_scenario
+from labour_sim import Execution, calibrate, load_scenario
 from labour_sim.calibration import DEFAULT_DRAWS, DEFAULT_GENERATIONS, DEFAULT_POPULATION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,11 +57,7 @@ def main() -> None:
     posteriors = []
     for workers in args.workers:
         cpu, start = cpu_seconds(), time.perf_counter()
-        result = calibrate(
-            scenario, OBSERVATIONS, PARAMETERS, seed=args.seed, workers=workers,
-            population_size=args.population, generations=args.generations,
-            predictive_draws=args.draws, progress=False,
-        )  # fmt: skip
+        result = calibrate(scenario, OBSERVATIONS, PARAMETERS, seed=args.seed, population_size=args.population, generations=args.generations, predictive_draws=args.draws, execution=Execution(workers=workers, progress=False))  # fmt: skip
         wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         temps = " > ".join(f"{t:.3g}" for t in result.generations["temperature"].iloc[1:])
         print(
@@ -75,7 +71,9 @@ def main() -> None:
         print(f"same posterior whatever the workers: {same}")
     print()
     print("\n".join(posteriors[-1].lines()))
-    forecast = posteriors[-1].forecast(["referred", "ordinary", "paid"], progress=False)
+    forecast = posteriors[-1].forecast(
+        ["referred", "ordinary", "paid"], execution=Execution(progress=False)
+    )
     print()
     print("\n".join(forecast.lines()))
 

@@ -18,16 +18,16 @@ import sys
 import time
 from pathlib import Path
 
-from labour_sim import load_scenario, run_experiment
+from labour_sim import Execution, load_scenario, run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 
 MEMORY_PROBE = """
 import json, resource, sys, time
-from labour_sim import load_scenario, run_experiment
+from labour_sim import Execution, load_scenario, run_experiment
 scenario = load_scenario(sys.argv[1])
 start = time.perf_counter()
-run_experiment(scenario, int(sys.argv[2]), workers=2, progress=False)
+run_experiment(scenario, int(sys.argv[2]), execution=Execution(workers=2, progress=False))
 seconds = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -38,7 +38,7 @@ print(json.dumps({"seconds": seconds, "own_mb": own / 1024, "worker_mb": childre
 def rate(scenario, replications: int, **options) -> float:  # type: ignore[no-untyped-def]
     """Replications per second of one experiment."""
     start = time.perf_counter()
-    run_experiment(scenario, replications, progress=False, **options)
+    run_experiment(scenario, replications, execution=Execution(progress=False, **options))
     return replications / (time.perf_counter() - start)
 
 

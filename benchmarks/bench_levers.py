@@ -21,7 +21,7 @@ import argparse
 import time
 from pathlib import Path
 
-from labour_sim import load_scenario
+from labour_sim import Execution, load_scenario
 from labour_sim.levers import Range, morris, what_would_it_take
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)
-    options = {"workers": args.workers, "progress": False}
+    options = {"execution": Execution(workers=args.workers, progress=False)}
     print(f"scenario  {scenario.name}; {args.workers} worker processes")
 
     start = time.perf_counter()

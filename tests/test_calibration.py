@@ -19,7 +19,7 @@ from scipy import stats
 
 import labour_sim as ls
 from factory import binomial_scenario, build, q, raw, write_toml
-from labour_sim import ScenarioError
+from labour_sim import Execution, ScenarioError
 from labour_sim.calibration import (
     Calibration,
     Prior,
@@ -30,8 +30,9 @@ from labour_sim.calibration import (
 )
 from labour_sim.calibration.priors import parse_parameters
 from labour_sim.calibration.simulate import Simulator, truncated
-from labour_sim.cli import _Parser, main
-from labour_sim.cli_calibration import add_commands
+from labour_sim.cli import main
+from labour_sim.cli.calibration import add_commands
+from labour_sim.cli.options import Parser as _Parser
 
 ROOT = Path(__file__).resolve().parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
@@ -46,7 +47,8 @@ PRIORS = {
     "placement.outcomes.ordinary": "uniform(0.05, 0.6)",
     "companies.recruitment_per_week": "uniform(0.1, 1.5)",
 }
-FAST = {"population_size": 50, "generations": 4, "predictive_draws": 40, "progress": False}
+QUIET = Execution(workers=1, progress=False)
+FAST = {"population_size": 50, "generations": 4, "predictive_draws": 40}
 
 
 def observation_data(*items: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +252,7 @@ def test_abc_posterior_matches_the_exact_posterior_of_a_binomial_count() -> None
     data = parse_observations(observation_data(obs("hired", "ordinary", "2021-12-27", y, sd=sd)))
     result = calibrate(
         scenario, data, {"placement.outcomes.ordinary": "uniform(0.05, 0.6)"},
-        seed=3, workers=1, **{**FAST, "population_size": 60},
+        seed=3, **{**FAST, "population_size": 60}, execution=QUIET,
     )  # fmt: skip
     grid = np.linspace(0.05, 0.6, 2001)
     k = np.arange(n + 1)
@@ -273,13 +275,15 @@ def recover(seed: int) -> dict[str, bool]:
     what the programme then did.
     """
     data, programme = synthetic(build(SMALL).with_changes(TRUTH), RECOVERY_OBSERVATIONS, seed)
-    result = calibrate(build(SMALL), data, PRIORS, seed=seed, workers=1, **FAST)
+    result = calibrate(build(SMALL), data, PRIORS, seed=seed, **FAST, execution=QUIET)
     assert result.marginals["identified"].all()
     covered = {}
     for path, value in TRUTH.items():
         low, high = result.credible_interval(path, 0.9)
         covered[path] = low <= value <= high
-    forecast = result.forecast("ordinary", "2021-12-27", draws=100, workers=1, progress=False)
+    forecast = result.forecast(
+        "ordinary", "2021-12-27", draws=100, execution=Execution(workers=1, progress=False)
+    )
     row = forecast.metric("ordinary")
     covered["next"] = row["p2_5"] <= programme.outcome("ordinary", "2021-12-27") <= row["p97_5"]
     return covered
@@ -321,7 +325,7 @@ def test_more_observations_give_narrower_posteriors() -> None:
     sds = []
     for items in (few, more):
         data, _ = synthetic(truth, items, seed=11)
-        result = calibrate(build(SMALL), data, prior, seed=11, workers=1, **FAST)
+        result = calibrate(build(SMALL), data, prior, seed=11, **FAST, execution=QUIET)
         sds.append(float(result.marginals["sd"].iloc[0]))
     assert sds[1] < 0.8 * sds[0], sds
 
@@ -330,11 +334,13 @@ def test_same_seed_same_calibration_whatever_the_workers() -> None:
     data, _ = synthetic(build(SMALL).with_changes(TRUTH), RECOVERY_OBSERVATIONS, seed=2)
     settings = {**FAST, "population_size": 15, "generations": 2, "predictive_draws": 10}
     priors = {**PRIORS, "companies.recruitment_per_week": "loguniform(0.1, 2.5)"}
-    one = calibrate(build(SMALL), data, priors, seed=4, workers=1, **settings)
-    two = calibrate(build(SMALL), data, priors, seed=4, workers=2, **settings)
+    one = calibrate(build(SMALL), data, priors, seed=4, **settings, execution=QUIET)
+    two = calibrate(
+        build(SMALL), data, priors, seed=4, **settings, execution=QUIET.replace(workers=2)
+    )
     assert one.posterior.equals(two.posterior)
     assert one.predictive_draws.equals(two.predictive_draws)
-    other = calibrate(build(SMALL), data, priors, seed=5, workers=1, **settings)
+    other = calibrate(build(SMALL), data, priors, seed=5, **settings, execution=QUIET)
     assert not one.posterior.equals(other.posterior)
 
 
@@ -349,10 +355,7 @@ MIDTERM_PRIORS = {
 @pytest.fixture(scope="module")
 def midterm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Calibration, Path]:
     out = tmp_path_factory.mktemp("midterm")
-    result = calibrate(
-        ls.load_scenario(LOLLAND), MIDTERM, MIDTERM_PRIORS, seed=1, workers=2, out=out,
-        population_size=40, generations=6, predictive_draws=100, progress=False,
-    )  # fmt: skip
+    result = calibrate(ls.load_scenario(LOLLAND), MIDTERM, MIDTERM_PRIORS, seed=1, population_size=40, generations=6, predictive_draws=100, execution=Execution(workers=2, out=out, progress=False))  # fmt: skip
     return result, out
 
 
@@ -411,7 +414,12 @@ def test_saved_calibration_loads_back_and_describes_itself(
     with pytest.raises(ScenarioError, match=r"calibration\.json"):
         Calibration.load(out / "nothing-here")
     with pytest.raises(ScenarioError, match="overwrite"):
-        calibrate(ls.load_scenario(LOLLAND), MIDTERM, MIDTERM_PRIORS, out=out, progress=False)
+        calibrate(
+            ls.load_scenario(LOLLAND),
+            MIDTERM,
+            MIDTERM_PRIORS,
+            execution=Execution(out=out, progress=False),
+        )
 
 
 def test_forecast_reproduces_the_predictive_check_at_the_observation_date(
@@ -419,7 +427,9 @@ def test_forecast_reproduces_the_predictive_check_at_the_observation_date(
 ) -> None:
     """Common random numbers: forecast draw i is predictive-check draw i, run further."""
     result, _ = midterm
-    forecast = result.forecast(["referred", "paid"], "2019-12-31", draws=30, progress=False)
+    forecast = result.forecast(
+        ["referred", "paid"], "2019-12-31", draws=30, execution=Execution(progress=False)
+    )
     check = result.predictive_draws.iloc[:30]
     assert (forecast.draws["referred"].to_numpy() == check["citizens"].to_numpy()).all()
     share = forecast.draws["paid"] / forecast.draws["referred"]
@@ -430,8 +440,10 @@ def test_forecast_of_the_ordinary_hours_target_includes_parameter_uncertainty(
     midterm: tuple[Calibration, Path],
 ) -> None:
     result, _ = midterm
-    full = result.forecast(draws=60, workers=2, progress=False)
-    point = result.forecast(draws=60, point_estimate=True, workers=2, progress=False)
+    full = result.forecast(draws=60, execution=Execution(workers=2, progress=False))
+    point = result.forecast(
+        draws=60, point_estimate=True, execution=Execution(workers=2, progress=False)
+    )
     assert full.date == dt.date(2021, 12, 31)
     target = full.target("ordinary_550")
     assert 0 <= target["ci_low"] <= target["probability"] <= target["ci_high"] <= 1
@@ -443,9 +455,9 @@ def test_forecast_of_the_ordinary_hours_target_includes_parameter_uncertainty(
     assert full.metric("referred")["median"] > 663
     assert any("ordinary_550" not in line and "550" in line for line in full.lines())
     with pytest.raises(ScenarioError, match="simulated period"):
-        result.forecast(date="2030-01-01", progress=False)
+        result.forecast(date="2030-01-01", execution=Execution(progress=False))
     with pytest.raises(ScenarioError, match="metrics the model produces"):
-        result.forecast(["happiness"], progress=False)
+        result.forecast(["happiness"], execution=Execution(progress=False))
 
 
 # -- command line ---------------------------------------------------------------------------------

@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from factory import build, q, target
-from labour_sim import budget_for, compare, load_scenario, run_experiment, run_replication
-from labour_sim.costs import COST_COLUMNS, replication_costs
+from labour_sim import (
+    Execution,
+    budget_for,
+    compare,
+    load_scenario,
+    run_experiment,
+    run_replication,
+)
+from labour_sim.replication import COST_COLUMNS, replication_costs
 from labour_sim.scenario import iter_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,7 +163,7 @@ def test_discounting_a_constant_flow_matches_the_closed_form() -> None:
 
 
 def test_results_report_costs_and_the_chance_of_staying_within_the_grant() -> None:
-    results = run_experiment(costed(), 20, seed=1, workers=1, progress=False)
+    results = run_experiment(costed(), 20, seed=1, execution=Execution(workers=1, progress=False))
     within = results.cost("cost:within_grant")
     share = results.replications["cost:within_grant"].astype(float).mean()
     assert within["mean"] == pytest.approx(share)
@@ -170,7 +177,7 @@ def test_results_report_costs_and_the_chance_of_staying_within_the_grant() -> No
 def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:
     a = costed()
     b = a.with_changes({"placement.mentor_multiplier": 1.5, "staff.mentors": 8})
-    result = compare(a, b, 30, seed=2, workers=1, progress=False)
+    result = compare(a, b, 30, seed=2, execution=Execution(workers=1, progress=False))
     ratio, low, high = result.incremental_cost()
     dc = result.difference("cost:programme")["difference"]
     de = result.difference("sustained_jobs")["difference"]
@@ -200,7 +207,9 @@ def test_budget_for_finds_the_fine_grid_answer_within_one_grid_step() -> None:
     fine = {}
     for slots in range(1, 13):
         changed = scenario.with_changes({"companies.slots_per_company": slots})
-        results = run_experiment(changed, reps, seed, workers=1, progress=False)
+        results = run_experiment(
+            changed, reps, seed, execution=Execution(workers=1, progress=False)
+        )
         fine[slots] = results.target("placed_100")["probability"]
     truth = min(v for v, p in fine.items() if p >= 0.8)
     assert 2 < truth < 11, fine  # an interior answer, so the test can fail either way
@@ -214,8 +223,7 @@ def test_budget_for_finds_the_fine_grid_answer_within_one_grid_step() -> None:
         step=2,
         replications=reps,
         seed=seed,
-        workers=1,
-        progress=False,
+        execution=Execution(workers=1, progress=False),
     )
     assert answer.value is not None
     assert truth <= answer.value < truth + 2
@@ -233,8 +241,7 @@ def test_budget_for_says_when_no_value_is_enough() -> None:
         "companies.slots_per_company",
         values=[1, 2],
         replications=10,
-        workers=1,
-        progress=False,
+        execution=Execution(workers=1, progress=False),
     )
     assert answer.value is None and not answer.confirmed
     assert "not reached" in answer.lines()[0]

@@ -15,7 +15,7 @@ import pytest
 from scipy import stats as sps
 
 from factory import binomial_scenario, build, kill_part_way, target
-from labour_sim import Results, ScenarioError, compare, run_experiment
+from labour_sim import Execution, Results, ScenarioError, compare, run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("replications", "bands", "targets")
@@ -39,16 +39,17 @@ def assert_same_tables(a: Results, b: Results) -> None:
 def test_serial_two_workers_and_dask_give_identical_tables() -> None:
     distributed = pytest.importorskip("distributed")
     scenario = small()
-    options = {"replications": 60, "seed": 7, "chunk_size": 10, "progress": False}
-    serial = run_experiment(scenario, workers=1, **options)
-    local = run_experiment(scenario, workers=2, **options)
+    options = {"replications": 60, "seed": 7}
+    run = Execution(chunk_size=10, progress=False)
+    serial = run_experiment(scenario, **options, execution=run.replace(workers=1))
+    local = run_experiment(scenario, **options, execution=run.replace(workers=2))
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        dask = run_experiment(scenario, executor=client, **options)
+        dask = run_experiment(scenario, **options, execution=run.replace(executor=client))
     assert serial.n == 60
     assert serial.replications["replication"].tolist() == list(range(60))
     assert_same_tables(serial, local)
@@ -58,8 +59,12 @@ def test_serial_two_workers_and_dask_give_identical_tables() -> None:
 
 def test_chunk_size_does_not_change_results() -> None:
     scenario = small()
-    a = run_experiment(scenario, 30, seed=3, chunk_size=7, workers=1, progress=False)
-    b = run_experiment(scenario, 30, seed=3, chunk_size=30, workers=1, progress=False)
+    a = run_experiment(
+        scenario, 30, seed=3, execution=Execution(chunk_size=7, workers=1, progress=False)
+    )
+    b = run_experiment(
+        scenario, 30, seed=3, execution=Execution(chunk_size=30, workers=1, progress=False)
+    )
     assert_same_tables(a, b)
 
 
@@ -67,7 +72,7 @@ def test_chunk_size_does_not_change_results() -> None:
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
-    results = run_experiment(small(), 20, seed=1, workers=1, progress=False)
+    results = run_experiment(small(), 20, seed=1, execution=Execution(workers=1, progress=False))
     loaded = Results.load(results.save(tmp_path / "r"))
     assert_same_tables(results, loaded)
     meta = loaded.metadata
@@ -83,9 +88,10 @@ RUNNER = textwrap.dedent(
     import sys
     sys.path.insert(0, {tests!r})
     from factory import build, target
-    from labour_sim import run_experiment
+    from labour_sim import Execution, run_experiment
     scenario = build({{"targets": [target("ordinary_60", "ordinary", 60)]}})
-    run_experiment(scenario, 240, seed=11, chunk_size=10, workers=1, out={out!r}, progress=False)
+    run = Execution(chunk_size=10, workers=1, out={out!r}, progress=False)
+    run_experiment(scenario, 240, seed=11, execution=run)
     """
 )
 
@@ -98,20 +104,27 @@ def test_killed_run_resumes_to_identical_results(tmp_path: Path) -> None:
     assert not (out / "metadata.json").exists()
 
     scenario = build({"targets": [target("ordinary_60", "ordinary", 60)]})
-    options = {"seed": 11, "chunk_size": 10, "workers": 1, "progress": False}
-    resumed = run_experiment(scenario, 240, out=out, **options)
-    fresh = run_experiment(scenario, 240, **options)
+    run = Execution(chunk_size=10, workers=1, progress=False)
+    resumed = run_experiment(scenario, 240, 11, execution=run.replace(out=out))
+    fresh = run_experiment(scenario, 240, 11, execution=run)
     assert_same_tables(resumed, fresh)
     assert sorted(resumed.replications["replication"]) == list(range(240))
     assert_same_tables(Results.load(out), fresh)
 
 
 def test_a_folder_of_another_run_is_refused(tmp_path: Path) -> None:
-    run_experiment(small(), 10, seed=1, workers=1, out=tmp_path, progress=False)
+    run_experiment(
+        small(), 10, seed=1, execution=Execution(workers=1, out=tmp_path, progress=False)
+    )
     with pytest.raises(ScenarioError, match="--out"):
-        run_experiment(small(), 10, seed=2, workers=1, out=tmp_path, progress=False)
+        run_experiment(
+            small(), 10, seed=2, execution=Execution(workers=1, out=tmp_path, progress=False)
+        )
     replaced = run_experiment(
-        small(), 10, seed=2, workers=1, out=tmp_path, overwrite=True, progress=False
+        small(),
+        10,
+        seed=2,
+        execution=Execution(workers=1, out=tmp_path, overwrite=True, progress=False),
     )
     assert_same_tables(Results.load(tmp_path), replaced)
     assert replaced.metadata["seed"] == 2
@@ -129,7 +142,9 @@ def test_target_interval_covers_the_exact_probability_about_95_percent() -> None
     )
     covered = 0
     for seed in range(experiments):
-        row = run_experiment(scenario, reps, seed, workers=1, progress=False).target("k_hired")
+        row = run_experiment(
+            scenario, reps, seed, execution=Execution(workers=1, progress=False)
+        ).target("k_hired")
         covered += row["ci_low"] <= truth <= row["ci_high"]
     coverage = covered / experiments
     se = math.sqrt(0.95 * 0.05 / experiments)
@@ -137,7 +152,7 @@ def test_target_interval_covers_the_exact_probability_about_95_percent() -> None
 
 
 def test_targets_table_matches_the_replications() -> None:
-    results = run_experiment(small(), 40, seed=5, workers=1, progress=False)
+    results = run_experiment(small(), 40, seed=5, execution=Execution(workers=1, progress=False))
     row = results.target("ordinary_60")
     outcomes = results.replications["target:ordinary_60"]
     assert row["reached"] == int((outcomes >= 60).sum())
@@ -149,7 +164,9 @@ def test_targets_table_matches_the_replications() -> None:
 
 
 def test_bands_are_ordered_quantiles_of_every_series() -> None:
-    bands = run_experiment(small(), 20, seed=5, workers=1, progress=False).bands
+    bands = run_experiment(
+        small(), 20, seed=5, execution=Execution(workers=1, progress=False)
+    ).bands
     quantiles = bands[["q05", "q10", "q25", "q50", "q75", "q90", "q95"]].to_numpy()
     assert (np.diff(quantiles, axis=1) >= 0).all()
     assert {"state", "metric", "capacity"} == set(bands["kind"])
@@ -160,7 +177,9 @@ def test_bands_are_ordered_quantiles_of_every_series() -> None:
 
 
 def test_precision_mode_stops_when_the_half_width_is_reached() -> None:
-    results = run_experiment(small(), seed=2, precision=0.06, workers=1, progress=False)
+    results = run_experiment(
+        small(), seed=2, precision=0.06, execution=Execution(workers=1, progress=False)
+    )
     info = results.metadata["precision"]
     checks = info["checks"]
     assert info["stopped_because"] == "precision reached"
@@ -173,7 +192,11 @@ def test_precision_mode_stops_when_the_half_width_is_reached() -> None:
 
 def test_precision_mode_says_when_it_hit_the_maximum() -> None:
     results = run_experiment(
-        small(), seed=2, precision=0.001, max_replications=50, workers=1, progress=False
+        small(),
+        seed=2,
+        precision=0.001,
+        max_replications=50,
+        execution=Execution(workers=1, progress=False),
     )
     info = results.metadata["precision"]
     assert info["stopped_because"] == "max replications reached"
@@ -185,7 +208,7 @@ def test_precision_mode_says_when_it_hit_the_maximum() -> None:
 
 def test_comparing_a_scenario_with_itself_gives_exactly_zero() -> None:
     scenario = small()
-    result = compare(scenario, scenario, 20, seed=4, workers=1, progress=False)
+    result = compare(scenario, scenario, 20, seed=4, execution=Execution(workers=1, progress=False))
     table = result.differences
     assert (table["difference"] == 0).all()
     assert (table["ci_low"] == 0).all() and (table["ci_high"] == 0).all()
@@ -194,7 +217,7 @@ def test_comparing_a_scenario_with_itself_gives_exactly_zero() -> None:
 def test_paired_interval_is_narrower_than_independent_for_a_lever_change() -> None:
     a = small()
     b = a.with_changes({"placement.outcomes.ordinary": 0.35})
-    result = compare(a, b, 60, seed=4, workers=1, progress=False)
+    result = compare(a, b, 60, seed=4, execution=Execution(workers=1, progress=False))
     row = result.difference("ordinary")
     assert row["difference"] > 0
     assert row["ci_high"] - row["ci_low"] < row["independent_high"] - row["independent_low"]

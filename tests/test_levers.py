@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 
 from factory import build, kill_part_way, q, raw, target, write_toml
-from labour_sim import Scenario, ScenarioError, run_experiment
-from labour_sim.cli import _Parser, main
-from labour_sim.cli_levers import add_commands, parse_lever
+from labour_sim import Execution, Scenario, ScenarioError, run_experiment
+from labour_sim.cli import main
+from labour_sim.cli.levers import add_commands, parse_lever
+from labour_sim.cli.options import Parser as _Parser
 from labour_sim.levers import (
     GoalAnswer,
     Range,
@@ -67,8 +68,7 @@ def fine_grid() -> Sweep:
         levels=12,
         replications=40,
         seed=5,
-        workers=2,
-        progress=False,
+        execution=Execution(workers=2, progress=False),
     )
 
 
@@ -126,7 +126,10 @@ def test_sweep_points_share_random_numbers_and_match_run_experiment(fine_grid: S
     np.testing.assert_array_equal(low[outcomes].to_numpy(), high[outcomes].to_numpy())
     row = table[(table[SLOTS] == 7) & (table[IDLE] == 1.0)].iloc[0]
     alone = run_experiment(
-        slots_scenario().with_changes({SLOTS: 7}), 40, 5, workers=1, progress=False
+        slots_scenario().with_changes({SLOTS: 7}),
+        40,
+        5,
+        execution=Execution(workers=1, progress=False),
     )
     target_row = alone.target("placed_100")
     for stat in ("probability", "ci_low", "ci_high", "median", "p10", "p90"):
@@ -153,10 +156,7 @@ def resumable_sweep(out: str | Path | None, workers: int) -> Sweep:
         levels=6,
         replications=20,
         seed=11,
-        chunk_size=10,
-        workers=workers,
-        out=out,
-        progress=False,
+        execution=Execution(chunk_size=10, workers=workers, out=out, progress=False),
     )
 
 
@@ -177,25 +177,36 @@ def test_interrupted_sweep_resumes_to_the_same_table(tmp_path: Path) -> None:
 def test_sweep_on_dask_gives_the_same_table() -> None:
     distributed = pytest.importorskip("distributed")
     levers = {SLOTS: (1, 3), IDLE: [1.0, 2.0]}
-    options: dict[str, Any] = {"levels": 3, "replications": 10, "seed": 3, "chunk_size": 5}
-    serial = sweep(slots_scenario(), levers, workers=1, progress=False, **options)
+    options: dict[str, Any] = {"levels": 3, "replications": 10, "seed": 3}
+    run = Execution(chunk_size=5, progress=False)
+    serial = sweep(slots_scenario(), levers, **options, execution=run.replace(workers=1))
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        dask = sweep(slots_scenario(), levers, executor=client, progress=False, **options)
+        dask = sweep(
+            slots_scenario(),
+            levers,
+            **options,
+            execution=run.replace(executor=client),
+        )
     pd.testing.assert_frame_equal(dask.table, serial.table, check_exact=True)
 
 
 def test_a_folder_holding_another_sweep_is_refused(tmp_path: Path) -> None:
-    options: dict[str, Any] = {"replications": 2, "levels": 2, "workers": 1, "progress": False}
-    sweep(slots_scenario(), {SLOTS: (1, 2)}, seed=1, out=tmp_path, **options)
+    options: dict[str, Any] = {"replications": 2, "levels": 2}
+    run = Execution(workers=1, progress=False, out=tmp_path)
+    sweep(slots_scenario(), {SLOTS: (1, 2)}, seed=1, **options, execution=run)
     with pytest.raises(ScenarioError, match="--out"):
-        sweep(slots_scenario(), {SLOTS: (1, 2)}, seed=2, out=tmp_path, **options)
+        sweep(slots_scenario(), {SLOTS: (1, 2)}, seed=2, **options, execution=run)
     again = sweep(
-        slots_scenario(), {SLOTS: (1, 2)}, seed=2, out=tmp_path, overwrite=True, **options
+        slots_scenario(),
+        {SLOTS: (1, 2)},
+        seed=2,
+        **options,
+        execution=run.replace(overwrite=True),
     )
     assert Sweep.load(tmp_path).metadata["seed"] == 2 == again.metadata["seed"]
 
@@ -226,10 +237,7 @@ def test_sobol_total_index_of_an_idle_lever_includes_zero_and_the_dominant_ranks
     are not carried through, or if settings do not share their random numbers (then the
     idle lever's total index picks up noise and its interval can exclude 0).
     """
-    result = sobol(
-        small_slots(), SENSITIVITY_LEVERS, "placed", samples=32, replications=4, seed=2,
-        workers=2, progress=False, out=tmp_path,
-    )  # fmt: skip
+    result = sobol(small_slots(), SENSITIVITY_LEVERS, "placed", samples=32, replications=4, seed=2, execution=Execution(workers=2, progress=False, out=tmp_path))  # fmt: skip
     table = result.table.set_index("lever")
     assert result.metadata["points"] == 32 * (3 + 2)
     assert table.loc[IDLE, "ST_low"] <= 0 <= table.loc[IDLE, "ST_high"]
@@ -245,10 +253,7 @@ def test_sobol_total_index_of_an_idle_lever_includes_zero_and_the_dominant_ranks
 
 
 def test_morris_screening_ranks_the_dominant_lever_first_and_the_idle_lever_last() -> None:
-    result = morris(
-        small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], trajectories=6,
-        replications=4, seed=2, workers=1, progress=False,
-    )  # fmt: skip
+    result = morris(small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], trajectories=6, replications=4, seed=2, execution=Execution(workers=1, progress=False))  # fmt: skip
     placed = result.table[result.table["outcome"] == "placed"].set_index("lever")
     assert result.metadata["points"] == 6 * (3 + 1)
     assert placed.loc[IDLE, "mu_star"] == 0 == placed.loc[IDLE, "mu_star_high"]
@@ -258,10 +263,7 @@ def test_morris_screening_ranks_the_dominant_lever_first_and_the_idle_lever_last
 
 
 def test_tornado_swings_with_paired_intervals() -> None:
-    result = tornado(
-        small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], replications=20,
-        seed=2, workers=1, progress=False,
-    )  # fmt: skip
+    result = tornado(small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], replications=20, seed=2, execution=Execution(workers=1, progress=False))  # fmt: skip
     placed = result.table[result.table["outcome"] == "placed"].set_index("lever")
     assert result.metadata["points"] == 2 * 3 + 1
     assert (placed.loc[IDLE, ["swing", "swing_low", "swing_high"]] == 0).all()
@@ -271,7 +273,7 @@ def test_tornado_swings_with_paired_intervals() -> None:
     )
     assert result.ranking("placed")[0] == SLOTS and result.ranking("placed")[-1] == IDLE
     with pytest.raises(ScenarioError, match="outcome"):
-        tornado(small_slots(), SENSITIVITY_LEVERS, "happiness", progress=False)
+        tornado(small_slots(), SENSITIVITY_LEVERS, "happiness", execution=Execution(progress=False))
 
 
 # -- goal seeking -----------------------------------------------------------------------------
@@ -292,12 +294,7 @@ def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
     p = grid["probability:placed_100"].to_numpy()
     truth = int(grid[SLOTS].to_numpy()[np.argmax(p >= 0.8)])
     assert 2 < truth < 11, p  # an interior answer, so the test can fail either way
-    answer = what_would_it_take(
-        slots_scenario(), "placed_100", 0.8,
-        {SLOTS: (1, 12, 100_000), IDLE: (1.0, 2.0, 50_000)},
-        replications=40, seed=5, frontier=(0.5, 0.8, 0.95), workers=2, progress=False,
-        out=tmp_path,
-    )  # fmt: skip
+    answer = what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000), IDLE: (1.0, 2.0, 50_000)}, replications=40, seed=5, frontier=(0.5, 0.8, 0.95), execution=Execution(workers=2, progress=False, out=tmp_path))  # fmt: skip
     assert answer.setting is not None
     assert truth <= answer.setting[SLOTS] <= truth + 1
     assert answer.setting[IDLE] == 1.0
@@ -321,14 +318,17 @@ def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
 
 
 def test_goal_seeking_says_when_the_target_is_out_of_reach() -> None:
-    answer = what_would_it_take(
-        slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 2, 100_000)},
-        replications=10, seed=1, workers=1, progress=False,
-    )  # fmt: skip
+    answer = what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 2, 100_000)}, replications=10, seed=1, execution=Execution(workers=1, progress=False))  # fmt: skip
     assert answer.setting is None and not answer.confirmed
     assert "out of reach" in answer.lines()[0]
     with pytest.raises(ScenarioError, match="cost per unit"):
-        what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 2)}, progress=False)
+        what_would_it_take(
+            slots_scenario(),
+            "placed_100",
+            0.8,
+            {SLOTS: (1, 2)},
+            execution=Execution(progress=False),
+        )
 
 
 # -- command line -----------------------------------------------------------------------------

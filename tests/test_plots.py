@@ -29,15 +29,15 @@ from matplotlib.lines import Line2D
 
 import labour_sim as ls
 from factory import build, q, target
-from labour_sim import plots
+from labour_sim import Execution, plots
 from labour_sim.calibration import Calibration, calibrate, parse_observations
-from labour_sim.experiments.summary import (
+from labour_sim.model.states import State
+from labour_sim.plots.outcomes import FUNNEL
+from labour_sim.replication import (
     CAPACITY_SERIES,
     in_use,
     weekly_capacity,
 )
-from labour_sim.model.states import State
-from labour_sim.plots.outcomes import FUNNEL
 
 ROOT = Path(__file__).resolve().parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
@@ -55,7 +55,9 @@ def scenario() -> ls.Scenario:
 
 @pytest.fixture(scope="module")
 def results(scenario: ls.Scenario) -> ls.Results:
-    return ls.run_experiment(scenario, replications=20, seed=1, workers=1, progress=False)
+    return ls.run_experiment(
+        scenario, replications=20, seed=1, execution=Execution(workers=1, progress=False)
+    )
 
 
 def slots_scenario() -> ls.Scenario:
@@ -109,10 +111,7 @@ def calibration() -> Calibration:
         "placement.outcomes.ordinary": "uniform(0.05, 0.6)",
         "companies.recruitment_per_week": "uniform(0.1, 1.5)",
     }
-    return calibrate(
-        small, parse_observations(data), priors, seed=1, workers=1, population_size=20,
-        generations=2, predictive_draws=20, progress=False,
-    )  # fmt: skip
+    return calibrate(small, parse_observations(data), priors, seed=1, population_size=20, generations=2, predictive_draws=20, execution=Execution(workers=1, progress=False))  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -241,7 +240,9 @@ def test_cost_breakdown_marks_the_grant(results: ls.Results) -> None:
 
 def test_paired_comparison_against_no_difference(scenario: ls.Scenario) -> None:
     more = scenario.with_changes({"staff.mentors": 40, "placement.mentor_multiplier": 1.5})
-    comparison = ls.compare(scenario, more, replications=10, seed=1, workers=1, progress=False)
+    comparison = ls.compare(
+        scenario, more, replications=10, seed=1, execution=Execution(workers=1, progress=False)
+    )
     fig = plots.paired_comparison(comparison, labels=("baseline", "40 mentors"))
     counts, money = check_labels(fig)
     assert "citizens" in counts.get_xlabel() and "DKK" in money.get_xlabel()
@@ -279,10 +280,7 @@ def test_sobol_and_morris_bars(sensitivities: dict[str, ls.Sensitivity]) -> None
 
 
 def test_frontier_marks_the_required_probability() -> None:
-    answer = ls.what_would_it_take(
-        slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000)}, replications=10,
-        seed=5, frontier=(0.5, 0.8, 0.95), workers=1, progress=False,
-    )  # fmt: skip
+    answer = ls.what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000)}, replications=10, seed=5, frontier=(0.5, 0.8, 0.95), execution=Execution(workers=1, progress=False))  # fmt: skip
     (ax,) = check_labels(plots.frontier(answer))
     assert "DKK" in ax.get_ylabel() and "%" in ax.get_xlabel()
     (required,) = lines(ax, "required: 80%")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from labour_sim import ScenarioError, load_scenario, run_experiment
+from labour_sim import Execution, ScenarioError, load_scenario, run_experiment
 from labour_sim.scenario import iter_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +18,9 @@ BASE = ROOT / "scenarios" / "base" / "denmark.toml"
 def test_every_scenario_validates_and_runs(path: Path) -> None:
     scenario = load_scenario(path)
     assert scenario.targets, "a programme scenario states its promise as targets"
-    results = run_experiment(scenario, 4, seed=1, workers=1, progress=False, chunk_size=4)
+    results = run_experiment(
+        scenario, 4, seed=1, execution=Execution(workers=1, progress=False, chunk_size=4)
+    )
     assert results.n == 4
     assert (results.replications["referred"] > 0).all()
     assert len(results.targets) == len(scenario.targets)

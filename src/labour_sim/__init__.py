@@ -10,8 +10,9 @@ load_scenario, parse_scenario, Scenario
     Read and validate a programme scenario (TOML); ``scenario.with_changes`` for what-ifs.
 run_replication, ReplicationResult
     One replication and everything it reports.
-run_experiment, Results
-    Many replications (in parallel, on Dask, resumable): target probabilities, bands.
+run_experiment, Results, Execution
+    Many replications (in parallel, on Dask, resumable): target probabilities, bands;
+    ``Execution`` says where and how visibly they run, and into which folder.
 compare, Comparison
     Two scenarios on common random numbers: paired differences, incremental cost.
 budget_for, BudgetAnswer
@@ -33,11 +34,13 @@ from .calibration import (
     load_observations,
 )
 from .errors import Problem, ScenarioError
-from .experiments import BudgetAnswer, Comparison, Results, budget_for, compare, run_experiment
+from .experiments import Comparison, Execution, Results, compare, run_experiment
 from .levers import (
+    BudgetAnswer,
     GoalAnswer,
     Sensitivity,
     Sweep,
+    budget_for,
     morris,
     sobol,
     sweep,
@@ -46,8 +49,7 @@ from .levers import (
 )
 from .metrics import METRICS
 from .model.states import State
-from .replication import run_replication
-from .results import ReplicationResult
+from .replication import ReplicationResult, run_replication
 from .scenario import Scenario, load_scenario, parse_scenario
 
 __version__ = "0.1.0"
@@ -57,6 +59,7 @@ __all__ = [
     "BudgetAnswer",
     "Calibration",
     "Comparison",
+    "Execution",
     "Forecast",
     "GoalAnswer",
     "Observations",

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .experiments import DEFAULT_SEED, run_experiment
+from .experiments import DEFAULT_SEED, Execution, run_experiment
 from .scenario import Scenario, iter_numbers, load_scenario
 from .stats import percent
 
@@ -51,7 +50,8 @@ def programme_table(
     paths: Iterable[str | Path],
     replications: int = 1000,
     seed: int = DEFAULT_SEED,
-    **options: Any,
+    *,
+    execution: Execution | None = None,
 ) -> pd.DataFrame:
     """One row per programme and target (tidy); see the module docstring.
 
@@ -61,13 +61,14 @@ def programme_table(
         Scenario files.
     replications, seed
         Of each programme's experiment.
-    **options
-        Passed to :func:`~labour_sim.experiments.run_experiment`.
+    execution : Execution, optional
+        How each programme's experiment runs (with ``out``, each in ``out/<file stem>``).
     """
     rows = []
     for path in paths:
         scenario = load_scenario(path)
-        results = run_experiment(scenario, replications, seed, **options)
+        where = (execution or Execution()).folder(Path(path).stem)
+        results = run_experiment(scenario, replications, seed, execution=where)
         share = assumption_share(scenario)
         for _, t in results.targets.iterrows():
             rows.append(

@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
-from ..experiments.executors import default_workers
+from ..experiments import Execution, default_workers
+from ..experiments.executors import Pool
 from ..experiments.experiment import DEFAULT_SEED, versions
 from ..experiments.store import atomic_write
 from ..scenario import Scenario
@@ -77,11 +78,7 @@ def calibrate(
     generations: int = DEFAULT_GENERATIONS,
     max_simulations: int = DEFAULT_MAX_SIMULATIONS,
     predictive_draws: int = DEFAULT_DRAWS,
-    workers: int | None = None,
-    executor: Any = None,
-    out: str | Path | None = None,
-    overwrite: bool = False,
-    progress: bool = True,
+    execution: Execution | None = None,
 ) -> Calibration:
     """Estimate scenario numbers from what an evaluation reported.
 
@@ -105,16 +102,11 @@ def calibrate(
         Stop early (with a warning) after this many simulations.
     predictive_draws : int, default 400
         Posterior draws for the predictive check.
-    workers : int, optional
-        Local worker processes (default: the available cores).
-    executor : dask.distributed.Client, optional
-        Run the simulations on a Dask cluster instead.
-    out : path, optional
-        Save the result there (see :class:`Calibration`), with pyabc's history ``abc.db``.
-    overwrite : bool, default False
-        Replace a calibration already saved in ``out`` (otherwise that is an error).
-    progress : bool, default True
-        Progress bars and one line per generation on stderr.
+    execution : Execution, optional
+        ``workers`` (default: the available cores) or a Dask ``executor``; ``out``, the
+        folder to save the result in (see :class:`Calibration`, with pyabc's history
+        ``abc.db``); ``overwrite`` to replace a calibration saved there; ``progress``: bars
+        and one line per generation on stderr.
 
     Returns
     -------
@@ -131,8 +123,12 @@ def calibrate(
     )
     obs.check(scenario)
     params = parse_parameters(scenario, parameters)
-    _check_settings(population_size, generations, max_simulations, predictive_draws, out, overwrite)
-    workers = default_workers() if workers is None else workers
+    execution = execution or Execution()
+    out, executor, progress = execution.out, execution.executor, execution.progress
+    _check_settings(
+        population_size, generations, max_simulations, predictive_draws, out, execution.overwrite
+    )
+    workers = default_workers() if execution.workers is None else execution.workers
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     simulator = Simulator(truncated(scenario, obs.last_date), obs, params, seed)
     with tempfile.TemporaryDirectory(prefix="labour_sim_abc_") as tmp:
@@ -142,12 +138,12 @@ def calibrate(
             workers, executor, progress,
         )  # fmt: skip
         if out is not None:
-            atomic_write(Path(out) / "abc.db", partial(_copy, db))
+            atomic_write(out / "abc.db", partial(_copy, db))
     index = particle_draws(posterior["weight"].to_numpy(dtype=float), predictive_draws, seed)
     values = posterior[[p.path for p in params]].to_numpy(dtype=float)[index]
     draws = run_draws(
         simulator.scenario, params, values, seed, Reading(None, (), obs, False),
-        workers=workers, executor=executor, progress=progress,
+        execution=execution.replace(workers=workers),
     )  # fmt: skip
     draws.insert(1, "particle", index)
     metadata = _metadata(scenario, obs, params, seed, started, time.perf_counter() - clock)
@@ -176,12 +172,12 @@ def _run_abc(
     """Run pyabc; the final population (paths and weight) and the per-generation table."""
     import pyabc
 
-    from .sampler import SeededSampler, Workers, global_random_state_kept
+    from .sampler import SeededSampler, global_random_state_kept
 
     params, obs = simulator.parameters, simulator.observations
     prior = pyabc.Distribution(**{p.key: p.prior.rv() for p in params})
     kernel = pyabc.IndependentNormalKernel(var=[o.scale**2 for o in obs], keys=list(obs.names))
-    runner = Workers(workers, executor)
+    runner = Pool(workers, executor)
     sampler = SeededSampler(simulator.seed, runner, generations, progress)
     with _quiet_pyabc(), global_random_state_kept():
         try:

@@ -28,9 +28,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..errors import Problem, ScenarioError
-from ..experiments.executors import default_workers, map_chunks
+from ..experiments import Execution
+from ..experiments.executors import map_chunks
 from ..experiments.store import write_json, write_parquet
-from ..experiments.summary import Chunk
+from ..experiments.worker import Chunk
 from ..metrics import METRIC_LABELS, METRICS
 from ..replication import run_replication
 from ..scenario import Scenario
@@ -68,28 +69,20 @@ def run_draws(
     seed: int,
     reading: Reading,
     *,
-    workers: int | None = None,
-    executor: Any = None,
-    progress: bool = True,
-    chunk_size: int = 25,
+    execution: Execution | None = None,
     description: str = "posterior draws",
 ) -> pd.DataFrame:
     """Run draw ``i`` at parameter row ``values[i]`` on replication ``i``; one row per draw.
 
-    ``description`` labels the progress bar.
+    ``execution`` says where (its ``out`` is not used); ``description`` labels the
+    progress bar.
     """
-    n = len(values)
-    chunks = [(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
-    if workers is None:
-        workers = default_workers() if len(chunks) >= 4 else 1
+    execution = execution or Execution()
+    n, size = len(values), execution.chunk_size
+    chunks = [(start, min(start + size, n)) for start in range(0, n, size)]
     task = partial(_draw_chunk, scenario, parameters, values, seed, reading)
-    done = {
-        c.start: c.rows
-        for c in map_chunks(
-            task, chunks, workers=workers, executor=executor, progress=progress,
-            description=description,
-        )
-    }  # fmt: skip
+    runs = map_chunks(task, chunks, execution, description=description)
+    done = {c.start: c.rows for c in runs}
     return pd.concat([done[s] for s in sorted(done)], ignore_index=True)
 
 

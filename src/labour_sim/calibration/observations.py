@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Problem, ScenarioError, _short
 from ..metrics import CITIZEN_METRICS, METRIC_LABELS, METRICS
-from ..results import ReplicationResult
+from ..replication import ReplicationResult
 from ..scenario import Scenario
 from ..scenario.loader import read_toml
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..experiments import Execution
 from ..experiments.store import write_json, write_parquet
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
@@ -209,9 +210,7 @@ class Calibration:
         draws: int | None = None,
         *,
         point_estimate: bool = False,
-        workers: int | None = None,
-        executor: Any = None,
-        progress: bool = True,
+        execution: Execution | None = None,
     ) -> Forecast:
         """Posterior predictive distribution of ``metrics`` at ``date``, and every target.
 
@@ -227,8 +226,9 @@ class Calibration:
         point_estimate : bool, default False
             Use the point estimate in every draw (leaves parameter uncertainty out; same
             replications, so the difference is parameter uncertainty alone).
-        workers, executor, progress
-            Where the draws run (as in :func:`labour_sim.run_experiment`).
+        execution : Execution, optional
+            Where the draws run (its ``out`` is not used: save the forecast with
+            :meth:`Forecast.save`).
 
         Returns
         -------
@@ -249,7 +249,7 @@ class Calibration:
             values = self.posterior[paths].to_numpy(dtype=float)[index]
         table = run_draws(
             self.scenario, self.parameters, values, seed, Reading(when, names, None, True),
-            workers=workers, executor=executor, progress=progress,
+            execution=execution,
         )  # fmt: skip
         table.insert(1, "particle", -1 if point_estimate else index)
         metric_table, target_table = forecast_tables(self.scenario, table, when, names)

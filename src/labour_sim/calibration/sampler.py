@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,67 +28,13 @@ import numpy as np
 import pyabc
 from tqdm.auto import tqdm
 
-__all__ = ["SeededSampler", "Workers"]
+from ..experiments.executors import Pool
+
+__all__ = ["SeededSampler", "global_random_state_kept", "run_candidates"]
 
 #: Spawn-key tag of the proposal streams (distinct from the model's stream ids).
 _PROPOSALS = 0xABC
 _GLOBAL_RANDOM_STATE = threading.Lock()
-
-
-class Workers:
-    """Where batches of candidates run: this process, local processes, or a Dask client.
-
-    Parameters
-    ----------
-    workers : int
-        Local worker processes; 1 runs everything in this process.
-    client : dask.distributed.Client, optional
-        Run on a Dask cluster instead.
-    """
-
-    def __init__(self, workers: int = 1, client: Any = None) -> None:
-        self.client = client
-        self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-
-    @property
-    def parallel(self) -> bool:
-        """True when batches run outside this process."""
-        return self.client is not None or self.workers > 1
-
-    @property
-    def slots(self) -> int:
-        """How many batches to keep under way at once."""
-        if self.client is not None:
-            cores = sum(self.client.nthreads().values()) or 1
-            return 2 * cores
-        return 2 * self.workers
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Start ``fn(*args)``; a future."""
-        if self.client is not None:
-            return self.client.submit(fn, *args, pure=False)
-        if self.workers > 1:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers)
-            return self._pool.submit(fn, *args)
-        done: Future[Any] = Future()
-        done.set_result(fn(*args))
-        return done
-
-    def wait_first(self, futures: list[Any]) -> list[Any]:
-        """Block until at least one of ``futures`` is done; the done ones."""
-        if self.client is not None:
-            from distributed import wait as dask_wait
-
-            return list(dask_wait(futures, return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
-        return list(wait(futures, return_when=FIRST_COMPLETED).done)
-
-    def close(self) -> None:
-        """Stop the local worker processes, if any."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
 
 
 @contextmanager
@@ -128,15 +73,15 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
     ----------
     seed : int
         Root of every proposal's random state.
-    workers : Workers
-        Where batches run.
+    workers : Pool
+        Where batches run (the experiments' executor layer).
     generations : int
         For progress messages only ("generation 3/8").
     progress : bool
         Show a progress bar per generation and a line when each ends (on stderr).
     """
 
-    def __init__(self, seed: int, workers: Workers, generations: int, progress: bool) -> None:
+    def __init__(self, seed: int, workers: Pool, generations: int, progress: bool) -> None:
         super().__init__()
         self.seed = seed
         self.runner = workers

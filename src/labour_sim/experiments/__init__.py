@@ -1,26 +1,28 @@
 """Experiments: many replications of a scenario, in parallel, resumable, compared on CRN.
 
-* :mod:`.summary`   one replication -> one flat row (what crosses process boundaries)
-* :mod:`.executors` where chunks of replications run: here, local processes, or Dask
+* :mod:`.execution` :class:`Execution`: where and how visibly replications run, and into
+  which folder (one object for every function that runs many replications)
+* :mod:`.worker`    the unit of work: a chunk of replications reduced to flat rows
+* :mod:`.executors` the one executor layer: this process, local processes, or Dask
+* :mod:`.driver`    the one driver: these settings x these replications, on CRN
 * :mod:`.store`     atomic files and resumable run folders
-* :mod:`.outcomes`  :class:`Results`: replications, weekly bands, target probabilities
-* :mod:`.experiment` :func:`run_experiment`, with precision on demand
+* :mod:`.results`   :class:`Results`: replications, weekly bands, target probabilities
+* :mod:`.experiment` :func:`run_experiment` (the one-setting case), precision on demand
 * :mod:`.compare`   :func:`compare`: paired differences on common random numbers
-* :mod:`.budget`    :func:`budget_for`: the smallest budget that reaches a target
 """
 
-from .budget import BudgetAnswer, budget_for
 from .compare import Comparison, compare, paired_differences
+from .execution import Execution, default_workers
 from .experiment import DEFAULT_SEED, run_experiment
-from .outcomes import Results
+from .results import Results
 
 __all__ = [
     "DEFAULT_SEED",
-    "BudgetAnswer",
     "Comparison",
+    "Execution",
     "Results",
-    "budget_for",
     "compare",
+    "default_workers",
     "paired_differences",
     "run_experiment",
 ]

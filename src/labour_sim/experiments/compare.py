@@ -21,17 +21,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..costs import COST_LABELS
 from ..metrics import METRIC_LABELS
+from ..replication import COST_LABELS
 from ..scenario import Scenario
+from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment
-from .outcomes import Results
+from .results import Results
 from .store import write_parquet
 
 __all__ = ["Comparison", "compare", "paired_differences"]
@@ -117,7 +117,8 @@ def compare(
     scenario_b: Scenario,
     replications: int = 1000,
     seed: int = DEFAULT_SEED,
-    **options: Any,
+    *,
+    execution: Execution | None = None,
 ) -> Comparison:
     """Run two scenarios on common random numbers and compare every outcome, paired.
 
@@ -129,18 +130,22 @@ def compare(
         Replications of each.
     seed : int
         The common seed.
-    **options
-        Passed to :func:`~labour_sim.experiments.run_experiment` (``workers``,
-        ``executor``, ``progress``, ``chunk_size``...).
+    execution : Execution, optional
+        How both experiments run; with ``out`` they are stored in ``out/a`` and ``out/b``
+        (resumable) and the differences in ``out/differences.parquet``.
 
     Returns
     -------
     Comparison
         Both results and the paired differences ``b - a`` with 95 % intervals.
     """
-    a = run_experiment(scenario_a, replications, seed, **options)
-    b = run_experiment(scenario_b, replications, seed, **options)
-    return Comparison(a, b, paired_differences(a.replications, b.replications))
+    execution = execution or Execution()
+    a = run_experiment(scenario_a, replications, seed, execution=execution.folder("a"))
+    b = run_experiment(scenario_b, replications, seed, execution=execution.folder("b"))
+    comparison = Comparison(a, b, paired_differences(a.replications, b.replications))
+    if execution.out is not None:
+        write_parquet(execution.out / "differences.parquet", comparison.differences)
+    return comparison
 
 
 def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

@@ -1,91 +1,135 @@
-"""Where replications run: in this process, in local worker processes, or on Dask.
+"""Where work runs: in this process, in local worker processes, or on Dask.
 
-All three map the same pure task over chunks of replication numbers and hand back chunks as
-they finish; the caller orders them by replication number, so the result is identical
-whatever the executor or the number of workers. A progress bar (tqdm, which also renders in
-notebooks) counts replications.
+:class:`Pool` is the one executor layer: it submits picklable calls and hands back futures,
+keeping a bounded number under way. :func:`map_chunks` maps a task over units of work with
+a progress bar of replications done and yields the results as they finish; callers order
+them by replication number, so results are identical whatever the executor or the number
+of workers. The calibration sampler uses :class:`Pool` directly (it needs results in
+batches, in index order).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from tqdm.auto import tqdm
 
-from .summary import Chunk
+from .execution import Execution
+from .worker import Chunk
 
-__all__ = ["default_workers", "map_chunks"]
-
-Task = Callable[[int, int], Chunk]
+__all__ = ["Pool", "map_chunks"]
 
 
-def default_workers() -> int:
-    """Worker processes to use by default: the cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+class Pool:
+    """Run calls here, in local processes, or on a Dask client.
+
+    Parameters
+    ----------
+    workers : int
+        Local worker processes; 1 runs every call in this process, at submission.
+    client : dask.distributed.Client, optional
+        Run on a Dask cluster instead.
+    """
+
+    def __init__(self, workers: int = 1, client: Any = None) -> None:
+        self.client = client
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def parallel(self) -> bool:
+        """True when calls run outside this process."""
+        return self.client is not None or self.workers > 1
+
+    @property
+    def slots(self) -> int:
+        """How many calls to keep under way at once (twice the cores)."""
+        if self.client is not None:
+            return 2 * (sum(self.client.nthreads().values()) or 1)
+        return 2 * self.workers
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Start ``fn(*args)``; a future (already done when it ran in this process)."""
+        if self.client is not None:
+            return self.client.submit(fn, *args, pure=False)
+        if self.workers > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            return self._pool.submit(fn, *args)
+        done: Future[Any] = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def wait_first(self, futures: Sequence[Any]) -> list[Any]:
+        """Block until at least one of ``futures`` is done; the done ones."""
+        if self.client is not None:
+            from distributed import wait as dask_wait
+
+            return list(dask_wait(futures, return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
+        return list(wait(futures, return_when=FIRST_COMPLETED).done)
+
+    def cancel(self, futures: Sequence[Any]) -> None:
+        """Cancel calls that have not started."""
+        if self.client is not None:
+            self.client.cancel(list(futures))
+        for future in futures:
+            if isinstance(future, Future):
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the local worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def map_chunks(
-    task: Task,
-    chunks: Iterable[tuple[int, int]],
+    task: Callable[..., Chunk],
+    units: Sequence[tuple[int, ...]],
+    execution: Execution,
     *,
-    workers: int = 1,
-    executor: Any = None,
-    progress: bool = True,
     description: str = "replications",
 ) -> Iterator[Chunk]:
-    """Run ``task(start, stop)`` for each chunk; yield chunks as they finish.
+    """Run ``task(*unit)`` for each unit of work; yield the chunks as they finish.
 
     Parameters
     ----------
     task : callable
-        Picklable ``(start, stop) -> Chunk``.
-    chunks : iterable of (start, stop)
-        Replication ranges.
-    workers : int
-        Local worker processes; 1 runs everything in this process.
-    executor : dask.distributed.Client, optional
-        Run on a Dask cluster instead of local processes.
-    progress : bool
-        Show a progress bar of replications done.
+        Picklable ``(*unit) -> Chunk``.
+    units : sequence of tuples
+        The units of work; the last two numbers of each are its replication range
+        ``(start, stop)`` (the progress bar counts replications).
+    execution : Execution
+        Workers, executor and progress (``out`` is the caller's business).
+    description : str
+        Label of the progress bar.
     """
-    chunks = list(chunks)
-    total = sum(stop - start for start, stop in chunks)
-    with tqdm(total=total, desc=description, unit="rep", disable=not progress or total == 0) as bar:
-        for chunk in _dispatch(task, chunks, workers, executor):
-            bar.update(chunk.stop - chunk.start)
-            yield chunk
-
-
-def _dispatch(
-    task: Task, chunks: list[tuple[int, int]], workers: int, executor: Any
-) -> Iterator[Chunk]:
-    if executor is not None:
-        yield from _on_dask(executor, task, chunks)
-    elif workers > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-            futures = [pool.submit(task, start, stop) for start, stop in chunks]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
-    else:
-        for start, stop in chunks:
-            yield task(start, stop)
-
-
-def _on_dask(client: Any, task: Task, chunks: list[tuple[int, int]]) -> Iterator[Chunk]:
-    from distributed import as_completed as dask_completed
-
-    starts = [start for start, _ in chunks]
-    stops = [stop for _, stop in chunks]
-    futures = client.map(task, starts, stops, pure=False)
-    try:
-        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
-            yield future.result()
-    finally:
-        client.cancel(futures)
+    total = sum(unit[-1] - unit[-2] for unit in units)
+    workers = execution.workers_for(len(units)) if len(units) > 1 else 1
+    bar = tqdm(
+        total=total, desc=description, unit="rep", disable=not execution.progress or not total
+    )
+    with bar, Pool(workers, execution.executor) as pool:
+        queue = iter(units)
+        pending: list[Any] = []
+        try:
+            while True:
+                while len(pending) < pool.slots and (unit := next(queue, None)) is not None:
+                    pending.append(pool.submit(task, *unit))
+                if not pending:
+                    return
+                for future in pool.wait_first(pending):
+                    pending.remove(future)
+                    chunk: Chunk = future.result()
+                    bar.update(chunk.stop - chunk.start)
+                    yield chunk
+        finally:
+            pool.cancel(pending)

@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import platform
-from functools import partial
 from importlib import metadata as importlib_metadata
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,10 +24,11 @@ import pandas as pd
 from ..errors import ScenarioError
 from ..scenario import Scenario
 from ..stats import wilson_interval
-from .executors import default_workers, map_chunks
-from .outcomes import Results, band_table, cost_table, target_table
+from .driver import run_settings, units_of
+from .execution import Execution
+from .results import Results, band_table, cost_table, target_table
 from .store import RunFolder
-from .summary import Chunk, run_chunk
+from .worker import Chunk
 
 __all__ = ["DEFAULT_SEED", "run_experiment"]
 
@@ -44,13 +43,8 @@ def run_experiment(
     *,
     precision: float | None = None,
     max_replications: int = 100_000,
-    workers: int | None = None,
-    executor: Any = None,
-    out: str | Path | None = None,
-    overwrite: bool = False,
-    progress: bool = True,
-    chunk_size: int = 25,
     band_replications: int = 1000,
+    execution: Execution | None = None,
 ) -> Results:
     """Run ``replications`` replications of ``scenario`` and aggregate them.
 
@@ -66,46 +60,42 @@ def run_experiment(
         Run until every target probability's 95 % interval half-width is at most this.
     max_replications : int, default 100000
         Upper bound in precision mode.
-    workers : int, optional
-        Local worker processes (default: the available cores for larger runs, else 1).
-    executor : dask.distributed.Client, optional
-        Run on a Dask cluster instead of local processes.
-    out : path, optional
-        Folder for chunk files and the final tables (see :meth:`Results.save`); makes the
-        run resumable: started again with the same arguments, it reuses finished chunks.
-    overwrite : bool, default False
-        Replace a different run found in ``out`` (otherwise that is an error).
-    progress : bool, default True
-        Show a progress bar.
-    chunk_size : int, default 25
-        Replications per unit of work.
     band_replications : int, default 1000
         Weekly quantile bands use the first this-many replications (keeps memory flat).
+    execution : Execution, optional
+        Workers, executor, progress, chunk size and the result folder (``out``: chunk files
+        and the final tables, see :meth:`Results.save`; started again with the same
+        arguments, the run reuses finished chunks). Default: :class:`Execution()`.
 
     Returns
     -------
     Results
         Per-replication outcomes, weekly bands, target probabilities and metadata.
     """
-    _check_arguments(replications, precision, max_replications, chunk_size)
+    execution = execution or Execution()
+    chunk_size = execution.chunk_size
+    _check_arguments(replications, precision, max_replications)
     started = dt.datetime.now(dt.UTC)
     key = {
         "scenario_hash": scenario.hash, "seed": seed, "chunk_size": chunk_size,
         "band_replications": band_replications, "replications": replications,
         "precision": precision, "max_replications": max_replications,
     }  # fmt: skip
-    folder = RunFolder(Path(out), key, overwrite) if out is not None else None
+    out = execution.out
+    folder = RunFolder(out, key, execution.overwrite) if out is not None else None
     done = {chunk.start: chunk for chunk in folder.load()} if folder else {}
-    task = partial(_chunk_task, scenario, seed, band_replications)
     n = replications if precision is None else _round_up(min(200, max_replications), chunk_size)
     history: list[tuple[int, float]] = []  # precision mode: (replications, half-width) checks
+    workers = execution.workers
     while True:
-        missing = [c for c in _grid(n, chunk_size) if c[0] not in done]
+        missing = [u for u in units_of(0, range(n), chunk_size) if u[1] not in done]
         if workers is None:
-            workers = default_workers() if len(missing) >= 4 else 1
-        for chunk in map_chunks(
-            task, missing, workers=workers, executor=executor, progress=progress
-        ):
+            workers = execution.workers_for(len(missing))
+        runs = run_settings(
+            scenario, [{}], missing, seed, execution.replace(workers=workers),
+            keep_weekly=band_replications,
+        )  # fmt: skip
+        for chunk in runs:
             done[chunk.start] = chunk
             if folder is not None:
                 folder.save(chunk)
@@ -116,7 +106,7 @@ def run_experiment(
         if width <= precision or n >= max_replications:
             break
         n = _next_size(scenario, _rows(done, n), precision, n, max_replications, chunk_size)
-    results = _results(scenario, seed, done, n, started, workers, executor)
+    results = _results(scenario, seed, done, n, started, workers, execution.executor)
     if precision is not None:
         results.metadata["precision"] = {
             "requested_half_width": precision,
@@ -132,23 +122,13 @@ def run_experiment(
     return results
 
 
-def _chunk_task(scenario: Scenario, seed: int, keep: int, start: int, stop: int) -> Chunk:
-    return run_chunk(scenario, seed, start, stop, keep)
-
-
-def _check_arguments(replications: int, precision: float | None, most: int, chunk: int) -> None:
+def _check_arguments(replications: int, precision: float | None, most: int) -> None:
     if precision is None and replications < 1:
         raise ScenarioError.single("replications", "a whole number >= 1", replications)
     if precision is not None and not 0 < precision < 0.5:
         raise ScenarioError.single("precision", "a half-width between 0 and 0.5", precision)
-    if most < 1 or chunk < 1:
-        raise ScenarioError.single(
-            "max_replications/chunk_size", "whole numbers >= 1", (most, chunk)
-        )
-
-
-def _grid(n: int, size: int) -> list[tuple[int, int]]:
-    return [(start, min(start + size, n)) for start in range(0, n, size)]
+    if most < 1:
+        raise ScenarioError.single("max_replications", "a whole number >= 1", most)
 
 
 def _round_up(n: int, size: int) -> int:

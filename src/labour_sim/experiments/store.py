@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
-from .summary import Chunk
+from .worker import Chunk
 
 __all__ = ["RunFolder", "atomic_write", "write_json", "write_parquet"]
 

@@ -13,6 +13,8 @@ levers.
 * :mod:`.sensitivity` :func:`morris`, :func:`sobol` (SALib) and :func:`tornado`
 * :mod:`.search`      the least-cost search (surrogate + differential evolution + polish)
 * :mod:`.goal`        :func:`what_would_it_take` and :class:`GoalAnswer`, with a frontier
+* :mod:`.budget`      :func:`budget_for`: the one-lever case (bisection on a grid)
+* :mod:`.confirm`     the fresh-seed confirmation both share
 
 Example
 -------
@@ -47,6 +49,7 @@ Example
     answer.lines(); answer.setting; answer.confirmation; answer.frontier
 """
 
+from .budget import BudgetAnswer, budget_for
 from .goal import FRONTIER_PROBABILITIES, GoalAnswer, what_would_it_take
 from .region import Region, Rule, describe_region
 from .sensitivity import Sensitivity, morris, sobol, tornado
@@ -55,6 +58,7 @@ from .sweep import Sweep, sweep
 
 __all__ = [
     "FRONTIER_PROBABILITIES",
+    "BudgetAnswer",
     "GoalAnswer",
     "Lever",
     "Range",
@@ -63,6 +67,7 @@ __all__ = [
     "Sensitivity",
     "Sweep",
     "Values",
+    "budget_for",
     "describe_region",
     "morris",
     "parse_levers",

@@ -1,13 +1,13 @@
 """What would it take? The least-cost lever setting that reaches a target with a probability.
 
-:func:`what_would_it_take` generalises :func:`~labour_sim.experiments.budget_for` from one
+:func:`what_would_it_take` generalises :func:`~labour_sim.levers.budget_for` from one
 lever to several, each with a cost per unit (DKK): it minimises ``sum(cost_j * value_j)``
 subject to the target being reached in at least a share ``probability`` of replications on
 the search seed (common random numbers; the search is in :mod:`.search`: a surrogate
 optimised by ``scipy.optimize.differential_evolution``, then a verified polish).
 
-The answer is then re-run on a fresh seed (``seed + CONFIRMATION_SEED_OFFSET``, as
-``budget_for`` does): ``confirmed`` says whether that run's Wilson 95 % interval still
+The answer is then re-run on a fresh seed (:func:`.confirm.confirm`, as ``budget_for``
+does): ``confirmed`` says whether that run's Wilson 95 % interval still
 reaches the probability. With ``frontier``, the least cost is also sought at each
 probability from 0.5 to 0.95; the frontier at ``q`` is the cheapest evaluated setting that
 reaches ``q`` (so it never falls as ``q`` grows).
@@ -26,19 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import ScenarioError
-from ..experiments.budget import CONFIRMATION_SEED_OFFSET
-from ..experiments.experiment import DEFAULT_SEED, versions
+from ..experiments import DEFAULT_SEED, Execution
+from ..experiments.experiment import versions
 from ..experiments.store import write_json, write_parquet
 from ..scenario import Scenario
 from ..stats import probability_words
-from .points import run_points
+from .confirm import confirm
 from .search import Evaluation, Evaluator, initial_design, least_cost, polish
-from .space import Design, Lever, LeverSpec, design_generator, parse_levers, typed_table
+from .space import Design, Lever, LeverSpec, design_generator, parse_levers
 
 __all__ = ["FRONTIER_PROBABILITIES", "GoalAnswer", "what_would_it_take"]
 
@@ -189,11 +188,7 @@ def what_would_it_take(
     confirm_replications: int | None = None,
     frontier: bool | Sequence[float] = False,
     max_evaluations: int = 80,
-    workers: int | None = None,
-    executor: Any = None,
-    out: str | Path | None = None,
-    progress: bool = True,
-    chunk_size: int = 25,
+    execution: Execution | None = None,
 ) -> GoalAnswer:
     """Find the least-cost lever setting that reaches ``target`` with ``probability``.
 
@@ -218,10 +213,8 @@ def what_would_it_take(
         Also find the least cost at each probability (``True``: 0.5, 0.55, ..., 0.95).
     max_evaluations : int, default 80
         Most settings to run in the search.
-    workers, executor, progress, chunk_size
-        As in :func:`~labour_sim.experiments.run_experiment`.
-    out : path, optional
-        Folder to save the answer in.
+    execution : Execution, optional
+        How the settings run; ``out`` is the folder to save the answer in.
 
     Returns
     -------
@@ -231,10 +224,11 @@ def what_would_it_take(
     parsed = _check(scenario, probability, levers, replications, max_evaluations)
     levels = _frontier_levels(frontier)
     started = dt.datetime.now(dt.UTC)
-    options = {"workers": workers, "executor": executor, "chunk_size": chunk_size}
-    with tqdm(desc="settings evaluated", unit="setting", disable=not progress) as bar:
+    execution = execution or Execution()
+    runs = execution.without_folder().quiet()
+    with tqdm(desc="settings evaluated", unit="setting", disable=not execution.progress) as bar:
         evaluator = Evaluator(
-            scenario, parsed, target, replications, seed, max_evaluations, options, bar
+            scenario, parsed, target, replications, seed, max_evaluations, runs, bar
         )
         answer = _search(evaluator, probability, levels, float(goal.threshold.value), seed)
     metadata = {
@@ -245,12 +239,14 @@ def what_would_it_take(
     }  # fmt: skip
     confirmation = None
     if answer is not None:
-        confirmation = _confirm(
-            scenario, parsed, target, answer, seed, confirm_replications or replications, options
-        )
+        setting = {
+            lever.path: lever.typed(v) for lever, v in zip(parsed, answer.values, strict=True)
+        }
+        n = confirm_replications or replications
+        confirmation = (confirm(scenario, setting, target, n, seed, runs), n)
     result = _result(evaluator, probability, answer, confirmation, levels, metadata)
-    if out is not None:
-        result.save(out)
+    if execution.out is not None:
+        result.save(execution.out)
     return result
 
 
@@ -348,32 +344,6 @@ def _frontier_table(evaluator: Evaluator, levels: list[float]) -> pd.DataFrame:
         row["programme_cost"] = best.programme_cost if best else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _confirm(
-    scenario: Scenario,
-    levers: tuple[Lever, ...],
-    target: str,
-    answer: Evaluation,
-    seed: int,
-    replications: int,
-    options: dict[str, Any],
-) -> tuple[dict[str, float], int]:
-    """Re-run the answer on a fresh seed: its probability with interval, and the cost."""
-    fresh_seed = seed + CONFIRMATION_SEED_OFFSET
-    design = typed_table(levers, np.array([answer.values]))
-    fresh = run_points(
-        scenario, levers, design, replications, fresh_seed, progress=False, **options
-    )
-    row = fresh.table.iloc[0]
-    confirmation = {
-        "probability": float(row[f"probability:{target}"]),
-        "ci_low": float(row[f"ci_low:{target}"]),
-        "ci_high": float(row[f"ci_high:{target}"]),
-        "replications": float(replications),
-        "seed": float(fresh_seed),
-    }
-    return confirmation, fresh.simulations
 
 
 def _mio(dkk: float) -> str:

@@ -2,12 +2,9 @@
 
 Every point runs replications ``0 .. R-1`` with the same seed, so point ``i`` and point
 ``j`` share their random numbers (the same citizens, durations and luck) and differ only
-by the levers. Work is split into chunks of replications of one point, numbered in one
-global space (replication ``r`` of point ``i`` is number ``i * R + r``) and mapped with
-:func:`~labour_sim.experiments.executors.map_chunks` over this process, local worker
-processes or a Dask cluster. The task a worker receives carries the baseline scenario and
-the changes of a batch of points (not every point's scenario), so it stays small; the
-worker builds the changed scenario with :meth:`Scenario.with_changes`.
+by the levers. The points are the settings of the experiments' one driver
+(:func:`~labour_sim.experiments.driver.run_settings`), which runs them in this process, in
+local worker processes or on a Dask cluster.
 
 When a point's last chunk arrives its replications are reduced to one summary row:
 
@@ -30,19 +27,16 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from tqdm.auto import tqdm
 
 from ..errors import Problem, ScenarioError
-from ..experiments.executors import default_workers, map_chunks
+from ..experiments.driver import run_settings, units_of
+from ..experiments.execution import Execution
 from ..experiments.store import RunFolder, write_parquet
-from ..experiments.summary import Chunk, run_chunk
 from ..scenario import Scenario
 from ..stats import quantile_summary, wilson_interval
 from .space import Lever, changes_at
@@ -51,8 +45,6 @@ __all__ = ["PointRuns", "run_points", "summarise_point"]
 
 #: Columns of a replication row that identify it rather than measure an outcome.
 IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
-#: Chunks handed to the executor at once (bounds the size of each task's batch of points).
-BATCH_CHUNKS = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,12 +75,7 @@ def run_points(
     seed: int,
     *,
     keep: Sequence[str] = (),
-    workers: int | None = None,
-    executor: Any = None,
-    out: str | Path | None = None,
-    overwrite: bool = False,
-    progress: bool = True,
-    chunk_size: int = 25,
+    execution: Execution | None = None,
     description: str = "replications",
 ) -> PointRuns:
     """Run ``replications`` replications at every point of ``points`` (common random numbers).
@@ -107,48 +94,35 @@ def run_points(
         The common seed.
     keep : sequence of str
         Replication columns whose per-replication values to keep.
-    workers, executor, progress, chunk_size
-        As in :func:`~labour_sim.experiments.run_experiment`.
-    out : path, optional
-        Run folder: each finished point is stored at once; a restart resumes.
-    overwrite : bool
-        Replace a different run found in ``out``.
+    execution : Execution, optional
+        Workers, executor, progress, chunk size; with ``out`` each finished point is stored
+        at once and a restart resumes.
     description : str
         Label of the progress bar.
     """
-    if replications < 1 or chunk_size < 1:
-        raise ScenarioError.single(
-            "replications/chunk_size", "whole numbers >= 1", (replications, chunk_size)
-        )
+    execution = execution or Execution()
+    if replications < 1:
+        raise ScenarioError.single("replications", "a whole number >= 1", replications)
     changes = [changes_at(levers, row) for row in points.to_numpy(dtype=float)]
     _check_points(scenario, changes)
     folder = None
-    if out is not None:
+    if execution.out is not None:
         key = run_key(scenario, levers, points, replications, seed, keep)
-        folder = RunFolder(Path(out), key, overwrite)
+        folder = RunFolder(execution.out, key, execution.overwrite)
     done = _load_points(folder) if folder else {}
-    missing = [i for i in range(len(points)) if i not in done]
-    chunks = [
-        (i * replications + start, i * replications + min(start + chunk_size, replications))
-        for i in missing
-        for start in range(0, replications, chunk_size)
+    units = [
+        unit
+        for i in range(len(points))
+        if i not in done
+        for unit in units_of(i, range(replications), execution.chunk_size)
     ]
-    if workers is None:
-        workers = default_workers() if len(chunks) >= 4 else 1
     pending: dict[int, list[pd.DataFrame]] = {}
-    total = sum(stop - start for start, stop in chunks)
-    with tqdm(total=total, desc=description, unit="rep", disable=not progress or not total) as bar:
-        for batch in _batches(chunks):
-            task = _batch_task(scenario, changes, batch, replications, seed)
-            for chunk in map_chunks(
-                task, batch, workers=workers, executor=executor, progress=False
-            ):
-                bar.update(chunk.stop - chunk.start)
-                point = chunk.start // replications
-                pending.setdefault(point, []).append(chunk.rows)
-                if sum(len(rows) for rows in pending[point]) == replications:
-                    rows = pd.concat(pending.pop(point), ignore_index=True)
-                    done[point] = _finish(scenario, points, point, rows, keep, folder)
+    for chunk in run_settings(scenario, changes, units, seed, execution, description=description):
+        pending.setdefault(chunk.setting, []).append(chunk.rows)
+        if sum(len(rows) for rows in pending[chunk.setting]) == replications:
+            rows = pd.concat(pending.pop(chunk.setting), ignore_index=True)
+            done[chunk.setting] = _finish(scenario, points, chunk.setting, rows, keep, folder)
+    total = sum(stop - start for _, start, stop in units)
     return _assemble(levers, points, done, keep, total)
 
 
@@ -188,36 +162,6 @@ def run_key(
         "design_hash": hashlib.sha256(design).hexdigest()[:16],
         "keep": list(keep),
     }
-
-
-def _batches(chunks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    return [chunks[i : i + BATCH_CHUNKS] for i in range(0, len(chunks), BATCH_CHUNKS)]
-
-
-def _batch_task(
-    scenario: Scenario,
-    changes: list[dict[str, float | int]],
-    batch: list[tuple[int, int]],
-    replications: int,
-    seed: int,
-) -> partial[Chunk]:
-    """A picklable task carrying only the changes of the points in ``batch``."""
-    needed = {start // replications for start, _ in batch}
-    return partial(_run_part, scenario, {i: changes[i] for i in needed}, replications, seed)
-
-
-def _run_part(
-    scenario: Scenario,
-    changes: dict[int, dict[str, float | int]],
-    replications: int,
-    seed: int,
-    start: int,
-    stop: int,
-) -> Chunk:
-    point, first = divmod(start, replications)
-    changed = scenario.with_changes(changes[point])
-    chunk = run_chunk(changed, seed, first, first + stop - start, 0)
-    return Chunk(start, stop, chunk.rows, None)
 
 
 def summarise_point(rows: pd.DataFrame, targets: Sequence[str]) -> dict[str, float]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,8 +32,22 @@ from scipy import stats as sps
 
 from ..errors import ScenarioError
 
-if TYPE_CHECKING:
-    from .sweep import Sweep
+
+class SweepTable(Protocol):
+    """What a description needs of a sweep (a :class:`~.sweep.Sweep` is one)."""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per setting: lever values and ``probability:TARGET`` columns."""
+
+    @property
+    def paths(self) -> list[str]:
+        """The levers' dotted paths."""
+
+    @property
+    def targets(self) -> list[str]:
+        """The targets' names."""
+
 
 __all__ = ["Region", "Rule", "describe_region"]
 
@@ -140,7 +154,7 @@ class Region:
         return out
 
 
-def describe_region(sweep: Sweep, target: str, probability: float = 0.8) -> Region:
+def describe_region(sweep: SweepTable, target: str, probability: float = 0.8) -> Region:
     """Describe where ``target`` is reached with at least ``probability`` on ``sweep``."""
     if target not in sweep.targets:
         raise ScenarioError.single("target", f"one of {sweep.targets}", target)

@@ -43,6 +43,7 @@ from scipy.interpolate import RBFInterpolator
 from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 
+from ..experiments import Execution
 from ..scenario import Scenario
 from .points import run_points
 from .space import Lever, typed_table
@@ -99,11 +100,11 @@ class Evaluator:
         replications: int,
         seed: int,
         max_evaluations: int,
-        options: dict[str, Any],
+        execution: Execution,
         bar: Any = None,
     ) -> None:
         self.scenario, self.levers, self.target = scenario, tuple(levers), target
-        self.replications, self.seed, self.options = replications, seed, options
+        self.replications, self.seed, self.execution = replications, seed, execution
         self.lattices = [lever.lattice() for lever in self.levers]
         self.costs = np.array([lever.cost for lever in self.levers])
         self.max_evaluations, self.bar = max_evaluations, bar
@@ -137,7 +138,7 @@ class Evaluator:
         column = f"target:{self.target}"
         runs = run_points(
             self.scenario, self.levers, design, self.replications, self.seed,
-            keep=[column], progress=False, **self.options,
+            keep=[column], execution=self.execution,
         )  # fmt: skip
         self.simulations += runs.simulations
         for k, index in enumerate(new):

@@ -41,11 +41,11 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from ..costs import COST_LABELS
 from ..errors import ScenarioError
-from ..experiments.experiment import DEFAULT_SEED
+from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.store import write_json, write_parquet
 from ..metrics import METRIC_LABELS
+from ..replication import COST_LABELS
 from ..scenario import Scenario
 from ..stats import mean_interval
 from .space import (
@@ -176,8 +176,7 @@ def morris(
     levels: int = 4,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
-    out: str | Path | None = None,
-    **options: Any,
+    execution: Execution | None = None,
 ) -> Sensitivity:
     """Morris elementary-effects screening of ``outcomes`` over the levers' ranges.
 
@@ -197,10 +196,9 @@ def morris(
         Replications per setting.
     seed : int
         Common seed of the settings; also seeds the design and the bootstrap.
-    out : path, optional
-        Result folder (resumable: the sweep's points are stored in ``out/sweep``).
-    **options
-        ``workers``, ``executor``, ``progress``, ``chunk_size``, ``overwrite``.
+    execution : Execution, optional
+        How the settings run; ``out`` is the result folder (resumable: the sweep's points
+        are stored in ``out/sweep``).
     """
     if trajectories < 2 or levels < 2:
         raise ScenarioError.single(
@@ -211,7 +209,7 @@ def morris(
     unit = morris_sample.sample(
         problem, trajectories, num_levels=levels, seed=design_generator(seed, Design.MORRIS)
     )
-    result = _run(scenario, parsed, unit, "Morris trajectories", replications, seed, out, options)
+    result = _run(scenario, parsed, unit, "Morris trajectories", replications, seed, execution)
     rows = []
     for outcome in names:
         y = _outcome(result, outcome)
@@ -229,7 +227,7 @@ def morris(
             rows.append(row)
     table = pd.DataFrame(rows)
     settings = {"trajectories": trajectories, "levels": levels}
-    return _finish("morris", names, table, table["mu_star"], result, settings, out)
+    return _finish("morris", names, table, table["mu_star"], result, settings, execution)
 
 
 def sobol(
@@ -240,8 +238,7 @@ def sobol(
     samples: int = 64,
     replications: int = 100,
     seed: int = DEFAULT_SEED,
-    out: str | Path | None = None,
-    **options: Any,
+    execution: Execution | None = None,
 ) -> Sensitivity:
     """Sobol first-order and total indices of ``outcomes``, with bootstrap intervals.
 
@@ -262,7 +259,7 @@ def sobol(
     unit = sobol_sample.sample(
         problem, base, calc_second_order=False, seed=design_generator(seed, Design.SOBOL)
     )
-    result = _run(scenario, parsed, unit, "Saltelli sample", replications, seed, out, options)
+    result = _run(scenario, parsed, unit, "Saltelli sample", replications, seed, execution)
     rows = []
     for outcome in names:
         y = _outcome(result, outcome)
@@ -274,7 +271,7 @@ def sobol(
                 row.update({name: value, f"{name}_low": value - conf, f"{name}_high": value + conf})
             rows.append(row)
     table = pd.DataFrame(rows)
-    return _finish("sobol", names, table, table["ST"], result, {"samples": base}, out)
+    return _finish("sobol", names, table, table["ST"], result, {"samples": base}, execution)
 
 
 def _sobol_indices(problem: dict[str, Any], y: NDArray[np.float64], seed: int) -> dict[str, Any]:
@@ -297,8 +294,7 @@ def tornado(
     *,
     replications: int = 200,
     seed: int = DEFAULT_SEED,
-    out: str | Path | None = None,
-    **options: Any,
+    execution: Execution | None = None,
 ) -> Sensitivity:
     """Each lever from its low to its high value, the others at the scenario's values.
 
@@ -315,7 +311,7 @@ def tornado(
     keep = list(dict.fromkeys(columns))
     result = run_design(
         scenario, parsed, typed_table(parsed, values), "one at a time", replications, seed,
-        keep=keep, out=None if out is None else Path(out) / "sweep", **options,
+        keep=keep, execution=_sweep_folder(execution),
     )  # fmt: skip
     rows = []
     for outcome, column in zip(names, columns, strict=True):
@@ -333,7 +329,7 @@ def tornado(
             }  # fmt: skip
             rows.append(row)
     table = pd.DataFrame(rows)
-    return _finish("tornado", names, table, table["swing"].abs(), result, {}, out)
+    return _finish("tornado", names, table, table["swing"].abs(), result, {}, execution)
 
 
 def _prepare(
@@ -372,12 +368,17 @@ def _run(
     label: str,
     replications: int,
     seed: int,
-    out: str | Path | None,
-    options: dict[str, Any],
+    execution: Execution | None,
 ) -> Sweep:
     design = scaled_design(levers, np.asarray(unit, dtype=float))
-    folder = None if out is None else Path(out) / "sweep"
-    return run_design(scenario, levers, design, label, replications, seed, out=folder, **options)
+    return run_design(
+        scenario, levers, design, label, replications, seed, execution=_sweep_folder(execution)
+    )
+
+
+def _sweep_folder(execution: Execution | None) -> Execution:
+    """The execution of a sensitivity analysis' sweep: its points go to ``out/sweep``."""
+    return (execution or Execution()).folder("sweep")
 
 
 def _outcome(result: Sweep, outcome: str) -> NDArray[np.float64]:
@@ -396,7 +397,7 @@ def _finish(
     size: pd.Series,
     result: Sweep,
     settings: dict[str, Any],
-    out: str | Path | None,
+    execution: Execution | None,
 ) -> Sensitivity:
     """Rank the levers by ``size`` within each outcome (largest first; nan last)."""
     table["rank"] = (
@@ -412,8 +413,8 @@ def _finish(
         "levers": meta["levers"], **settings,
     }  # fmt: skip
     found = Sensitivity(method, outcomes, table, result, metadata)
-    if out is not None:
-        found.save(out)
+    if execution is not None and execution.out is not None:
+        found.save(execution.out)
     return found
 
 

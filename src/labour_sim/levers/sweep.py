@@ -26,24 +26,22 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from ..errors import ScenarioError
-from ..experiments.experiment import DEFAULT_SEED, versions
+from ..experiments import DEFAULT_SEED, Execution
+from ..experiments.experiment import versions
 from ..experiments.store import write_json, write_parquet
-from ..experiments.summary import summarise
-from ..replication import run_replication
+from ..replication import run_replication, summarise
 from ..scenario import Scenario
 from ..stats import percent
 from .points import IDENTIFIERS, run_points
+from .region import Region, describe_region
 from .space import Lever, LeverSpec, grid_design, latin_hypercube, parse_levers
-
-if TYPE_CHECKING:
-    from .region import Region
 
 __all__ = ["Sweep", "outcome_columns", "run_design", "sweep"]
 
@@ -92,8 +90,6 @@ class Sweep:
 
     def where(self, target: str, probability: float = 0.8) -> Region:
         """Where ``target`` is reached with at least ``probability`` (see :mod:`.region`)."""
-        from .region import describe_region
-
         return describe_region(self, target, probability)
 
     def lines(self) -> list[str]:
@@ -166,12 +162,7 @@ def sweep(
     levels: int = 5,
     replications: int = 200,
     seed: int = DEFAULT_SEED,
-    workers: int | None = None,
-    executor: Any = None,
-    out: str | Path | None = None,
-    overwrite: bool = False,
-    progress: bool = True,
-    chunk_size: int = 25,
+    execution: Execution | None = None,
 ) -> Sweep:
     """Run the scenario at many lever settings on common random numbers.
 
@@ -190,12 +181,9 @@ def sweep(
         Replications per point (the same replication numbers at every point).
     seed : int
         The common seed (also seeds the Latin hypercube).
-    workers, executor, progress, chunk_size
-        As in :func:`~labour_sim.experiments.run_experiment`.
-    out : path, optional
-        Result folder; a restarted sweep with the same arguments skips finished points.
-    overwrite : bool, default False
-        Replace a different run found in ``out``.
+    execution : Execution, optional
+        How the points run; with ``out`` (the result folder) a restarted sweep with the
+        same arguments skips finished points.
 
     Returns
     -------
@@ -208,11 +196,7 @@ def sweep(
         design, label = grid_design(parsed, levels), "full grid"
     else:
         design, label = latin_hypercube(parsed, samples, seed), "Latin hypercube"
-    return run_design(
-        scenario, parsed, design, label, replications, seed,
-        workers=workers, executor=executor, out=out, overwrite=overwrite,
-        progress=progress, chunk_size=chunk_size,
-    )  # fmt: skip
+    return run_design(scenario, parsed, design, label, replications, seed, execution=execution)
 
 
 def run_design(
@@ -224,12 +208,15 @@ def run_design(
     seed: int,
     *,
     keep: Sequence[str] = (),
-    out: str | Path | None = None,
-    **options: Any,
+    execution: Execution | None = None,
 ) -> Sweep:
-    """Run the points of ``design`` (see :func:`.points.run_points`) and make a :class:`Sweep`."""
+    """Run the points of ``design`` (see :func:`.points.run_points`) and make a :class:`Sweep`.
+
+    With ``execution.out`` the points are stored as they finish and the sweep is saved there.
+    """
     started = dt.datetime.now(dt.UTC)
-    runs = run_points(scenario, levers, design, replications, seed, keep=keep, out=out, **options)
+    execution = execution or Execution()
+    runs = run_points(scenario, levers, design, replications, seed, keep=keep, execution=execution)
     table = runs.table
     if any(lever.cost > 0 for lever in levers):
         cost = sum(lever.cost * table[lever.path].to_numpy(dtype=float) for lever in levers)
@@ -251,8 +238,8 @@ def run_design(
         "versions": versions(),
     }
     result = Sweep(tuple(levers), table, metadata, runs.kept)
-    if out is not None:
-        result.save(out)
+    if execution.out is not None:
+        result.save(execution.out)
     return result
 
 

@@ -30,8 +30,8 @@ import pandas as pd
 
 from ..calibration import Observations, load_observations
 from ..errors import ScenarioError
-from ..experiments import DEFAULT_SEED, Results, run_experiment
-from ..experiments.outcomes import verdict_line
+from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
+from ..experiments.results import verdict_line
 from ..experiments.store import atomic_write
 from ..levers import Sensitivity
 from ..metrics import METRIC_LABELS
@@ -177,7 +177,7 @@ def render_report(
         raise ScenarioError.single("lever_replications", "a whole number >= 0", lever_replications)
     options = {"workers": workers, "executor": executor, "progress": progress}
     if results is None:
-        results = run_experiment(scenario, replications, seed, **options)
+        results = run_experiment(scenario, replications, seed, execution=Execution(**options))
     elif results.metadata.get("scenario_hash") not in (None, scenario.hash):
         raise ScenarioError.single(
             "results",

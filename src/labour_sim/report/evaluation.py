@@ -22,6 +22,7 @@ from ..calibration import Observations
 from ..calibration.diagnostics import predictive_table
 from ..calibration.forecast import Reading, run_draws
 from ..calibration.simulate import truncated
+from ..experiments import Execution
 from ..scenario import Scenario
 from .html import Html, join, link, table, tag
 
@@ -72,7 +73,13 @@ def evaluation_table(
     reading = Reading(date=None, metrics=(), observations=observations, targets=False)
     values = np.empty((replications, 0))
     draws = run_draws(
-        short, (), values, seed, reading, description="replications to the evaluation", **options
+        short,
+        (),
+        values,
+        seed,
+        reading,
+        description="replications to the evaluation",
+        execution=Execution(**options),
     )
     return predictive_table(observations, draws)
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ScenarioError
-from ..experiments import Results
+from ..experiments import Execution, Results
 from ..levers import Sensitivity, parse_levers, tornado
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario
@@ -131,7 +131,7 @@ def run_tornado(
         outcomes or lever_outcomes(scenario, results),
         replications=replications,
         seed=seed,
-        **options,
+        execution=Execution(**options),
     )
 
 

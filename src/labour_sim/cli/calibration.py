@@ -20,9 +20,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from .calibration import (
+from ..calibration import (
     DEFAULT_DRAWS,
     DEFAULT_GENERATIONS,
     DEFAULT_MAX_SIMULATIONS,
@@ -31,14 +30,19 @@ from .calibration import (
     calibrate,
     load_observations,
 )
-from .errors import ScenarioError
-from .experiments import DEFAULT_SEED
-from .metrics import METRICS
-from .scenario import load_scenario
+from ..errors import ScenarioError
+from ..experiments import DEFAULT_SEED
+from ..metrics import METRICS
+from ..scenario import load_scenario
+from .options import (
+    EXIT_OK,
+    add_execution_options,
+    dask_client,
+    execution,
+    positive_int,
+)
 
-__all__ = ["add_commands"]
-
-EXIT_OK = 0
+__all__ = ["add_commands", "parse_param"]
 
 _CALIBRATE_EPILOG = """examples:
   labour-sim calibrate scenarios/lolland_falster.toml scenarios/observations/lolland_falster_midterm.toml \\
@@ -61,8 +65,6 @@ _FORECAST_EPILOG = """examples:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the ``calibrate`` and ``forecast`` subcommands on ``sub``."""
-    from .cli import _positive_int
-
     cal = sub.add_parser(
         "calibrate",
         help="estimate scenario numbers from observed figures (ABC-SMC)",
@@ -79,25 +81,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )  # fmt: skip
     cal.add_argument("--out", type=Path, required=True, help="folder for the result")
     cal.add_argument(
-        "--population", type=_positive_int, default=DEFAULT_POPULATION,
+        "--population", type=positive_int, default=DEFAULT_POPULATION,
         help=f"accepted particles per generation (default {DEFAULT_POPULATION})",
     )  # fmt: skip
     cal.add_argument(
-        "--generations", type=_positive_int, default=DEFAULT_GENERATIONS,
+        "--generations", type=positive_int, default=DEFAULT_GENERATIONS,
         help=f"ABC-SMC generations (default {DEFAULT_GENERATIONS})",
     )  # fmt: skip
     cal.add_argument(
-        "--max-simulations", type=_positive_int, default=DEFAULT_MAX_SIMULATIONS,
+        "--max-simulations", type=positive_int, default=DEFAULT_MAX_SIMULATIONS,
         help=f"stop after this many simulations (default {DEFAULT_MAX_SIMULATIONS:,})",
     )  # fmt: skip
     cal.add_argument(
-        "--draws", type=_positive_int, default=DEFAULT_DRAWS,
+        "--draws", type=positive_int, default=DEFAULT_DRAWS,
         help=f"posterior predictive draws for the check (default {DEFAULT_DRAWS})",
     )  # fmt: skip
     cal.add_argument(
         "--overwrite", action="store_true", help="replace a calibration found in --out"
     )
-    _run_options(cal, _positive_int)
+    cal.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    add_execution_options(cal)
     cal.set_defaults(func=_calibrate)
 
     fc = sub.add_parser(
@@ -114,29 +117,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help=f"metric to report (repeatable; default all): {', '.join(METRICS)}",
     )  # fmt: skip
     fc.add_argument(
-        "--draws", type=_positive_int, help="posterior draws (default: as in the calibration)"
+        "--draws", type=positive_int, help="posterior draws (default: as in the calibration)"
     )
     fc.add_argument(
         "--point-estimate", action="store_true",
         help="use the point estimate only (leaves parameter uncertainty out)",
     )  # fmt: skip
     fc.add_argument("--out", type=Path, help="folder to save the forecast tables in")
-    _run_options(fc, _positive_int, seed=False)
+    add_execution_options(fc)
     fc.set_defaults(func=_forecast)
-
-
-def _run_options(parser: argparse.ArgumentParser, positive: Any, seed: bool = True) -> None:
-    if seed:
-        parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}"
-        )
-    parser.add_argument(
-        "--workers", type=positive, help="local worker processes (default: all cores)"
-    )
-    parser.add_argument(
-        "--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://host:8786"
-    )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
 
 
 def parse_param(text: str) -> tuple[str, str]:
@@ -150,8 +139,6 @@ def parse_param(text: str) -> tuple[str, str]:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     if not args.params:
         raise ScenarioError.single(
             "--param", "at least one PATH=PRIOR, e.g. placement.outcomes.ordinary=uniform(0.01, 0.3)",
@@ -166,13 +153,12 @@ def _calibrate(args: argparse.Namespace) -> int:
             f"observations ({observations.name}); population {args.population}, "
             f"{args.generations} generations, seed {args.seed}"
         )
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         result = calibrate(
             scenario, observations, params,
             seed=args.seed, population_size=args.population, generations=args.generations,
             max_simulations=args.max_simulations, predictive_draws=args.draws,
-            workers=args.workers, executor=executor, out=args.out, overwrite=args.overwrite,
-            progress=not args.quiet,
+            execution=execution(args, client),
         )  # fmt: skip
     print("\n".join(result.lines()))
     print(f"\nresult written to {args.out}/ (forecast with: labour-sim forecast {args.out})")
@@ -180,15 +166,12 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     result = Calibration.load(args.calibration)
     date = _date(args.date) if args.date else None
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         forecast = result.forecast(
             args.metrics, date, args.draws,
-            point_estimate=args.point_estimate, workers=args.workers, executor=executor,
-            progress=not args.quiet,
+            point_estimate=args.point_estimate, execution=execution(args, client, out=False),
         )  # fmt: skip
     print(f"{result.scenario.name}, calibrated to {result.observations.name}")
     print("\n".join(forecast.lines()))

@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ScenarioError
-from .levers import (
+from ..errors import ScenarioError
+from ..levers import (
     GoalAnswer,
     Range,
     Sensitivity,
@@ -42,12 +42,21 @@ from .levers import (
     tornado,
     what_would_it_take,
 )
-from .scenario import load_scenario
-from .stats import percent
+from ..scenario import load_scenario
+from ..stats import percent
+from .options import (
+    EXIT_OK,
+    add_execution_options,
+    add_out_options,
+    add_size_options,
+    dask_client,
+    execution,
+    positive_int,
+    probability,
+)
 
 __all__ = ["add_commands", "parse_lever"]
 
-EXIT_OK = 0
 _MAX_ROWS = 40
 
 _LEVER_HELP = (
@@ -86,8 +95,6 @@ least cost at each probability from 50 % to 95 %."""
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the ``sweep``, ``sensitivity`` and ``what-would-it-take`` subcommands."""
-    from .cli import _experiment_options, _positive_int, _probability
-
     sw = sub.add_parser(
         "sweep",
         help="run a grid or Latin hypercube of lever settings on common random numbers",
@@ -99,20 +106,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     _lever_option(sw)
     design = sw.add_mutually_exclusive_group()
     design.add_argument(
-        "--levels", type=_positive_int, default=5, help="grid values of each range (default 5)"
+        "--levels", type=positive_int, default=5, help="grid values of each range (default 5)"
     )
     design.add_argument(
-        "--samples", type=_positive_int, help="instead of a grid: a Latin hypercube of N settings"
+        "--samples", type=positive_int, help="instead of a grid: a Latin hypercube of N settings"
     )
     sw.add_argument(
         "--where", action="append", metavar="TARGET",
         help="describe where this target is met (repeatable; default every target)",
     )  # fmt: skip
     sw.add_argument(
-        "--probability", type=_probability, default=0.8, help="for --where (default 0.8)"
+        "--probability", type=probability, default=0.8, help="for --where (default 0.8)"
     )
-    _experiment_options(sw, precision=False, default_replications=200)
-    _out_options(sw)
+    _experiment_options(sw, 200)
+    add_out_options(sw)
     sw.set_defaults(func=_sweep)
 
     sens = sub.add_parser(
@@ -133,14 +140,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="a target name or per-replication outcome (repeatable; default every target)",
     )  # fmt: skip
     sens.add_argument(
-        "--trajectories", type=_positive_int, default=10, help="Morris trajectories (default 10)"
+        "--trajectories", type=positive_int, default=10, help="Morris trajectories (default 10)"
     )
     sens.add_argument(
-        "--samples", type=_positive_int, default=64,
+        "--samples", type=positive_int, default=64,
         help="Sobol base sample, a power of 2 (default 64)",
     )  # fmt: skip
-    _experiment_options(sens, precision=False, default_replications=100)
-    _out_options(sens)
+    _experiment_options(sens, 100)
+    add_out_options(sens)
     sens.set_defaults(func=_sensitivity)
 
     goal = sub.add_parser(
@@ -154,21 +161,21 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     goal.add_argument("scenario", help="scenario TOML file")
     goal.add_argument("--target", required=True, help="name of a target in the scenario")
     goal.add_argument(
-        "--probability", type=_probability, default=0.8, help="required probability (0.8)"
+        "--probability", type=probability, default=0.8, help="required probability (0.8)"
     )
     _lever_option(goal)
     goal.add_argument(
         "--frontier", action="store_true", help="also the least cost at 50 %%, 55 %%, ..., 95 %%"
     )
     goal.add_argument(
-        "--max-evaluations", type=_positive_int, default=80,
+        "--max-evaluations", type=positive_int, default=80,
         help="most settings to run in the search (default 80)",
     )  # fmt: skip
     goal.add_argument(
-        "--confirm-replications", type=_positive_int,
+        "--confirm-replications", type=positive_int,
         help="replications of the fresh-seed confirmation (default: as -n)",
     )  # fmt: skip
-    _experiment_options(goal, precision=False, default_replications=200)
+    _experiment_options(goal, 200)
     goal.add_argument("--out", type=Path, help="folder for the answer, search and frontier")
     goal.set_defaults(func=_what_would_it_take)
 
@@ -180,11 +187,9 @@ def _lever_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _out_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, help="result folder (resumable)")
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace a different run found in --out"
-    )
+def _experiment_options(parser: argparse.ArgumentParser, default_replications: int) -> None:
+    add_size_options(parser, default_replications=default_replications)
+    add_execution_options(parser)
 
 
 def parse_lever(text: str) -> tuple[str, Range | Values]:
@@ -220,22 +225,15 @@ def _levers(args: argparse.Namespace) -> dict[str, Range | Values]:
     return dict(parse_lever(text) for text in args.levers)
 
 
-def _options(args: argparse.Namespace, executor: Any) -> dict[str, Any]:
-    return {"workers": args.workers, "executor": executor, "progress": not args.quiet}
-
-
 def _sweep(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     scenario = load_scenario(args.scenario)
     levers = _levers(args)
     for name in args.where or ():
         scenario.target(name)  # a clear error before any long run
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         result = sweep(
             scenario, levers, samples=args.samples, levels=args.levels,
-            replications=args.replications, seed=args.seed, out=args.out,
-            overwrite=args.overwrite, **_options(args, executor),
+            replications=args.replications, seed=args.seed, execution=execution(args, client),
         )  # fmt: skip
     print("\n".join(result.lines()))
     print()
@@ -260,13 +258,13 @@ def _sweep_view(result: Sweep) -> pd.DataFrame:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     scenario = load_scenario(args.scenario)
     levers = _levers(args)
-    common = {"replications": args.replications, "seed": args.seed, "out": args.out}
-    with _executor(args.scheduler) as executor:
-        options = {**common, **_options(args, executor), "overwrite": args.overwrite}
+    with dask_client(args.scheduler) as client:
+        options: dict[str, Any] = {
+            "replications": args.replications, "seed": args.seed,
+            "execution": execution(args, client),
+        }  # fmt: skip
         result: Sensitivity
         if args.method == "morris":
             result = morris(
@@ -282,16 +280,14 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _what_would_it_take(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     scenario = load_scenario(args.scenario)
     levers = _levers(args)
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         answer = what_would_it_take(
             scenario, args.target, args.probability, levers,
             replications=args.replications, seed=args.seed,
             confirm_replications=args.confirm_replications, frontier=args.frontier,
-            max_evaluations=args.max_evaluations, out=args.out, **_options(args, executor),
+            max_evaluations=args.max_evaluations, execution=execution(args, client),
         )  # fmt: skip
     print("\n".join(answer.lines()))
     print("\nsettings evaluated (search seed, common random numbers):")

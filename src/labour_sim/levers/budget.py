@@ -23,14 +23,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..scenario import Scenario
-from .experiment import DEFAULT_SEED, run_experiment
-from .outcomes import Results
+from .confirm import confirm
 
 __all__ = ["BudgetAnswer", "budget_for", "lever_grid"]
-
-#: Added to the seed for the confirmation run (any fixed offset gives fresh streams).
-CONFIRMATION_SEED_OFFSET = 1_000_003
 
 
 @dataclass(frozen=True)
@@ -51,8 +48,9 @@ class BudgetAnswer:
         90th percentile of that cost: a grant this large covers it in 9 runs of 10.
     search : pandas.DataFrame
         Every lever value tried: ``value, probability, ci_low, ci_high, programme_cost``.
-    confirmation : pandas.Series or None
-        The fresh-seed run's targets row at ``value`` (probability with interval).
+    confirmation : dict or None
+        The fresh-seed run at ``value`` (see :func:`.confirm.confirm`): ``probability``,
+        ``ci_low``, ``ci_high``, ``replications``, ``seed``.
     confirmed : bool
         Whether the fresh run's interval reaches the requested probability.
     """
@@ -64,7 +62,7 @@ class BudgetAnswer:
     budget_dkk: float
     budget_p90_dkk: float
     search: pd.DataFrame
-    confirmation: pd.Series | None
+    confirmation: dict[str, float] | None
     confirmed: bool
 
     def lines(self) -> list[str]:
@@ -114,7 +112,7 @@ def budget_for(
     step: float | None = None,
     replications: int = 200,
     seed: int = DEFAULT_SEED,
-    **options: Any,
+    execution: Execution | None = None,
 ) -> BudgetAnswer:
     """Find the smallest budget at which ``target`` is reached with ``probability``.
 
@@ -135,8 +133,8 @@ def budget_for(
         Replications per lever value (and for the confirmation).
     seed : int
         Seed of the search (common random numbers across values).
-    **options
-        Passed to :func:`run_experiment` (``workers``, ``executor``, ``progress``...).
+    execution : Execution, optional
+        How each experiment runs (a result folder is not used: the answer is small).
 
     Returns
     -------
@@ -151,11 +149,12 @@ def budget_for(
         values = lever_grid(scenario, lever, low, high, step)
     grid = sorted(values)
     tried: dict[int, Results] = {}
+    execution = (execution or Execution()).without_folder()
 
     def reaches(i: int) -> bool:
         if i not in tried:
             changed = scenario.with_changes({lever: _typed(scenario, lever, grid[i])})
-            tried[i] = run_experiment(changed, replications, seed, **options)
+            tried[i] = run_experiment(changed, replications, seed, execution=execution)
         return bool(tried[i].target(target)["probability"] >= probability)
 
     found: int | None = None
@@ -182,13 +181,8 @@ def budget_for(
             target, lever, probability, None, math.nan, math.nan, search, None, False
         )
     value = grid[found]
-    fresh = run_experiment(
-        scenario.with_changes({lever: _typed(scenario, lever, value)}),
-        replications,
-        seed + CONFIRMATION_SEED_OFFSET,
-        **options,
-    )
-    confirmation = fresh.target(target)
+    setting = {lever: _typed(scenario, lever, value)}
+    confirmation = confirm(scenario, setting, target, replications, seed, execution)
     cost = tried[found].replications["cost:programme"].to_numpy(dtype=float)
     return BudgetAnswer(
         target,

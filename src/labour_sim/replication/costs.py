@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .model.states import HOLDS_CASE, PAID, State
-from .results import ReplicationResult
-from .scenario import Scenario
+from ..model.states import HOLDS_CASE, PAID, State
+from ..scenario import Scenario
+from .result import ReplicationResult
 
 __all__ = ["COST_COLUMNS", "COST_LABELS", "replication_costs"]
 

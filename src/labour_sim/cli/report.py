@@ -19,15 +19,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .calibration import load_observations
-from .errors import ScenarioError
-from .experiments import Results
-from .report import DEFAULT_LEVER_REPLICATIONS, write_report
-from .scenario import load_scenario
+from ..calibration import load_observations
+from ..errors import ScenarioError
+from ..experiments import Results
+from ..report import DEFAULT_LEVER_REPLICATIONS, write_report
+from ..scenario import load_scenario
+from .options import (
+    EXIT_OK,
+    add_execution_options,
+    add_size_options,
+    dask_client,
+    whole_number,
+)
 
 __all__ = ["add_commands"]
-
-EXIT_OK = 0
 
 _EPILOG = f"""examples:
   labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
@@ -47,8 +52,6 @@ description and the command that reproduces it."""
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the ``report`` subcommand on ``sub``."""
-    from .cli import _experiment_options, _whole_number
-
     rep = sub.add_parser(
         "report",
         help="write the funders' report: one self-contained HTML file",
@@ -64,7 +67,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     rep.add_argument(
         "--levers",
-        type=_whole_number(0),
+        type=whole_number(0),
         default=DEFAULT_LEVER_REPLICATIONS,
         metavar="N",
         help=f"replications per lever setting of the tornado (default "
@@ -78,19 +81,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "running the scenario again",
     )
     rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-    _experiment_options(rep, precision=False)
+    add_size_options(rep)
+    add_execution_options(rep)
     rep.set_defaults(func=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .cli import _executor
-
     scenario = load_scenario(args.scenario)
     observations = load_observations(args.observations, scenario) if args.observations else None
     if args.out.exists() and args.out.is_dir():
         raise ScenarioError.single("--out", "a file name (not a folder)", str(args.out))
     results = _saved_results(args.results) if args.results else None
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as executor:
         try:
             path = write_report(
                 scenario,

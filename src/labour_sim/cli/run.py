@@ -1,7 +1,8 @@
-"""The ``labour-sim`` command line: thin wrappers over the public API.
+"""``labour-sim validate``, ``run``, ``compare``, ``budget``, ``table`` and ``schema``.
 
-Every user mistake (a missing file, a malformed scenario, a bad option) prints one clear
-message and exits with code 2, never a traceback. Long runs show a progress bar.
+:func:`add_commands` registers them on the ``labour-sim`` parser; each is a thin wrapper
+over the public API. Mistakes raise :class:`~labour_sim.errors.ScenarioError`, which the
+main command prints as one message (exit code 2).
 
 Examples
 --------
@@ -19,61 +20,34 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pandas as pd
 
-from .cli_calibration import add_commands as add_calibration_commands
-from .cli_levers import add_commands as add_lever_commands
-from .cli_report import add_commands as add_report_commands
-from .errors import ScenarioError
-from .experiments import DEFAULT_SEED, Results, budget_for, compare, run_experiment
-from .metrics import METRIC_LABELS
-from .programmes import programme_table, programmes_markdown
-from .scenario import Scenario, load_scenario
-from .scenario.doc import scenario_format
+from ..errors import ScenarioError
+from ..experiments import Results, compare, run_experiment
+from ..levers import budget_for
+from ..metrics import METRIC_LABELS
+from ..programmes import programme_table, programmes_markdown
+from ..scenario import Scenario, load_scenario
+from ..scenario.doc import scenario_format
+from .options import (
+    EXIT_OK,
+    add_execution_options,
+    add_size_options,
+    dask_client,
+    execution,
+    probability,
+    write_or_print,
+)
 
-__all__ = ["main"]
-
-EXIT_OK, EXIT_USAGE = 0, 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``labour-sim`` console script; returns the exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except ScenarioError as exc:
-        print(f"labour-sim: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("labour-sim: interrupted", file=sys.stderr)
-        return 130
-    return code
+__all__ = ["add_commands", "pathway_summary", "verdict_table"]
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line (and exit code 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="labour-sim",
-        description="Is an inclusion programme's target realistic, and at what cost?",
-        epilog=__doc__.split("::", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``validate``, ``run``, ``compare``, ``budget``, ``table`` and ``schema``."""
     validate = sub.add_parser("validate", help="check a scenario file; print 'ok' or the problems")
     validate.add_argument("scenario", help="scenario TOML file")
     validate.set_defaults(func=_validate)
@@ -136,7 +110,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     budget.add_argument("scenario", help="scenario TOML file")
     budget.add_argument("--target", required=True, help="name of a target in the scenario")
     budget.add_argument(
-        "--probability", type=_probability, default=0.8, help="required probability (0.8)"
+        "--probability", type=probability, default=0.8, help="required probability (0.8)"
     )
     budget.add_argument("--lever", required=True, metavar="PATH", help="e.g. staff.mentors")
     budget.add_argument("--low", type=float, required=True, help="smallest lever value")
@@ -165,76 +139,13 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     )
     schema.add_argument("--out", type=Path, help="Markdown file (default: print)")
     schema.set_defaults(func=_schema)
-    add_calibration_commands(sub)
-    add_lever_commands(sub)
-    add_report_commands(sub)
-    return parser
 
 
 def _experiment_options(
     parser: argparse.ArgumentParser, precision: bool, default_replications: int = 1000
 ) -> None:
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument(
-        "--replications",
-        "-n",
-        type=_positive_int,
-        default=default_replications,
-        help=f"default {default_replications}",
-    )
-    if precision:
-        size.add_argument(
-            "--precision",
-            type=_half_width,
-            metavar="EPS",
-            help="instead of -n: run until every target probability is known to +-EPS",
-        )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
-    parser.add_argument(
-        "--workers", type=_positive_int, help="local worker processes (default: all cores)"
-    )
-    parser.add_argument(
-        "--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://host:8786"
-    )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-
-
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
-        return value
-
-    return parse
-
-
-_positive_int = _whole_number(1)
-
-
-def _half_width(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < 0.5:
-        raise argparse.ArgumentTypeError(f"expected a half-width between 0 and 0.5, got {text!r}")
-    return value
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a probability between 0 and 1, got {text!r}")
-    return value
+    add_size_options(parser, precision=precision, default_replications=default_replications)
+    add_execution_options(parser)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -245,16 +156,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         results = run_experiment(
-            scenario,
-            args.replications,
-            args.seed,
-            precision=args.precision,
-            out=args.out,
-            overwrite=args.overwrite,
-            **_run_options(args, executor),
-        )
+            scenario, args.replications, args.seed,
+            precision=args.precision, execution=execution(args, client),
+        )  # fmt: skip
     print(verdict_table(scenario, results))
     costs = results.cost_lines()
     if costs:
@@ -274,8 +180,8 @@ def _compare(args: argparse.Namespace) -> int:
         b = b.with_changes(dict(_parse_change(text) for text in args.changes))
     elif args.b is None:
         raise ScenarioError.single("B", "a second scenario file or --set PATH=VALUE", "neither")
-    with _executor(args.scheduler) as executor:
-        result = compare(a, b, args.replications, args.seed, **_run_options(args, executor))
+    with dask_client(args.scheduler) as client:
+        result = compare(a, b, args.replications, args.seed, execution=execution(args, client))
     b_name = b.name if args.b else f"{a.name} with {', '.join(args.changes)}"
     print(f"{b_name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
     outcomes = (*SUMMARY_METRICS, *(f"target:{t.name}" for t in b.targets))
@@ -290,14 +196,13 @@ def _compare(args: argparse.Namespace) -> int:
                 f"[{low:,.0f}, {high:,.0f}]"
             )
     if args.out is not None:
-        result.save(args.out)
         print(f"\nresults written to {args.out}/")
     return EXIT_OK
 
 
 def _budget(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    with _executor(args.scheduler) as executor:
+    with dask_client(args.scheduler) as client:
         answer = budget_for(
             scenario,
             args.target,
@@ -308,7 +213,7 @@ def _budget(args: argparse.Namespace) -> int:
             step=args.step,
             replications=args.replications,
             seed=args.seed,
-            **_run_options(args, executor),
+            execution=execution(args, client),
         )
     print("\n".join(answer.lines()))
     print("\nsearched (common random numbers):")
@@ -320,24 +225,17 @@ def _table(args: argparse.Namespace) -> int:
     paths = sorted(args.scenarios)
     for path in paths:
         load_scenario(path)  # every mistake before any long run
-    with _executor(args.scheduler) as executor:
-        table = programme_table(paths, args.replications, args.seed, **_run_options(args, executor))
-    _write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
+    with dask_client(args.scheduler) as client:
+        table = programme_table(
+            paths, args.replications, args.seed, execution=execution(args, client, out=False)
+        )
+    write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
     return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
-    _write_or_print(scenario_format(), args.out)
+    write_or_print(scenario_format(), args.out)
     return EXIT_OK
-
-
-def _write_or_print(text: str, out: Path | None) -> None:
-    if out is None:
-        print(text, end="")
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(f"written to {out}")
 
 
 def _parse_change(text: str) -> tuple[str, Any]:
@@ -350,35 +248,6 @@ def _parse_change(text: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     return path.strip(), value
-
-
-def _run_options(args: argparse.Namespace, executor: Any) -> dict[str, Any]:
-    """Where and how visibly experiments run: ``workers``, ``executor``, ``progress``."""
-    return {"workers": args.workers, "executor": executor, "progress": not args.quiet}
-
-
-@contextmanager
-def _executor(address: str | None) -> Iterator[Any]:
-    """A Dask client connected to ``address``, or ``None`` for local processes."""
-    if address is None:
-        yield None
-        return
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ScenarioError.single(
-            "--scheduler", "dask installed (pip install 'labour_sim[dask]')", address
-        ) from None
-    try:
-        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ScenarioError.single(
-            "--scheduler", "the address of a running Dask scheduler", f"{address} ({exc})"
-        ) from None
-    try:
-        yield client
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
 
 
 def verdict_table(scenario: Scenario, results: Results) -> str:
@@ -413,7 +282,3 @@ def pathway_summary(scenario: Scenario, table: pd.DataFrame) -> str:
         lo, mid, hi = table[metric].quantile([0.1, 0.5, 0.9])
         lines.append(f"{_short_label(metric):48s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

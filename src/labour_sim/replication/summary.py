@@ -1,4 +1,4 @@
-"""What crosses a process boundary: one small row (and weekly counts) per replication.
+"""One replication reduced to what crosses a process boundary: a flat row and weekly counts.
 
 Workers run replications and reduce each to a flat row of outcomes (every metric at the end
 date, each target's outcome at its date and whether it was reached, waits, queues and
@@ -13,20 +13,16 @@ that is not limited has 0 available).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from ..costs import replication_costs
 from ..metrics import METRICS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, State
-from ..replication import run_replication
-from ..results import ReplicationResult
 from ..scenario import Scenario
+from .costs import replication_costs
+from .result import ReplicationResult
 
-__all__ = ["CAPACITY_SERIES", "SERIES", "Chunk", "run_chunk", "summarise"]
+__all__ = ["CAPACITY_SERIES", "SERIES", "summarise", "weekly_counts"]
 
 #: Weekly capacity series: units of each resource in use and available.
 CAPACITY_SERIES = tuple(
@@ -107,27 +103,3 @@ def in_use(result: ReplicationResult, mask: NDArray[np.bool_]) -> NDArray[np.int
     np.add.at(delta, enter, 1)
     np.add.at(delta, leave.astype(np.int64), -1)
     return np.cumsum(delta)[:n]
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Outcomes of replications ``start`` to ``stop - 1``, in replication order."""
-
-    start: int
-    stop: int
-    rows: pd.DataFrame
-    weekly: NDArray[np.int32] | None  # (replications kept, weeks, series)
-
-
-def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep_weekly: int) -> Chunk:
-    """Run replications ``start..stop-1``; keep weekly counts of those below ``keep_weekly``.
-
-    Pure and picklable: the unit of work sent to local processes and Dask workers.
-    """
-    rows, weekly = [], []
-    for r in range(start, stop):
-        result = run_replication(scenario, seed, r)
-        rows.append(summarise(scenario, result))
-        if r < keep_weekly:
-            weekly.append(weekly_counts(result))
-    return Chunk(start, stop, pd.DataFrame(rows), np.stack(weekly) if weekly else None)

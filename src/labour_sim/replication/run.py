@@ -13,9 +13,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .model import Programme, draw_citizens, draw_companies
-from .results import ReplicationResult
-from .scenario import Scenario
+from ..model import Programme, draw_citizens, draw_companies
+from ..scenario import Scenario
+from .result import ReplicationResult
 
 __all__ = ["run_replication"]
 

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .metrics import METRICS, RETENTION_WEEKS
-from .model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State
+from ..metrics import METRICS, RETENTION_WEEKS
+from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State
 
 __all__ = ["QUEUES", "ReplicationResult", "Sojourns"]
 

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..costs import COST_LABELS
 from ..metrics import METRIC_LABELS
+from ..replication import COST_LABELS, SERIES
 from ..scenario import Scenario
 from ..stats import (
     BAND_QUANTILES,
@@ -37,7 +37,6 @@ from ..stats import (
     wilson_interval,
 )
 from .store import write_json, write_parquet
-from .summary import SERIES
 
 __all__ = ["Results", "band_table", "cost_table", "target_table"]
 

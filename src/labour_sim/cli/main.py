@@ -1,0 +1,57 @@
+"""The ``labour-sim`` command line: one parser, one place where user mistakes are caught.
+
+Every user mistake (a missing file, a malformed scenario, a bad option) prints one clear
+message and exits with code 2, never a traceback. Long runs show a progress bar.
+
+Examples
+--------
+::
+
+    labour-sim validate scenarios/lolland_falster.toml
+    labour-sim run scenarios/lolland_falster.toml --replications 1000 --out out/lf
+    labour-sim run scenarios/lolland_falster.toml --precision 0.01
+    labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
+    labour-sim budget scenarios/lolland_falster.toml --target ordinary_550 \
+        --lever staff.mentors --low 10 --high 200 --step 10
+    labour-sim report scenarios/lolland_falster.toml --out out/lf.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import ScenarioError
+from . import calibration, levers, report, run
+from .options import EXIT_USAGE, Parser
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``labour-sim`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ScenarioError as exc:
+        print(f"labour-sim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("labour-sim: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``labour-sim`` parser with every command registered."""
+    parser = Parser(
+        prog="labour-sim",
+        description="Is an inclusion programme's target realistic, and at what cost?",
+        epilog=__doc__.split("::", 1)[1] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in (run, calibration, levers, report):
+        group.add_commands(sub)
+    return parser

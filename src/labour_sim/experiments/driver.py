@@ -1,0 +1,98 @@
+"""The one driver of many replications: these settings x these replications, on CRN.
+
+A *setting* is a set of changes over one baseline scenario (``{}`` is the baseline). A unit
+of work is ``(setting, start, stop)``: replications ``start .. stop - 1`` of that setting.
+Every setting runs the same replication numbers on the same seed, so settings share their
+random numbers (common random numbers) and differ only by their changes.
+
+:func:`run_settings` hands units to the executor layer (:func:`.executors.map_chunks`) in
+batches; the task a worker receives carries the baseline and the changes of its batch's
+settings only, and the worker builds each changed scenario itself. Chunks come back as they
+finish, tagged with their setting; callers put them in order, so results never depend on
+the executor or the number of workers. :func:`~labour_sim.run_experiment` is the
+one-setting case; lever sweeps, sensitivity and goal seeking run many settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from ..scenario import Scenario
+from .execution import Execution
+from .executors import map_chunks
+from .worker import Chunk, run_chunk
+
+__all__ = ["BATCH_UNITS", "Changes", "run_settings", "units_of"]
+
+Changes = Mapping[str, Any]
+#: Units handed to the executor at once (bounds the size of each task's batch of settings).
+BATCH_UNITS = 256
+
+
+def units_of(setting: int, replications: range, chunk_size: int) -> list[tuple[int, int, int]]:
+    """The units of work of ``replications`` of one setting, ``chunk_size`` at a time."""
+    start, stop = replications.start, replications.stop
+    return [(setting, a, min(a + chunk_size, stop)) for a in range(start, stop, chunk_size)]
+
+
+def run_settings(
+    scenario: Scenario,
+    changes: Sequence[Changes],
+    units: Sequence[tuple[int, int, int]],
+    seed: int,
+    execution: Execution,
+    *,
+    keep_weekly: int = 0,
+    description: str = "replications",
+) -> Iterator[Chunk]:
+    """Run every unit ``(setting, start, stop)``; yield chunks (tagged with ``setting``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The baseline.
+    changes : sequence of mappings
+        Setting ``i`` is ``scenario.with_changes(changes[i])``; ``{}`` is the baseline.
+    units : sequence of (setting, start, stop)
+        The work, in the order it should be started.
+    seed : int
+        The common seed of every setting.
+    execution : Execution
+        Workers, executor and progress.
+    keep_weekly : int
+        Keep the weekly counts of replications below this number (for bands).
+    description : str
+        Label of the progress bar.
+    """
+    total = sum(stop - start for _, start, stop in units)
+    quiet = execution.quiet()
+    with tqdm(
+        total=total, desc=description, unit="rep", disable=not execution.progress or not total
+    ) as bar:
+        for first in range(0, len(units), BATCH_UNITS):
+            batch = units[first : first + BATCH_UNITS]
+            needed = {setting: changes[setting] for setting, _, _ in batch}
+            task = partial(_run_unit, scenario, needed, seed, keep_weekly)
+            for chunk in map_chunks(
+                task, batch, quiet.replace(workers=execution.workers_for(len(units)))
+            ):
+                bar.update(chunk.stop - chunk.start)
+                yield chunk
+
+
+def _run_unit(
+    scenario: Scenario,
+    changes: Mapping[int, Changes],
+    seed: int,
+    keep_weekly: int,
+    setting: int,
+    start: int,
+    stop: int,
+) -> Chunk:
+    change = changes[setting]
+    changed = scenario.with_changes(dict(change)) if change else scenario
+    return run_chunk(changed, seed, start, stop, keep_weekly, setting=setting)
