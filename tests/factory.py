@@ -172,3 +172,28 @@ def kill_part_way(script: str, files: Path, pattern: str, after: int) -> int:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     return len(list(files.glob(pattern)))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``labour-sim ARGS`` in this process (as the console script would run it).
+
+    Returns what a subprocess would: the exit code (argparse's own exits included) and the
+    text written to stdout and stderr.
+    """
+    import contextlib
+    import io
+
+    from labour_sim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["labour-sim", *args], code, out.getvalue(), err.getvalue())
+
+
+def console_script() -> str:
+    """The installed ``labour-sim`` console script beside this Python."""
+    return str(Path(sys.executable).with_name("labour-sim"))

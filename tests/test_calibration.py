@@ -355,7 +355,16 @@ MIDTERM_PRIORS = {
 @pytest.fixture(scope="module")
 def midterm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Calibration, Path]:
     out = tmp_path_factory.mktemp("midterm")
-    result = calibrate(ls.load_scenario(LOLLAND), MIDTERM, MIDTERM_PRIORS, seed=1, population_size=40, generations=6, predictive_draws=100, execution=Execution(workers=2, out=out, progress=False))  # fmt: skip
+    result = calibrate(
+        ls.load_scenario(LOLLAND),
+        MIDTERM,
+        MIDTERM_PRIORS,
+        seed=1,
+        population_size=40,
+        generations=6,
+        predictive_draws=100,
+        execution=Execution(workers=2, out=out, progress=False),
+    )
     return result, out
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from factory import raw, target, write_toml
+from factory import console_script, raw, run_cli, target, write_toml
 from labour_sim import Results
-from labour_sim.cli import main
+from labour_sim.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
@@ -21,12 +20,6 @@ LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 def small_file(tmp_path: Path) -> Path:
     data = raw({"targets": [target("ordinary_60", "ordinary", 60)]})
     return write_toml(data, tmp_path / "small.toml")
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
-    exe = Path(sys.executable).with_name("labour-sim")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
 
 
 def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
@@ -125,3 +118,43 @@ def test_help_has_examples() -> None:
     for command in ("run", "compare"):
         proc = run_cli(command, "--help")
         assert proc.returncode == 0 and "examples:" in proc.stdout
+
+
+def commands() -> list[str]:
+    return sorted(build_parser().get_default("commands"))
+
+
+def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
+    """One smoke test per command through a real subprocess (all started at once).
+
+    Each command is given a missing file (or folder), the cheapest real run: the console
+    script starts, the command's parser accepts its arguments, and the mistake comes back as
+    one line with exit code 2.
+    """
+    missing = str(tmp_path / "missing.toml")
+    needs = {
+        "calibrate": [missing, missing, "--param", "a=uniform(0, 1)", "--out", str(tmp_path)],
+        "forecast": [str(tmp_path / "no_calibration")],
+        "report": [missing, "--out", str(tmp_path / "r.html")],
+        "schema": ["--out", str(tmp_path / "schema.md")],
+        "table": [missing],
+        "what-would-it-take": [missing, "--target", "t", "--lever", "a=1:2:cost=1"],
+        "budget": [missing, "--target", "t", "--lever", "a", "--low", "1", "--high", "2"],
+        "compare": [missing, missing],
+    }
+    procs = {
+        c: subprocess.Popen(
+            [console_script(), c, *needs.get(c, [missing])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in commands()
+    }
+    for command, proc in procs.items():
+        out, err = proc.communicate(timeout=600)
+        if command == "schema":
+            assert proc.returncode == 0 and "written to" in out, err
+            continue
+        assert proc.returncode == 2, (command, err)
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, (command, err)

@@ -237,7 +237,15 @@ def test_sobol_total_index_of_an_idle_lever_includes_zero_and_the_dominant_ranks
     are not carried through, or if settings do not share their random numbers (then the
     idle lever's total index picks up noise and its interval can exclude 0).
     """
-    result = sobol(small_slots(), SENSITIVITY_LEVERS, "placed", samples=32, replications=4, seed=2, execution=Execution(workers=2, progress=False, out=tmp_path))  # fmt: skip
+    result = sobol(
+        small_slots(),
+        SENSITIVITY_LEVERS,
+        "placed",
+        samples=32,
+        replications=4,
+        seed=2,
+        execution=Execution(workers=2, progress=False, out=tmp_path),
+    )
     table = result.table.set_index("lever")
     assert result.metadata["points"] == 32 * (3 + 2)
     assert table.loc[IDLE, "ST_low"] <= 0 <= table.loc[IDLE, "ST_high"]
@@ -253,7 +261,15 @@ def test_sobol_total_index_of_an_idle_lever_includes_zero_and_the_dominant_ranks
 
 
 def test_morris_screening_ranks_the_dominant_lever_first_and_the_idle_lever_last() -> None:
-    result = morris(small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], trajectories=6, replications=4, seed=2, execution=Execution(workers=1, progress=False))  # fmt: skip
+    result = morris(
+        small_slots(),
+        SENSITIVITY_LEVERS,
+        ["placed", "placed_100"],
+        trajectories=6,
+        replications=4,
+        seed=2,
+        execution=Execution(workers=1, progress=False),
+    )
     placed = result.table[result.table["outcome"] == "placed"].set_index("lever")
     assert result.metadata["points"] == 6 * (3 + 1)
     assert placed.loc[IDLE, "mu_star"] == 0 == placed.loc[IDLE, "mu_star_high"]
@@ -263,7 +279,14 @@ def test_morris_screening_ranks_the_dominant_lever_first_and_the_idle_lever_last
 
 
 def test_tornado_swings_with_paired_intervals() -> None:
-    result = tornado(small_slots(), SENSITIVITY_LEVERS, ["placed", "placed_100"], replications=20, seed=2, execution=Execution(workers=1, progress=False))  # fmt: skip
+    result = tornado(
+        small_slots(),
+        SENSITIVITY_LEVERS,
+        ["placed", "placed_100"],
+        replications=20,
+        seed=2,
+        execution=Execution(workers=1, progress=False),
+    )
     placed = result.table[result.table["outcome"] == "placed"].set_index("lever")
     assert result.metadata["points"] == 2 * 3 + 1
     assert (placed.loc[IDLE, ["swing", "swing_low", "swing_high"]] == 0).all()
@@ -294,7 +317,16 @@ def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
     p = grid["probability:placed_100"].to_numpy()
     truth = int(grid[SLOTS].to_numpy()[np.argmax(p >= 0.8)])
     assert 2 < truth < 11, p  # an interior answer, so the test can fail either way
-    answer = what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000), IDLE: (1.0, 2.0, 50_000)}, replications=40, seed=5, frontier=(0.5, 0.8, 0.95), execution=Execution(workers=2, progress=False, out=tmp_path))  # fmt: skip
+    answer = what_would_it_take(
+        slots_scenario(),
+        "placed_100",
+        0.8,
+        {SLOTS: (1, 12, 100_000), IDLE: (1.0, 2.0, 50_000)},
+        replications=40,
+        seed=5,
+        frontier=(0.5, 0.8, 0.95),
+        execution=Execution(workers=2, progress=False, out=tmp_path),
+    )
     assert answer.setting is not None
     assert truth <= answer.setting[SLOTS] <= truth + 1
     assert answer.setting[IDLE] == 1.0
@@ -318,7 +350,15 @@ def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
 
 
 def test_goal_seeking_says_when_the_target_is_out_of_reach() -> None:
-    answer = what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 2, 100_000)}, replications=10, seed=1, execution=Execution(workers=1, progress=False))  # fmt: skip
+    answer = what_would_it_take(
+        slots_scenario(),
+        "placed_100",
+        0.8,
+        {SLOTS: (1, 2, 100_000)},
+        replications=10,
+        seed=1,
+        execution=Execution(workers=1, progress=False),
+    )
     assert answer.setting is None and not answer.confirmed
     assert "out of reach" in answer.lines()[0]
     with pytest.raises(ScenarioError, match="cost per unit"):

@@ -33,13 +33,14 @@ from labour_sim import Execution, plots
 from labour_sim.calibration import Calibration, calibrate, parse_observations
 from labour_sim.model.states import State
 from labour_sim.plots.outcomes import FUNNEL
-from labour_sim.replication import (
+from labour_sim.replication.summary import (
     CAPACITY_SERIES,
     in_use,
     weekly_capacity,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+QUIET = Execution(workers=1, progress=False)
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 UNITS = ("citizens", "companies", "DKK", "weeks", "%", "date", "slots", "share", "replications",
          "density", "draws", "x)")  # fmt: skip
@@ -55,9 +56,7 @@ def scenario() -> ls.Scenario:
 
 @pytest.fixture(scope="module")
 def results(scenario: ls.Scenario) -> ls.Results:
-    return ls.run_experiment(
-        scenario, replications=20, seed=1, execution=Execution(workers=1, progress=False)
-    )
+    return ls.run_experiment(scenario, replications=20, seed=1, execution=QUIET)
 
 
 def slots_scenario() -> ls.Scenario:
@@ -75,7 +74,7 @@ def slots_scenario() -> ls.Scenario:
 @pytest.fixture(scope="module")
 def sensitivities() -> dict[str, ls.Sensitivity]:
     s, levers = slots_scenario(), {SLOTS: (1, 6), PREP: (0.5, 1.5)}
-    common: dict[str, Any] = {"replications": 10, "workers": 1, "progress": False}
+    common: dict[str, Any] = {"replications": 10, "execution": QUIET}
     return {
         "tornado": ls.tornado(s, levers, ["placed_100", "placed"], **common),
         "morris": ls.morris(s, levers, "placed", trajectories=3, **common),
@@ -111,7 +110,10 @@ def calibration() -> Calibration:
         "placement.outcomes.ordinary": "uniform(0.05, 0.6)",
         "companies.recruitment_per_week": "uniform(0.1, 1.5)",
     }
-    return calibrate(small, parse_observations(data), priors, seed=1, population_size=20, generations=2, predictive_draws=20, execution=Execution(workers=1, progress=False))  # fmt: skip
+    return calibrate(
+        small, parse_observations(data), priors, seed=1, population_size=20, generations=2,
+        predictive_draws=20, execution=QUIET,
+    )  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -240,9 +242,7 @@ def test_cost_breakdown_marks_the_grant(results: ls.Results) -> None:
 
 def test_paired_comparison_against_no_difference(scenario: ls.Scenario) -> None:
     more = scenario.with_changes({"staff.mentors": 40, "placement.mentor_multiplier": 1.5})
-    comparison = ls.compare(
-        scenario, more, replications=10, seed=1, execution=Execution(workers=1, progress=False)
-    )
+    comparison = ls.compare(scenario, more, replications=10, seed=1, execution=QUIET)
     fig = plots.paired_comparison(comparison, labels=("baseline", "40 mentors"))
     counts, money = check_labels(fig)
     assert "citizens" in counts.get_xlabel() and "DKK" in money.get_xlabel()
@@ -280,7 +280,10 @@ def test_sobol_and_morris_bars(sensitivities: dict[str, ls.Sensitivity]) -> None
 
 
 def test_frontier_marks_the_required_probability() -> None:
-    answer = ls.what_would_it_take(slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000)}, replications=10, seed=5, frontier=(0.5, 0.8, 0.95), execution=Execution(workers=1, progress=False))  # fmt: skip
+    answer = ls.what_would_it_take(
+        slots_scenario(), "placed_100", 0.8, {SLOTS: (1, 12, 100_000)}, replications=10,
+        seed=5, frontier=(0.5, 0.8, 0.95), execution=QUIET,
+    )  # fmt: skip
     (ax,) = check_labels(plots.frontier(answer))
     assert "DKK" in ax.get_ylabel() and "%" in ax.get_xlabel()
     (required,) = lines(ax, "required: 80%")

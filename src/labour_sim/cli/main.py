@@ -54,4 +54,5 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (run, calibration, levers, report):
         group.add_commands(sub)
+    parser.set_defaults(commands=tuple(sub.choices))  # the command names, for tests and docs
     return parser
