@@ -13,6 +13,8 @@ levers.
 * :mod:`.sensitivity` :func:`morris`, :func:`sobol` (SALib) and :func:`tornado`
 * :mod:`.search`      the least-cost search (surrogate + differential evolution + polish)
 * :mod:`.goal`        :func:`what_would_it_take` and :class:`GoalAnswer`, with a frontier
+* :mod:`.programme`   :func:`default_levers` (the programme's levers, plausible ranges) and
+                      :func:`run_tornado`, the cheap tornado of the funders' report
 
 Example
 -------
@@ -48,12 +50,14 @@ Example
 """
 
 from .goal import FRONTIER_PROBABILITIES, GoalAnswer, what_would_it_take
+from .programme import CANDIDATE_LEVERS, default_levers, lever_outcomes, run_tornado
 from .region import Region, Rule, describe_region
 from .sensitivity import Sensitivity, morris, sobol, tornado
 from .space import Lever, Range, Values, parse_levers
 from .sweep import Sweep, sweep
 
 __all__ = [
+    "CANDIDATE_LEVERS",
     "FRONTIER_PROBABILITIES",
     "GoalAnswer",
     "Lever",
@@ -63,9 +67,12 @@ __all__ = [
     "Sensitivity",
     "Sweep",
     "Values",
+    "default_levers",
     "describe_region",
+    "lever_outcomes",
     "morris",
     "parse_levers",
+    "run_tornado",
     "sobol",
     "sweep",
     "tornado",
