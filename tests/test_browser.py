@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+from labour_sim import Execution, load_scenario, run_experiment
+from labour_sim.calibration import evaluation_table, load_observations
+from labour_sim.levers import run_tornado
 from labour_sim.report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,9 +59,15 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "lolland.html"
+    scenario = load_scenario(LOLLAND)
+    observations = load_observations(MIDTERM, scenario)
+    options = {"execution": Execution(progress=False, workers=2)}
+    results = run_experiment(scenario, 20, 11, **options)
     return write_report(
-        LOLLAND, path, observations=MIDTERM, replications=20, seed=11,
-        lever_replications=2, workers=2,
+        scenario, path, results,
+        sensitivity=run_tornado(scenario, 2, 11, results=results, **options),
+        evaluation=evaluation_table(scenario, observations, 20, 11, **options),
+        observations=observations,
     )  # fmt: skip
 
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import functools
 import hashlib
 import html
+import importlib
+import pkgutil
 import re
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from factory import q, raw, target, write_toml
-from labour_sim import Results, load_scenario, run_experiment
+import labour_sim
+from factory import q, raw, run_cli, target, write_toml
+from labour_sim import Execution, Results, Scenario, ScenarioError, load_scenario, run_experiment
+from labour_sim.calibration import Observations, evaluation_table, load_observations
 from labour_sim.cli import main
+from labour_sim.levers import Sensitivity, run_tornado
 from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
 from labour_sim.report.html import esc, tag
 
@@ -22,18 +30,43 @@ LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
 REPLICATIONS = 24
 SEED = 7
+REPORT_PACKAGE = ROOT / "src" / "labour_sim" / "report"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the report shows: a small run, its tornado and its comparison with the midterm."""
+
+    scenario: Scenario
+    results: Results
+    sensitivity: Sensitivity
+    evaluation: pd.DataFrame
+    observations: Observations
 
 
 @pytest.fixture(scope="module")
-def lolland(tmp_path_factory: pytest.TempPathFactory) -> tuple[Results, str, Path]:
-    """Results of a small run and the report written from them (with observations, levers)."""
+def inputs() -> Inputs:
     scenario = load_scenario(LOLLAND)
-    results = run_experiment(scenario, REPLICATIONS, SEED, progress=False, workers=1)
+    observations = load_observations(MIDTERM, scenario)
+    results = run_experiment(
+        scenario, REPLICATIONS, SEED, execution=Execution(progress=False, workers=1)
+    )
+    options = {"execution": Execution(progress=False, workers=2)}
+    evaluation = evaluation_table(scenario, observations, REPLICATIONS, SEED, **options)
+    sensitivity = run_tornado(scenario, 3, SEED, results=results, **options)
+    assert sensitivity is not None
+    return Inputs(scenario, results, sensitivity, evaluation, observations)
+
+
+@pytest.fixture(scope="module")
+def lolland(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> tuple[Results, str, Path]:
+    """Results of a small run and the report written from them (with observations, levers)."""
     path = tmp_path_factory.mktemp("report") / "lolland.html"
     write_report(
-        scenario, path, results=results, observations=MIDTERM, lever_replications=3, workers=2
-    )
-    return results, path.read_text(encoding="utf-8"), path
+        inputs.scenario, path, inputs.results, sensitivity=inputs.sensitivity,
+        evaluation=inputs.evaluation, observations=MIDTERM,
+    )  # fmt: skip
+    return inputs.results, path.read_text(encoding="utf-8"), path
 
 
 def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) -> None:
@@ -131,19 +164,65 @@ def test_footer_reproduces(lolland: tuple[Results, str, Path]) -> None:
 
 def test_levers_left_out_with_a_note(tmp_path: Path, lolland: tuple[Results, str, Path]) -> None:
     results, _, _ = lolland
-    path = write_report(LOLLAND, tmp_path / "r.html", results=results, lever_replications=0)
+    path = write_report(LOLLAND, tmp_path / "r.html", results)
     page = path.read_text(encoding="utf-8")
     assert "Left out of this report (--levers 0)" in page
     assert 'id="evaluation"' not in page
 
 
 def test_results_of_another_scenario_are_refused(lolland: tuple[Results, str, Path]) -> None:
-    from labour_sim import ScenarioError
-
     results, _, _ = lolland
     other = load_scenario(LOLLAND).with_changes({"staff.mentors": 30})
     with pytest.raises(ScenarioError, match="results"):
-        write_report(other, "never.html", results=results)
+        write_report(other, "never.html", results)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("sensitivity-of-another-scenario", "sensitivity of"),
+        ("evaluation-of-another-scenario", "evaluation of"),
+        ("evaluation-of-other-replications", "replications of seed 8"),
+        ("evaluation-without-observations", "only the evaluation"),
+        ("observations-without-evaluation", "only the observations"),
+        ("evaluation-of-other-observations", "one row per observation"),
+    ],
+)
+def test_analyses_of_another_run_are_refused(
+    case: str, expected: str, inputs: Inputs, tmp_path: Path
+) -> None:
+    """Sensitivity and evaluation must come from the scenario, and the evaluation from the
+    replications the report shows (it calls them the same simulated programmes)."""
+    other = inputs.scenario.with_changes({"staff.mentors": 30})
+    foreign = inputs.sensitivity.metadata | {"scenario_hash": other.hash}
+    sensitivity = dataclasses.replace(inputs.sensitivity, metadata=foreign)
+    evaluation = inputs.evaluation.copy()
+    given = {
+        "sensitivity-of-another-scenario": {"sensitivity": sensitivity},
+        "evaluation-of-another-scenario": {
+            "evaluation": _with_attrs(evaluation, scenario_hash=other.hash),
+            "observations": inputs.observations,
+        },
+        "evaluation-of-other-replications": {
+            "evaluation": _with_attrs(evaluation, seed=SEED + 1),
+            "observations": inputs.observations,
+        },
+        "evaluation-without-observations": {"evaluation": evaluation},
+        "observations-without-evaluation": {"observations": inputs.observations},
+        "evaluation-of-other-observations": {
+            "evaluation": evaluation.iloc[1:],
+            "observations": inputs.observations,
+        },
+    }[case]
+    with pytest.raises(ScenarioError, match=expected):
+        write_report(inputs.scenario, tmp_path / "never.html", inputs.results, **given)
+    assert not (tmp_path / "never.html").exists()
+
+
+def _with_attrs(table: pd.DataFrame, **attrs: object) -> pd.DataFrame:
+    found = table.copy()
+    found.attrs = {**table.attrs, **attrs}
+    return found
 
 
 def test_figure_to_data_uri_embeds_a_png() -> None:
@@ -209,10 +288,16 @@ def _toml(text: str) -> str:
 
 
 def test_text_from_files_is_shown_as_text(tmp_path: Path) -> None:
-    scenario, observations = _evil_files(tmp_path)
+    scenario_file, observations_file = _evil_files(tmp_path)
+    scenario = load_scenario(scenario_file)
+    observations = load_observations(observations_file, scenario)
+    options = {"execution": Execution(progress=False, workers=1)}
+    results = run_experiment(scenario, 6, SEED, **options)
     path = write_report(
-        scenario, tmp_path / "evil.html", observations=observations, replications=6,
-        lever_replications=2, workers=1,
+        scenario, tmp_path / "evil.html", results,
+        sensitivity=run_tornado(scenario, 2, SEED, results=results, **options),
+        evaluation=evaluation_table(scenario, observations, 6, SEED, **options),
+        observations=observations,
     )  # fmt: skip
     page = path.read_text(encoding="utf-8")
     lowered = page.lower()
@@ -232,14 +317,34 @@ def test_text_from_files_is_shown_as_text(tmp_path: Path) -> None:
 
 # -- the command line ------------------------------------------------------------------------
 def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command computes the analyses, then writes the page ``write_report`` writes from
+    the same results, tornado and evaluation computed by the caller."""
     out = tmp_path / "sub" / "report.html"
-    code = main(["report", str(LOLLAND), "-n", "8", "--levers", "0", "--seed", "3",
-                 "--workers", "1", "--quiet", "--out", str(out)])  # fmt: skip
+    code = main(["report", str(LOLLAND), "-n", "8", "--levers", "1", "--seed", "3",
+                 "--observations", str(MIDTERM), "--workers", "1", "--quiet",
+                 "--out", str(out)])  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
     assert f"report written to {out}" in printed
     page = out.read_text(encoding="utf-8")
-    assert 'id="verdict"' in page and "--seed 3" in page
+    assert 'id="verdict"' in page and "--seed 3" in page and 'id="evaluation"' in page
+    scenario = load_scenario(LOLLAND)
+    observations = load_observations(MIDTERM, scenario)
+    options = {"execution": Execution(progress=False, workers=1)}
+    results = run_experiment(scenario, 8, 3, **options)
+    write_report(
+        scenario, out, results,
+        sensitivity=run_tornado(scenario, 1, 3, results=results, **options),
+        evaluation=evaluation_table(scenario, observations, 8, 3, **options),
+        observations=observations,
+    )  # fmt: skip
+    assert _without_clock(out.read_text(encoding="utf-8")) == _without_clock(page)
+
+
+def _without_clock(page: str) -> str:
+    """The page without the wall-clock times (when it was made, when the run ran)."""
+    page = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "(time)", page)
+    return re.sub(r"run started \S+, finished \S+ ", "run (times) ", page)
 
 
 def test_cli_reports_saved_results_without_running_again(
@@ -257,11 +362,6 @@ def test_cli_reports_saved_results_without_running_again(
     assert "--replications 8 --seed 3" in page  # the command reruns the same replications
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("labour-sim")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture
 def bad_observations(tmp_path: Path) -> Path:
     path = tmp_path / "bad_obs.toml"
@@ -270,7 +370,7 @@ def bad_observations(tmp_path: Path) -> Path:
     return path
 
 
-def test_cli_error_from_the_console_script_is_one_line(tmp_path: Path) -> None:
+def test_cli_error_is_one_line(tmp_path: Path) -> None:
     proc = run_cli("report", "no/such/file.toml", "--out", str(tmp_path / "r.html"))
     assert proc.returncode == 2, proc
     assert "Traceback" not in proc.stderr
@@ -317,3 +417,153 @@ def test_cli_errors_are_one_line(
     assert len(lines) == 1, stderr
     assert expected in lines[0]
     assert not (tmp_path / "r.html").exists()
+
+
+# -- the report only reads results -----------------------------------------------------------
+#: Functions that run replications (one or many), and modules whose job is to run them.
+SIMULATES = frozenset(
+    {
+        "run_experiment", "run_replication", "compare", "run_points", "run_design", "sweep",
+        "tornado", "run_tornado", "morris", "sobol", "run_draws", "calibrate",
+        "evaluation_table", "budget_for", "what_would_it_take", "programme_table", "run_chunk",
+    }
+)  # fmt: skip
+SIMULATING_MODULES = (
+    "labour_sim.model", "labour_sim.replication", "labour_sim.programmes",
+    "labour_sim.experiments.experiment", "labour_sim.experiments.compare",
+    "labour_sim.experiments.budget", "labour_sim.experiments.summary",
+    "labour_sim.experiments.executors", "labour_sim.levers.points", "labour_sim.levers.sweep",
+    "labour_sim.levers.sensitivity", "labour_sim.levers.programme", "labour_sim.levers.goal",
+    "labour_sim.levers.search", "labour_sim.calibration.forecast",
+    "labour_sim.calibration.sampler", "labour_sim.calibration.abc_smc",
+    "labour_sim.calibration.simulate", "labour_sim.calibration.evaluation",
+)  # fmt: skip
+
+
+PRESENTATION = ("labour_sim.plots", "labour_sim.report", "labour_sim.cli")
+_MISSING = object()
+
+
+def _resolve(dotted: str) -> object:
+    """The object ``dotted`` names (a module, or an attribute of one), or ``_MISSING``."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            found = getattr(found, attr, _MISSING)
+        return found
+    return _MISSING
+
+
+@functools.cache
+def _runners() -> frozenset[int]:
+    """Ids of every function named in :data:`SIMULATES` outside the presentation layer.
+
+    Found by walking the package, so the check follows functions when modules move; the
+    plotting functions of the same name (``plots.tornado`` draws one) are not runners.
+    """
+    found = set()
+    for info in pkgutil.walk_packages(labour_sim.__path__, "labour_sim."):
+        if info.name.startswith(PRESENTATION):
+            continue
+        module = importlib.import_module(info.name)
+        found |= {id(getattr(module, n)) for n in SIMULATES if hasattr(module, n)}
+    return frozenset(found)
+
+
+def _simulating(dotted: str) -> bool:
+    if any(dotted == m or dotted.startswith(m + ".") for m in SIMULATING_MODULES):
+        return True
+    found = _resolve(dotted)
+    if found is _MISSING:  # a name that does not exist (yet): judge it by its name
+        return dotted.rsplit(".", 1)[-1] in SIMULATES
+    return id(found) in _runners()
+
+
+def simulating_imports(source: str, package: str) -> list[str]:
+    """What ``source`` (a module of ``package``) imports or reaches that runs a simulation.
+
+    Every ``import`` and ``from ... import`` counts, at module level or inside a function;
+    so does an attribute read through an imported labour_sim name (``plots.x``,
+    ``ls.run_experiment``) and any dynamic import.
+    """
+    tree = ast.parse(source)
+    found: list[str] = []
+    bound: dict[str, str] = {}  # local name -> the labour_sim object it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _simulating(alias.name):
+                    found.append(f"import {alias.name}")
+                if alias.name.split(".")[0] == "labour_sim":
+                    local = alias.asname or alias.name.split(".")[0]
+                    bound[local] = alias.name if alias.asname else "labour_sim"
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            if _simulating(module):
+                found.append(f"from {module} import ...")
+            for alias in node.names:
+                if _simulating(f"{module}.{alias.name}"):
+                    found.append(f"from {module} import {alias.name}")
+                if module.split(".")[0] == "labour_sim":
+                    bound[alias.asname or alias.name] = f"{module}.{alias.name}"
+        elif isinstance(node, ast.Name) and node.id == "__import__":
+            found.append("__import__")
+        elif isinstance(node, ast.Attribute) and node.attr == "import_module":
+            found.append("importlib.import_module")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain: list[str] = []
+            value: ast.expr = node
+            while isinstance(value, ast.Attribute):
+                chain.insert(0, value.attr)
+                value = value.value
+            if isinstance(value, ast.Name) and value.id in bound:
+                dotted = ".".join([bound[value.id], *chain])
+                if _simulating(dotted):
+                    found.append(f"{value.id}.{'.'.join(chain)}")
+    return found
+
+
+def test_no_report_module_starts_a_simulation() -> None:
+    """Presentation only consumes results: the report reaches nothing that runs replications."""
+    files = sorted(REPORT_PACKAGE.rglob("*.py"))
+    assert len(files) >= 8  # the whole package is read, not an empty folder
+    problems = {}
+    for path in files:
+        rel = path.relative_to(REPORT_PACKAGE.parent).with_suffix("")
+        package = ".".join(["labour_sim", *rel.parts[:-1]])  # also for __init__.py
+        found = simulating_imports(path.read_text(encoding="utf-8"), package)
+        if found:
+            problems[str(rel)] = found
+    assert problems == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from ..experiments import run_experiment", ["from labour_sim.experiments import "
+                                                      "run_experiment"]),
+        ("def f():\n    from ..levers.sweep import Sweep\n",
+         ["from labour_sim.levers.sweep import ...", "from labour_sim.levers.sweep import Sweep"]),
+        ("from .. import levers\nlevers.tornado(1)", ["levers.tornado"]),
+        ("import labour_sim as ls\nls.experiments.run_experiment(1)",
+         ["ls.experiments.run_experiment"]),
+        ("import labour_sim.replication", ["import labour_sim.replication"]),
+        ("from ..calibration import evaluation_table as table",
+         ["from labour_sim.calibration import evaluation_table"]),
+        ("__import__('labour_sim.replication')", ["__import__"]),
+        ("from ..experiments import Results\nfrom .html import tag\nimport pandas as pd\n"
+         "pd.DataFrame().compare\nfrom .. import plots\nplots.tornado", []),
+    ],
+)  # fmt: skip
+def test_the_import_check_sees_what_simulates(source: str, expected: list[str]) -> None:
+    assert simulating_imports(source, "labour_sim.report") == expected

@@ -7,6 +7,7 @@
 * :mod:`.abc_smc`      :func:`calibrate`: pyabc ABC-SMC, exact under the observation errors
 * :mod:`.diagnostics`  marginals, correlations, identifiability, posterior predictive check
 * :mod:`.forecast`     posterior predictive draws and :class:`Forecast`
+* :mod:`.evaluation`   :func:`evaluation_table`: observations against the uncalibrated scenario
 * :mod:`.result`       :class:`Calibration`: posterior, point estimate, calibrated scenario,
                        diagnostics, ``forecast``, save and load
 
@@ -28,6 +29,7 @@ from .abc_smc import (
     DEFAULT_POPULATION,
     calibrate,
 )
+from .evaluation import evaluation_table
 from .forecast import Forecast
 from .observations import Observation, Observations, load_observations, parse_observations
 from .priors import Parameter, Prior, parse_prior
@@ -45,6 +47,7 @@ __all__ = [
     "Parameter",
     "Prior",
     "calibrate",
+    "evaluation_table",
     "load_observations",
     "parse_observations",
     "parse_prior",

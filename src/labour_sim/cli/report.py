@@ -19,16 +19,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..calibration import load_observations
+import pandas as pd
+
+from ..calibration import Observations, evaluation_table, load_observations
 from ..errors import ScenarioError
-from ..experiments import Results
-from ..report import DEFAULT_LEVER_REPLICATIONS, write_report
-from ..scenario import load_scenario
+from ..experiments import Execution, Results, run_experiment
+from ..levers import Sensitivity, run_tornado
+from ..report import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, write_report
+from ..scenario import Scenario, load_scenario
 from .options import (
     EXIT_OK,
     add_execution_options,
     add_size_options,
     dask_client,
+    execution,
     whole_number,
 )
 
@@ -91,31 +95,65 @@ def _report(args: argparse.Namespace) -> int:
     observations = load_observations(args.observations, scenario) if args.observations else None
     if args.out.exists() and args.out.is_dir():
         raise ScenarioError.single("--out", "a file name (not a folder)", str(args.out))
-    results = _saved_results(args.results) if args.results else None
-    with dask_client(args.scheduler) as executor:
-        try:
-            path = write_report(
-                scenario,
-                args.out,
-                results=results,
-                observations=observations,
-                replications=args.replications,
-                seed=args.seed,
-                lever_replications=args.levers,
-                workers=args.workers,
-                executor=executor,
-                progress=not args.quiet,
-            )
-        except OSError as exc:
-            raise ScenarioError.single(
-                "--out", "a file that can be written", f"{args.out} ({exc.strerror})"
-            ) from None
-    if results is None:
+    saved = _saved_results(args.results) if args.results else None
+    if saved is not None:
+        check_report_inputs(scenario, saved)  # before running anything more for it
+    with dask_client(args.scheduler) as client:
+        runs = execution(args, client, out=False)
+        results = (
+            run_experiment(scenario, args.replications, args.seed, execution=runs)
+            if saved is None
+            else saved
+        )
+        seed = int(results.metadata.get("seed", args.seed))
+        sensitivity, evaluation = _analyses(
+            scenario, results, seed, observations, args.levers, runs
+        )
+    try:
+        path = write_report(
+            scenario,
+            args.out,
+            results,
+            sensitivity=sensitivity,
+            evaluation=evaluation,
+            observations=observations,
+        )
+    except OSError as exc:
+        raise ScenarioError.single(
+            "--out", "a file that can be written", f"{args.out} ({exc.strerror})"
+        ) from None
+    if saved is None:
         print(f"{scenario.name}: {args.replications:,} replications (seed {args.seed})")
     else:
-        print(f"{scenario.name}: the {results.n:,} replications saved in {args.results}")
+        print(f"{scenario.name}: the {saved.n:,} replications saved in {args.results}")
     print(f"report written to {path}")
     return EXIT_OK
+
+
+def _analyses(
+    scenario: Scenario,
+    results: Results,
+    seed: int,
+    observations: Observations | None,
+    lever_replications: int,
+    runs: Execution,
+) -> tuple[Sensitivity | None, pd.DataFrame | None]:
+    """The tornado and the comparison with the evaluation, both on ``seed``.
+
+    ``seed`` is the results' own (a saved run's, not ``--seed``), so the evaluation reads the
+    same simulated programmes as the rest of the report.
+    """
+    evaluation = (
+        None
+        if observations is None
+        else evaluation_table(scenario, observations, results.n, seed, execution=runs)
+    )
+    sensitivity = (
+        run_tornado(scenario, lever_replications, seed, results=results, execution=runs)
+        if lever_replications > 0
+        else None
+    )
+    return sensitivity, evaluation
 
 
 def _saved_results(folder: Path) -> Results:

@@ -15,6 +15,8 @@ levers.
 * :mod:`.goal`        :func:`what_would_it_take` and :class:`GoalAnswer`, with a frontier
 * :mod:`.budget`      :func:`budget_for`: the one-lever case (bisection on a grid)
 * :mod:`.confirm`     the fresh-seed confirmation both share
+* :mod:`.programme`   :func:`default_levers` (the programme's levers, plausible ranges) and
+                      :func:`run_tornado`, the cheap tornado of the funders' report
 
 Example
 -------
@@ -51,12 +53,14 @@ Example
 
 from .budget import BudgetAnswer, budget_for
 from .goal import FRONTIER_PROBABILITIES, GoalAnswer, what_would_it_take
+from .programme import CANDIDATE_LEVERS, default_levers, lever_outcomes, run_tornado
 from .region import Region, Rule, describe_region
 from .sensitivity import Sensitivity, morris, sobol, tornado
 from .space import Lever, Range, Values, parse_levers
 from .sweep import Sweep, sweep
 
 __all__ = [
+    "CANDIDATE_LEVERS",
     "FRONTIER_PROBABILITIES",
     "BudgetAnswer",
     "GoalAnswer",
@@ -68,9 +72,12 @@ __all__ = [
     "Sweep",
     "Values",
     "budget_for",
+    "default_levers",
     "describe_region",
+    "lever_outcomes",
     "morris",
     "parse_levers",
+    "run_tornado",
     "sobol",
     "sweep",
     "tornado",

@@ -1,7 +1,8 @@
 """The funders' report: one self-contained HTML page from a scenario and its results.
 
-:func:`write_report` runs what is missing (the experiment, a cheap tornado, the comparison
-with an evaluation) and writes one HTML file: the verdict per target and the cost per
+:func:`write_report` takes the results it shows (an experiment's :class:`Results`, and
+optionally the tornado of the levers and the comparison with an evaluation), runs nothing,
+and writes one HTML file: the verdict per target and the cost per
 sustained job on the first screen, then the pathway funnel, the outcome over time, costs,
 the levers that matter most, the comparison with what an evaluation reported, every number
 of the scenario with its source or assumption, a STRESS-DES model description and a
@@ -30,21 +31,21 @@ import pandas as pd
 
 from ..calibration import Observations, load_observations
 from ..errors import ScenarioError
-from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
+from ..experiments import Results
 from ..experiments.results import verdict_line
 from ..experiments.store import atomic_write
-from ..levers import Sensitivity
+from ..levers import Sensitivity, default_levers
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario, load_scenario
 from ..stats import percent, probability_words
 from . import figures
 from .assumptions import assumptions_section
-from .evaluation import evaluation_section, evaluation_table
+from .evaluation import evaluation_section
 from .html import Html, join, page, table, tag
-from .sensitivity import outcome_words, run_tornado, tornado_table
+from .sensitivity import outcome_words, tornado_table
 from .stress import StudyInfo, stress_des
 
-__all__ = ["DEFAULT_LEVER_REPLICATIONS", "render_report", "write_report"]
+__all__ = ["DEFAULT_LEVER_REPLICATIONS", "check_report_inputs", "render_report", "write_report"]
 
 #: Replications per lever setting of the report's tornado (0 skips it).
 DEFAULT_LEVER_REPLICATIONS = 30
@@ -80,18 +81,17 @@ class _Inputs:
 def write_report(
     scenario: Scenario | str | Path,
     path: str | Path,
+    results: Results,
     *,
-    results: Results | None = None,
+    sensitivity: Sensitivity | None = None,
+    evaluation: pd.DataFrame | None = None,
     observations: Observations | str | Path | None = None,
-    replications: int = 1000,
-    seed: int = DEFAULT_SEED,
-    lever_replications: int = DEFAULT_LEVER_REPLICATIONS,
-    levers: Mapping[str, Any] | None = None,
-    workers: int | None = None,
-    executor: Any = None,
-    progress: bool = False,
+    command: str | None = None,
 ) -> Path:
     """Write the funders' report of ``scenario`` to ``path`` (one self-contained HTML file).
+
+    The report shows the results it is given and runs nothing; ``labour-sim report``
+    computes what is missing first.
 
     Parameters
     ----------
@@ -99,24 +99,23 @@ def write_report(
         The programme, or its scenario file (TOML).
     path : str or Path
         The HTML file to write (folders are created; the file is replaced atomically).
-    results : Results, optional
-        Results of ``scenario`` to report; by default ``replications`` replications on
-        ``seed`` are run here.
+    results : Results
+        Results of ``scenario`` (:func:`labour_sim.run_experiment`, or
+        :meth:`labour_sim.Results.load` of a saved run).
+    sensitivity : Sensitivity, optional
+        The tornado of the programme's levers (:func:`labour_sim.levers.run_tornado`) for
+        the section "The levers that matter most"; without it the section says why not.
+    evaluation : pandas.DataFrame, optional
+        Each observation against the replications of ``results``
+        (:func:`labour_sim.calibration.evaluation_table` on the same replications and seed),
+        for the section "Against the evaluation"; given together with ``observations``.
     observations : Observations or path, optional
-        What an evaluation reported (:func:`labour_sim.calibration.load_observations`): adds
-        the section "Against the evaluation", read from the same replications.
-    replications : int, default 1000
-        Replications to run when ``results`` is not given.
-    seed : int
-        Seed of the run when ``results`` is not given.
-    lever_replications : int, default 30
-        Replications per setting of the tornado of the levers (``2k + 1`` settings for
-        ``k`` levers, on common random numbers); 0 leaves the analysis out, with a note.
-    levers : mapping, optional
-        ``{path: (low, high)}`` for the tornado; default: the programme's levers over their
-        plausible ranges (:func:`.sensitivity.default_levers`).
-    workers, executor, progress
-        Where and how visibly simulations run, as for :func:`labour_sim.run_experiment`.
+        What the evaluation reported (:func:`labour_sim.calibration.load_observations`), the
+        observations ``evaluation`` was computed from.
+    command : str, optional
+        The command that reruns the report, for the footer; by default the
+        ``labour-sim report`` command with the replications, seed and lever replications of
+        the given results, and ``--out path``.
 
     Returns
     -------
@@ -127,22 +126,11 @@ def write_report(
     ------
     ScenarioError
         A bad scenario or observation file, observations outside the simulated period, or
-        results of another scenario.
+        results, sensitivity or evaluation of another scenario or another run
+        (:func:`check_report_inputs`).
     """
     out = Path(path)
-    text = render_report(
-        scenario,
-        results=results,
-        observations=observations,
-        replications=replications,
-        seed=seed,
-        lever_replications=lever_replications,
-        levers=levers,
-        workers=workers,
-        executor=executor,
-        progress=progress,
-        out=str(out),
-    )
+    text = _render(scenario, results, sensitivity, evaluation, observations, command, str(out))
     atomic_write(out, lambda tmp: _write(tmp, text))
     return out
 
@@ -154,48 +142,95 @@ def _write(path: Path, text: str) -> None:
 
 def render_report(
     scenario: Scenario | str | Path,
+    results: Results,
     *,
-    results: Results | None = None,
+    sensitivity: Sensitivity | None = None,
+    evaluation: pd.DataFrame | None = None,
     observations: Observations | str | Path | None = None,
-    replications: int = 1000,
-    seed: int = DEFAULT_SEED,
-    lever_replications: int = DEFAULT_LEVER_REPLICATIONS,
-    levers: Mapping[str, Any] | None = None,
-    workers: int | None = None,
-    executor: Any = None,
-    progress: bool = False,
-    out: str | None = None,
+    command: str | None = None,
 ) -> str:
-    """The report as an HTML string (see :func:`write_report`; ``out`` goes in the command)."""
+    """The report as an HTML string, as :func:`write_report` writes it.
+
+    Its default command says ``--out report.html``.
+    """
+    return _render(scenario, results, sensitivity, evaluation, observations, command, None)
+
+
+def check_report_inputs(
+    scenario: Scenario,
+    results: Results,
+    *,
+    sensitivity: Sensitivity | None = None,
+    evaluation: pd.DataFrame | None = None,
+    observations: Observations | None = None,
+) -> None:
+    """Raise :class:`ScenarioError` unless everything given belongs to ``scenario``'s report.
+
+    ``results`` and ``sensitivity`` must carry ``scenario``'s content hash (or none);
+    ``evaluation`` and ``observations`` come together, ``evaluation`` has one row per
+    observation and, when its ``attrs`` say so, was read from ``scenario`` on the
+    replications and seed of ``results`` (the report calls them the same simulated
+    programmes); every observation date lies in the simulated period.
+    """
+    _check_hash("results", scenario, results.metadata)
+    if sensitivity is not None:
+        _check_hash("sensitivity", scenario, sensitivity.metadata)
+    if (evaluation is None) != (observations is None):
+        raise ScenarioError.single(
+            "evaluation",
+            "an evaluation table together with the observations it was computed from",
+            "only the evaluation" if observations is None else "only the observations",
+        )
+    if evaluation is None or observations is None:
+        return
+    observations.check(scenario)
+    _check_hash("evaluation", scenario, evaluation.attrs)
+    rows = [str(name) for name in evaluation["observation"]]
+    names = [o.name for o in observations]
+    if sorted(rows) != sorted(names):
+        raise ScenarioError.single(
+            "evaluation", f"one row per observation ({', '.join(names)})", ", ".join(rows)
+        )
+    run = (results.metadata.get("seed"), results.n)
+    read = (evaluation.attrs.get("seed", run[0]), evaluation.attrs.get("replications", run[1]))
+    if tuple(read) != run:
+        raise ScenarioError.single(
+            "evaluation",
+            f"read from the {run[1]:,} replications of seed {run[0]} (those of the results)",
+            f"{read[1]:,} replications of seed {read[0]}",
+        )
+
+
+def _check_hash(what: str, scenario: Scenario, metadata: Mapping[Any, Any]) -> None:
+    if metadata.get("scenario_hash") not in (None, scenario.hash):
+        raise ScenarioError.single(
+            what,
+            f"{what} of '{scenario.name}' ({scenario.hash})",
+            f"{what} of {metadata.get('scenario')!r} ({metadata.get('scenario_hash')})",
+        )
+
+
+def _render(
+    scenario: Scenario | str | Path,
+    results: Results,
+    sensitivity: Sensitivity | None,
+    evaluation: pd.DataFrame | None,
+    observations: Observations | str | Path | None,
+    command: str | None,
+    out: str | None,
+) -> str:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if observations is not None and not isinstance(observations, Observations):
         observations = load_observations(observations, scenario)
-    elif observations is not None:
-        observations.check(scenario)
-    if lever_replications < 0:
-        raise ScenarioError.single("lever_replications", "a whole number >= 0", lever_replications)
-    options = {"workers": workers, "executor": executor, "progress": progress}
-    if results is None:
-        results = run_experiment(scenario, replications, seed, execution=Execution(**options))
-    elif results.metadata.get("scenario_hash") not in (None, scenario.hash):
-        raise ScenarioError.single(
-            "results",
-            f"results of '{scenario.name}' ({scenario.hash})",
-            f"results of {results.metadata.get('scenario')!r} "
-            f"({results.metadata.get('scenario_hash')})",
-        )
-    seed = int(results.metadata.get("seed", seed))
-    evaluation = (
-        None
-        if observations is None
-        else evaluation_table(scenario, observations, results.n, seed, **options)
+    check_report_inputs(
+        scenario,
+        results,
+        sensitivity=sensitivity,
+        evaluation=evaluation,
+        observations=observations,
     )
-    sensitivity = (
-        run_tornado(scenario, lever_replications, seed, levers=levers, results=results, **options)
-        if lever_replications > 0
-        else None
-    )
+    lever_replications = 0 if sensitivity is None else int(sensitivity.metadata["replications"])
     inputs = _Inputs(
         scenario,
         results,
@@ -203,7 +238,7 @@ def render_report(
         evaluation,
         sensitivity,
         lever_replications,
-        _command(scenario, observations, results, lever_replications, out),
+        command or _command(scenario, observations, results, lever_replications, out),
         dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     return _document(inputs)
@@ -392,12 +427,6 @@ def _dkk(x: float) -> str:
 
 
 # -- chapters ----------------------------------------------------------------------------------
-def _hardest_target(r: Results) -> pd.Series | None:
-    if r.targets.empty:
-        return None
-    return r.targets.sort_values(["probability", "threshold"], ascending=[True, False]).iloc[0]
-
-
 def _pathway(x: _Inputs) -> Html:
     s, r = x.scenario, x.results
     rows = []
@@ -482,7 +511,9 @@ def _costs(x: _Inputs) -> Html:
 
 
 def _levers(x: _Inputs) -> Html:
-    if x.lever_replications == 0:
+    # Without a tornado, say whether one could have been run: the programme's levers are read
+    # from the scenario (nothing is simulated).
+    if x.sensitivity is None and default_levers(x.scenario):
         return tag(
             "p",
             "Left out of this report (--levers 0). Rerun with --levers N (e.g. 30 "

@@ -1,87 +1,25 @@
 """Against the evaluation: what was reported, next to what the uncalibrated scenario simulates.
 
-Each observation of an observation file (:func:`labour_sim.calibration.load_observations`)
-is read from replications ``0 .. n-1`` of the report's seed, the same simulated programmes as
-the rest of the report (common random numbers), simulated only up to the last observation
-date (the counts up to that date are exactly those of the full run, for less work). The
-comparison is the calibration's posterior predictive check
-(:func:`labour_sim.calibration.diagnostics.predictive_table`) with the scenario's own values
-in place of a posterior: the model's 80 % and 95 % intervals, the 95 % interval of a report
-simulated with the observation's stated error, and the two-sided tail probability of what
-was reported.
+:func:`evaluation_section` shows the table of
+:func:`labour_sim.calibration.evaluation_table` (each observation read from the report's
+replications, simulated up to the last observation date): the model's 80 % and 95 %
+intervals, the 95 % interval of a report simulated with the observation's stated error, and
+the two-sided tail probability of what was reported, with a judgement in words.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..calibration import Observations
-from ..calibration.diagnostics import predictive_table
-from ..calibration.forecast import Reading, run_draws
-from ..calibration.simulate import truncated
-from ..experiments import Execution
-from ..scenario import Scenario
 from .html import Html, join, link, table, tag
 
-__all__ = ["evaluation_section", "evaluation_table"]
+__all__ = ["evaluation_section"]
 
 #: Below this two-sided tail probability the model and the report disagree.
 DISAGREE = 0.05
-
-
-def evaluation_table(
-    scenario: Scenario,
-    observations: Observations,
-    replications: int,
-    seed: int,
-    **options: Any,
-) -> pd.DataFrame:
-    """Each observation against ``replications`` replications of the uncalibrated scenario.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario as given (not calibrated).
-    observations : Observations
-        What the evaluation reported; every date must lie in the simulated period.
-    replications : int
-        Replications ``0 .. replications - 1`` of ``seed`` are read.
-    seed : int
-        Seed of the run.
-    **options
-        ``workers``, ``executor``, ``progress`` as for :func:`labour_sim.run_experiment`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per observation: ``observation, metric, share_of, date, observed, sd`` (the
-        observation's value and standard deviation, in its unit: citizens, companies or a
-        share), the simulated ``median, p10, p90, p2_5, p97_5``, the 95 % interval of a
-        simulated report ``report_p2_5, report_p97_5``, ``p_value`` (two-sided) and
-        ``covered`` (``p_value >= 0.05``).
-
-    Raises
-    ------
-    ScenarioError
-        If an observation's date lies outside the scenario's simulated period.
-    """
-    observations.check(scenario)
-    short = truncated(scenario, observations.last_date)
-    reading = Reading(date=None, metrics=(), observations=observations, targets=False)
-    values = np.empty((replications, 0))
-    draws = run_draws(
-        short,
-        (),
-        values,
-        seed,
-        reading,
-        description="replications to the evaluation",
-        execution=Execution(**options),
-    )
-    return predictive_table(observations, draws)
 
 
 def evaluation_section(observations: Observations, found: pd.DataFrame, replications: int) -> Html:
