@@ -17,7 +17,8 @@ from labour_sim import (
     run_experiment,
     run_replication,
 )
-from labour_sim.replication import COST_COLUMNS, replication_costs
+from labour_sim.metrics import COST_COLUMNS
+from labour_sim.replication import replication_costs
 from labour_sim.scenario import iter_numbers
 
 ROOT = Path(__file__).resolve().parents[1]

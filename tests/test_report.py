@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import functools
 import hashlib
 import html
-import importlib
-import pkgutil
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import labour_sim
 from factory import q, raw, run_cli, target, write_toml
 from labour_sim import Execution, Results, Scenario, ScenarioError, load_scenario, run_experiment
 from labour_sim.calibration import Observations, evaluation_table, load_observations
@@ -30,7 +25,6 @@ LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
 REPLICATIONS = 24
 SEED = 7
-REPORT_PACKAGE = ROOT / "src" / "labour_sim" / "report"
 
 
 @dataclass(frozen=True)
@@ -417,153 +411,3 @@ def test_cli_errors_are_one_line(
     assert len(lines) == 1, stderr
     assert expected in lines[0]
     assert not (tmp_path / "r.html").exists()
-
-
-# -- the report only reads results -----------------------------------------------------------
-#: Functions that run replications (one or many), and modules whose job is to run them.
-SIMULATES = frozenset(
-    {
-        "run_experiment", "run_replication", "compare", "run_points", "run_design", "sweep",
-        "tornado", "run_tornado", "morris", "sobol", "run_draws", "calibrate",
-        "evaluation_table", "budget_for", "what_would_it_take", "programme_table", "run_chunk",
-    }
-)  # fmt: skip
-SIMULATING_MODULES = (
-    "labour_sim.model", "labour_sim.replication", "labour_sim.programmes",
-    "labour_sim.experiments.experiment", "labour_sim.experiments.compare",
-    "labour_sim.experiments.budget", "labour_sim.experiments.summary",
-    "labour_sim.experiments.executors", "labour_sim.levers.points", "labour_sim.levers.sweep",
-    "labour_sim.levers.sensitivity", "labour_sim.levers.programme", "labour_sim.levers.goal",
-    "labour_sim.levers.search", "labour_sim.calibration.forecast",
-    "labour_sim.calibration.sampler", "labour_sim.calibration.abc_smc",
-    "labour_sim.calibration.simulate", "labour_sim.calibration.evaluation",
-)  # fmt: skip
-
-
-PRESENTATION = ("labour_sim.plots", "labour_sim.report", "labour_sim.cli")
-_MISSING = object()
-
-
-def _resolve(dotted: str) -> object:
-    """The object ``dotted`` names (a module, or an attribute of one), or ``_MISSING``."""
-    parts = dotted.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            found: object = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for attr in parts[i:]:
-            found = getattr(found, attr, _MISSING)
-        return found
-    return _MISSING
-
-
-@functools.cache
-def _runners() -> frozenset[int]:
-    """Ids of every function named in :data:`SIMULATES` outside the presentation layer.
-
-    Found by walking the package, so the check follows functions when modules move; the
-    plotting functions of the same name (``plots.tornado`` draws one) are not runners.
-    """
-    found = set()
-    for info in pkgutil.walk_packages(labour_sim.__path__, "labour_sim."):
-        if info.name.startswith(PRESENTATION):
-            continue
-        module = importlib.import_module(info.name)
-        found |= {id(getattr(module, n)) for n in SIMULATES if hasattr(module, n)}
-    return frozenset(found)
-
-
-def _simulating(dotted: str) -> bool:
-    if any(dotted == m or dotted.startswith(m + ".") for m in SIMULATING_MODULES):
-        return True
-    found = _resolve(dotted)
-    if found is _MISSING:  # a name that does not exist (yet): judge it by its name
-        return dotted.rsplit(".", 1)[-1] in SIMULATES
-    return id(found) in _runners()
-
-
-def simulating_imports(source: str, package: str) -> list[str]:
-    """What ``source`` (a module of ``package``) imports or reaches that runs a simulation.
-
-    Every ``import`` and ``from ... import`` counts, at module level or inside a function;
-    so does an attribute read through an imported labour_sim name (``plots.x``,
-    ``ls.run_experiment``) and any dynamic import.
-    """
-    tree = ast.parse(source)
-    found: list[str] = []
-    bound: dict[str, str] = {}  # local name -> the labour_sim object it stands for
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if _simulating(alias.name):
-                    found.append(f"import {alias.name}")
-                if alias.name.split(".")[0] == "labour_sim":
-                    local = alias.asname or alias.name.split(".")[0]
-                    bound[local] = alias.name if alias.asname else "labour_sim"
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")
-                base = parts[: len(parts) - node.level + 1]
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
-            if _simulating(module):
-                found.append(f"from {module} import ...")
-            for alias in node.names:
-                if _simulating(f"{module}.{alias.name}"):
-                    found.append(f"from {module} import {alias.name}")
-                if module.split(".")[0] == "labour_sim":
-                    bound[alias.asname or alias.name] = f"{module}.{alias.name}"
-        elif isinstance(node, ast.Name) and node.id == "__import__":
-            found.append("__import__")
-        elif isinstance(node, ast.Attribute) and node.attr == "import_module":
-            found.append("importlib.import_module")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            chain: list[str] = []
-            value: ast.expr = node
-            while isinstance(value, ast.Attribute):
-                chain.insert(0, value.attr)
-                value = value.value
-            if isinstance(value, ast.Name) and value.id in bound:
-                dotted = ".".join([bound[value.id], *chain])
-                if _simulating(dotted):
-                    found.append(f"{value.id}.{'.'.join(chain)}")
-    return found
-
-
-def test_no_report_module_starts_a_simulation() -> None:
-    """Presentation only consumes results: the report reaches nothing that runs replications."""
-    files = sorted(REPORT_PACKAGE.rglob("*.py"))
-    assert len(files) >= 8  # the whole package is read, not an empty folder
-    problems = {}
-    for path in files:
-        rel = path.relative_to(REPORT_PACKAGE.parent).with_suffix("")
-        package = ".".join(["labour_sim", *rel.parts[:-1]])  # also for __init__.py
-        found = simulating_imports(path.read_text(encoding="utf-8"), package)
-        if found:
-            problems[str(rel)] = found
-    assert problems == {}
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("from ..experiments import run_experiment", ["from labour_sim.experiments import "
-                                                      "run_experiment"]),
-        ("def f():\n    from ..levers.sweep import Sweep\n",
-         ["from labour_sim.levers.sweep import ...", "from labour_sim.levers.sweep import Sweep"]),
-        ("from .. import levers\nlevers.tornado(1)", ["levers.tornado"]),
-        ("import labour_sim as ls\nls.experiments.run_experiment(1)",
-         ["ls.experiments.run_experiment"]),
-        ("import labour_sim.replication", ["import labour_sim.replication"]),
-        ("from ..calibration import evaluation_table as table",
-         ["from labour_sim.calibration import evaluation_table"]),
-        ("__import__('labour_sim.replication')", ["__import__"]),
-        ("from ..experiments import Results\nfrom .html import tag\nimport pandas as pd\n"
-         "pd.DataFrame().compare\nfrom .. import plots\nplots.tornado", []),
-    ],
-)  # fmt: skip
-def test_the_import_check_sees_what_simulates(source: str, expected: list[str]) -> None:
-    assert simulating_imports(source, "labour_sim.report") == expected

@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..metrics import METRIC_LABELS
-from ..replication import COST_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
 from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment

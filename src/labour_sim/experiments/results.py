@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..metrics import METRIC_LABELS
-from ..replication import COST_LABELS, SERIES
+from ..metrics import COST_LABELS, METRIC_LABELS
+from ..replication import SERIES
 from ..scenario import Scenario
 from ..stats import (
     BAND_QUANTILES,

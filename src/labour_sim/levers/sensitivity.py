@@ -44,8 +44,7 @@ from SALib.sample import sobol as sobol_sample
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.store import write_json, write_parquet
-from ..metrics import METRIC_LABELS
-from ..replication import COST_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
 from ..stats import mean_interval
 from .space import (

@@ -19,8 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..metrics import COMPANY_METRICS, METRIC_LABELS
-from ..replication import COST_LABELS
+from ..metrics import COMPANY_METRICS, COST_LABELS, METRIC_LABELS
 
 __all__ = [
     "BAND",

@@ -6,15 +6,13 @@
 * :mod:`.summary` :func:`summarise`: one flat row per replication; weekly series for bands
 """
 
-from .costs import COST_COLUMNS, COST_LABELS, replication_costs
+from .costs import replication_costs
 from .result import QUEUES, ReplicationResult, Sojourns
 from .run import cyclic_gc_paused, run_replication
 from .summary import CAPACITY_SERIES, SERIES, summarise, weekly_capacity, weekly_counts
 
 __all__ = [
     "CAPACITY_SERIES",
-    "COST_COLUMNS",
-    "COST_LABELS",
     "QUEUES",
     "SERIES",
     "ReplicationResult",

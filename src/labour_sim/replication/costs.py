@@ -40,30 +40,8 @@ from ..model.states import HOLDS_CASE, PAID, State
 from ..scenario import Scenario
 from .result import ReplicationResult
 
-__all__ = ["COST_COLUMNS", "COST_LABELS", "replication_costs"]
+__all__ = ["replication_costs"]
 
-#: Cost columns of a replication row (DKK) and their labels.
-COST_LABELS = {
-    "cost:mentor": "mentor hours",
-    "cost:mentor_training": "mentor training",
-    "cost:intake": "intake assessments",
-    "cost:company_recruitment": "company recruitment",
-    "cost:fixed": "fixed programme costs",
-    "cost:programme": "programme cost (grant-funded)",
-    "cost:caseworker": "caseworker time",
-    "cost:benefits_paid": "benefits paid",
-    "cost:wage_subsidy": "wage subsidy",
-    "cost:flexjob_subsidy": "flexjob subsidy",
-    "cost:public": "public cost",
-    "saving:benefits": "benefits saved",
-    "cost:net_public": "net public cost",
-    "cost:per_participant": "programme cost per participant",
-    "cost:per_hired": "programme cost per citizen hired",
-    "cost:per_ordinary": "programme cost per citizen hired on ordinary hours",
-    "cost:per_sustained_job": "programme cost per job held 26 weeks",
-    "cost:net_public_per_sustained_job": "net public cost per job held 26 weeks",
-}
-COST_COLUMNS = tuple(COST_LABELS)
 WEEKS_PER_MONTH = 52 / 12
 
 FloatArray = NDArray[np.float64]
