@@ -86,6 +86,7 @@ def browser(chromium: Path) -> Iterator[Any]:
             launched.close()
 
 
+@pytest.mark.slow
 def test_report_renders_in_chromium(
     browser: Any, report: Path, tmp_path: Path, record_property: Any
 ) -> None:

@@ -235,6 +235,7 @@ RECOVERY_OBSERVATIONS = [
 ]
 
 
+@pytest.mark.slow
 def test_abc_posterior_matches_the_exact_posterior_of_a_binomial_count() -> None:
     """With constant rates and no capacity limits the number ever hired is binomial.
 
@@ -289,6 +290,7 @@ def recover(seed: int) -> dict[str, bool]:
     return covered
 
 
+@pytest.mark.slow
 def test_recovery_and_reforecast_in_most_seeds() -> None:
     """Observations simulated at known values: are the values and the future recovered?
 
@@ -306,6 +308,7 @@ def test_recovery_and_reforecast_in_most_seeds() -> None:
     assert sum(covered[path] for path in TRUTH) >= 7, covered
 
 
+@pytest.mark.slow
 def test_more_observations_give_narrower_posteriors() -> None:
     """Four reports with independent errors (sd 15) against one: the posterior narrows.
 
@@ -330,6 +333,7 @@ def test_more_observations_give_narrower_posteriors() -> None:
     assert sds[1] < 0.8 * sds[0], sds
 
 
+@pytest.mark.slow
 def test_same_seed_same_calibration_whatever_the_workers() -> None:
     data, _ = synthetic(build(SMALL).with_changes(TRUTH), RECOVERY_OBSERVATIONS, seed=2)
     settings = {**FAST, "population_size": 15, "generations": 2, "predictive_draws": 10}
@@ -368,6 +372,7 @@ def midterm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Calibration, Path
     return result, out
 
 
+@pytest.mark.slow
 def test_midterm_posterior_predictive_covers_every_observation(
     midterm: tuple[Calibration, Path],
 ) -> None:
@@ -380,6 +385,7 @@ def test_midterm_posterior_predictive_covers_every_observation(
     assert float(result.generations["temperature"].iloc[-1]) == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_midterm_flags_the_parameter_the_data_cannot_identify(
     midterm: tuple[Calibration, Path],
 ) -> None:
@@ -391,6 +397,7 @@ def test_midterm_flags_the_parameter_the_data_cannot_identify(
     assert len(result.correlations) == 3
 
 
+@pytest.mark.slow
 def test_calibrated_scenario_carries_the_estimate_as_a_labelled_assumption(
     midterm: tuple[Calibration, Path],
 ) -> None:
@@ -404,6 +411,7 @@ def test_calibrated_scenario_carries_the_estimate_as_a_labelled_assumption(
     assert ordinary.range == pytest.approx((low, high))
 
 
+@pytest.mark.slow
 def test_saved_calibration_loads_back_and_describes_itself(
     midterm: tuple[Calibration, Path],
 ) -> None:
@@ -431,6 +439,7 @@ def test_saved_calibration_loads_back_and_describes_itself(
         )
 
 
+@pytest.mark.slow
 def test_forecast_reproduces_the_predictive_check_at_the_observation_date(
     midterm: tuple[Calibration, Path],
 ) -> None:
@@ -445,6 +454,7 @@ def test_forecast_reproduces_the_predictive_check_at_the_observation_date(
     assert np.allclose(share.to_numpy(), check["paid_share"].to_numpy())
 
 
+@pytest.mark.slow
 def test_forecast_of_the_ordinary_hours_target_includes_parameter_uncertainty(
     midterm: tuple[Calibration, Path],
 ) -> None:

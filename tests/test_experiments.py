@@ -36,6 +36,7 @@ def assert_same_tables(a: Results, b: Results) -> None:
 # -- the same numbers whatever runs them ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serial_two_workers_and_dask_give_identical_tables() -> None:
     distributed = pytest.importorskip("distributed")
     scenario = small()
@@ -96,6 +97,7 @@ RUNNER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_identical_results(tmp_path: Path) -> None:
     out = tmp_path / "run"
     script = RUNNER.format(tests=str(ROOT / "tests"), out=str(out))

@@ -160,6 +160,7 @@ def resumable_sweep(out: str | Path | None, workers: int) -> Sweep:
     )
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_to_the_same_table(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     script = RUNNER.format(tests=str(ROOT / "tests"), out=str(out))
@@ -174,6 +175,7 @@ def test_interrupted_sweep_resumes_to_the_same_table(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(Sweep.load(out).table, fresh.table, check_exact=True)
 
 
+@pytest.mark.slow
 def test_sweep_on_dask_gives_the_same_table() -> None:
     distributed = pytest.importorskip("distributed")
     levers = {SLOTS: (1, 3), IDLE: [1.0, 2.0]}
@@ -228,6 +230,7 @@ def test_region_where_the_target_is_met(fine_grid: Sweep) -> None:
 SENSITIVITY_LEVERS = {SLOTS: (1, 6), "placement.duration_weeks": (7.0, 9.0), IDLE: (1.0, 2.0)}
 
 
+@pytest.mark.slow
 def test_sobol_total_index_of_an_idle_lever_includes_zero_and_the_dominant_ranks_first(
     tmp_path: Path,
 ) -> None:
@@ -302,6 +305,7 @@ def test_tornado_swings_with_paired_intervals() -> None:
 # -- goal seeking -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
     fine_grid: Sweep, tmp_path: Path
 ) -> None:
