@@ -1,6 +1,6 @@
 """The programme's levers over their plausible ranges, and their cheap one-at-a-time tornado.
 
-The levers of a programme (MODEL.md: intake, companies, slots, willingness to hire, caseload,
+The levers of a programme (docs/model.md: intake, companies, slots, willingness to hire, caseload,
 mentors, placement length and attempts, support) are moved from the low to the high end of
 their plausible range, the others at the scenario's values, on common random numbers
 (:func:`labour_sim.levers.tornado`). A lever's range is the ``range`` the scenario gives for
@@ -33,7 +33,7 @@ __all__ = [
     "run_tornado",
 ]
 
-#: Lever paths tried, in MODEL.md's order.
+#: Lever paths tried, in docs/model.md's order.
 CANDIDATE_LEVERS = (
     "intake.rate_per_week",
     "companies.max_companies",

@@ -4,7 +4,7 @@ STRESS-DES (Monks et al. 2019, *Strengthening the reporting of empirical simulat
 introducing the STRESS guidelines*, Journal of Simulation 13(1), 55-67) lists what a report of
 a discrete-event simulation study must say, in six parts: objectives, logic, data,
 experimentation, implementation and code access. :func:`stress_des` fills every item from the
-scenario that was run, the results' metadata and what the model does (MODEL.md): no item is
+scenario that was run, the results' metadata and what the model does (docs/model.md): no item is
 a placeholder. Text from the scenario file is escaped like everywhere else in the report.
 """
 

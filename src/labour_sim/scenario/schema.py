@@ -1,6 +1,6 @@
 """The scenario schema: what a programme is, as validated, immutable data.
 
-The sections follow ``MODEL.md``: the programme ``period``; the ``intake`` schedule; the
+The sections follow ``docs/model.md``: the programme ``period``; the ``intake`` schedule; the
 cohort's target ``groups``; ``companies`` and their slots; ``staff`` capacity; the
 ``preparation``, ``placement`` and ``employment`` stages; ``dropout``; and the ``targets``
 that the programme promised. Every number is a :class:`Quantity` or :class:`DistQuantity`
