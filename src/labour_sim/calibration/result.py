@@ -33,7 +33,13 @@ from ..experiments import Execution
 from ..experiments.store import write_json, write_parquet
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
-from .diagnostics import correlation_table, marginal_table, predictive_table, warnings_for
+from .diagnostics import (
+    correlation_table,
+    marginal_table,
+    predictive_table,
+    warnings_for,
+    weighted_quantile,
+)
 from .forecast import (
     Forecast,
     Reading,
@@ -136,8 +142,6 @@ class Calibration:
 
     def credible_interval(self, path: str, level: float = 0.9) -> tuple[float, float]:
         """Central posterior interval of parameter ``path`` holding ``level``."""
-        from .diagnostics import weighted_quantile
-
         low, high = weighted_quantile(
             self.posterior[path], self.posterior["weight"], [(1 - level) / 2, (1 + level) / 2]
         )
