@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -218,8 +218,3 @@ def _child(node: Any, part: str) -> Any:
             return node[int(part)]
     return None
 
-
-def iter_priors(parameters: tuple[Parameter, ...]) -> Iterator[tuple[str, str]]:
-    """``(path, prior spec)`` of each parameter, for metadata and reports."""
-    for p in parameters:
-        yield p.path, str(p.prior)
