@@ -217,4 +217,3 @@ def _child(node: Any, part: str) -> Any:
         if part.isdigit() and int(part) < len(node):
             return node[int(part)]
     return None
-

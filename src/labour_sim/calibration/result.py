@@ -18,7 +18,6 @@ and ``calibration.json`` last, so a folder with it is complete::
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,7 +29,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..experiments import Execution
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
 from .diagnostics import (
@@ -303,7 +302,11 @@ class Calibration:
                 "calibration", "a folder written by labour-sim calibrate (with calibration.json)",
                 str(root),
             )  # fmt: skip
-        meta = json.loads(marker.read_text(encoding="utf-8"))
+        with reading(root, "a folder written by labour-sim calibrate"):
+            return cls._from(root, read_json(marker))
+
+    @classmethod
+    def _from(cls, root: Path, meta: dict[str, Any]) -> Calibration:
         scenario = parse_scenario(meta.pop("scenario_data"), origin=meta.get("scenario_file"))
         scenario._text = meta.get("scenario_text")
         obs = parse_observations(meta.pop("observations_data"), meta.get("observations_file"))
@@ -317,7 +320,7 @@ class Calibration:
         )
         for derived in ("point_estimate", "warnings"):
             meta.pop(derived, None)
-        tables = {name: pd.read_parquet(root / f"{name}.parquet") for name in _TABLES}
+        tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
         return cls(scenario, observations, parameters, metadata=meta, **tables)
 
 

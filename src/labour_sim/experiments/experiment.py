@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import platform
+from functools import partial
 from importlib import metadata as importlib_metadata
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..replication import SERIES
 from ..scenario import Scenario
 from ..stats import wilson_interval
 from .driver import run_settings, units_of
@@ -83,7 +85,8 @@ def run_experiment(
     }  # fmt: skip
     out = execution.out
     folder = RunFolder(out, key, execution.overwrite) if out is not None else None
-    done = {chunk.start: chunk for chunk in folder.load()} if folder else {}
+    check = partial(_check_chunk, scenario, seed, chunk_size, band_replications)
+    done = {chunk.start: chunk for chunk in folder.load(check)} if folder else {}
     n = replications if precision is None else _round_up(min(200, max_replications), chunk_size)
     history: list[tuple[int, float]] = []  # precision mode: (replications, half-width) checks
     workers = execution.workers
@@ -120,6 +123,30 @@ def run_experiment(
     if out is not None:
         results.save(out)
     return results
+
+
+def _check_chunk(
+    scenario: Scenario, seed: int, chunk_size: int, keep_weekly: int, chunk: Chunk
+) -> str | None:
+    """What is wrong with a stored chunk of this run, or ``None``."""
+    start, stop, rows = chunk.start, chunk.stop, chunk.rows
+    if start % chunk_size or not 0 < stop - start <= chunk_size:
+        return f"replications {start}-{stop} are not a chunk of {chunk_size}"
+    if len(rows) != stop - start:
+        return f"{len(rows)} rows for replications {start}-{stop - 1}"
+    for column in ("replication", "seed", "scenario_hash"):
+        if column not in rows:
+            return f"no {column!r} column"
+    if rows["replication"].tolist() != list(range(start, stop)):
+        return f"not the replications {start}-{stop - 1} in order"
+    if set(rows["seed"].tolist()) != {seed} or set(rows["scenario_hash"]) != {scenario.hash}:
+        return f"rows of another run (seed {seed} and scenario {scenario.hash} expected)"
+    kept = max(0, min(stop, keep_weekly) - start)
+    weeks = math.floor(scenario.horizon_weeks) + 1
+    shape = None if chunk.weekly is None else chunk.weekly.shape
+    if kept and shape != (kept, weeks, len(SERIES)):
+        return f"weekly counts of shape {shape}, expected {(kept, weeks, len(SERIES))}"
+    return None
 
 
 def _check_arguments(replications: int, precision: float | None, most: int) -> None:

@@ -18,7 +18,6 @@ and hash, seed, replications, versions, times); ``Results.load`` reads them back
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from ..stats import (
     quantile_summary,
     wilson_interval,
 )
-from .store import write_json, write_parquet
+from .store import read_json, read_parquet, reading, write_json, write_parquet
 
 __all__ = ["Results", "band_table", "cost_table", "target_table"]
 
@@ -112,9 +111,10 @@ class Results:
     def load(cls, folder: str | Path) -> Results:
         """Read results written by :meth:`save`."""
         root = Path(folder)
-        tables = {name: pd.read_parquet(root / f"{name}.parquet") for name in _TABLES}
-        metadata = json.loads((root / "metadata.json").read_text())
-        return cls(metadata=metadata, **tables)
+        with reading(root, "a folder written by labour-sim run --out"):
+            tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
+            metadata = read_json(root / "metadata.json")
+            return cls(metadata=metadata, **tables)
 
 
 def verdict_line(row: pd.Series) -> str:

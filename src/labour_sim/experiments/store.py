@@ -1,19 +1,28 @@
-"""Result folders: atomic writes, and chunk files that let an interrupted run resume.
+"""Result folders: atomic writes, resumable chunk files, readers that check what they read.
 
 A run folder holds ``run.json`` (what is being run: scenario hash, seed and settings), one
 Parquet file per finished chunk of replications in ``chunks/`` (and a ``.npy`` file of its
 weekly counts), and, once complete, the final tables and ``metadata.json``. Every file is
 written to a temporary name and renamed into place, so a crash never leaves half a file:
-a chunk is either finished and on disk, or it is run again.
+a chunk is either finished and on disk, or it is run again. Files get the user's normal
+permissions (the umask), not the private ones of a temporary file.
+
+Nothing is trusted because it is there: every chunk is checked on load by the caller's
+``verify`` (seed, scenario hash, replication range, row count, weekly arrays), a stray file
+in ``chunks/`` or a folder holding chunks without a valid ``run.json`` is refused, and a
+damaged file gives one :class:`~labour_sim.errors.ScenarioError` that names it and says what
+to do (remove it, or run again with ``overwrite``), never a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +32,113 @@ import pandas as pd
 from ..errors import ScenarioError
 from .worker import Chunk
 
-__all__ = ["RunFolder", "atomic_write", "write_json", "write_parquet"]
+__all__ = [
+    "RunFolder",
+    "atomic_write",
+    "damaged",
+    "read_json",
+    "read_npy",
+    "read_parquet",
+    "reading",
+    "write_json",
+    "write_parquet",
+]
+
+#: What to do about a damaged or foreign file in a result folder.
+_REMEDY = "remove it (or the folder), or run again with --overwrite"
+_CHUNK = re.compile(r"reps-(\d{8})-(\d{8})")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    The file ends with the permissions a plain ``open`` would give it (``0o666`` less the
+    umask), not the owner-only ones of the temporary file.
+    """
+    _folder(path.parent)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
     try:
         write(tmp)
+        tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _folder(path: Path) -> None:
+    """Create folder ``path``; a ScenarioError if it is a file or cannot be created."""
+    if path.exists() and not path.is_dir():
+        raise ScenarioError.single("--out", "a folder (not a file)", str(path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError.single(
+            "--out", "a folder that can be created and written", f"{path} ({exc.strerror})"
+        ) from None
+
+
+def damaged(path: Path, what: str, problem: str) -> ScenarioError:
+    """The error for a result file that cannot be used: names the file and the remedy."""
+    return ScenarioError.single(str(path), f"{what} ({_REMEDY})", problem)
+
+
+@contextmanager
+def reading(folder: Path, what: str) -> Iterator[None]:
+    """Turn a result folder's missing keys, columns or wrong types into one ScenarioError.
+
+    For the ``load`` of a saved result: files that parse but were not written by labour_sim
+    (or by another version of it) fail with the folder's name and the remedy.
+    """
+    if not folder.is_dir():
+        raise ScenarioError.single(str(folder), what, "no such folder")
+    try:
+        yield
+    except ScenarioError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        problem = f"incomplete or not written by this labour_sim ({type(exc).__name__}: {exc})"
+        raise damaged(folder, what, problem) from None
+
+
+def read_json(path: Path, what: str = "a JSON object written by labour_sim") -> dict[str, Any]:
+    """A JSON object from ``path``, or a ScenarioError that names the file."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise damaged(path, what, "no such file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(path, what, f"unreadable ({type(exc).__name__})") from None
+    if not isinstance(found, dict):
+        raise damaged(path, what, f"a JSON {type(found).__name__}")
+    return found
+
+
+def read_parquet(path: Path, what: str = "a Parquet table written by labour_sim") -> pd.DataFrame:
+    """A table from ``path``, or a ScenarioError that names the file."""
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise damaged(path, what, "no such file") from None
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise damaged(path, what, f"unreadable ({type(exc).__name__})") from None
+
+
+def read_npy(path: Path, what: str = "a NumPy array written by labour_sim") -> np.ndarray:
+    """An array from ``path`` (no pickles), or a ScenarioError that names the file."""
+    try:
+        return np.asarray(np.load(path, allow_pickle=False))
+    except FileNotFoundError:
+        raise damaged(path, what, "no such file") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise damaged(path, what, f"unreadable ({type(exc).__name__})") from None
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -53,26 +155,33 @@ def write_parquet(path: Path, table: pd.DataFrame) -> None:
 class RunFolder:
     """The chunks of one run under ``root``; refuses to mix two different runs.
 
-    A folder holding another run (other scenario, seed or settings) is an error unless
-    ``overwrite``, which deletes its chunks.
+    A folder holding another run (other scenario, seed or settings), chunks without a valid
+    ``run.json``, or a damaged ``run.json`` is an error unless ``overwrite``, which deletes
+    its chunks.
     """
 
     def __init__(self, root: Path, key: dict[str, Any], overwrite: bool = False) -> None:
         self.root = Path(root)
         self.chunks = self.root / "chunks"
+        self.key = json.loads(json.dumps(key, default=str))
+        _folder(self.root)
         marker = self.root / "run.json"
-        if marker.exists():
-            found = json.loads(marker.read_text())
-            if found == json.loads(json.dumps(key, default=str)):
-                return  # the same run: resume it
-            if not overwrite:
+        if marker.exists() and not overwrite:
+            found = read_json(marker, "the run.json of a labour_sim run folder")
+            if found != self.key:
                 raise ScenarioError.single(
                     "--out",
                     "an empty folder or one holding this same run (same scenario, seed and "
                     "settings); pass --overwrite to replace it",
                     str(self.root),
                 )
-            shutil.rmtree(self.chunks, ignore_errors=True)
+            return  # the same run: resume it
+        if not overwrite and self.chunks.is_dir() and any(self.chunks.iterdir()):
+            raise ScenarioError.single(
+                "--out", "a folder whose chunks belong to a run.json (pass --overwrite to "
+                "replace them)", f"{self.chunks} holds chunks but {marker} is missing",
+            )  # fmt: skip
+        shutil.rmtree(self.chunks, ignore_errors=True)
         write_json(marker, key)
 
     def _stem(self, start: int, stop: int) -> str:
@@ -86,13 +195,37 @@ class RunFolder:
             atomic_write(stem.with_suffix(".npy"), lambda tmp: _save_npy(tmp, weekly))
         write_parquet(stem.with_suffix(".parquet"), chunk.rows)
 
-    def load(self) -> Iterator[Chunk]:
-        """Every finished chunk on disk."""
-        for path in sorted(self.chunks.glob("reps-*.parquet")):
-            _, start, stop = path.stem.split("-")
+    def files(self, pattern: re.Pattern[str], suffixes: tuple[str, ...]) -> list[Path]:
+        """The Parquet files of ``chunks/`` whose stem matches ``pattern``, sorted.
+
+        Any other file there (but the temporary files of an interrupted write) is refused:
+        it did not come from this run.
+        """
+        if not self.chunks.is_dir():
+            return []
+        found = []
+        for path in sorted(self.chunks.iterdir()):
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                continue  # left by a killed write: never renamed into place, never read
+            if path.suffix not in suffixes or not pattern.fullmatch(path.stem):
+                raise damaged(path, "only chunk files of this run in chunks/", "a stray file")
+            if path.suffix == ".parquet":
+                found.append(path)
+        return found
+
+    def load(self, verify: Callable[[Chunk], str | None]) -> Iterator[Chunk]:
+        """Every finished chunk on disk, each checked by ``verify`` (a problem, or None)."""
+        for path in self.files(_CHUNK, (".parquet", ".npy")):
+            match = _CHUNK.fullmatch(path.stem)
+            assert match is not None
+            start, stop = int(match.group(1)), int(match.group(2))
             weekly_path = path.with_suffix(".npy")
-            weekly = np.load(weekly_path) if weekly_path.exists() else None
-            yield Chunk(int(start), int(stop), pd.read_parquet(path), weekly)
+            weekly = read_npy(weekly_path) if weekly_path.exists() else None
+            chunk = Chunk(start, stop, read_parquet(path), weekly)
+            problem = verify(chunk)
+            if problem is not None:
+                raise damaged(path, "a chunk of this run", problem)
+            yield chunk
 
 
 def _write_text(path: Path, text: str) -> None:

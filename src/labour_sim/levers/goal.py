@@ -19,7 +19,6 @@ settings), ``search.parquet`` (every setting evaluated) and ``frontier.parquet``
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from tqdm.auto import tqdm
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
 from ..scenario import Scenario
 from ..stats import probability_words
 from .confirm import confirm
@@ -164,17 +163,18 @@ class GoalAnswer:
     def load(cls, folder: str | Path) -> GoalAnswer:
         """Read what :meth:`save` wrote."""
         root = Path(folder)
-        data = json.loads((root / "answer.json").read_text())
-        frontier_path = root / "frontier.parquet"
-        return cls(
-            data["target"], data["probability"],
-            tuple(Lever.from_dict(item) for item in data["levers"]), data["setting"],
-            data["lever_cost"], data["baseline_cost"], data["search_probability"],
-            data["search_ci_low"], data["search_ci_high"], data["programme_cost"],
-            data["confirmation"], data["confirmed"], pd.read_parquet(root / "search.parquet"),
-            pd.read_parquet(frontier_path) if frontier_path.exists() else None,
-            data["simulations"], data["metadata"],
-        )  # fmt: skip
+        with reading(root, "a folder written by what_would_it_take"):
+            data = read_json(root / "answer.json")
+            frontier_path = root / "frontier.parquet"
+            return cls(
+                data["target"], data["probability"],
+                tuple(Lever.from_dict(item) for item in data["levers"]), data["setting"],
+                data["lever_cost"], data["baseline_cost"], data["search_probability"],
+                data["search_ci_low"], data["search_ci_high"], data["programme_cost"],
+                data["confirmation"], data["confirmed"], read_parquet(root / "search.parquet"),
+                read_parquet(frontier_path) if frontier_path.exists() else None,
+                data["simulations"], data["metadata"],
+            )  # fmt: skip
 
 
 def what_would_it_take(

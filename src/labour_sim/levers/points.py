@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,14 @@ from numpy.typing import NDArray
 from ..errors import Problem, ScenarioError
 from ..experiments.driver import run_settings, units_of
 from ..experiments.execution import Execution
-from ..experiments.store import RunFolder, write_parquet
+from ..experiments.store import RunFolder, damaged, read_parquet, write_parquet
 from ..scenario import Scenario
 from ..stats import quantile_summary, wilson_interval
 from .space import Lever, changes_at
 
 __all__ = ["PointRuns", "run_points", "summarise_point"]
 
+_POINT = re.compile(r"point-\d{6}")
 #: Columns of a replication row that identify it rather than measure an outcome.
 IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
 
@@ -109,7 +111,7 @@ def run_points(
     if execution.out is not None:
         key = run_key(scenario, levers, points, replications, seed, keep)
         folder = RunFolder(execution.out, key, execution.overwrite)
-    done = _load_points(folder) if folder else {}
+    done = _load_points(folder, len(points), replications) if folder else {}
     units = [
         unit
         for i in range(len(points))
@@ -212,11 +214,22 @@ def _finish(
     return frame
 
 
-def _load_points(folder: RunFolder) -> dict[int, pd.DataFrame]:
+def _load_points(folder: RunFolder, points: int, replications: int) -> dict[int, pd.DataFrame]:
+    """The finished points on disk, each checked against its file name and the run."""
     found = {}
-    for path in sorted(folder.chunks.glob("point-*.parquet")):
-        frame = pd.read_parquet(path)
-        found[int(frame["point"].iloc[0])] = frame
+    for path in folder.files(_POINT, (".parquet",)):
+        frame = read_parquet(path)
+        point = int(path.stem.removeprefix("point-"))
+        problem = None
+        if not {"point", "replications"} <= set(frame.columns) or len(frame) != 1:
+            problem = "not one summary row of a point"
+        elif int(frame["point"].iloc[0]) != point or point >= points:
+            problem = f"the row of point {frame['point'].iloc[0]} (of {points})"
+        elif int(frame["replications"].iloc[0]) != replications:
+            problem = f"{frame['replications'].iloc[0]} replications, {replications} expected"
+        if problem is not None:
+            raise damaged(path, "a finished point of this run", problem)
+        found[point] = frame
     return found
 
 

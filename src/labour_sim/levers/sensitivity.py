@@ -26,7 +26,6 @@ All randomness of the designs and bootstraps comes from
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from SALib.sample import sobol as sobol_sample
 
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
 from ..stats import mean_interval
@@ -149,14 +148,15 @@ class Sensitivity:
     def load(cls, folder: str | Path) -> Sensitivity:
         """Read what :meth:`save` wrote."""
         root = Path(folder)
-        metadata = json.loads((root / "metadata.json").read_text())
-        return cls(
-            str(metadata["method"]),
-            tuple(metadata["outcomes"]),
-            pd.read_parquet(root / "indices.parquet"),
-            Sweep.load(root / "sweep"),
-            metadata,
-        )
+        with reading(root, "a folder written by a sensitivity analysis"):
+            metadata = read_json(root / "metadata.json")
+            return cls(
+                str(metadata["method"]),
+                tuple(metadata["outcomes"]),
+                read_parquet(root / "indices.parquet"),
+                Sweep.load(root / "sweep"),
+                metadata,
+            )
 
 
 _METHOD_NAMES = {

@@ -22,7 +22,6 @@ versions, times). :meth:`Sweep.where` describes where a target is met
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from numpy.typing import NDArray
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
 from ..replication import run_replication, summarise
 from ..scenario import Scenario
 from ..stats import percent
@@ -129,15 +128,16 @@ class Sweep:
     def load(cls, folder: str | Path) -> Sweep:
         """Read a sweep written by :meth:`save`."""
         root = Path(folder)
-        metadata = json.loads((root / "metadata.json").read_text())
-        levers = tuple(Lever.from_dict(item) for item in metadata["levers"])
-        kept: dict[str, NDArray[np.float64]] = {}
-        if (root / "kept.parquet").exists():
-            long = pd.read_parquet(root / "kept.parquet")
-            shape = (long["point"].nunique(), long["replication"].nunique())
-            for column in long.columns.drop(["point", "replication"]):
-                kept[str(column)] = long[column].to_numpy(dtype=np.float64).reshape(shape)
-        return cls(levers, pd.read_parquet(root / "sweep.parquet"), metadata, kept)
+        with reading(root, "a folder written by a sweep"):
+            metadata = read_json(root / "metadata.json")
+            levers = tuple(Lever.from_dict(item) for item in metadata["levers"])
+            kept: dict[str, NDArray[np.float64]] = {}
+            if (root / "kept.parquet").exists():
+                long = read_parquet(root / "kept.parquet")
+                shape = (long["point"].nunique(), long["replication"].nunique())
+                for column in long.columns.drop(["point", "replication"]):
+                    kept[str(column)] = long[column].to_numpy(dtype=np.float64).reshape(shape)
+            return cls(levers, read_parquet(root / "sweep.parquet"), metadata, kept)
 
 
 def _long(kept: Mapping[str, NDArray[np.float64]]) -> pd.DataFrame:
