@@ -158,3 +158,34 @@ def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
             continue
         assert proc.returncode == 2, (command, err)
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1, (command, err)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("run", str(LOLLAND), "--seed", "-1"), "--seed"),
+        (("run", str(LOLLAND), "--seed", "1e3"), "--seed"),
+        (("budget", str(LOLLAND), "--target", "ordinary_550", "--lever", "staff.mentors",
+          "--low", "1", "--high", "inf"), "--high"),
+        (("budget", str(LOLLAND), "--target", "ordinary_550", "--lever", "staff.mentors",
+          "--low", "nan", "--high", "3"), "--low"),
+        (("sweep", str(LOLLAND), "--lever", "staff.mentors=nan:nan"), "--lever"),
+        (("sweep", str(LOLLAND), "--lever", "staff.mentors=5:1"), "--lever"),
+        (("sweep", str(LOLLAND), "--lever", "staff.mentors=1:inf"), "--lever"),
+        (("sweep", str(LOLLAND), "--lever", "staff.mentors=1:5:cost=inf"), "--lever"),
+    ],
+    ids=["negative-seed", "float-seed", "inf-high", "nan-low", "nan-lever", "low-above-high",
+         "inf-lever", "inf-cost"],
+)  # fmt: skip
+def test_every_option_is_checked(args: tuple[str, ...], expected: str) -> None:
+    proc = run_cli(*args)
+    assert expected in one_line_error(proc)
+
+
+def test_out_under_a_file_is_one_line(small_file: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    line = one_line_error(
+        run_cli("run", str(small_file), "-n", "5", "-q", "--out", str(blocker / "out"))
+    )
+    assert str(blocker / "out") in line

@@ -31,12 +31,12 @@ from ..calibration import (
     load_observations,
 )
 from ..errors import ScenarioError
-from ..experiments import DEFAULT_SEED
 from ..metrics import METRICS
 from ..scenario import load_scenario
 from .options import (
     EXIT_OK,
     add_execution_options,
+    add_seed_option,
     dask_client,
     execution,
     positive_int,
@@ -99,7 +99,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     cal.add_argument(
         "--overwrite", action="store_true", help="replace a calibration found in --out"
     )
-    cal.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    add_seed_option(cal)
     add_execution_options(cal)
     cal.set_defaults(func=_calibrate)
 

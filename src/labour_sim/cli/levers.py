@@ -201,22 +201,32 @@ def parse_lever(text: str) -> tuple[str, Range | Values]:
     try:
         if not sep or not path.strip() or set(options) - {"step", "cost"}:
             raise ValueError
-        cost = float(options.get("cost", 0.0))
-        step = float(options["step"]) if "step" in options else None
+        cost = _finite(options.get("cost", "0"))
+        step = _finite(options["step"]) if "step" in options else None
         if len(positional) == 1 and "," in positional[0] and step is None:
-            values = tuple(float(v) for v in positional[0].split(","))
+            values = tuple(_finite(v) for v in positional[0].split(","))
             return path.strip(), Values(values, cost)
         if len(positional) == 2:
-            low, high = (float(v) for v in positional)
+            low, high = (_finite(v) for v in positional)
+            if not low < high:
+                raise ValueError
             return path.strip(), Range(low, high, cost, step)
     except ValueError:
         pass
     raise ScenarioError.single(
         "--lever",
-        "PATH=LOW:HIGH, PATH=LOW:HIGH:step=S or PATH=V1,V2,... (optionally :cost=DKK), "
+        "PATH=LOW:HIGH (finite numbers, LOW < HIGH), PATH=LOW:HIGH:step=S or PATH=V1,V2,... "
+        "(optionally :cost=DKK), "
         "e.g. staff.mentors=10:60:cost=350000",
         text,
     )
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _levers(args: argparse.Namespace) -> dict[str, Range | Values]:

@@ -1,7 +1,9 @@
 """The ``labour-sim`` command line: one parser, one place where user mistakes are caught.
 
 Every user mistake (a missing file, a malformed scenario, a bad option) prints one clear
-message and exits with code 2, never a traceback. Long runs show a progress bar.
+message and exits with code 2, never a traceback: :class:`~labour_sim.ScenarioError` from
+the library, and, from the file system, errors on the user's files (missing, unreadable,
+unwritable) and input nested too deeply to read. Long runs show a progress bar.
 
 Examples
 --------
@@ -35,12 +37,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except ScenarioError as exc:
-        print(f"labour-sim: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(exc))
+    except OSError as exc:  # a user's file or folder: missing, unreadable, unwritable, full
+        where = exc.filename if exc.filename is not None else "a file"
+        return _fail(f"{where}: {exc.strerror or exc} (check the path and its permissions)")
+    except RecursionError:
+        return _fail("an input file is nested too deeply to read")
     except KeyboardInterrupt:
         print("labour-sim: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def _fail(message: str) -> int:
+    """Print one line (the first of a multi-problem message is its count) and exit 2."""
+    print(f"labour-sim: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:

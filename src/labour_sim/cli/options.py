@@ -8,6 +8,7 @@ builds the :class:`~labour_sim.Execution` of a command from its options, and
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +23,15 @@ __all__ = [
     "Parser",
     "add_execution_options",
     "add_out_options",
+    "add_seed_option",
     "add_size_options",
     "dask_client",
     "execution",
+    "finite",
     "half_width",
     "positive_int",
     "probability",
+    "seed",
     "whole_number",
     "write_or_print",
 ]
@@ -59,6 +63,19 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 
 
 positive_int = whole_number(1)
+#: A seed: numpy's SeedSequence takes whole numbers >= 0.
+seed = whole_number(0)
+
+
+def finite(text: str) -> float:
+    """An argparse type: a finite number (no ``inf`` or ``nan``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
 
 
 def _fraction(text: str, low: float, high: float, what: str) -> float:
@@ -97,7 +114,12 @@ def add_size_options(
             "--precision", type=half_width, metavar="EPS",
             help="instead of -n: run until every target probability is known to +-EPS",
         )  # fmt: skip
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    add_seed_option(parser)
+
+
+def add_seed_option(parser: argparse.ArgumentParser) -> None:
+    """``--seed`` (a whole number >= 0)."""
+    parser.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:

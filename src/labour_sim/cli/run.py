@@ -39,6 +39,7 @@ from .options import (
     add_size_options,
     dask_client,
     execution,
+    finite,
     probability,
     write_or_print,
 )
@@ -113,9 +114,9 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
         "--probability", type=probability, default=0.8, help="required probability (0.8)"
     )
     budget.add_argument("--lever", required=True, metavar="PATH", help="e.g. staff.mentors")
-    budget.add_argument("--low", type=float, required=True, help="smallest lever value")
-    budget.add_argument("--high", type=float, required=True, help="largest lever value")
-    budget.add_argument("--step", type=float, help="grid step (default 1 for counts)")
+    budget.add_argument("--low", type=finite, required=True, help="smallest lever value")
+    budget.add_argument("--high", type=finite, required=True, help="largest lever value")
+    budget.add_argument("--step", type=finite, help="grid step (default 1 for counts)")
     _experiment_options(budget, precision=False, default_replications=200)
     budget.set_defaults(func=_budget)
 
