@@ -576,3 +576,17 @@ def test_cli_help_shows_examples() -> None:
         text = sub.choices[name].format_help()
         assert "examples:" in text and f"labour-sim {name}" in text
     assert isinstance(sub, argparse._SubParsersAction)
+
+
+def test_max_simulations_is_a_hard_cap_within_generations() -> None:
+    data, _ = synthetic(build(SMALL).with_changes(TRUTH), RECOVERY_OBSERVATIONS, 1)
+    settings = {**FAST, "population_size": 20, "predictive_draws": 10}
+    capped = calibrate(build(SMALL), data, PRIORS, seed=1, max_simulations=70, **settings,
+                       execution=QUIET)  # fmt: skip
+    assert capped.metadata["simulations"] <= 70
+    assert int(capped.generations["simulations_run"].sum()) <= 70
+    assert any("temperature" in w for w in capped.warnings)  # it says the run was cut
+    for cap, why in ((39, "twice the population"), (40, "a first generation")):
+        with pytest.raises(ScenarioError, match=why):
+            calibrate(build(SMALL), data, PRIORS, seed=1, max_simulations=cap, **settings,
+                      execution=QUIET)  # fmt: skip

@@ -99,7 +99,9 @@ def calibrate(
     generations : int, default 8
         ABC-SMC generations; the temperature schedule reaches 1 in the last one.
     max_simulations : int, default 60000
-        Stop early (with a warning) after this many simulations.
+        Simulations at most, a hard cap within every generation and over the run: the run
+        stops there (with a warning that the temperature did not reach 1); an error if not
+        even the first generation fits (at least twice ``population_size`` is needed).
     predictive_draws : int, default 400
         Posterior draws for the predictive check.
     execution : Execution, optional
@@ -178,7 +180,7 @@ def _run_abc(
     prior = pyabc.Distribution(**{p.key: p.prior.rv() for p in params})
     kernel = pyabc.IndependentNormalKernel(var=[o.scale**2 for o in obs], keys=list(obs.names))
     runner = Pool(workers, executor)
-    sampler = SeededSampler(simulator.seed, runner, generations, progress)
+    sampler = SeededSampler(simulator.seed, runner, generations, progress, max_simulations)
     with _quiet_pyabc(), global_random_state_kept():
         try:
             abc = pyabc.ABCSMC(
@@ -195,6 +197,12 @@ def _run_abc(
             )
         finally:
             runner.close()
+    if history.max_t < 0 or history.get_all_populations()["t"].max() < 0:
+        raise ScenarioError.single(
+            "max_simulations",
+            f"enough simulations for a first generation of {population_size} accepted particles",
+            f"{max_simulations:,} (all used: {sampler.simulations:,} simulations run)",
+        )
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = pd.DataFrame({p.path: frame[p.key].to_numpy(dtype=float) for p in params})
     posterior["weight"] = np.asarray(weights, dtype=float) / float(np.sum(weights))
@@ -248,6 +256,13 @@ def _check_settings(
     if problems:
         name, value = problems[0]
         raise ScenarioError.single(name, "a whole number >= 1", value)
+    if most < 2 * population:
+        raise ScenarioError.single(
+            "max_simulations",
+            f"at least twice the population ({2 * population:,}: the prior sample and a first "
+            "generation)",
+            most,
+        )
     if out is not None and (Path(out) / "calibration.json").exists() and not overwrite:
         raise ScenarioError.single(
             "out", "an empty folder, or overwrite=True (--overwrite) to replace the calibration in it",

@@ -119,7 +119,8 @@ class Calibration:
                 f"the posterior rests on few particles (effective sample size {ess:.1f} of {n}): "
                 "its intervals are rough; use a larger population or more generations"
             )
-        final = float(self.generations["temperature"].iloc[-1]) if len(self.generations) else 1.0
+        done = self.generations["temperature"].dropna()  # a generation cut short has none
+        final = float(done.iloc[-1]) if len(done) else 1.0
         if final > 1 + 1e-6:
             out.append(
                 f"the run stopped at temperature {final:.3g} before reaching 1 (budget "

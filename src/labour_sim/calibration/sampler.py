@@ -79,14 +79,27 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
         For progress messages only ("generation 3/8").
     progress : bool
         Show a progress bar per generation and a line when each ends (on stderr).
+    max_simulations : float, default inf
+        Simulations at most, over all generations (pyabc only checks its own cap between
+        generations): no candidate beyond it is started. ``capped`` says whether it stopped
+        a generation short.
     """
 
-    def __init__(self, seed: int, workers: Pool, generations: int, progress: bool) -> None:
+    def __init__(
+        self,
+        seed: int,
+        workers: Pool,
+        generations: int,
+        progress: bool,
+        max_simulations: float = math.inf,
+    ) -> None:
         super().__init__()
         self.seed = seed
         self.runner = workers
         self.generations = generations
         self.progress = progress
+        self.max_simulations = max_simulations
+        self.capped = False
         self.log: list[dict[str, Any]] = []
         self._rate = 1.0
 
@@ -109,6 +122,7 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
         label = "prior sample" if t < 0 else f"generation {t + 1}/{self.generations}"
         payload: Any = cloudpickle.dumps(simulate_one) if self.runner.parallel else simulate_one
         size = self._batch_size(n)
+        limit = min(max_eval, self.max_simulations - self.simulations)  # candidates to start
         batches: dict[int, list[Any]] = {}
         pending: dict[Any, int] = {}
         accepted = run = next_batch = 0
@@ -118,12 +132,11 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
                 while (
                     len(pending) < self.runner.slots
                     and accepted + self._rate * size * len(pending) < n
-                    and next_batch * size < max_eval
+                    and next_batch * size < limit
                 ):
                     start = next_batch * size
-                    future = self.runner.submit(
-                        run_candidates, payload, self.seed, t, start, start + size
-                    )
+                    stop = int(min(start + size, limit))
+                    future = self.runner.submit(run_candidates, payload, self.seed, t, start, stop)
                     pending[future] = next_batch
                     next_batch += 1
                 if not pending:
@@ -137,6 +150,8 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
         finally:
             bar.close()
         sample, evaluations = self._in_order(batches, n, max_eval)
+        if sample.n_accepted < n and next_batch * size >= limit < max_eval:
+            self.capped = True
         self.nr_evaluations_ = evaluations
         if not all_accepted:
             self._rate = max(sample.n_accepted / max(evaluations, 1), 0.01)
