@@ -69,6 +69,7 @@ _ORDINARY, _REDUCED, _FLEXJOB = int(State.ORDINARY), int(State.REDUCED), int(Sta
 _EDUCATION, _DROPOUT, _LEFT = int(State.EDUCATION), int(State.DROPOUT), int(State.LEFT)
 
 _KERNEL = {"cache": True, "nogil": True}
+_INLINE = {"cache": True, "nogil": True, "inline": "always"}
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 
 # -- the kernel ------------------------------------------------------------------------------
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _heap_push(
     ht: NDArray[np.float64],
     he: NDArray[np.int64],
@@ -214,7 +215,7 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _heap_pop(
     ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int
 ) -> int:
@@ -241,7 +242,7 @@ def _heap_pop(
     return n
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -263,7 +264,7 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _q_pop(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -283,7 +284,7 @@ def _q_pop(
     return value
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _first_live(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -307,7 +308,7 @@ def _first_live(
     return -1
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
+@numba.njit(**_INLINE)  # type: ignore[misc]
 def _offer(
     j: int,
     count: int,
