@@ -31,7 +31,6 @@ creates no Python object per event; ``cache=True`` keeps the compiled code on di
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,9 +66,6 @@ _WAITING, _MENTOR_WAIT, _PLACEMENT = (
 )
 _ORDINARY, _REDUCED, _FLEXJOB = int(State.ORDINARY), int(State.REDUCED), int(State.FLEXJOB)
 _EDUCATION, _DROPOUT, _LEFT = int(State.EDUCATION), int(State.DROPOUT), int(State.LEFT)
-
-_KERNEL = {"cache": True, "nogil": True}
-_INLINE = {"cache": True, "nogil": True, "inline": "always"}
 
 
 @dataclass(frozen=True)
@@ -192,7 +188,7 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 
 # -- the kernel ------------------------------------------------------------------------------
-@numba.njit(**_INLINE)  # type: ignore[misc]
+@numba.njit(cache=True, nogil=True, inline="always")
 def _heap_push(
     ht: NDArray[np.float64],
     he: NDArray[np.int64],
@@ -215,10 +211,8 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(**_INLINE)  # type: ignore[misc]
-def _heap_pop(
-    ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int
-) -> int:
+@numba.njit(cache=True, nogil=True, inline="always")
+def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
     """Remove the smallest event (at index 0); returns the new heap size."""
     n -= 1
     t, eid, payload = ht[n], he[n], hp[n]
@@ -242,7 +236,7 @@ def _heap_pop(
     return n
 
 
-@numba.njit(**_INLINE)  # type: ignore[misc]
+@numba.njit(cache=True, nogil=True, inline="always")
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -264,7 +258,7 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(**_INLINE)  # type: ignore[misc]
+@numba.njit(cache=True, nogil=True, inline="always")
 def _q_pop(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -281,10 +275,10 @@ def _q_pop(
         qtail[q] = -1
     nnext[node] = free_node[0]
     free_node[0] = node
-    return value
+    return int(value)
 
 
-@numba.njit(**_INLINE)  # type: ignore[misc]
+@numba.njit(cache=True, nogil=True, inline="always")
 def _first_live(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -308,7 +302,7 @@ def _first_live(
     return -1
 
 
-@numba.njit(**_INLINE)  # type: ignore[misc]
+@numba.njit(cache=True, nogil=True, inline="always")
 def _offer(
     j: int,
     count: int,
@@ -353,8 +347,8 @@ def _offer(
     return hn, eid, slot_waiters
 
 
-@numba.njit(**_KERNEL)  # type: ignore[misc]
-def _run(  # noqa: C901 - one state machine, kept in one piece to mirror Programme.citizen
+@numba.njit(cache=True, nogil=True)
+def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     ints: NDArray[np.int64],
     floats: NDArray[np.float64],
     arrival: NDArray[np.float64],
@@ -737,7 +731,7 @@ def _run(  # noqa: C901 - one state machine, kept in one piece to mirror Program
                     eid += 1
                     break
                 pc[c] = _P_AFTER_PLACEMENT
-            elif p == _P_R6A or p == _P_R6B:
+            elif p in (_P_R6A, _P_R6B):
                 if p == _P_R6A:
                     alive[c] = False
                 else:
