@@ -188,7 +188,7 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 
 # -- the kernel ------------------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _heap_push(
     ht: NDArray[np.float64],
     he: NDArray[np.int64],
@@ -211,7 +211,7 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
     """Remove the smallest event (at index 0); returns the new heap size."""
     n -= 1
@@ -236,7 +236,7 @@ def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int
     return n
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -258,7 +258,7 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _q_pop(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -278,7 +278,7 @@ def _q_pop(
     return int(value)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _first_live(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -302,7 +302,7 @@ def _first_live(
     return -1
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _offer(
     j: int,
     count: int,
@@ -345,6 +345,72 @@ def _offer(
             hn = _heap_push(ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT)
             eid += 1
     return hn, eid, slot_waiters
+
+
+@numba.njit(cache=True, nogil=True)
+def _log(
+    lw: NDArray[np.float64],
+    li: NDArray[np.int64],
+    nl: int,
+    week: float,
+    c: int,
+    state: int,
+    attempt: int,
+    company: int,
+    mentored: bool,
+) -> int:
+    """Append a log row; returns the new row count."""
+    lw[nl] = week
+    li[nl, 0] = c
+    li[nl, 1] = state
+    li[nl, 2] = attempt
+    li[nl, 3] = company
+    li[nl, 4] = 1 if mentored else 0
+    return nl + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_wait(
+    c: int,
+    q: int,
+    now: float,
+    left: float,
+    serial: NDArray[np.int64],
+    w_granted: NDArray[np.bool_],
+    w_queue: NDArray[np.int64],
+    w_bare: NDArray[np.bool_],
+    w_pending: NDArray[np.bool_],
+    w_start: NDArray[np.float64],
+    qhead: NDArray[np.int64],
+    qtail: NDArray[np.int64],
+    nval: NDArray[np.int64],
+    nnext: NDArray[np.int64],
+    free_node: NDArray[np.int64],
+    qlive: NDArray[np.int64],
+    ht: NDArray[np.float64],
+    he: NDArray[np.int64],
+    hp: NDArray[np.int64],
+    hn: int,
+    eid: int,
+) -> tuple[int, int]:
+    """``Programme._wait``: citizen ``c`` queues on ``q``, racing dropout if ``left`` is finite.
+
+    Returns the heap size and the next event id.
+    """
+    serial[c] += 1
+    w_granted[c] = False
+    w_queue[c] = q
+    _q_push(qhead, qtail, nval, nnext, free_node, q, c)
+    qlive[q] += 1
+    w_bare[c] = left == np.inf
+    if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition comes later)
+        w_pending[c] = True
+        w_start[c] = now
+        hn = _heap_push(
+            ht, he, hp, hn, now + left, eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
+        )
+        eid += 1
+    return hn, eid
 
 
 @numba.njit(cache=True, nogil=True)
@@ -427,11 +493,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     # last preparation) at most 4.
     l_cap = n * 10 * (max_attempts + 1) + 4
     lw = np.empty(l_cap, dtype=np.float64)
-    lc = np.empty(l_cap, dtype=np.int64)
-    ls = np.empty(l_cap, dtype=np.int64)
-    la = np.empty(l_cap, dtype=np.int64)
-    lk = np.empty(l_cap, dtype=np.int64)
-    lm = np.empty(l_cap, dtype=np.bool_)
+    li = np.empty((l_cap, 5), dtype=np.int64)  # citizen, state, attempt, company, mentored
     nl = 0
 
     first_hosted = np.full(m, inf)
@@ -536,29 +598,16 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             if p == _P_EPISODE:
                 left[c] = dropout[c, episode[c]]
                 alive[c] = True
-                lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                    now, c, _REFERRED, attempt[c], -1, False,
-                )  # fmt: skip
-                nl += 1
+                nl = _log(lw, li, nl, now, c, _REFERRED, attempt[c], -1, False)
                 pc[c] = _P_AFTER_CASE
                 if has_cases:
                     if cases_in_use < case_cap and qlive[0] == 0:
                         cases_in_use += 1
                     else:  # wait for a case (the same wait code for each pool)
-                        serial[c] += 1
-                        w_granted[c] = False
-                        w_queue[c] = 0
-                        _q_push(qhead, qtail, nval, nnext, free_node, 0, c)
-                        qlive[0] += 1
-                        w_bare[c] = left[c] == inf
-                        if not w_bare[c]:
-                            w_pending[c] = True
-                            w_start[c] = now
-                            hn = _heap_push(
-                                ht, he, hp, hn, now + left[c], eid,
-                                (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT,
-                            )  # fmt: skip
-                            eid += 1
+                        hn, eid = _start_wait(
+                            c, 0, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
+                            qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
+                        )  # fmt: skip
                         break
             elif p == _P_AFTER_CASE:
                 has_case[c] = has_cases and alive[c]
@@ -566,10 +615,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 outcome[c] = _DROPOUT
                 pc[c] = _P_LOOP
                 if alive[c]:
-                    lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                        now, c, _INTAKE, attempt[c], -1, False,
-                    )  # fmt: skip
-                    nl += 1
+                    nl = _log(lw, li, nl, now, c, _INTAKE, attempt[c], -1, False)
                     duration = assessment[c, episode[c]]
                     lf = left[c]
                     if lf < duration:
@@ -583,10 +629,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     prep = preparation[c, prep_i[c]]
                     end = prep_at + (lf if lf < prep else prep)
                     if merge and prep_at < until and now + (end - now) == end:
-                        lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                            prep_at, c, _PREPARATION, attempt[c], -1, False,
-                        )  # fmt: skip
-                        nl += 1
+                        nl = _log(lw, li, nl, prep_at, c, _PREPARATION, attempt[c], -1, False)
                         hn = _heap_push(ht, he, hp, hn, now + (end - now), eid, c * 8 + _K_RESUME)
                         eid += 1
                         held[c] = prep
@@ -614,10 +657,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 if not alive[c]:
                     pc[c] = _P_END
                 elif to_prep[c]:
-                    lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                        now, c, _PREPARATION, attempt[c], -1, False,
-                    )  # fmt: skip
-                    nl += 1
+                    nl = _log(lw, li, nl, now, c, _PREPARATION, attempt[c], -1, False)
                     duration = preparation[c, prep_i[c]]
                     if left[c] < duration:
                         hn = _heap_push(ht, he, hp, hn, now + left[c], eid, c * 8 + _K_RESUME)
@@ -637,10 +677,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 prep_i[c] += 1
                 pc[c] = _P_WAITING
             elif p == _P_WAITING:
-                lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                    now, c, _WAITING, attempt[c], -1, False,
-                )  # fmt: skip
-                nl += 1
+                nl = _log(lw, li, nl, now, c, _WAITING, attempt[c], -1, False)
                 # SlotPool.take: the first free slot (of the citizen's sector) whose
                 # company is still on board; without sectors only if nobody is waiting.
                 got = -1
@@ -656,22 +693,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_MENTOR
                 else:
                     wq = 2 + sidx
-                    serial[c] += 1
-                    w_granted[c] = False
-                    w_queue[c] = wq
-                    _q_push(qhead, qtail, nval, nnext, free_node, wq, c)
-                    qlive[wq] += 1
+                    hn, eid = _start_wait(
+                        c, wq, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
+                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
+                    )  # fmt: skip
                     slot_waiters += 1
                     pc[c] = _P_AFTER_SLOT
-                    w_bare[c] = left[c] == inf
-                    if not w_bare[c]:
-                        w_pending[c] = True
-                        w_start[c] = now
-                        hn = _heap_push(
-                            ht, he, hp, hn, now + left[c], eid,
-                            (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT,
-                        )  # fmt: skip
-                        eid += 1
                     break
             elif p == _P_AFTER_SLOT:
                 if not alive[c]:
@@ -686,25 +713,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     mentored[c] = True
                     pc[c] = _P_PLACEMENT
                 elif mentor_required:  # Programme._wait_mentor (holding the slot)
-                    lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                        now, c, _MENTOR_WAIT, attempt[c], company[c], False,
+                    nl = _log(lw, li, nl, now, c, _MENTOR_WAIT, attempt[c], company[c], False)
+                    hn, eid = _start_wait(
+                        c, 1, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
+                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
                     )  # fmt: skip
-                    nl += 1
-                    serial[c] += 1
-                    w_granted[c] = False
-                    w_queue[c] = 1
-                    _q_push(qhead, qtail, nval, nnext, free_node, 1, c)
-                    qlive[1] += 1
                     pc[c] = _P_AFTER_MENTOR
-                    w_bare[c] = left[c] == inf
-                    if not w_bare[c]:
-                        w_pending[c] = True
-                        w_start[c] = now
-                        hn = _heap_push(
-                            ht, he, hp, hn, now + left[c], eid,
-                            (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT,
-                        )  # fmt: skip
-                        eid += 1
                     break
                 else:
                     mentored[c] = False
@@ -715,10 +729,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_PLACEMENT:
                 if alive[c]:
                     j = company[c]
-                    lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                        now, c, _PLACEMENT, attempt[c], j, mentored[c],
-                    )  # fmt: skip
-                    nl += 1
+                    nl = _log(lw, li, nl, now, c, _PLACEMENT, attempt[c], j, mentored[c])
                     if now < first_hosted[j]:
                         first_hosted[j] = now
                     duration = placement[c, attempt[c]]
@@ -807,10 +818,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         )
                         eid += 1
                 oc = outcome[c]
-                lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                    now, c, oc, attempt[c], -1, False,
-                )  # fmt: skip
-                nl += 1
+                nl = _log(lw, li, nl, now, c, oc, attempt[c], -1, False)
                 if oc != _ORDINARY and oc != _REDUCED:
                     pc[c] = _P_DONE
                     break
@@ -827,10 +835,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         pc[c] = _P_R7
                         break
             elif p == _P_R7:
-                lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                    now, c, _ORDINARY, -1, -1, False,
-                )  # fmt: skip
-                nl += 1
+                nl = _log(lw, li, nl, now, c, _ORDINARY, -1, -1, False)
                 held[c] -= growth_weeks[c, episode[c]]
                 pc[c] = _P_SPELL
             elif p == _P_SPELL:
@@ -841,10 +846,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_R8:
                 back = relapse_u[c, episode[c]] < relapse
                 if not back or attempt[c] >= max_attempts:
-                    lw[nl], lc[nl], ls[nl], la[nl], lk[nl], lm[nl] = (
-                        now, c, _LEFT, attempt[c], -1, False,
-                    )  # fmt: skip
-                    nl += 1
+                    nl = _log(lw, li, nl, now, c, _LEFT, attempt[c], -1, False)
                     pc[c] = _P_DONE
                     break
                 episode[c] += 1
@@ -858,6 +860,6 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     # The stop event is processed (StopSimulation) and scheduled once more by SimPy's step().
     eid += 1
     return (
-        lw[:nl].copy(), lc[:nl].copy(), ls[:nl].copy(), la[:nl].copy(), lk[:nl].copy(),
-        lm[:nl].copy(), first_hosted, eid,
+        lw[:nl].copy(), li[:nl, 0].copy(), li[:nl, 1].copy(), li[:nl, 2].copy(),
+        li[:nl, 3].copy(), li[:nl, 4] != 0, first_hosted, eid,
     )  # fmt: skip
