@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from .metrics import METRICS, RETENTION_WEEKS
 from .model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
+from .model.tallies import first_times
 
 __all__ = ["QUEUES", "ReplicationResult", "Sojourns"]
 
@@ -160,12 +161,15 @@ class ReplicationResult:
     def milestone_times(self) -> dict[str, FloatArray]:
         """Per citizen, the week each milestone was first reached (``inf`` if never)."""
         log, n = self.log, self.n_citizens
-        out: dict[str, FloatArray] = {}
-        for name, states in _MILESTONE_STATES.items():
-            first = np.full(n, np.inf)
-            mask = table(states)[log["state"]]
-            np.minimum.at(first, log["citizen"][mask], log["week"][mask])
-            out[name] = first
+        members = np.array([table(states) for states in _MILESTONE_STATES.values()])
+        first = first_times(
+            np.ascontiguousarray(log["citizen"], dtype=np.int64),
+            np.ascontiguousarray(log["state"], dtype=np.int64),
+            np.ascontiguousarray(log["week"], dtype=np.float64),
+            members,
+            n,
+        )
+        out: dict[str, FloatArray] = dict(zip(_MILESTONE_STATES, first, strict=True))
         out.update(self._retention())
         return out
 
