@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from .metrics import METRICS, RETENTION_WEEKS
 from .model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
-from .model.tallies import first_times
+from .model.tallies import by_citizen, first_times
 
 __all__ = ["QUEUES", "ReplicationResult", "Sojourns"]
 
@@ -122,7 +122,11 @@ class ReplicationResult:
     def sojourns(self) -> Sojourns:
         """Every stay in a state, in citizen order then time order."""
         log = self.log
-        order = np.argsort(log["citizen"], kind="stable")
+        citizens = np.ascontiguousarray(log["citizen"], dtype=np.int64)
+        if len(citizens) and (citizens.min() < 0 or citizens.max() >= self.n_citizens):
+            order = np.argsort(citizens, kind="stable")  # not a log of this cohort's rows
+        else:
+            order = by_citizen(citizens, self.n_citizens)  # the same stable order, linear
         citizen, state, week = log["citizen"][order], log["state"][order], log["week"][order]
         same = np.append(citizen[1:] == citizen[:-1], False) if len(citizen) else np.empty(0, bool)
         leave = np.where(same, np.append(week[1:], 0.0), self.horizon)

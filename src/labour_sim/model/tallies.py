@@ -10,7 +10,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["first_times"]
+__all__ = ["by_citizen", "first_times"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -45,3 +45,23 @@ def first_times(
             if members[k, s] and w < out[k, c]:
                 out[k, c] = w
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def by_citizen(citizen: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """Row order by citizen, rows of a citizen in log order: ``argsort(kind="stable")``.
+
+    A counting sort over the ``n`` citizens (linear in the rows): the same permutation as
+    the stable argsort, since both keep equal keys in their original order.
+    """
+    counts = np.zeros(n + 1, dtype=np.int64)
+    for i in range(citizen.shape[0]):
+        counts[citizen[i] + 1] += 1
+    for k in range(n):
+        counts[k + 1] += counts[k]
+    order = np.empty(citizen.shape[0], dtype=np.int64)
+    for i in range(citizen.shape[0]):
+        c = citizen[i]
+        order[counts[c]] = i
+        counts[c] += 1
+    return order
