@@ -1,100 +1,158 @@
-"""Engine speed: the model's event rate against bare SimPy, measured in the same process.
+"""Engine speed: the compiled engine against the SimPy model, both measured in one run.
 
-Prints, for the Lolland-Falster scenario: events per replication, the best and median
-seconds per replication, the model's events per second, a bare SimPy loop's events per
-second (1,000 concurrent processes, timeouts only), and their ratio. Timings on shared
-machines are noisy, so each side is measured ``--repeat`` times, interleaved, and the best
-run counts (the least disturbed one). Both SimPy-only timings run with the cyclic garbage
-collector paused, as :func:`~labour_sim.run_replication` runs the model.
+For Lolland-Falster and for a capacity-bound variant of it (10x the cohort, the same
+companies: slots are scarce), prints per replication, for each engine: the draws, the whole
+replication (``run_replication``: draws, run, result), the summary row (``summarise``) and
+their sum, then the speed-up ratios (SimPy / compiled). Timings on shared machines are
+noisy, so the engines are measured interleaved, ``--repeat`` times each, and the best
+(least disturbed) and the median run are shown; ratios use the best. CPU time of this
+process is shown as well (less sensitive to other processes than wall time).
 
-The model schedules no events it can do without (process start and end, company leaves,
-a separate timeout for the preparation after the intake), so its event rate compares the
-events it keeps, which are the costlier ones; seconds per replication is the measure.
+Compile time is reported separately, each in a fresh process: compiling from scratch (an
+empty cache directory) and loading the compiled code from the on-disk cache.
 
-Usage: python benchmarks/bench_engine.py [--repeat 15] [--scenario PATH]
+Usage: python benchmarks/bench_engine.py [--repeat 15] [--big-repeat 3] [--scenario PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import simpy
-
-from labour_sim import load_scenario, run_replication
-from labour_sim.model import Programme, draw_citizens, draw_companies
-from labour_sim.replication import cyclic_gc_paused
+from labour_sim import ReplicationResult, Scenario, load_scenario, run_replication
+from labour_sim.model import draw_citizens, draw_companies
+from labour_sim.replication import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
+ENGINES = ("des", "fast")
+
+FIRST_CALL = """
+import time
+t0 = time.perf_counter()
+from labour_sim import load_scenario
+from labour_sim.model import draw_citizens, draw_companies
+from labour_sim.model.compiled import simulate
+s = load_scenario({path!r})
+c, k = draw_citizens(s, 1, 0), draw_companies(s, 1, 0)
+t1 = time.perf_counter()
+simulate(s, c, k, s.horizon_weeks)
+t2 = time.perf_counter()
+simulate(s, c, k, s.horizon_weeks)
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
 
 
-def bare_simpy(processes: int = 1000, until: int = 100) -> tuple[int, float]:
-    """Events and seconds for ``processes`` processes each yielding unit timeouts."""
-
-    def tick(env: simpy.Environment):  # type: ignore[no-untyped-def]
-        while True:
-            yield env.timeout(1.0)
-
-    env = simpy.Environment()
-    for _ in range(processes):
-        env.process(tick(env))
-    with cyclic_gc_paused():
-        start = time.perf_counter()
-        env.run(until=until)
-        return processes * until, time.perf_counter() - start
+def capacity_bound(scenario: Scenario) -> Scenario:
+    """Ten times the referrals (rate and cap) with the same companies: slots bind."""
+    intake = scenario.intake
+    changes: dict[str, object] = {}
+    if intake.rate_per_week is not None:
+        changes["intake.rate_per_week"] = intake.rate_per_week.value * 10
+    if intake.cohort_max is not None:
+        changes["intake.cohort_max"] = intake.cohort_max.value * 10
+    changes["targets"] = []  # thresholds are not what is measured
+    return scenario.with_changes(changes)
 
 
-def timed(fn: Callable[[], int]) -> tuple[int, float]:
-    start = time.perf_counter()
-    events = fn()
-    return events, time.perf_counter() - start
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def engine_only(scenario, rep: int) -> tuple[int, float]:  # type: ignore[no-untyped-def]
-    """Events and seconds of the SimPy run alone (no drawing, no result tables)."""
-    programme = Programme(
-        scenario, draw_citizens(scenario, 1, rep), draw_companies(scenario, 1, rep)
+def measure(scenario: Scenario, repeat: int) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """Per engine and part, ``repeat`` (wall, cpu) timings; replications 1..repeat."""
+    parts: dict[str, dict[str, list[tuple[float, float]]]] = {
+        e: {"draws": [], "replication": [], "summary": []} for e in ENGINES
+    }
+    for rep in range(1, repeat + 1):
+        for engine in ENGINES:
+            p = parts[engine]
+            p["draws"].append(
+                timed(lambda r=rep: (draw_citizens(scenario, 1, r), draw_companies(scenario, 1, r)))
+            )
+            box: list[ReplicationResult] = []
+            p["replication"].append(
+                timed(
+                    lambda r=rep, e=engine, b=box: b.append(
+                        run_replication(scenario, 1, r, engine=e)
+                    )
+                )
+            )
+            p["summary"].append(timed(lambda b=box: summarise(scenario, b[0])))
+    return parts
+
+
+def report(scenario: Scenario, repeat: int, label: str) -> None:
+    result = run_replication(scenario, seed=1, replication=0)  # warms up both paths
+    run_replication(scenario, seed=1, replication=0, engine="des")
+    parts = measure(scenario, repeat)
+    print(f"\n{label}: {result.n_citizens:,} citizens, {result.events:,} events")
+    print(f"{'seconds per replication':34} {'best':>9} {'median':>9} {'best cpu':>9}")
+    best: dict[str, float] = {}
+    for engine in ENGINES:
+        p = parts[engine]
+        total = [
+            (r[0] + s[0], r[1] + s[1]) for r, s in zip(p["replication"], p["summary"], strict=True)
+        ]
+        rows = {
+            "draws": p["draws"],
+            "run_replication (draws+run+result)": p["replication"],
+            "summary row": p["summary"],
+            "whole replication": total,
+        }
+        for label, times in rows.items():
+            walls = [w for w, _ in times]
+            print(
+                f"  {engine:4} {label:29} {min(walls):9.5f} {statistics.median(walls):9.5f} "
+                f"{min(c for _, c in times):9.5f}"
+            )
+        best[engine] = min(w for w, _ in total)
+        # The run alone: best replication minus best draws (both measured many times).
+        best[f"{engine}:run"] = min(w for w, _ in p["replication"]) - min(w for w, _ in p["draws"])
+    print(f"  speed-up, whole replication        {best['des'] / best['fast']:9.1f}x")
+    print(
+        f"  run alone (replication - draws)    des {best['des:run']:.5f} s, "
+        f"fast {best['fast:run']:.5f} s: {best['des:run'] / best['fast:run']:.1f}x"
     )
-    with cyclic_gc_paused():
-        start = time.perf_counter()
-        programme.run(scenario.horizon_weeks)
-        return programme.events, time.perf_counter() - start
+
+
+def compile_times(path: Path) -> None:
+    """First-call seconds in fresh processes: compiling, then loading from the disk cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        code = FIRST_CALL.format(path=str(path))
+        print("\ncompile time of the compiled engine (fresh process, first call):")
+        for label in ("compiling (empty cache)", "from the on-disk cache"):
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            _, first, second = (float(x) for x in out.stdout.split())
+            print(f"  {label:26} {first:7.2f} s (next call {second:.4f} s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--big-repeat", type=int, default=3)
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "lolland_falster.toml"))
+    parser.add_argument("--no-compile", action="store_true", help="skip the compile timings")
     args = parser.parse_args()
-    scenario = load_scenario(args.scenario)
-    citizens = run_replication(scenario, seed=0).n_citizens  # also warms up imports
-    model, engine, bare = [], [], []
-    for rep in range(args.repeat):
-        model.append(
-            timed(lambda rep=rep: run_replication(scenario, seed=1, replication=rep).events)
-        )
-        engine.append(engine_only(scenario, rep))
-        bare.append(bare_simpy())
-    bare_rate = max(e / t for e, t in bare)
-    engine_rate = max(e / t for e, t in engine)
-    full_rate = max(e / t for e, t in model)
-    seconds = [t for _, t in model]
-    events = statistics.mean(e for e, _ in model)
-    print(f"scenario                           {scenario.name}")
-    print(f"citizens, events per replication   {citizens:,}, {events:,.0f}")
-    print(
-        f"seconds per replication            best {min(seconds):.4f}, median {statistics.median(seconds):.4f}"
-    )
-    print(f"bare SimPy events/s                {bare_rate:,.0f}")
-    print(
-        f"model events/s, SimPy run only     {engine_rate:,.0f} (ratio {engine_rate / bare_rate:.2f})"
-    )
-    print(
-        f"model events/s, whole replication  {full_rate:,.0f} (ratio {full_rate / bare_rate:.2f})"
-    )
+    path = Path(args.scenario)
+    if not args.no_compile:
+        compile_times(path)
+    scenario = load_scenario(path)
+    report(scenario, args.repeat, scenario.name)
+    report(capacity_bound(scenario), args.big_repeat, f"{scenario.name}, 10x the cohort")
 
 
 if __name__ == "__main__":

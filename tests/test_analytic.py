@@ -17,6 +17,8 @@ from labour_sim import State, run_replication
 SLOTS = 3
 PLACEMENT_WEEKS = 4.0
 WARM_UP = 300.0
+#: Both engines: the SimPy reference and the compiled one.
+ENGINES = ("des", "fast")
 
 
 def erlang_c_wait(c: int, arrival_rate: float, service_rate: float) -> float:
@@ -47,23 +49,26 @@ def mmc_scenario(utilisation: float):
     ), rate
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("utilisation", [0.7, 0.9])
-def test_slot_queue_is_erlang_c(utilisation: float) -> None:
+def test_slot_queue_is_erlang_c(utilisation: float, engine: str) -> None:
     scenario, rate = mmc_scenario(utilisation)
     theory = erlang_c_wait(SLOTS, rate, 1 / PLACEMENT_WEEKS)
     means = [
-        run_replication(scenario, 11, r).waits("slot", since=WARM_UP).mean() for r in range(30)
+        run_replication(scenario, 11, r, engine).waits("slot", since=WARM_UP).mean()
+        for r in range(30)
     ]
     se = np.std(means, ddof=1) / math.sqrt(len(means))
     assert abs(np.mean(means) - theory) < 3 * se, (np.mean(means), theory, se)
 
 
-def test_littles_law_holds_for_the_slot_queue() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_littles_law_holds_for_the_slot_queue(engine: str) -> None:
     """Time-averaged queue length (from weekly counts) equals arrival rate x mean wait."""
     scenario, _ = mmc_scenario(0.8)
     gaps = []
     for r in range(20):
-        res = run_replication(scenario, 5, r)
+        res = run_replication(scenario, 5, r, engine)
         waiting = res.state_counts[:, State.WAITING]
         horizon = res.horizon
         s = res.sojourns
@@ -75,12 +80,13 @@ def test_littles_law_holds_for_the_slot_queue() -> None:
     assert abs(np.mean(gaps)) < 3 * se + 1e-12, (np.mean(gaps), se)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(("p", "attempts"), [(0.3, 1), (0.2, 3)])
-def test_ever_employed_is_binomial(p: float, attempts: int) -> None:
+def test_ever_employed_is_binomial(p: float, attempts: int, engine: str) -> None:
     n, reps = 240, 200
     scenario = binomial_scenario(p, attempts, n)
     counts = np.array(
-        [run_replication(scenario, 3, r).outcome("ordinary", 200.0) for r in range(reps)]
+        [run_replication(scenario, 3, r, engine).outcome("ordinary", 200.0) for r in range(reps)]
     )
     pi = 1 - (1 - p) ** attempts
     mean, var = n * pi, n * pi * (1 - pi)

@@ -13,9 +13,13 @@ any active state -> dropout;  attempts used up or job lost for good -> left
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
-__all__ = ["ACTIVE", "HOLDS_CASE", "HOLDS_SLOT", "PAID", "TERMINAL", "State"]
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["ACTIVE", "HOLDS_CASE", "HOLDS_SLOT", "PAID", "TERMINAL", "State", "table"]
 
 
 class State(IntEnum):
@@ -61,3 +65,14 @@ HOLDS_SLOT = frozenset({State.MENTOR_WAIT, State.PLACEMENT})
 PAID = frozenset({State.ORDINARY, State.REDUCED, State.FLEXJOB})
 #: States a citizen never leaves.
 TERMINAL = frozenset({State.FLEXJOB, State.EDUCATION, State.DROPOUT, State.LEFT})
+
+
+def table(states: Iterable[State]) -> NDArray[np.bool_]:
+    """A lookup table over state values: ``table(PAID)[log_states]`` marks paid rows.
+
+    Indexing it with an array of states gives what ``np.isin(array, states)`` gives, at a
+    fraction of the cost (the array must hold states, not ``-1``).
+    """
+    out = np.zeros(len(State), dtype=np.bool_)
+    out[[int(x) for x in states]] = True
+    return out

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model.states import HOLDS_CASE, PAID, State
+from ..model.states import HOLDS_CASE, PAID, State, table
 from ..scenario import Scenario
 from .result import ReplicationResult
 
@@ -79,7 +79,7 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
         return float((flow.integral(s.enter[mask], s.leave[mask], until) * per).sum())
 
     benefit = _benefit_rates(scenario)[result.group[s.citizen]]
-    paid = np.isin(state, [int(x) for x in PAID])
+    paid = table(PAID)[state]
     # Benefit paid during each sojourn: full when not in paid work, a share in a small job.
     kept = np.where(paid, 0.0, 1.0)
     kept[state == State.REDUCED] = _value(c.reduced_job_benefit_kept)
@@ -99,9 +99,7 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
     out["cost:programme"] = sum(out.values())
     caseload = c.caseload or scenario.staff.caseload
     per_case_week = _value(c.caseworker_dkk_per_year) / 52 / caseload.value if caseload else 0.0
-    out["cost:caseworker"] = per_case_week * weeks(
-        np.isin(state, [int(x) for x in HOLDS_CASE]), end
-    )
+    out["cost:caseworker"] = per_case_week * weeks(table(HOLDS_CASE)[state], end)
     every = np.ones_like(paid)
     out["cost:benefits_paid"] = weeks(every, horizon, benefit * kept)
     out["cost:wage_subsidy"] = (

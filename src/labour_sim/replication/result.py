@@ -24,7 +24,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..metrics import METRICS, RETENTION_WEEKS
-from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State
+from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
+from ..model.tallies import by_citizen, first_times
 
 __all__ = ["QUEUES", "ReplicationResult", "Sojourns"]
 
@@ -121,7 +122,11 @@ class ReplicationResult:
     def sojourns(self) -> Sojourns:
         """Every stay in a state, in citizen order then time order."""
         log = self.log
-        order = np.argsort(log["citizen"], kind="stable")
+        citizens = np.ascontiguousarray(log["citizen"], dtype=np.int64)
+        if len(citizens) and (citizens.min() < 0 or citizens.max() >= self.n_citizens):
+            order = np.argsort(citizens, kind="stable")  # not a log of this cohort's rows
+        else:
+            order = by_citizen(citizens, self.n_citizens)  # the same stable order, linear
         citizen, state, week = log["citizen"][order], log["state"][order], log["week"][order]
         same = np.append(citizen[1:] == citizen[:-1], False) if len(citizen) else np.empty(0, bool)
         leave = np.where(same, np.append(week[1:], 0.0), self.horizon)
@@ -160,12 +165,15 @@ class ReplicationResult:
     def milestone_times(self) -> dict[str, FloatArray]:
         """Per citizen, the week each milestone was first reached (``inf`` if never)."""
         log, n = self.log, self.n_citizens
-        out: dict[str, FloatArray] = {}
-        for name, states in _MILESTONE_STATES.items():
-            first = np.full(n, np.inf)
-            mask = np.isin(log["state"], [int(s) for s in states])
-            np.minimum.at(first, log["citizen"][mask], log["week"][mask])
-            out[name] = first
+        members = np.array([table(states) for states in _MILESTONE_STATES.values()])
+        first = first_times(
+            np.ascontiguousarray(log["citizen"], dtype=np.int64),
+            np.ascontiguousarray(log["state"], dtype=np.int64),
+            np.ascontiguousarray(log["week"], dtype=np.float64),
+            members,
+            n,
+        )
+        out: dict[str, FloatArray] = dict(zip(_MILESTONE_STATES, first, strict=True))
         out.update(self._retention())
         return out
 
@@ -173,20 +181,21 @@ class ReplicationResult:
         """First week at which a paid spell had lasted 13, 26, 52 weeks."""
         s, n = self.sojourns, self.n_citizens
         firsts = {w: np.full(n, np.inf) for w in RETENTION_WEEKS}
-        paid = np.isin(s.state, [int(x) for x in PAID])
-        spell_start = -1.0
-        for i in np.flatnonzero(paid).tolist():
-            continuing = i > 0 and paid[i - 1] and s.citizen[i - 1] == s.citizen[i]
-            if not continuing:
-                spell_start = float(s.enter[i])
-            if s.next_state[i] in _PAID_INTS:
-                continue  # the spell goes on in the next row (a small job that grew)
-            end = self.horizon if s.next_state[i] < 0 else float(s.leave[i])
-            k = int(s.citizen[i])
-            for w, first in firsts.items():
-                reach = spell_start + w
-                if reach <= end and reach <= self.horizon and reach < first[k]:
-                    first[k] = reach
+        paid = table(PAID)[s.state]
+        # A paid spell runs over consecutive paid rows of one citizen (a small job that grew
+        # goes on in the next row); it starts at the enter week of its first row.
+        same = np.zeros(len(paid), dtype=bool)
+        same[1:] = paid[:-1] & (s.citizen[:-1] == s.citizen[1:])
+        starts = np.where(paid & ~same, np.arange(len(paid)), 0)
+        spell_start = s.enter[np.maximum.accumulate(starts)] if len(paid) else s.enter
+        next_paid = np.isin(s.next_state, [int(x) for x in PAID])
+        last = paid & ~next_paid  # the spell's last row
+        end = np.where(s.next_state < 0, self.horizon, s.leave)[last]
+        k, begun = s.citizen[last], spell_start[last]
+        for w, first in firsts.items():
+            reach = begun + w
+            ok = (reach <= end) & (reach <= self.horizon)
+            np.minimum.at(first, k[ok], reach[ok])
         return {f"employed_{w}w": first for w, first in firsts.items()}
 
     def cumulative(self, metric: str) -> IntArray:
@@ -253,11 +262,11 @@ class ReplicationResult:
         s, h = self.sojourns, self.horizon
         stay = s.leave - s.enter
         if resource == "slot":
-            busy = stay[np.isin(s.state, [int(x) for x in HOLDS_SLOT])].sum()
+            busy = stay[table(HOLDS_SLOT)[s.state]].sum()
             on = np.minimum(self.company_leave, h) - np.minimum(self.company_join, h)
             cap = float((self.company_slots * on).sum())
         elif resource == "caseworker":
-            busy = stay[np.isin(s.state, [int(x) for x in HOLDS_CASE])].sum()
+            busy = stay[table(HOLDS_CASE)[s.state]].sum()
             cap = (self.capacity["caseworker"] or math.nan) * h
         elif resource == "mentor":
             busy = stay[(s.state == State.PLACEMENT) & s.mentored].sum()
@@ -299,6 +308,3 @@ class ReplicationResult:
             out[f"queue_{q}_mean"] = self.mean_queue_length(q)
             out[f"utilisation_{q}"] = self.utilisation(q)
         return out
-
-
-_PAID_INTS = frozenset(int(x) for x in PAID)

@@ -13,11 +13,17 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..model import Programme, draw_citizens, draw_companies
+from ..errors import ScenarioError
+from ..model import CitizenDraws, CompanyDraws, Programme, draw_citizens, draw_companies
+from ..model.compiled import simulate
 from ..scenario import Scenario
 from .result import ReplicationResult
 
-__all__ = ["run_replication"]
+__all__ = ["ENGINES", "run_replication"]
+
+#: Engines of :func:`run_replication`: ``auto`` (the compiled one), ``fast`` (compiled, see
+#: :mod:`labour_sim.model.compiled`) and ``des`` (the SimPy model, the reference).
+ENGINES = ("auto", "fast", "des")
 
 _LOG_COLUMNS = (
     ("week", np.float64), ("citizen", np.int64), ("state", np.int64),
@@ -25,7 +31,9 @@ _LOG_COLUMNS = (
 )  # fmt: skip
 
 
-def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationResult:
+def run_replication(
+    scenario: Scenario, seed: int, replication: int = 0, engine: str = "auto"
+) -> ReplicationResult:
     """Simulate one replication of ``scenario``.
 
     Parameters
@@ -36,31 +44,30 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> Repl
         Seed of the run; with ``replication`` it fixes every random number.
     replication : int, default 0
         Replication number (selects the independent streams of this replication).
+    engine : {"auto", "fast", "des"}, default "auto"
+        ``des`` runs the SimPy model; ``fast`` (and ``auto``) the compiled engine, which
+        gives the same log, event count and hence the same result.
 
     Returns
     -------
     ReplicationResult
         Weekly state counts, milestones, waits, utilisation and the event log.
+
+    Raises
+    ------
+    ScenarioError
+        If ``engine`` is not one of :data:`ENGINES`.
     """
+    if engine not in ENGINES:
+        raise ScenarioError.single("engine", f"one of {', '.join(ENGINES)}", engine)
     with cyclic_gc_paused():
         citizens = draw_citizens(scenario, seed, replication)
         companies = draw_companies(scenario, seed, replication)
-        programme = Programme(scenario, citizens, companies)
-        programme.run(until=scenario.horizon_weeks)
-        rows = len(programme.log)
-        columns = list(zip(*programme.log, strict=True)) or [()] * 6
-        log: dict[str, np.ndarray] = {
-            name: np.fromiter(col, dtype=dtype, count=rows)
-            for (name, dtype), col in zip(_LOG_COLUMNS, columns, strict=True)
-        }
-        log = _in_time_order(log)
-        first_hosted = np.array(programme.first_hosted, dtype=float)
-        events = programme.events
-        # Drop the rows now (reference counting frees them) and the programme before the
-        # collector is back: what is left of it (citizens still under way) is garbage.
-        del columns
-        programme.log.clear()
-        del programme
+    if engine == "des":
+        log, first_hosted, events = _run_des(scenario, citizens, companies)
+    else:
+        run = simulate(scenario, citizens, companies, scenario.horizon_weeks)
+        log, first_hosted, events = _in_time_order(run.log), run.first_hosted, run.events
     st = scenario.staff
     capacity: dict[str, float | None] = {
         "caseworker": None if st.caseworkers is None else st.caseworkers.value * st.caseload.value,  # type: ignore[union-attr]
@@ -85,6 +92,30 @@ def run_replication(scenario: Scenario, seed: int, replication: int = 0) -> Repl
         capacity=capacity,
         events=events,
     )
+
+
+def _run_des(
+    scenario: Scenario, citizens: CitizenDraws, companies: CompanyDraws
+) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+    """The SimPy model's log (in time order), first hosting weeks and event count."""
+    with cyclic_gc_paused():
+        programme = Programme(scenario, citizens, companies)
+        programme.run(until=scenario.horizon_weeks)
+        rows = len(programme.log)
+        columns = list(zip(*programme.log, strict=True)) or [()] * 6
+        log: dict[str, np.ndarray] = {
+            name: np.fromiter(col, dtype=dtype, count=rows)
+            for (name, dtype), col in zip(_LOG_COLUMNS, columns, strict=True)
+        }
+        log = _in_time_order(log)
+        first_hosted = np.array(programme.first_hosted, dtype=float)
+        events = programme.events
+        # Drop the rows now (reference counting frees them) and the programme before the
+        # collector is back: what is left of it (citizens still under way) is garbage.
+        del columns
+        programme.log.clear()
+        del programme
+    return log, first_hosted, events
 
 
 def _in_time_order(log: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
