@@ -189,3 +189,11 @@ def test_out_under_a_file_is_one_line(small_file: Path, tmp_path: Path) -> None:
         run_cli("run", str(small_file), "-n", "5", "-q", "--out", str(blocker / "out"))
     )
     assert str(blocker / "out") in line
+
+
+def test_engine_option_gives_the_same_verdicts(small_file: Path) -> None:
+    fast = run_cli("run", str(small_file), "-n", "6", "-q", "--workers", "1")
+    des = run_cli("run", str(small_file), "-n", "6", "-q", "--workers", "1", "--engine", "des")
+    assert fast.returncode == des.returncode == 0, des.stderr
+    assert fast.stdout == des.stdout
+    assert "--engine" in one_line_error(run_cli("run", str(small_file), "--engine", "turbo"))

@@ -232,3 +232,14 @@ def test_bad_arguments_are_scenario_errors() -> None:
         run_experiment(small(), 0)
     with pytest.raises(ScenarioError, match="precision"):
         run_experiment(small(), precision=0.7)
+
+
+def test_the_engine_never_changes_a_number() -> None:
+    run = Execution(workers=1, progress=False)
+    fast = run_experiment(small(), 12, seed=3, execution=run)
+    des = run_experiment(small(), 12, seed=3, execution=run.replace(engine="des"))
+    pd.testing.assert_frame_equal(fast.replications, des.replications, check_exact=True)
+    pd.testing.assert_frame_equal(fast.bands, des.bands, check_exact=True)
+    assert (fast.metadata["engine"], des.metadata["engine"]) == ("auto", "des")
+    with pytest.raises(ScenarioError, match="engine"):
+        Execution(engine="turbo")

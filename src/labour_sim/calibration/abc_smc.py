@@ -132,7 +132,7 @@ def calibrate(
     )
     workers = default_workers() if execution.workers is None else execution.workers
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    simulator = Simulator(truncated(scenario, obs.last_date), obs, params, seed)
+    simulator = Simulator(truncated(scenario, obs.last_date), obs, params, seed, execution.engine)
     with tempfile.TemporaryDirectory(prefix="labour_sim_abc_") as tmp:
         db = Path(tmp) / "abc.db"
         posterior, table = _run_abc(

@@ -80,7 +80,7 @@ def run_draws(
     execution = execution or Execution()
     n, size = len(values), execution.chunk_size
     chunks = [(start, min(start + size, n)) for start in range(0, n, size)]
-    task = partial(_draw_chunk, scenario, parameters, values, seed, reading)
+    task = partial(_draw_chunk, scenario, parameters, values, seed, reading, execution.engine)
     runs = map_chunks(task, chunks, execution, description=description)
     done = {c.start: c.rows for c in runs}
     return pd.concat([done[s] for s in sorted(done)], ignore_index=True)
@@ -92,13 +92,14 @@ def _draw_chunk(
     values: NDArray[np.float64],
     seed: int,
     reading: Reading,
+    engine: str,
     start: int,
     stop: int,
 ) -> Chunk:
     rows = []
     for i in range(start, stop):
         changes = {p.path: p.value(values[i, j]) for j, p in enumerate(parameters)}
-        result = run_replication(scenario.with_changes(changes), seed, i)
+        result = run_replication(scenario.with_changes(changes), seed, i, engine)
         row: dict[str, Any] = {"draw": i, **changes}
         if reading.observations is not None:
             row.update({o.name: o.simulated(result) for o in reading.observations})

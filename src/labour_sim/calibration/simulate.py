@@ -92,12 +92,15 @@ class Simulator:
         Which scenario numbers the keys set.
     seed : int
         The calibration's seed.
+    engine : str
+        The engine of :func:`~labour_sim.run_replication` (same numbers either way).
     """
 
     scenario: Scenario
     observations: Observations
     parameters: tuple[Parameter, ...]
     seed: int
+    engine: str = "auto"
 
     def __call__(self, values: Mapping[str, Any]) -> dict[str, float]:
         """Simulate one replication at ``values`` and read every observation from it."""
@@ -106,5 +109,5 @@ class Simulator:
             scenario = self.scenario.with_changes(changes(self.parameters, plain))
         except ScenarioError:
             return dict.fromkeys(self.observations.names, math.inf)
-        result = run_replication(scenario, self.seed, simulation_replication(plain))
+        result = run_replication(scenario, self.seed, simulation_replication(plain), self.engine)
         return {o.name: o.simulated(result) for o in self.observations}

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
+from ..replication import ENGINES
 
 __all__ = [
     "EXIT_OK",
@@ -131,6 +132,11 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
         "--scheduler", metavar="ADDR", help="run on a Dask cluster, e.g. tcp://host:8786"
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="auto",
+        help="auto (default) and fast: the compiled engine; des: the SimPy reference "
+        "(same numbers, slower)",
+    )  # fmt: skip
 
 
 def add_out_options(
@@ -151,6 +157,7 @@ def execution(args: argparse.Namespace, client: Any, *, out: bool = True) -> Exe
         out=getattr(args, "out", None) if out else None,
         overwrite=bool(getattr(args, "overwrite", False)),
         progress=not getattr(args, "quiet", False),
+        engine=getattr(args, "engine", "auto"),
     )
 
 

@@ -76,7 +76,7 @@ def run_settings(
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}
-            task = partial(_run_unit, scenario, needed, seed, keep_weekly)
+            task = partial(_run_unit, scenario, needed, seed, keep_weekly, execution.engine)
             for chunk in map_chunks(
                 task, batch, quiet.replace(workers=execution.workers_for(len(units)))
             ):
@@ -89,10 +89,11 @@ def _run_unit(
     changes: Mapping[int, Changes],
     seed: int,
     keep_weekly: int,
+    engine: str,
     setting: int,
     start: int,
     stop: int,
 ) -> Chunk:
     change = changes[setting]
     changed = scenario.with_changes(dict(change)) if change else scenario
-    return run_chunk(changed, seed, start, stop, keep_weekly, setting=setting)
+    return run_chunk(changed, seed, start, stop, keep_weekly, setting, engine)

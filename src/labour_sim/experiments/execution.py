@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
+from ..replication import ENGINES
 
 __all__ = ["Execution", "default_workers"]
 
@@ -54,6 +55,10 @@ class Execution:
         Show progress bars (tqdm; they render in notebooks too).
     chunk_size : int, default 25
         Replications per unit of work sent to a worker.
+    engine : {"auto", "fast", "des"}, default "auto"
+        Which engine runs each replication (see :func:`~labour_sim.run_replication`): the
+        compiled one (``auto``, ``fast``) or the SimPy reference (``des``). Both give the same
+        numbers; only the time differs.
     """
 
     workers: int | None = None
@@ -62,8 +67,11 @@ class Execution:
     overwrite: bool = False
     progress: bool = True
     chunk_size: int = 25
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ScenarioError.single("engine", f"one of {', '.join(ENGINES)}", self.engine)
         if self.workers is not None and (
             isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1
         ):

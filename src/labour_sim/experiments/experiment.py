@@ -109,7 +109,7 @@ def run_experiment(
         if width <= precision or n >= max_replications:
             break
         n = _next_size(scenario, _rows(done, n), precision, n, max_replications, chunk_size)
-    results = _results(scenario, seed, done, n, started, workers, execution.executor)
+    results = _results(scenario, seed, done, n, started, execution.replace(workers=workers))
     if precision is not None:
         results.metadata["precision"] = {
             "requested_half_width": precision,
@@ -194,8 +194,7 @@ def _results(
     done: dict[int, Chunk],
     n: int,
     started: dt.datetime,
-    workers: int | None,
-    executor: Any,
+    execution: Execution,
 ) -> Results:
     rows = _rows(done, n)
     weekly = [done[s].weekly for s in sorted(done) if s < n and done[s].weekly is not None]
@@ -211,8 +210,9 @@ def _results(
         "band_replications": int(stacked.shape[0]),
         "started": started.isoformat(),
         "finished": dt.datetime.now(dt.UTC).isoformat(),
-        "workers": workers,
-        "executor": "dask" if executor is not None else "local",
+        "workers": execution.workers,
+        "executor": "dask" if execution.executor is not None else "local",
+        "engine": execution.engine,
         "versions": versions(),
         "grant_dkk": scenario.budget.grant_dkk.value if scenario.budget.grant_dkk else None,
     }

@@ -31,7 +31,13 @@ class Chunk:
 
 
 def run_chunk(
-    scenario: Scenario, seed: int, start: int, stop: int, keep_weekly: int, setting: int = 0
+    scenario: Scenario,
+    seed: int,
+    start: int,
+    stop: int,
+    keep_weekly: int,
+    setting: int = 0,
+    engine: str = "auto",
 ) -> Chunk:
     """Run replications ``start..stop-1``; keep weekly counts of those below ``keep_weekly``.
 
@@ -39,7 +45,7 @@ def run_chunk(
     """
     rows, weekly = [], []
     for r in range(start, stop):
-        result = run_replication(scenario, seed, r)
+        result = run_replication(scenario, seed, r, engine)
         rows.append(summarise(scenario, result))
         if r < keep_weekly:
             weekly.append(weekly_counts(result))

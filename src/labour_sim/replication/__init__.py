@@ -8,11 +8,12 @@
 
 from .costs import replication_costs
 from .result import QUEUES, ReplicationResult, Sojourns
-from .run import cyclic_gc_paused, run_replication
+from .run import ENGINES, cyclic_gc_paused, run_replication
 from .summary import CAPACITY_SERIES, SERIES, summarise, weekly_capacity, weekly_counts
 
 __all__ = [
     "CAPACITY_SERIES",
+    "ENGINES",
     "QUEUES",
     "SERIES",
     "ReplicationResult",
