@@ -64,11 +64,9 @@ def truncated(scenario: Scenario, date: dt.date) -> Scenario:
     if intake.end is not None and intake.end > date:
         data["intake"]["end"] = date.isoformat()
     try:
-        short = parse_scenario(data, origin=scenario.origin)
+        return parse_scenario(data, origin=scenario.origin, text=scenario.text)
     except ScenarioError:
         return scenario
-    short._text = scenario.text
-    return short
 
 
 def simulation_replication(values: Mapping[str, float]) -> int:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..scenario import Scenario
+from ..scenario.paths import number_at
 from .experiment import DEFAULT_SEED, run_experiment
 from .outcomes import Results
 
@@ -204,12 +205,7 @@ def budget_for(
 
 
 def _current(scenario: Scenario, lever: str) -> Any:
-    node: Any = scenario
-    for part in lever.split("."):
-        node = getattr(node, part, None)
-        if node is None:
-            return None
-    return getattr(node, "value", node)
+    return number_at(scenario, lever)
 
 
 def _is_whole(scenario: Scenario, lever: str) -> bool:

@@ -71,9 +71,7 @@ def load_scenario(path: str | Path) -> Scenario:
         Listing every problem found (a missing base or a cycle of bases included).
     """
     data, texts = _resolve(Path(path), ())
-    scenario = parse_scenario(data, origin=str(path))
-    scenario._text = "\n".join(texts)
-    return scenario
+    return parse_scenario(data, origin=str(path), text="\n".join(texts))
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
@@ -113,8 +111,27 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def parse_scenario(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
-    """Validate a scenario given as nested mappings (as parsed from TOML)."""
+def parse_scenario(
+    data: Mapping[str, Any], origin: str | None = None, text: str | None = None
+) -> Scenario:
+    """Validate a scenario given as nested mappings (as parsed from TOML).
+
+    This is how every validated scenario is made (files, what-if changes, saved results).
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario's tables, as :func:`tomllib.loads` gives them.
+    origin : str, optional
+        The file it was read from (named in errors and kept as ``scenario.origin``).
+    text : str, optional
+        The text of that file and its bases, kept as ``scenario.text``.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
@@ -122,8 +139,7 @@ def parse_scenario(data: Mapping[str, Any], origin: str | None = None) -> Scenar
     problems = list(_consistency(scenario))
     if problems:
         raise ScenarioError(problems, origin)
-    scenario._origin = origin
-    return scenario
+    return scenario.with_provenance(origin, text)
 
 
 def _problems_from(exc: ValidationError) -> Iterator[Problem]:

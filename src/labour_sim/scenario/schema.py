@@ -388,10 +388,22 @@ class Scenario(BaseModel):
             "targets", f"one of {[t.name for t in self.targets]}", name, self.origin
         )
 
+    def with_provenance(self, origin: str | None, text: str | None) -> Scenario:
+        """A copy of the scenario marked as read from ``origin``, with file text ``text``.
+
+        The one place a scenario's provenance is set (files, what-if copies, saved results
+        and unpickling all come through here). Returns a shallow copy; the content, and so
+        :attr:`hash`, is unchanged.
+        """
+        stamped = self.model_copy()
+        stamped._origin = origin
+        stamped._text = text
+        return stamped
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Parametrised generic models (Quantity[...]) cannot be pickled by reference, so a
-        # scenario travels to worker processes as its validated data and is rebuilt there.
-        return _rebuild, (self.model_dump(mode="json"), self.origin, self.text)
+        # scenario travels to worker processes as its plain data (dates stay dates).
+        return _rebuild, (self.model_dump(mode="python"), self.origin, self.text)
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with values changed at dotted paths.
@@ -415,9 +427,9 @@ class Scenario(BaseModel):
 
 
 def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scenario:
-    """Unpickle a scenario (see ``Scenario.__reduce__``)."""
-    from .loader import parse_scenario
+    """Unpickle a scenario (see ``Scenario.__reduce__``).
 
-    scenario = parse_scenario(data, origin=origin)
-    scenario._text = text
-    return scenario
+    The data were checked when the scenario was made, so only the schema is applied (to
+    rebuild the typed sections, in compiled code) and not the loader's cross-field checks.
+    """
+    return Scenario.model_validate(data).with_provenance(origin, text)
