@@ -302,9 +302,14 @@ class Calibration:
             )  # fmt: skip
         meta = json.loads(marker.read_text(encoding="utf-8"))
         scenario = parse_scenario(
-            meta.pop("scenario_data"), meta.get("scenario_file"), meta.get("scenario_text")
+            meta.pop("scenario_data"),
+            meta.get("scenario_file"),
+            meta.get("scenario_text"),
+            from_json=True,
         )
-        obs = parse_observations(meta.pop("observations_data"), meta.get("observations_file"))
+        obs = parse_observations(
+            meta.pop("observations_data"), meta.get("observations_file"), from_json=True
+        )
         observations = Observations(
             obs.name, obs.description, obs.sources, obs.items, obs.origin,
             meta.get("observations_text"),
