@@ -332,7 +332,9 @@ class Costs(BaseModel):
         None,
     )
     mentor_hours_per_week: Quantity[HoursPerWeek] | None = _f(
-        "mentor hours per mentee per week of a mentored placement", "hours/week", None
+        f"mentor hours per mentee per week of a mentored placement ({_HOURS})",
+        "hours/mentee/week",
+        None,
     )
     mentor_dkk_per_hour: Quantity[Money] | None = _f("mentor pay", "DKK/hour", None)
     caseworker_dkk_per_year: Quantity[Money] | None = _f(
@@ -354,15 +356,17 @@ class Costs(BaseModel):
         "wage subsidy (loentilskud) per subsidised hour", "DKK/hour", None
     )
     wage_subsidy_hours_per_week: Quantity[HoursPerWeek] | None = _f(
-        "subsidised paid hours per week during a placement", "hours/week", None
+        f"subsidised paid hours per week during a placement ({_HOURS})", "hours/week", None
     )
     flexjob_subsidy_dkk_per_month: Quantity[Money] | None = _f(
         "flexjob subsidy (fleksloentilskud) while in a flexjob", "DKK/month", None
     )
-    intake_dkk: Quantity[Money] | None = _f("intake assessment, per referral", "DKK", None)
-    company_recruitment_dkk: Quantity[Money] | None = _f("recruiting one company", "DKK", None)
+    intake_dkk: Quantity[Money] | None = _f("intake assessment, per referral", "DKK/referral", None)
+    company_recruitment_dkk: Quantity[Money] | None = _f(
+        "recruiting one company", "DKK/company", None
+    )
     mentor_training_dkk: Quantity[Money] | None = _f(
-        "training one mentor (per mentor in staff.mentors)", "DKK", None
+        "training one mentor (per mentor in staff.mentors)", "DKK/mentor", None
     )
     fixed_dkk_per_month: Quantity[Money] | None = _f(
         "management, evaluation: per month of the programme period", "DKK/month", None

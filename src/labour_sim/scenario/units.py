@@ -30,8 +30,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "citizens or companies": (*_PEOPLE, "companies"),
     "cases": ("cases/caseworker",),
     "mentees": ("mentees/mentor", "citizens/mentor"),
-    "hours/week": ("hours/mentee/week",),
-    "DKK": ("DKK/referral", "DKK/company", "DKK/mentor"),
+    "hours/mentee/week": ("hours/week",),
+    "DKK/referral": ("DKK",),
+    "DKK/company": ("DKK",),
+    "DKK/mentor": ("DKK",),
     "share": ("probability", "fraction"),
     "probability": ("share", "fraction"),
     "multiplier": ("ratio", "hazard ratio"),
@@ -44,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def accepted_units(unit: str) -> tuple[str, ...]:
     """The spellings accepted for a field read in ``unit`` (the unit itself first)."""
-    return (unit, *(u for u in SYNONYMS.get(unit, ()) if u != unit))
+    return tuple(dict.fromkeys((unit, *SYNONYMS.get(unit, ()))))
 
 
 def unit_problems(model: BaseModel, prefix: str = "") -> Iterator[Problem]:
