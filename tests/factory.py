@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import datetime as dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from labour_sim import Scenario, parse_scenario
 
@@ -87,7 +93,11 @@ def build(changes: dict[str, Any] | None = None) -> Scenario:
 
 
 def raw(changes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The base test scenario as a raw dict (for validation tests)."""
+    """The base test scenario as a raw dict (for validation tests).
+
+    As TOML would give it: ISO date strings become dates, and the placeholder unit ``"x"``
+    of :func:`q` becomes the unit of the field it is put in.
+    """
     data = copy.deepcopy(BASE)
     for path, value in (changes or {}).items():
         node = data
@@ -95,7 +105,39 @@ def raw(changes: dict[str, Any] | None = None) -> dict[str, Any]:
         for part in parents:
             node = node.setdefault(part, {})
         node[last] = value
+    _as_toml(data, Scenario)
     return data
+
+
+def _as_toml(node: Any, model: type[BaseModel] | None) -> None:
+    """Dates for ISO strings and field units for ``"x"``, in place (see :func:`raw`)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in list(items):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with contextlib.suppress(ValueError):
+                node[key] = dt.date.fromisoformat(value)
+        field = model.model_fields.get(key) if model and isinstance(key, str) else None
+        sub = _section_of(field.annotation) if field else None
+        if isinstance(value, dict):
+            extra = field.json_schema_extra if field else None
+            unit = extra.get("unit") if isinstance(extra, dict) else None
+            if value.get("unit") == "x" and isinstance(unit, str):
+                value["unit"] = unit
+            _as_toml(value, sub)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _as_toml(item, sub)
+
+
+def _section_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (itself, in a union or as a tuple's items), if any."""
+    for arg in typing.get_args(annotation) or (annotation,):
+        if typing.get_origin(arg) is tuple:
+            arg = typing.get_args(arg)[0]
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
 
 
 def binomial_scenario(p: float, attempts: int, cohort: int = 240, **extra: Any) -> Scenario:
@@ -154,6 +196,8 @@ def _inline(value: Any) -> str:
         return "[" + ", ".join(_inline(v) for v in value) + "]"
     if isinstance(value, str):
         return json.dumps(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return repr(value)
 
 

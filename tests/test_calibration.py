@@ -114,6 +114,28 @@ def test_bad_observations_name_the_field(item: dict[str, Any], path: str, expect
     assert (problem.path, expected in problem.expected) == (path, True), str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("item", "path"),
+    [
+        (obs("x", "ordinary", "2020-06-01", 1e300, sd=1), "observations.x.value"),
+        (obs("x", "ordinary", "2020-06-01", "7.3", sd=1), "observations.x.value"),  # type: ignore[arg-type]
+        (obs("x", "ordinary", "2020-06-01", True, sd=1), "observations.x.value"),
+        (obs("x", "ordinary", "2020-06-01", 5, sd=math.nan), "observations.x.sd"),
+        (obs("x", "ordinary", "2020-06-01", 5, sd=1e-9), "observations.x.sd"),
+        (obs("x", "ordinary", "2020-06-01", 5, sd=1e9), "observations.x.sd"),
+        (obs("x", "ordinary", "2020-06-01", 5, interval=[0, math.inf]), "observations.x.interval.1"),
+        (obs("x", "ordinary", "2020-06-01", 5, interval=[0, 1e12]), "observations.x.interval"),
+        (obs("x", "ordinary", "2020-06-01", 5, sd=1, derived="yes"), "observations.x.derived"),
+        ({**obs("x", "ordinary", "2020-06-01", 5, sd=1), "date": "2020-06-01"}, "observations.x.date"),
+    ],
+)  # fmt: skip
+def test_observations_are_strict_and_bounded(item: dict[str, Any], path: str) -> None:
+    # No coercion (text, booleans, ISO strings for dates), nothing infinite, no absurd sd.
+    with pytest.raises(ScenarioError) as info:
+        parse_observations(observation_data(item))
+    assert path in [p.path for p in info.value.problems], str(info.value)
+
+
 def test_a_bad_file_lists_every_problem_in_one_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(

@@ -122,3 +122,59 @@ def test_a_cycle_of_bases_is_a_clear_error(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert problem.path == "extends" and "do not extend each other" in problem.expected
     assert "a.toml" in problem.given and "b.toml" in problem.given
+
+
+# -- dotted paths, provenance and pickling (one place for each) ------------------------------
+
+
+def test_paths_address_list_items_by_name_and_index() -> None:
+    from labour_sim.scenario.paths import find, node_at, number_at
+
+    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+    data = scenario.model_dump(mode="python")
+    assert number_at(scenario, "groups.jobparat.share") == 0.353
+    assert number_at(data, "groups.1.share") == 0.353
+    assert number_at(scenario, "targets.ordinary_550.threshold") == 550
+    assert number_at(scenario, "placement.duration_weeks") == 13  # a distribution's mean
+    assert number_at(scenario, "staff.mentor_required") is None  # a boolean is no number
+    assert node_at(data, "companies.willingness")["dist"] == "gamma"
+    assert find(data, "groups.nobody.share") is None
+    for path, part in [("groups.nobody.share", "nobody"), ("companies.bogus", "bogus")]:
+        with pytest.raises(ScenarioError) as info:
+            node_at(data, path)
+        (problem,) = info.value.problems
+        assert problem.path == path and problem.given == repr(part)
+
+
+def test_levers_read_list_items_by_name() -> None:
+    from labour_sim.levers.space import current_value
+
+    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+    assert current_value(scenario, "groups.aktivitetsparat.share") == 0.647
+    assert current_value(scenario, "targets.ordinary_550.threshold") == 550
+    assert current_value(scenario, "groups.nobody.share") is None
+
+
+def test_unpickling_skips_the_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from labour_sim.scenario import loader
+
+    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+    blob = pickle.dumps(scenario)
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the loader's checks ran again")
+
+    monkeypatch.setattr(loader, "parse_scenario", fail)
+    back = pickle.loads(blob)
+    assert back == scenario and back.hash == scenario.hash
+    assert (back.origin, back.text) == (scenario.origin, scenario.text)
+
+
+def test_provenance_is_set_on_a_copy() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+    stamped = scenario.with_provenance("elsewhere.toml", "text")
+    assert (stamped.origin, stamped.text) == ("elsewhere.toml", "text")
+    assert scenario.origin != "elsewhere.toml"
+    assert stamped.hash == scenario.hash

@@ -437,7 +437,8 @@ def test_mutated_toml_gives_scenario_or_scenario_error(
 def test_unknown_key() -> None:
     found = assert_only(raw({"companies.bogus": 1}), "companies.bogus")
     assert found["companies.bogus"].expected == "no such field (unknown key)"
-    assert found["companies.bogus"].given == "1"
+    # The value of an unknown key is never shown: it may come from any file.
+    assert found["companies.bogus"].given == "a key the format does not have"
 
 
 def test_unknown_key_at_top_level_and_in_a_list_item() -> None:
@@ -581,15 +582,15 @@ def test_source_entry_that_is_not_a_url() -> None:
 
 def test_group_shares_that_do_not_sum_to_one() -> None:
     groups = [
-        {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0)},
-        {"name": "b", "share": q(0.4), "readiness": d("constant", 1.0)},
+        {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0, "multiplier")},
+        {"name": "b", "share": q(0.4), "readiness": d("constant", 1.0, "multiplier")},
     ]
     found = assert_only(raw({"groups": groups}), "groups.*.share")
     assert found["groups.*.share"].given == "0.9"
 
 
 def test_duplicate_group_names() -> None:
-    group = {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0)}
+    group = {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0, "multiplier")}
     assert_only(raw({"groups": [group, group]}), "groups.*.name")
 
 
@@ -631,8 +632,8 @@ def test_many_problems_across_sections_are_all_reported() -> None:
 
 def test_several_cross_field_problems_are_all_reported() -> None:
     groups = [
-        {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0)},
-        {"name": "b", "share": q(0.4), "readiness": d("constant", 1.0)},
+        {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0, "multiplier")},
+        {"name": "b", "share": q(0.4), "readiness": d("constant", 1.0, "multiplier")},
     ]
     data = raw(
         {
@@ -928,3 +929,187 @@ def test_empty_source_reference_problem_has_a_given() -> None:
         parse_scenario(raw({"sources": {"mine": ""}}))
     assert [p.path for p in info.value.problems] == ["sources.mine"]
     assert all(p.given for p in info.value.problems), info.value.problems
+
+
+# -- bounded, strict inputs (issue 14): each case one ScenarioError naming its field ----------
+
+LOLLAND_EDITS = {
+    "weibull shape 0.005": (
+        'tenure_weeks = { dist = "exponential", mean = 104,',
+        'tenure_weeks = { dist = "weibull", mean = 104, shape = 0.005,',
+        "companies.tenure_weeks",
+    ),
+    "gamma shape 5e-324": (
+        'willingness = { dist = "gamma", mean = 1.0, shape = 2',
+        'willingness = { dist = "gamma", mean = 1.0, shape = 5e-324',
+        "companies.willingness",
+    ),
+    "slots 1e8": ("slots_per_company = { value = 1,", "slots_per_company = { value = 100000000,",
+                  "companies.slots_per_company.value"),
+    "caseworkers 1e19": ("caseworkers = { value = 10,", "caseworkers = { value = 1e19,",
+                         "staff.caseworkers.value"),
+    "max companies 1e12": ("max_companies = { value = 600,", "max_companies = { value = 1e12,",
+                           "companies.max_companies.value"),
+    "count above 2**63": ("max_companies = { value = 600,",
+                          "max_companies = { value = 9223372036854775809,",
+                          "companies.max_companies.value"),
+    "rate 1e9": ("rate_per_week = { value = 7.3,", "rate_per_week = { value = 1e9,",
+                 "intake.rate_per_week.value"),
+    "monthly unit on a weekly rate": ('unit = "citizens/week"', 'unit = "citizens/month"',
+                                      "intake.rate_per_week.unit"),
+    "true as a number": ("ramp_up_weeks = { value = 26,", "ramp_up_weeks = { value = true,",
+                         "intake.ramp_up_weeks.value"),
+    "text as a number": ("ramp_up_weeks = { value = 26,", 'ramp_up_weeks = { value = "26",',
+                         "intake.ramp_up_weeks.value"),
+    "text as a date": ("end = 2021-12-31\n", 'end = "2021-12-31"\n', "period.end"),
+    "text as a boolean": ("[staff]\n", '[staff]\nmentor_required = "yes"\n',
+                          "staff.mentor_required"),
+    "nan in a range": ("range = [8, 52]", "range = [8, nan]", "intake.ramp_up_weeks.range.1"),
+    "inf in a range": ("range = [8, 52]", "range = [-inf, 52]", "intake.ramp_up_weeks.range.0"),
+    "shape for exponential": ('dist = "exponential", mean = 104,',
+                              'dist = "exponential", mean = 104, shape = 2,',
+                              "companies.tenure_weeks"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(LOLLAND_EDITS))
+def test_out_of_bounds_or_mistyped_value_names_its_field(tmp_path: Path, case: str) -> None:
+    old, new, field = LOLLAND_EDITS[case]
+    assert old in LOLLAND_TEXT
+    path = tmp_path / "edited.toml"
+    path.write_text(LOLLAND_TEXT.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    check_error(info.value)
+    assert field in [p.path for p in info.value.problems], str(info.value)
+
+
+def test_lognormal_with_an_absurd_sd_is_refused() -> None:
+    data = raw({"preparation.duration_weeks": d("lognormal", 4.0, sd=1e200)})
+    found = assert_only(data, "preparation.duration_weeks")
+    assert "100 times the mean" in found["preparation.duration_weeks"].expected
+
+
+def test_bounds_are_stated_in_the_error() -> None:
+    found = assert_only(raw({"staff": {"caseworkers": q(20_000), "caseload": q(10)}}),
+                        "staff.caseworkers.value")  # fmt: skip
+    assert "10000" in found["staff.caseworkers.value"].expected
+
+
+def test_unit_error_says_units_are_not_converted() -> None:
+    data = raw({"intake.monthly_counts": q([20.0] * 12, "citizens/week")})
+    found = assert_only(data, "intake.monthly_counts.unit")
+    assert "not converted" in found["intake.monthly_counts.unit"].expected
+
+
+def test_a_scenario_too_big_for_memory_is_refused_with_the_figure() -> None:
+    data = raw(
+        {
+            "intake": {
+                "schedule": "poisson",
+                "rate_per_week": q(9000.0),
+                "assessment_weeks": d("exponential", 2.0),
+            }
+        }
+    )
+    found = assert_only(data, "scenario size")
+    assert "GiB" in found["scenario size"].expected and "GiB" in found["scenario size"].given
+
+
+def test_a_national_programme_of_100000_citizens_loads() -> None:
+    scenario = load_scenario(LOLLAND).with_changes(
+        {"intake.rate_per_week": 600.0, "intake.cohort_max": 100_000}
+    )
+    assert scenario.intake.cohort_max is not None
+    assert scenario.intake.cohort_max.value == 100_000
+
+
+def test_integral_float_for_a_count_is_exact_and_accepted() -> None:
+    assert build({"companies.initial": q(10.0)}).companies.initial.value == 10
+    assert_only(raw({"companies.initial": q(10.5)}), "companies.initial.value")
+
+
+# -- bases confined to the scenario's folder; one-line errors, never a traceback --------------
+
+
+def _programme(tmp_path: Path, extends: str) -> Path:
+    path = tmp_path / "programme.toml"
+    path.write_text(
+        LOLLAND_TEXT.replace('extends = "base/denmark.toml"', f"extends = {extends}"),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "extends",
+    ['"/etc/hostname"', '"../outside.toml"', '"base/../../outside.toml"', '"~/x.toml"'],
+)
+def test_a_base_outside_the_folder_is_refused(tmp_path: Path, extends: str) -> None:
+    inner = tmp_path / "inner"
+    shutil.copytree(BASES_DIR, inner / "base")
+    (tmp_path / "outside.toml").write_text('token = "s3cret"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_programme(inner, extends))
+    (problem,) = info.value.problems
+    assert problem.path == "extends"
+    assert "s3cret" not in str(info.value)
+
+
+def test_unknown_keys_of_a_base_are_named_without_their_values(tmp_path: Path) -> None:
+    (tmp_path / "base" / "denmark.toml").write_text(
+        'token = "s3cret"\n' + (BASES_DIR / "denmark.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(LOLLAND_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert [p.path for p in info.value.problems] == ["token"]
+    assert "s3cret" not in str(info.value)
+
+
+def _one_line(err: ScenarioError) -> None:
+    check_error(err)
+    assert "\n" not in str(err) and len(str(err)) < 600, str(err)
+
+
+def test_a_2000_level_header_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("[" + ".".join(["a"] * 2000) + "]\nb = 1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    _one_line(info.value)
+
+
+def test_a_chain_of_1200_bases_is_one_line(tmp_path: Path) -> None:
+    for i in range(1200):
+        (tmp_path / f"b{i}.toml").write_text(f'extends = "b{i + 1}.toml"\n', encoding="utf-8")
+    (tmp_path / "b1200.toml").write_text(LOLLAND_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "b0.toml")
+    _one_line(info.value)
+    assert info.value.problems[0].path == "extends"
+
+
+@pytest.mark.parametrize("extends", ['"base\\u0000x.toml"', '"' + "x" * 5000 + '.toml"'])
+def test_a_nul_byte_or_a_5000_character_base_name_is_one_line(tmp_path: Path, extends: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_programme(tmp_path, extends))
+    _one_line(info.value)
+    assert info.value.problems[0].path == "extends"
+
+
+@pytest.mark.parametrize("name", ["a\0b.toml", "x" * 5000 + ".toml"])
+def test_a_nul_byte_or_a_5000_character_file_name_is_one_line(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(str(tmp_path / name))
+    _one_line(info.value)
+
+
+def test_a_nul_byte_in_the_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "nul.toml"
+    path.write_text(LOLLAND_TEXT.replace("schema_version", "\0schema_version"), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    _one_line(info.value)

@@ -38,20 +38,22 @@ scenario's simulated period, a missing source) is collected into one
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
-from ..errors import Problem, ScenarioError, _short
+from ..errors import Problem, ScenarioError
 from ..metrics import CITIZEN_METRICS, METRIC_LABELS, METRICS
 from ..replication import ReplicationResult
 from ..scenario import Scenario
-from ..scenario.loader import read_toml
+from ..scenario.loader import given_text, read_toml
+from ..scenario.quantities import Version
 
 __all__ = ["Observation", "Observations", "load_observations", "parse_observations"]
 
@@ -59,6 +61,17 @@ __all__ = ["Observation", "Observations", "load_observations", "parse_observatio
 Z95_WIDTH = 3.919927969080108
 _URL = re.compile(r"^https?://\S+$")
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: Largest count an observation may report: more than all citizens of Denmark (a labelled
+#: bound; 1e300 would overflow the calibration's distances).
+MAX_COUNT = 10_000_000.0
+#: Narrowest uncertainty: a hundredth of a citizen or company for a count, a ten-thousandth
+#: for a share. A tighter sd accepts no simulation and makes calibration run forever.
+MIN_SD_COUNT = 0.01
+MIN_SD_SHARE = 1e-4
+
+Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Text = Annotated[str, Strict()]
 
 
 class Observation(BaseModel):
@@ -89,18 +102,18 @@ class Observation(BaseModel):
     """
 
     model_config = _FROZEN
-    name: str = Field(min_length=1)
-    metric: str
-    share_of: str | None = None
-    date: dt.date
-    value: float = Field(allow_inf_nan=False)
-    sd: float | None = Field(default=None, allow_inf_nan=False)
-    interval: tuple[float, float] | None = None
-    about: float | None = Field(default=None, allow_inf_nan=False)
-    source: str = Field(min_length=1)
-    wording: str = ""
-    note: str = ""
-    derived: bool = False
+    name: Text = Field(min_length=1, max_length=200)
+    metric: Text
+    share_of: Text | None = None
+    date: Annotated[dt.date, Strict()]
+    value: Finite
+    sd: Finite | None = None
+    interval: tuple[Finite, Finite] | None = None
+    about: Finite | None = None
+    source: Text = Field(min_length=1)
+    wording: Text = ""
+    note: Text = ""
+    derived: Annotated[bool, Strict()] = False
 
     @property
     def is_share(self) -> bool:
@@ -140,10 +153,10 @@ class Observation(BaseModel):
 
 class _File(BaseModel):
     model_config = _FROZEN
-    schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
-    sources: dict[str, str] = {}
+    schema_version: Version = 1
+    name: Text = Field(min_length=1)
+    description: Text = ""
+    sources: dict[Text, Text] = {}
     observations: tuple[Observation, ...] = Field(min_length=1)
 
 
@@ -241,11 +254,25 @@ def load_observations(path: str | Path, scenario: Scenario | None = None) -> Obs
 
 
 def parse_observations(
-    data: Mapping[str, Any], origin: str | None = None, scenario: Scenario | None = None
+    data: Mapping[str, Any],
+    origin: str | None = None,
+    scenario: Scenario | None = None,
+    *,
+    from_json: bool = False,
 ) -> Observations:
-    """Validate observations given as nested mappings (as parsed from TOML)."""
+    """Validate observations given as nested mappings (as parsed from TOML).
+
+    With ``from_json``, ``data`` is JSON (``Observations.to_dict``, e.g. from a saved
+    calibration), where dates are ISO strings; otherwise no string is taken as a date or a
+    number.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError.single("observations", "a table", type(data).__name__, origin)
     try:
-        parsed = _File.model_validate(dict(data))
+        if from_json:
+            parsed = _File.model_validate_json(json.dumps(dict(data)))
+        else:
+            parsed = _File.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(_problems_from(exc, data), origin) from None
     problems = list(_consistency(parsed))
@@ -268,9 +295,10 @@ def _problems_from(exc: ValidationError, data: Mapping[str, Any]) -> Iterator[Pr
         if err["type"] == "missing":
             yield Problem(path, "a value (required field is missing)", "nothing")
         elif err["type"] == "extra_forbidden":
-            yield Problem(path, "no such field (unknown key)", _short(err.get("input")))
+            yield Problem(path, "no such field (unknown key)", "a key the format does not have")
         else:
-            yield Problem(path, err["msg"].removeprefix("Value error, "), _short(err.get("input")))
+            expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+            yield Problem(path, expected, given_text(err.get("input")))
 
 
 def _name_of(items: Any, index: int) -> str:
@@ -311,8 +339,13 @@ def _check_one(o: Observation, sources: Mapping[str, str]) -> Iterator[Problem]:
             yield Problem(
                 f"{path}.value", "a share between 0 and 1 (share_of is given)", f"{o.value:g}"
             )
-    elif o.value < 0:
-        yield Problem(f"{path}.value", "a count >= 0 (citizens or companies)", f"{o.value:g}")
+    elif not 0 <= o.value <= MAX_COUNT:
+        yield Problem(
+            f"{path}.value",
+            f"a count >= 0 and at most {MAX_COUNT:,.0f} (citizens or companies; a labelled "
+            "bound: more than all citizens of Denmark)",
+            f"{o.value:g}",
+        )
     yield from _check_uncertainty(o, path)
     if o.source not in sources and not _URL.match(o.source):
         yield Problem(f"{path}.source", "a key of [sources] or a URL", o.source)
@@ -330,6 +363,9 @@ def _check_uncertainty(o: Observation, path: str) -> Iterator[Problem]:
         return
     if o.sd is not None and not o.sd > 0:
         yield Problem(f"{path}.sd", "a standard deviation > 0", f"{o.sd:g}")
+    elif not _width_ok(o):
+        field = "sd" if o.sd is not None else "interval" if o.interval is not None else "about"
+        yield Problem(f"{path}.{field}", _width_expected(o), f"an sd of {o.scale:g}")
     if o.interval is not None:
         low, high = o.interval
         if not low < high:
@@ -351,6 +387,31 @@ def _check_uncertainty(o: Observation, path: str) -> Iterator[Problem]:
                 "sd or interval instead (about a value of 0 has no width)",
                 f"{o.about:g}",
             )
+
+
+def _width_limits(o: Observation) -> tuple[float, float]:
+    """Narrowest and widest sd that says something about ``o`` (value's unit)."""
+    if o.is_share:
+        return MIN_SD_SHARE, 1.0
+    return MIN_SD_COUNT, 10 * max(abs(o.value), 1.0)
+
+
+def _width_ok(o: Observation) -> bool:
+    if o.interval is not None and not o.interval[0] < o.interval[1]:
+        return True  # reported on its own
+    if o.about is not None and (not 0 < o.about <= 1 or o.value == 0):
+        return True  # reported on its own
+    low, high = _width_limits(o)
+    return low <= o.scale <= high
+
+
+def _width_expected(o: Observation) -> str:
+    low, high = _width_limits(o)
+    what = "a share" if o.is_share else "a count"
+    return (
+        f"an uncertainty (sd) from {low:g} to {high:g} for {what}: narrower accepts no "
+        "simulation, wider says nothing"
+    )
 
 
 def _against_scenario(items: tuple[Observation, ...], s: Scenario) -> Iterator[Problem]:

@@ -28,6 +28,7 @@ from scipy import stats as sps
 
 from ..errors import Problem, ScenarioError
 from ..scenario import Scenario
+from ..scenario.paths import number_at
 
 __all__ = ["Parameter", "Prior", "parse_parameters", "parse_prior"]
 
@@ -185,35 +186,11 @@ def parse_parameters(scenario: Scenario, spec: Mapping[str, Prior | str]) -> tup
     return tuple(out)
 
 
-def node_at(data: Any, path: str) -> Any:
-    """What a scenario's plain data holds at dotted ``path`` (``None`` if nothing)."""
-    node = data
-    for part in path.split("."):
-        node = _child(node, part)
-        if node is None:
-            break
-    return node
-
-
 def _current(data: Any, path: str) -> Any:
     """The number at ``path`` (a quantity's value or mean), or raise a ScenarioError."""
-    node = node_at(data, path)
-    if isinstance(node, dict):
-        node = next((node[k] for k in ("value", "mean") if k in node), None)
-    if isinstance(node, bool) or not isinstance(node, int | float):
+    node = number_at(data, path)
+    if node is None:
         raise ScenarioError.single(
             path, "the dotted path of a number in the scenario (e.g. staff.mentors)", path
         )
     return node
-
-
-def _child(node: Any, part: str) -> Any:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list):
-        for item in node:
-            if isinstance(item, dict) and item.get("name") == part:
-                return item
-        if part.isdigit() and int(part) < len(node):
-            return node[int(part)]
-    return None

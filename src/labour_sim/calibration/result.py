@@ -32,6 +32,7 @@ from ..experiments import Execution
 from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
+from ..scenario.paths import find
 from .diagnostics import (
     correlation_table,
     marginal_table,
@@ -48,7 +49,7 @@ from .forecast import (
     run_draws,
 )
 from .observations import Observations, parse_observations
-from .priors import Parameter, node_at, parse_prior
+from .priors import Parameter, parse_prior
 
 __all__ = ["Calibration"]
 
@@ -160,7 +161,7 @@ class Calibration:
                 f"calibrated to '{label}' by ABC-SMC: posterior median; 90 % credible "
                 f"interval [{low:.4g}, {high:.4g}]; prior {p.prior}"
             )
-            node = node_at(data, p.path)
+            node = find(data, p.path)
             if isinstance(node, dict) and "unit" in node:
                 table = {k: v for k, v in node.items() if v is not None and k != "source"}
                 table["value" if "value" in node else "mean"] = value
@@ -308,9 +309,15 @@ class Calibration:
 
     @classmethod
     def _from(cls, root: Path, meta: dict[str, Any]) -> Calibration:
-        scenario = parse_scenario(meta.pop("scenario_data"), origin=meta.get("scenario_file"))
-        scenario._text = meta.get("scenario_text")
-        obs = parse_observations(meta.pop("observations_data"), meta.get("observations_file"))
+        scenario = parse_scenario(
+            meta.pop("scenario_data"),
+            meta.get("scenario_file"),
+            meta.get("scenario_text"),
+            from_json=True,
+        )
+        obs = parse_observations(
+            meta.pop("observations_data"), meta.get("observations_file"), from_json=True
+        )
         observations = Observations(
             obs.name, obs.description, obs.sources, obs.items, obs.origin,
             meta.get("observations_text"),

@@ -56,19 +56,17 @@ def truncated(scenario: Scenario, date: dt.date) -> Scenario:
         intake.start or scenario.period.start
     ):
         return scenario
-    data = scenario.model_dump(mode="json")
-    data["period"]["end"] = date.isoformat()
+    data = scenario.model_dump(mode="python")
+    data["period"]["end"] = date
     data["period"]["follow_up_weeks"]["value"] = 0
     data["targets"] = []
     data["costs"] = {}
     if intake.end is not None and intake.end > date:
-        data["intake"]["end"] = date.isoformat()
+        data["intake"]["end"] = date
     try:
-        short = parse_scenario(data, origin=scenario.origin)
+        return parse_scenario(data, origin=scenario.origin, text=scenario.text)
     except ScenarioError:
         return scenario
-    short._text = scenario.text
-    return short
 
 
 def simulation_replication(values: Mapping[str, float]) -> int:

@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..scenario import Scenario
+from ..scenario.paths import number_at
 from .confirm import confirm
 
 __all__ = ["BudgetAnswer", "budget_for", "lever_grid"]
@@ -198,12 +199,7 @@ def budget_for(
 
 
 def _current(scenario: Scenario, lever: str) -> Any:
-    node: Any = scenario
-    for part in lever.split("."):
-        node = getattr(node, part, None)
-        if node is None:
-            return None
-    return getattr(node, "value", node)
+    return number_at(scenario, lever)
 
 
 def _is_whole(scenario: Scenario, lever: str) -> bool:

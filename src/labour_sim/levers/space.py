@@ -37,6 +37,7 @@ from scipy.stats import qmc
 
 from ..errors import Problem, ScenarioError
 from ..scenario import Scenario
+from ..scenario.paths import number_at
 
 __all__ = [
     "Design",
@@ -281,26 +282,7 @@ def current_value(scenario: Scenario, path: str) -> Any:
     List items are addressed by ``name`` or index, as in :meth:`Scenario.with_changes`.
     Returns ``None`` when the path does not exist or holds no value.
     """
-    node: Any = scenario.model_dump(mode="python")
-    for part in path.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list | tuple):
-            names = [item.get("name") if isinstance(item, dict) else None for item in node]
-            if part in names:
-                node = node[names.index(part)]
-            elif part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        else:
-            return None
-    if isinstance(node, dict):
-        for key in ("value", "mean"):
-            if key in node:
-                return node[key]
-        return None
-    return node
+    return number_at(scenario, path)
 
 
 def changes_at(

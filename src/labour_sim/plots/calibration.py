@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..calibration import Calibration
-from ..calibration.priors import node_at
 from ..metrics import METRIC_LABELS
+from ..scenario.paths import find
 from .style import BAND, new_figure, outcome_unit, styled, target_vline
 
 __all__ = ["parameter_marginals", "posterior_predictive"]
@@ -120,7 +120,7 @@ def parameter_marginals(calibration: Calibration) -> Figure:
             float(m["p5"]), float(m["p95"]), color=BAND, alpha=0.12, label="90 % credible interval"
         )
         ax.axvline(float(m["median"]), color=BAND, linewidth=1.5, label=f"median {m['median']:.4g}")
-        node = node_at(data, p.path)
+        node = find(data, p.path)
         before = _number(node)
         if before is not None:
             target_vline(ax, before, f"scenario's value: {before:g}", linestyle=":")

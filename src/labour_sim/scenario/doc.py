@@ -19,8 +19,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ..metrics import METRIC_LABELS
+from . import loader
+from . import quantities as q
 from .quantities import ArrayQuantity, DistQuantity, Quantity
 from .schema import Scenario
+from .units import accepted_units
 
 __all__ = ["scenario_format"]
 
@@ -60,11 +63,43 @@ Kinds of value used below:
 | date | a TOML date, `2018-01-01` |
 | text, true/false, one of | plain TOML values |
 
+## Strict values, bounds and units
+
+Values are taken as written, never coerced: a number is a TOML number (`true` and `"7.3"`
+are refused), a date a TOML date (`2018-01-01`, not `"2018-01-01"`), a true/false a TOML
+boolean (not `"yes"`); NaN and infinity are refused everywhere, ranges included. A whole
+number may be written `10` or `10.0`, not `10.5`.
+
+Every count, rate and distribution parameter has a bound (the *allowed* column below).
+Most are labelled bounds, assumptions about what is physically sensible rather than data,
+set far above any real programme and far below what would overflow or exhaust memory:
+{bounds}
+
+Each distribution is built when the file is loaded and refused unless its mean and
+variance are finite: a gamma `shape` from {gamma[0]:g} to {gamma[1]:g}, a Weibull `shape`
+from {weibull[0]:g} to {weibull[1]:g}, a lognormal `sd` at most {cv:g} times the mean
+(beyond these the moments overflow or the draws degenerate); `shape` and `sd` are refused
+where the family takes none.
+
+Each number's `unit` must be its field's unit (the *unit* column) or a spelling of the
+same unit (`cases/caseworker` for `cases`, `young people` for `citizens`, `share` for
+`probability`...). Units are never converted: the conversions that matter are not exact
+(a month is 4.29 to 4.43 weeks), so `citizens/month` where `citizens/week` is read is an
+error, not a rate four times too small.
+
+A scenario whose replication would need more than {memory:g} GiB, by an estimate of
+{per_citizen:,} bytes per expected citizen, {per_company} per company and {per_slot} per
+slot, is refused before it runs, with the estimate; a national programme of 100,000
+citizens is well within it.
+
 ## Extending a base
 
 `extends = "base/denmark.toml"` (a path relative to the file) starts from a base file and
 overrides it: tables merge key by key; a number, a list (such as `groups` or `targets`) or
-a plain value replaces the base's whole. A base may extend another base. What all Danish
+a plain value replaces the base's whole. A base may extend another base, up to a chain of
+{max_bases}. Bases must lie in the top scenario's folder or below it: an absolute path, a
+`~` or a `..` that leaves the folder is refused (a scenario file cannot read other files),
+and an error names the keys of a file, never their values. What all Danish
 programmes share (benefit and subsidy rates, internship rules, retention) lives in
 `scenarios/base/denmark.toml`, so each number lives in one place.
 
@@ -79,13 +114,51 @@ distribution's mean) and marks it as a what-if assumption.
 
 def scenario_format() -> str:
     """The Markdown text of ``docs/scenario-format.md``."""
-    parts = [_INTRO, "## Top level\n", _table(Scenario, "", skip_models=True)]
+    parts = [_intro(), "## Top level\n", _table(Scenario, "", skip_models=True)]
     for name, field in Scenario.model_fields.items():
         model, many = _model_of(field.annotation)
         if model is not None:
             parts.append(_section(name, model, many))
     parts.append(_metrics())
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _intro() -> str:
+    # str.replace, not str.format: the TOML examples in the text have braces of their own.
+    values = {
+        "{bounds}": "\n".join(f"* {text}" for text in _BOUNDS),
+        "{gamma[0]:g}": f"{q.GAMMA_SHAPE[0]:g}",
+        "{gamma[1]:g}": f"{q.GAMMA_SHAPE[1]:g}",
+        "{weibull[0]:g}": f"{q.WEIBULL_SHAPE[0]:g}",
+        "{weibull[1]:g}": f"{q.WEIBULL_SHAPE[1]:g}",
+        "{cv:g}": f"{q.LOGNORMAL_CV:g}",
+        "{memory:g}": f"{loader.MAX_MEMORY_BYTES / 2**30:g}",
+        "{per_citizen:,}": f"{loader.BYTES_PER_CITIZEN:,}",
+        "{per_company}": f"{loader.BYTES_PER_COMPANY}",
+        "{per_slot}": f"{loader.BYTES_PER_SLOT}",
+        "{max_bases}": f"{loader.MAX_BASES}",
+    }
+    text = _INTRO
+    for key, value in values.items():
+        text = text.replace(key, value)
+    return text
+
+
+_BOUNDS = (
+    f"durations at most {q.MAX_WEEKS:,.0f} weeks (a working life);",
+    f"multipliers and hazard ratios at most {q.MAX_MULTIPLIER:g} (a larger effect is "
+    "another programme, not a lever);",
+    f"money at most {q.MAX_DKK:.0e} DKK per item (several times the Danish state's annual budget);",
+    f"hours at most {q.MAX_HOURS_PER_WEEK:g} a week (the hours in a week: exact);",
+    f"referrals and company recruitment at most {q.MAX_PER_WEEK:,.0f} a week and "
+    f"{q.MAX_PER_MONTH:,.0f} a month (the whole Danish benefit pool within months);",
+    f"a dropout hazard at most {q.MAX_HAZARD:g} a week (leaving within a day);",
+    f"citizens at most {q.MAX_CITIZENS:,} (more than all working-age Danes on public "
+    f"benefits), companies at most {q.MAX_COMPANIES:,} (more than all Danish firms with "
+    f"employees), slots at most {q.MAX_SLOTS:,} a company;",
+    f"caseworkers at most {q.MAX_CASEWORKERS:,} (more than all Danish job centres employ), "
+    f"mentors at most {q.MAX_MENTORS:,}, a caseload at most {q.MAX_CASELOAD:,}.",
+)
 
 
 def _section(path: str, model: type[BaseModel], many: bool) -> str:
@@ -111,6 +184,8 @@ def _table(model: type[BaseModel], path: str, skip_models: bool) -> str:
         kind, allowed = _kind(field.annotation)
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         unit = extra.get("unit") if kind != "date" else None
+        if isinstance(unit, str):
+            unit = " or ".join(u for u in accepted_units(unit) if " or " not in u)
         rows.append(
             f"| `{dotted}` | {kind} | {allowed} | {unit or ''} | {_meaning(field, None)} "
             f"| {_default(field)} |"
@@ -173,10 +248,13 @@ def _union_args(annotation: Any) -> tuple[Any, ...]:
 def _kind(annotation: Any) -> tuple[str, str]:
     """(kind, allowed values) of a field's annotation."""
     (arg,) = _union_args(annotation)[:1]
+    if typing.get_origin(arg) is typing.Annotated:  # Strict() and validators: the type is first
+        arg = typing.get_args(arg)[0]
     if isinstance(arg, type) and issubclass(arg, DistQuantity):
-        return "distribution", "mean >= 0"
+        return "distribution", "mean: " + _bounds(arg.model_fields["mean"]).removeprefix("number ")
     if isinstance(arg, type) and issubclass(arg, ArrayQuantity):
-        return "list of numbers", ">= 0"
+        (item,) = typing.get_args(arg.model_fields["values"].annotation)
+        return "list of numbers", "each " + _bounds(FieldInfo.from_annotation(item))
     if isinstance(arg, type) and issubclass(arg, Quantity):
         return "number", _bounds(arg.model_fields["value"])
     if typing.get_origin(arg) is Literal:
@@ -206,10 +284,17 @@ def _bounds(field: FieldInfo) -> str:
             high = item.le
     what = "whole number" if whole else "number"
     if low is not None and high is not None:
-        return f"{what} {low} to {high}"
+        return f"{what} {'above ' if strict else ''}{_num(low)} to {_num(high)}"
     if low is not None:
-        return f"{what} {'>' if strict else '>='} {low}"
+        return f"{what} {'>' if strict else '>='} {_num(low)}"
     return what
+
+
+def _num(x: float) -> str:
+    """A bound as written in the docs: 2,600 or 1e+13 or 0.5."""
+    if float(x).is_integer():
+        return f"{x:.0e}" if abs(x) >= 1e9 else f"{int(x):,}"
+    return f"{x:g}"
 
 
 def _metrics() -> str:

@@ -9,6 +9,8 @@ found are reported together, each with its field path, what was expected and wha
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -21,6 +23,7 @@ from ..errors import Problem, ScenarioError, _short
 from ..metrics import CITIZEN_METRICS
 from .quantities import Provenance
 from .schema import Scenario
+from .units import unit_problems
 
 __all__ = ["iter_numbers", "load_scenario", "merge", "parse_scenario", "read_toml"]
 
@@ -29,23 +32,73 @@ _LAST_DATE = dt.date(2999, 12, 31)  # keeps week arithmetic far from date.max
 _SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 
 
+#: Bases a scenario may chain (a file extending a file ...): far more than any real layering.
+MAX_BASES = 20
+#: Tables nested deeper than this are not a scenario (the format nests four levels).
+MAX_DEPTH = 20
+#: Longest file name or ``extends`` value accepted (file systems allow 255 bytes a name).
+MAX_NAME = 255
+#: Largest scenario file read, in bytes (the shipped ones are under 20 kB).
+MAX_FILE_BYTES = 10_000_000
+
+
 def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Parse a TOML file, turning a missing file or bad syntax into a ScenarioError."""
+    """Parse a TOML file, turning a missing file or bad syntax into a ScenarioError.
+
+    Every failure of the file system (a NUL byte or an overlong name, no permission, a
+    folder) and of the parser (bad syntax, nesting deeper than ``MAX_DEPTH``) is one line
+    naming the file; the file's values are never echoed.
+    """
+    name = str(path)
+    shown = name_text(name)
+    if "\0" in name:
+        raise ScenarioError.single("file", "a file name without NUL bytes", shown)
     p = Path(path)
-    if not p.is_file():
-        raise ScenarioError.single("file", "an existing TOML file", str(p))
     try:
+        if not p.is_file():
+            raise ScenarioError.single("file", "an existing TOML file", shown)
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError.single(
+                "file", f"a scenario file of at most {MAX_FILE_BYTES:,} bytes", shown
+            )
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError.single("file", "UTF-8 text", str(exc), str(p)) from None
+        raise ScenarioError.single("file", "UTF-8 text", exc.reason, shown) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ScenarioError.single("file", "a readable file", reason, shown) from None
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError.single("file", "valid TOML", str(exc), str(p)) from None
+        raise ScenarioError.single("file", "valid TOML", str(exc), shown) from None
     except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_DEPTH:
         raise ScenarioError.single(
-            "file", "TOML nested at most a few hundred levels deep", "deeper nesting", str(p)
-        ) from None
+            "file", f"tables and lists nested at most {MAX_DEPTH} levels deep", "deeper", shown
+        )
+    return data, text
+
+
+def name_text(name: str, limit: int = 200) -> str:
+    """A file name fit for a one-line error: NUL bytes shown, long names cut."""
+    name = name.replace("\0", "\\0")
+    return name if len(name) <= limit else f"{name[: limit - 3]}..."
+
+
+def _depth(node: Any) -> int:
+    """How deeply ``node`` nests tables and lists (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -57,7 +110,8 @@ def load_scenario(path: str | Path) -> Scenario:
         A TOML scenario file (see ``docs/scenario-format.md``). A top-level
         ``extends = "base/denmark.toml"`` (relative to the file) starts from that base and
         overrides it: tables merge key by key, while a quantity, a list (``groups``,
-        ``targets``) or a plain value replaces the base's whole. Bases may extend bases.
+        ``targets``) or a plain value replaces the base's whole. Bases may extend bases
+        (at most ``MAX_BASES``), and must lie inside the folder of ``path`` (or below it).
 
     Returns
     -------
@@ -68,33 +122,76 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        Listing every problem found (a missing base or a cycle of bases included).
+        Listing every problem found (a missing base, a base outside the folder or a cycle
+        of bases included).
     """
-    data, texts = _resolve(Path(path), ())
-    scenario = parse_scenario(data, origin=str(path))
-    scenario._text = "\n".join(texts)
-    return scenario
+    data, texts = _resolve(Path(path))
+    return parse_scenario(data, origin=str(path), text="\n".join(texts))
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
-    """``path``'s data merged over its bases, and the texts of the files involved."""
-    where = str(chain[0]) if chain else None
-    if path.resolve() in chain:
-        cycle = " -> ".join(p.name for p in (*chain, path.resolve()))
-        raise ScenarioError.single("extends", "bases that do not extend each other", cycle, where)
-    if chain and not path.is_file():
+def _resolve(top: Path) -> tuple[dict[str, Any], list[str]]:
+    """``top``'s data merged over its chain of bases, and the texts of the files involved.
+
+    A loop rather than recursion, so a long chain is one error, not a RecursionError.
+    """
+    where = str(top)
+    data, text = read_toml(top)
+    layers, texts = [data], [text]
+    try:
+        root = top.resolve().parent
+    except (OSError, RuntimeError) as exc:
+        raise ScenarioError.single("file", "a resolvable path", str(exc), where) from None
+    chain = [top.resolve()]
+    path = top
+    while (base := layers[-1].pop("extends", None)) is not None:
+        if len(chain) > MAX_BASES:
+            raise ScenarioError.single(
+                "extends", f"a chain of at most {MAX_BASES} bases", "a longer chain", where
+            )
+        candidate = _base_path(base, path, root, where)
+        if candidate in chain:
+            cycle = " -> ".join(p.name for p in (*chain, candidate))
+            raise ScenarioError.single(
+                "extends", "bases that do not extend each other", cycle, where
+            )
+        if not candidate.is_file():
+            raise ScenarioError.single(
+                "extends", f"an existing base file (relative to {path.parent})", base, where
+            )
+        data, text = read_toml(candidate)
+        layers.append(data)
+        texts.append(f"# ---- extends {base} ----\n{text}")
+        chain.append(candidate)
+        path = candidate
+    merged: dict[str, Any] = {}
+    for layer in reversed(layers):
+        merged = merge(merged, layer)
+    return merged, texts
+
+
+def _base_path(base: Any, path: Path, root: Path, where: str) -> Path:
+    """The resolved file ``base`` names from ``path``, confined to the folder ``root``."""
+    if not isinstance(base, str) or not base.strip():
+        raise ScenarioError.single("extends", "a base file path (text)", type(base).__name__, where)
+    if len(base) > MAX_NAME or "\0" in base:
         raise ScenarioError.single(
-            "extends", f"an existing base file (relative to {chain[-1].parent})", path.name, where
+            "extends", f"a path of at most {MAX_NAME} characters without NUL bytes",
+            f"{len(base)} characters", where,
+        )  # fmt: skip
+    if Path(base).is_absolute() or base.startswith(("/", "\\", "~")) or ":" in base:
+        raise ScenarioError.single(
+            "extends", f"a path relative to the scenario's folder ({root})", base, where
         )
-    data, text = read_toml(path)
-    base = data.pop("extends", None)
-    if base is None:
-        return data, [text]
-    if not isinstance(base, str):
-        raise ScenarioError.single("extends", "a base file path (a string)", base, str(path))
-    base_data, base_texts = _resolve(path.parent / base, (*chain, path.resolve()))
-    texts = [text, *(f"# ---- extends {base} ----\n{t}" for t in base_texts)]
-    return merge(base_data, data), texts
+    try:
+        candidate = (path.parent / base).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ScenarioError.single("extends", "a resolvable path", str(exc), where) from None
+    if not candidate.is_relative_to(root):
+        raise ScenarioError.single(
+            "extends", f"a base inside the scenario's folder {root} (no '..' out of it)",
+            base, where,
+        )  # fmt: skip
+    return candidate
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,29 +210,74 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def parse_scenario(data: Mapping[str, Any], origin: str | None = None) -> Scenario:
-    """Validate a scenario given as nested mappings (as parsed from TOML)."""
+def parse_scenario(
+    data: Mapping[str, Any],
+    origin: str | None = None,
+    text: str | None = None,
+    *,
+    from_json: bool = False,
+) -> Scenario:
+    """Validate a scenario given as nested mappings (as parsed from TOML).
+
+    This is how every validated scenario is made (files, what-if changes, saved results).
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario's tables, as :func:`tomllib.loads` gives them.
+    origin : str, optional
+        The file it was read from (named in errors and kept as ``scenario.origin``).
+    text : str, optional
+        The text of that file and its bases, kept as ``scenario.text``.
+    from_json : bool
+        ``data`` is JSON (``scenario.model_dump(mode="json")``, e.g. from a saved result):
+        dates are ISO strings there. Otherwise a string is never taken as a date or a
+        number.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError.single("scenario", "a table of sections", type(data).__name__, origin)
+    if _depth(data) > MAX_DEPTH:
+        raise ScenarioError.single(
+            "scenario", f"tables nested at most {MAX_DEPTH} levels deep", "deeper", origin
+        )
     try:
-        scenario = Scenario.model_validate(dict(data))
+        if from_json:
+            scenario = Scenario.model_validate_json(json.dumps(dict(data)))
+        else:
+            scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(_problems_from(exc), origin) from None
     problems = list(_consistency(scenario))
     if problems:
         raise ScenarioError(problems, origin)
-    scenario._origin = origin
-    return scenario
+    return scenario.with_provenance(origin, text)
 
 
 def _problems_from(exc: ValidationError) -> Iterator[Problem]:
     for err in exc.errors(include_url=False):
         path = ".".join(str(part) for part in err["loc"])
-        expected = err["msg"].removeprefix("Value error, ")
+        expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
         if err["type"] == "extra_forbidden":
-            expected = "no such field (unknown key)"
+            # The key is named, its value never shown: it may come from any file.
+            yield Problem(path, "no such field (unknown key)", "a key the format does not have")
         elif err["type"] == "missing":
             yield Problem(path, "a value (required field is missing)", "nothing")
-            continue
-        yield Problem(path, expected, _short(err.get("input")))
+        else:
+            yield Problem(path, expected, given_text(err.get("input")))
+
+
+def given_text(value: Any) -> str:
+    """What was given, for an error: a short scalar, or only the keys of a table."""
+    if isinstance(value, Mapping):
+        return f"a table with keys {_short(sorted(map(str, value)))}"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    return _short(value)
 
 
 def iter_numbers(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Provenance]]:
@@ -155,6 +297,8 @@ def iter_numbers(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Prov
 
 
 def _consistency(s: Scenario) -> Iterator[Problem]:
+    yield from _check_units(s)
+    yield from _check_size(s)
     yield from _check_period(s)
     yield from _check_shares(s)
     yield from _check_staff(s)
@@ -220,6 +364,65 @@ def _check_staff(s: Scenario) -> Iterator[Problem]:
         )
     if st.mentor_required and st.mentors is None:
         yield Problem("staff.mentor_required", "mentors when mentor_required = true", "no mentors")
+
+
+#: Memory a replication may need, by estimate, before a scenario is refused (bytes).
+MAX_MEMORY_BYTES = 4 * 2**30
+#: Estimated bytes per citizen (draw arrays, SimPy process and records: about 3.5 kB
+#: measured from 2,000 to 20,000 citizens, doubled for safety), per company and per slot.
+BYTES_PER_CITIZEN = 8_000
+BYTES_PER_COMPANY = 500
+BYTES_PER_SLOT = 200
+
+
+def expected_citizens(s: Scenario) -> float:
+    """Citizens one replication refers on average (the cap, the monthly sum or rate x time)."""
+    intake = s.intake
+    cap = intake.cohort_max.value if intake.cohort_max else math.inf
+    if intake.schedule == "monthly":
+        counts = intake.monthly_counts.values if intake.monthly_counts else []
+        return min(cap, sum(counts))
+    rate = intake.rate_per_week.value if intake.rate_per_week else 0.0
+    ramp = intake.ramp_up_weeks.value if intake.ramp_up_weeks else 0.0
+    span = max(
+        0.0, s.week_of(intake.end or s.period.end) - s.week_of(intake.start or s.period.start)
+    )
+    mean = rate * (span - ramp / 2) if span >= ramp else rate * span**2 / (2 * ramp)
+    return min(cap, mean)
+
+
+def memory_estimate(s: Scenario) -> float:
+    """Bytes one replication of ``s`` needs, by estimate (see ``BYTES_PER_CITIZEN``)."""
+    c = s.companies
+    companies = c.max_companies.value
+    return (
+        expected_citizens(s) * BYTES_PER_CITIZEN
+        + companies * BYTES_PER_COMPANY
+        + companies * c.slots_per_company.value * BYTES_PER_SLOT
+    )
+
+
+def _check_units(s: Scenario) -> Iterator[Problem]:
+    yield from unit_problems(s)
+
+
+def _check_size(s: Scenario) -> Iterator[Problem]:
+    need = memory_estimate(s)
+    if need > MAX_MEMORY_BYTES:
+        yield Problem(
+            "scenario size",
+            f"a replication that fits in {MAX_MEMORY_BYTES / 2**30:g} GiB (estimated from "
+            f"{BYTES_PER_CITIZEN:,} bytes a citizen, {BYTES_PER_COMPANY} a company and "
+            f"{BYTES_PER_SLOT} a slot; cap intake.cohort_max or lower "
+            "companies.max_companies x slots_per_company)",
+            f"{need / 2**30:.3g} GiB for {expected_citizens(s):.3g} citizens and "
+            f"{_all_slots(s):.3g} slots",
+        )
+
+
+def _all_slots(s: Scenario) -> float:
+    """Slots of all companies ever recruited."""
+    return float(s.companies.max_companies.value * s.companies.slots_per_company.value)
 
 
 def cohort_size(s: Scenario) -> float:

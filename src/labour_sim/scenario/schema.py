@@ -29,21 +29,45 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict
 from pydantic_core import PydanticUndefined
 
 from ..errors import ScenarioError
 from ..metrics import METRICS
 from .quantities import (
+    MAX_CASELOAD,
+    MAX_CASEWORKERS,
+    MAX_CITIZENS,
+    MAX_COMPANIES,
+    MAX_DKK,
+    MAX_HAZARD,
+    MAX_HOURS_PER_WEEK,
+    MAX_MENTORS,
+    MAX_MULTIPLIER,
+    MAX_PER_MONTH,
+    MAX_PER_WEEK,
+    MAX_SLOTS,
+    MAX_WEEKS,
     ArrayQuantity,
-    Count,
-    DistQuantity,
-    NonNegative,
-    Positive,
-    PositiveInt,
+    Caseload,
+    Caseworkers,
+    Citizens,
+    DurationDist,
+    Hazard,
+    HoursPerWeek,
+    Mentors,
+    Money,
+    Multiplier,
+    MultiplierDist,
+    PerWeek,
     Probability,
     Quantity,
+    Slots,
+    Text,
+    Version,
+    Weeks,
 )
+from .quantities import Companies as CompanyCount
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -70,7 +94,19 @@ MAX_ATTEMPTS = 8
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 MetricName = Literal[METRICS]  # type: ignore[valid-type]
-Attempts = Annotated[int, Field(ge=1, le=MAX_ATTEMPTS)]
+Attempts = Annotated[int, Strict(), Field(ge=1, le=MAX_ATTEMPTS)]
+Date = Annotated[dt.date, Strict()]
+Flag = Annotated[bool, Strict()]
+CostCaseload = Annotated[float, Strict(), Field(gt=0, le=MAX_CASELOAD, allow_inf_nan=False)]
+Rate = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+Threshold = Annotated[float, Strict(), Field(ge=0, le=MAX_CITIZENS, allow_inf_nan=False)]
+
+# Why each bound (stated in the format reference and in every error that hits one).
+_WEEKS = f"at most {MAX_WEEKS:,.0f} weeks: a working life"
+_MULT = f"at most {MAX_MULTIPLIER:g}: a larger effect is another programme, not a lever"
+_DKK = f"at most {MAX_DKK:.0e} DKK: several times the Danish state's annual budget"
+_HOURS = f"at most {MAX_HOURS_PER_WEEK:g}: the hours in a week"
+_PER_WEEK = f"at most {MAX_PER_WEEK:,.0f} a week: the whole Danish benefit pool within months"
 
 
 def _f(description: str, unit: str | None = None, default: Any = PydanticUndefined) -> Any:
@@ -82,10 +118,10 @@ class Period(BaseModel):
     """Programme period (calendar dates) and how long outcomes are followed after its end."""
 
     model_config = _FROZEN
-    start: dt.date = _f("first day of the programme; week 0", "date")
-    end: dt.date = _f("last day of the programme", "date")
-    follow_up_weeks: Quantity[NonNegative] = _f(
-        "weeks simulated after the end, to see retention", "weeks"
+    start: Date = _f("first day of the programme; week 0", "date")
+    end: Date = _f("last day of the programme", "date")
+    follow_up_weeks: Quantity[Weeks] = _f(
+        f"weeks simulated after the end, to see retention ({_WEEKS})", "weeks"
     )
 
 
@@ -96,34 +132,46 @@ class Intake(BaseModel):
     schedule: Literal["poisson", "monthly"] = _f(
         "'poisson': random referrals at rate_per_week; 'monthly': fixed monthly_counts"
     )
-    start: dt.date | None = _f("first referral date (default: period.start)", "date", None)
-    end: dt.date | None = _f("last referral date (default: period.end)", "date", None)
-    rate_per_week: Quantity[NonNegative] | None = _f(
-        "referrals per week once ramped up (poisson schedule)", "citizens/week", None
+    start: Date | None = _f("first referral date (default: period.start)", "date", None)
+    end: Date | None = _f("last referral date (default: period.end)", "date", None)
+    rate_per_week: Quantity[PerWeek] | None = _f(
+        f"referrals per week once ramped up (poisson schedule; {_PER_WEEK})",
+        "citizens/week",
+        None,
     )
-    ramp_up_weeks: Quantity[NonNegative] | None = _f(
-        "weeks over which the rate rises linearly from 0 (poisson schedule)", "weeks", None
+    ramp_up_weeks: Quantity[Weeks] | None = _f(
+        f"weeks over which the rate rises linearly from 0 (poisson schedule; {_WEEKS})",
+        "weeks",
+        None,
     )
     monthly_counts: ArrayQuantity | None = _f(
-        "referrals in each month from the start (monthly schedule)", "citizens/month", None
+        f"referrals in each month from the start (monthly schedule; at most "
+        f"{MAX_PER_MONTH:,.0f} a month, for at most 100 years)",
+        "citizens/month",
+        None,
     )
-    cohort_max: Quantity[Count] | None = _f("cap on referrals in total", "citizens", None)
-    assessment_weeks: DistQuantity = _f("time of the intake assessment", "weeks")
+    cohort_max: Quantity[Citizens] | None = _f(
+        f"cap on referrals in total (at most {MAX_CITIZENS:,}: more than all working-age "
+        "Danes on public benefits)",
+        "citizens",
+        None,
+    )
+    assessment_weeks: DurationDist = _f("time of the intake assessment", "weeks")
 
 
 class Group(BaseModel):
     """A target group of the cohort and the readiness distribution of its members."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1, description="short name, unique in the scenario")
-    description: str = _f("what the group is", None, "")
+    name: Text = Field(min_length=1, description="short name, unique in the scenario")
+    description: Text = _f("what the group is", None, "")
     share: Quantity[Probability] = _f("share of referrals from this group", "share")
-    readiness: DistQuantity = _f(
+    readiness: MultiplierDist = _f(
         "closeness to the labour market (mean about 1): divides preparation time and "
         "hazards, multiplies hiring probabilities",
         "multiplier",
     )
-    benefit_dkk_per_week: Quantity[NonNegative] | None = _f(
+    benefit_dkk_per_week: Quantity[Money] | None = _f(
         "benefit paid per week while not in paid work (default: costs.benefit_dkk_per_week)",
         "DKK/week",
         None,
@@ -134,7 +182,7 @@ class Sector(BaseModel):
     """A sector of companies and citizens' interests (used when slots are matched)."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1, description="sector name")
+    name: Text = Field(min_length=1, description="sector name")
     share: Quantity[Probability] = _f("share of companies and of citizens in it", "share")
 
 
@@ -142,45 +190,60 @@ class Companies(BaseModel):
     """Companies recruited over time, their slots, willingness to hire and churn."""
 
     model_config = _FROZEN
-    initial: Quantity[Count] = _f("companies on board at the start", "companies")
-    max_companies: Quantity[Count] = _f("most companies ever recruited", "companies")
-    recruitment_per_week: Quantity[NonNegative] = _f(
-        "companies recruited a week until max_companies", "companies/week"
+    initial: Quantity[CompanyCount] = _f("companies on board at the start", "companies")
+    max_companies: Quantity[CompanyCount] = _f(
+        f"most companies ever recruited (at most {MAX_COMPANIES:,}: more than all firms "
+        "with employees in Denmark)",
+        "companies",
     )
-    slots_per_company: Quantity[PositiveInt] = _f("citizens a company hosts at a time", "slots")
-    willingness: DistQuantity = _f(
+    recruitment_per_week: Quantity[PerWeek] = _f(
+        f"companies recruited a week until max_companies ({_PER_WEEK})", "companies/week"
+    )
+    slots_per_company: Quantity[Slots] = _f(
+        f"citizens a company hosts at a time (1 to {MAX_SLOTS:,}: a host of more is not a "
+        "company placement)",
+        "slots",
+    )
+    willingness: MultiplierDist = _f(
         "multiplier on the hiring probabilities of placements the company hosts (mean ~1)",
         "multiplier",
     )
-    tenure_weeks: DistQuantity | None = _f(
+    tenure_weeks: DurationDist | None = _f(
         "time a company stays before it leaves (default: stays)", "weeks", None
     )
     sectors: tuple[Sector, ...] = _f("sectors of companies and citizens", None, ())
-    match_sector: bool = _f("place citizens only in companies of their sector", None, False)
+    match_sector: Flag = _f("place citizens only in companies of their sector", None, False)
 
 
 class Staff(BaseModel):
     """Caseworkers and mentors; a count left out means that capacity is not limited."""
 
     model_config = _FROZEN
-    caseworkers: Quantity[Count] | None = _f(
-        "caseworkers (default: not limited)", "caseworkers", None
+    caseworkers: Quantity[Caseworkers] | None = _f(
+        f"caseworkers (default: not limited; at most {MAX_CASEWORKERS:,}: more than all "
+        "Danish job centres employ)",
+        "caseworkers",
+        None,
     )
-    caseload: Quantity[PositiveInt] | None = _f("cases per caseworker", "cases", None)
-    mentors: Quantity[Count] | None = _f("mentors (default: not limited)", "mentors", None)
-    mentees_per_mentor: Quantity[PositiveInt] | None = _f(
-        "citizens a mentor supports at a time", "mentees", None
+    caseload: Quantity[Caseload] | None = _f(
+        f"cases per caseworker (1 to {MAX_CASELOAD:,})", "cases", None
     )
-    mentor_required: bool = _f("wait for a mentor before a placement starts", None, False)
+    mentors: Quantity[Mentors] | None = _f(
+        f"mentors (default: not limited; at most {MAX_MENTORS:,})", "mentors", None
+    )
+    mentees_per_mentor: Quantity[Caseload] | None = _f(
+        f"citizens a mentor supports at a time (1 to {MAX_CASELOAD:,})", "mentees", None
+    )
+    mentor_required: Flag = _f("wait for a mentor before a placement starts", None, False)
 
 
 class Preparation(BaseModel):
     """Upskilling, health and social support before a placement."""
 
     model_config = _FROZEN
-    duration_weeks: DistQuantity = _f("time in preparation, for readiness 1", "weeks")
-    support_multiplier: Quantity[Positive] = _f(
-        "multiplies preparation time (below 1: more support, faster)", "multiplier"
+    duration_weeks: DurationDist = _f("time in preparation, for readiness 1", "weeks")
+    support_multiplier: Quantity[Multiplier] = _f(
+        f"multiplies preparation time (below 1: more support, faster; {_MULT})", "multiplier"
     )
 
 
@@ -198,10 +261,11 @@ class Placement(BaseModel):
     """Company placement (internship, small job or wage subsidy) and how it ends."""
 
     model_config = _FROZEN
-    duration_weeks: DistQuantity = _f("length of a placement", "weeks")
+    duration_weeks: DurationDist = _f("length of a placement", "weeks")
     outcomes: PlacementOutcomes = _f("how a placement ends (the rest: not hired)")
-    mentor_multiplier: Quantity[Positive] = _f(
-        "multiplies the hiring probabilities when the citizen has a mentor", "multiplier"
+    mentor_multiplier: Quantity[Multiplier] = _f(
+        f"multiplies the hiring probabilities when the citizen has a mentor ({_MULT})",
+        "multiplier",
     )
     max_attempts: Quantity[Attempts] = _f(
         f"placements per citizen at most (1 to {MAX_ATTEMPTS})", "placements"
@@ -215,15 +279,15 @@ class Employment(BaseModel):
     """Jobs after a placement: spells, growth of small jobs, follow-up support, relapse."""
 
     model_config = _FROZEN
-    ordinary_job_weeks: DistQuantity = _f("length of a job on ordinary hours", "weeks")
-    reduced_job_weeks: DistQuantity = _f("length of a small job", "weeks")
+    ordinary_job_weeks: DurationDist = _f("length of a job on ordinary hours", "weeks")
+    reduced_job_weeks: DurationDist = _f("length of a small job", "weeks")
     reduced_to_ordinary: Quantity[Probability] = _f(
         "chance a small job grows to ordinary hours", "probability"
     )
-    hours_growth_weeks: DistQuantity = _f("time until a small job grows", "weeks")
-    follow_up_support: bool = _f("support continues after hire", None, True)
-    follow_up_hazard_ratio: Quantity[Positive] = _f(
-        "multiplies the job-loss hazard under follow-up support", "hazard ratio"
+    hours_growth_weeks: DurationDist = _f("time until a small job grows", "weeks")
+    follow_up_support: Flag = _f("support continues after hire", None, True)
+    follow_up_hazard_ratio: Quantity[Multiplier] = _f(
+        f"multiplies the job-loss hazard under follow-up support ({_MULT})", "hazard ratio"
     )
     relapse_to_programme: Quantity[Probability] = _f(
         "chance that a citizen who loses a job is referred again", "probability"
@@ -234,8 +298,10 @@ class Dropout(BaseModel):
     """Leaving the programme for illness, moving, another benefit or other reasons."""
 
     model_config = _FROZEN
-    rate_per_week: Quantity[NonNegative] = _f(
-        "dropout hazard while active, for readiness 1", "1/week"
+    rate_per_week: Quantity[Hazard] = _f(
+        f"dropout hazard while active, for readiness 1 (at most {MAX_HAZARD:g}: leaving "
+        "within a day on average)",
+        "1/week",
     )
 
 
@@ -243,7 +309,7 @@ class Budget(BaseModel):
     """The money behind the programme."""
 
     model_config = _FROZEN
-    grant_dkk: Quantity[NonNegative] | None = _f("grant for the programme", "DKK", None)
+    grant_dkk: Quantity[Money] | None = _f(f"grant for the programme ({_DKK})", "DKK", None)
 
 
 class Costs(BaseModel):
@@ -260,20 +326,25 @@ class Costs(BaseModel):
     """
 
     model_config = _FROZEN
-    benefit_dkk_per_week: Quantity[NonNegative] | None = _f(
+    benefit_dkk_per_week: Quantity[Money] | None = _f(
         "benefit per week while not in paid work, for groups without their own",
         "DKK/week",
         None,
     )
-    mentor_hours_per_week: Quantity[NonNegative] | None = _f(
-        "mentor hours per mentee per week of a mentored placement", "hours/week", None
+    mentor_hours_per_week: Quantity[HoursPerWeek] | None = _f(
+        f"mentor hours per mentee per week of a mentored placement ({_HOURS})",
+        "hours/mentee/week",
+        None,
     )
-    mentor_dkk_per_hour: Quantity[NonNegative] | None = _f("mentor pay", "DKK/hour", None)
-    caseworker_dkk_per_year: Quantity[NonNegative] | None = _f(
+    mentor_dkk_per_hour: Quantity[Money] | None = _f("mentor pay", "DKK/hour", None)
+    caseworker_dkk_per_year: Quantity[Money] | None = _f(
         "annual cost of one caseworker (salary and overhead)", "DKK/year", None
     )
-    caseload: Quantity[Positive] | None = _f(
-        "cases per caseworker used for costing (default: staff.caseload)", "cases", None
+    caseload: Quantity[CostCaseload] | None = _f(
+        f"cases per caseworker used for costing (default: staff.caseload; at most "
+        f"{MAX_CASELOAD:,})",
+        "cases",
+        None,
     )
     reduced_job_benefit_kept: Quantity[Probability] | None = _f(
         "share of the benefit still paid during a small job (earnings are offset against "
@@ -281,29 +352,29 @@ class Costs(BaseModel):
         "share",
         None,
     )
-    wage_subsidy_dkk_per_hour: Quantity[NonNegative] | None = _f(
+    wage_subsidy_dkk_per_hour: Quantity[Money] | None = _f(
         "wage subsidy (loentilskud) per subsidised hour", "DKK/hour", None
     )
-    wage_subsidy_hours_per_week: Quantity[NonNegative] | None = _f(
-        "subsidised paid hours per week during a placement", "hours/week", None
+    wage_subsidy_hours_per_week: Quantity[HoursPerWeek] | None = _f(
+        f"subsidised paid hours per week during a placement ({_HOURS})", "hours/week", None
     )
-    flexjob_subsidy_dkk_per_month: Quantity[NonNegative] | None = _f(
+    flexjob_subsidy_dkk_per_month: Quantity[Money] | None = _f(
         "flexjob subsidy (fleksloentilskud) while in a flexjob", "DKK/month", None
     )
-    intake_dkk: Quantity[NonNegative] | None = _f("intake assessment, per referral", "DKK", None)
-    company_recruitment_dkk: Quantity[NonNegative] | None = _f(
-        "recruiting one company", "DKK", None
+    intake_dkk: Quantity[Money] | None = _f("intake assessment, per referral", "DKK/referral", None)
+    company_recruitment_dkk: Quantity[Money] | None = _f(
+        "recruiting one company", "DKK/company", None
     )
-    mentor_training_dkk: Quantity[NonNegative] | None = _f(
-        "training one mentor (per mentor in staff.mentors)", "DKK", None
+    mentor_training_dkk: Quantity[Money] | None = _f(
+        "training one mentor (per mentor in staff.mentors)", "DKK/mentor", None
     )
-    fixed_dkk_per_month: Quantity[NonNegative] | None = _f(
+    fixed_dkk_per_month: Quantity[Money] | None = _f(
         "management, evaluation: per month of the programme period", "DKK/month", None
     )
-    discount_rate_per_year: Quantity[Annotated[float, Field(ge=0, le=1)]] | None = _f(
+    discount_rate_per_year: Quantity[Rate] | None = _f(
         "discount rate for costs and savings (default 0)", "1/year", None
     )
-    savings_follow_up_weeks: Quantity[NonNegative] | None = _f(
+    savings_follow_up_weeks: Quantity[Weeks] | None = _f(
         "weeks after period.end over which benefit savings count (default: the whole follow-up)",
         "weeks",
         None,
@@ -314,11 +385,13 @@ class Target(BaseModel):
     """A promise: at least ``threshold`` of ``metric`` by ``date``."""
 
     model_config = _FROZEN
-    name: str = Field(min_length=1, description="short name, unique in the scenario")
+    name: Text = Field(min_length=1, description="short name, unique in the scenario")
     metric: MetricName = _f("what is counted (see the metrics table)")
-    threshold: Quantity[NonNegative] = _f("the promised count", "citizens or companies")
-    date: dt.date = _f("by when", "date")
-    description: str = _f("the promise in words", None, "")
+    threshold: Quantity[Threshold] = _f(
+        f"the promised count (at most {MAX_CITIZENS:,})", "citizens or companies"
+    )
+    date: Date = _f("by when", "date")
+    description: Text = _f("the promise in words", None, "")
 
 
 class Scenario(BaseModel):
@@ -330,10 +403,10 @@ class Scenario(BaseModel):
     model_config = _FROZEN
     _origin: str | None = PrivateAttr(default=None)
     _text: str | None = PrivateAttr(default=None)
-    schema_version: Literal[1] = _f("version of this format", None, 1)
-    name: str = Field(min_length=1, description="the programme's name")
-    description: str = _f("what the programme does and promised", None, "")
-    sources: dict[str, str] = _f(
+    schema_version: Version = _f("version of this format", None, 1)
+    name: Text = Field(min_length=1, description="the programme's name")
+    description: Text = _f("what the programme does and promised", None, "")
+    sources: dict[Text, Text] = _f(
         "key = URL or seed article file name; cited by the numbers' source fields", None, {}
     )
     period: Period
@@ -388,10 +461,22 @@ class Scenario(BaseModel):
             "targets", f"one of {[t.name for t in self.targets]}", name, self.origin
         )
 
+    def with_provenance(self, origin: str | None, text: str | None) -> Scenario:
+        """A copy of the scenario marked as read from ``origin``, with file text ``text``.
+
+        The one place a scenario's provenance is set (files, what-if copies, saved results
+        and unpickling all come through here). Returns a shallow copy; the content, and so
+        :attr:`hash`, is unchanged.
+        """
+        stamped = self.model_copy()
+        stamped._origin = origin
+        stamped._text = text
+        return stamped
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Parametrised generic models (Quantity[...]) cannot be pickled by reference, so a
-        # scenario travels to worker processes as its validated data and is rebuilt there.
-        return _rebuild, (self.model_dump(mode="json"), self.origin, self.text)
+        # scenario travels to worker processes as its plain data (dates stay dates).
+        return _rebuild, (self.model_dump(mode="python"), self.origin, self.text)
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with values changed at dotted paths.
@@ -415,9 +500,9 @@ class Scenario(BaseModel):
 
 
 def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scenario:
-    """Unpickle a scenario (see ``Scenario.__reduce__``)."""
-    from .loader import parse_scenario
+    """Unpickle a scenario (see ``Scenario.__reduce__``).
 
-    scenario = parse_scenario(data, origin=origin)
-    scenario._text = text
-    return scenario
+    The data were checked when the scenario was made, so only the schema is applied (to
+    rebuild the typed sections, in compiled code) and not the loader's cross-field checks.
+    """
+    return Scenario.model_validate(data).with_provenance(origin, text)
