@@ -85,7 +85,10 @@ def test_shipped_scenarios_run_identically(path: Path) -> None:
 
 # Small shipped scenarios as bases (Lolland-Falster is capped to a small cohort below).
 BASES = {p.stem: load_scenario(p) for p in SHIPPED}
-TWO_SECTORS = [{"name": "care", "share": q(0.6)}, {"name": "retail", "share": q(0.4)}]
+TWO_SECTORS = [
+    {"name": "care", "share": q(0.6, "share")},
+    {"name": "retail", "share": q(0.4, "share")},
+]
 
 
 @st.composite
@@ -94,25 +97,25 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     base = BASES[draw(st.sampled_from(sorted(BASES)))]
     changes: dict[str, Any] = {
         "targets": [],
-        "intake.cohort_max": q(draw(st.integers(5, 120))),
-        "placement.max_attempts": q(draw(st.integers(1, 8))),
+        "intake.cohort_max": q(draw(st.integers(5, 120)), "citizens"),
+        "placement.max_attempts": draw(st.integers(1, 8)),
     }
     staff: dict[str, Any] = {}  # left out: not limited
     if draw(st.booleans()):  # caseworkers bind
-        staff["caseworkers"] = q(draw(st.integers(1, 3)))
-        staff["caseload"] = q(draw(st.integers(1, 8)))
+        staff["caseworkers"] = q(draw(st.integers(1, 3)), "caseworkers")
+        staff["caseload"] = q(draw(st.integers(1, 8)), "cases")
     mentors = draw(st.sampled_from(["unlimited", "optional", "required"]))
     if mentors != "unlimited":
-        staff["mentors"] = q(draw(st.integers(1, 3)))
-        staff["mentees_per_mentor"] = q(draw(st.integers(1, 2)))
+        staff["mentors"] = q(draw(st.integers(1, 3)), "mentors")
+        staff["mentees_per_mentor"] = q(draw(st.integers(1, 2)), "mentees")
         staff["mentor_required"] = mentors == "required"
     changes["staff"] = staff
-    changes["costs.caseload"] = q(20)  # caseworker cost per case, whatever the staff
+    changes["costs.caseload"] = q(20, "cases")  # caseworker cost per case, whatever the staff
     if draw(st.booleans()):  # scarce slots
         initial = draw(st.integers(0, 4))
-        changes["companies.initial"] = q(initial)
-        changes["companies.max_companies"] = q(initial + draw(st.integers(0, 6)))
-        changes["companies.slots_per_company"] = q(draw(st.integers(1, 2)))
+        changes["companies.initial"] = initial
+        changes["companies.max_companies"] = initial + draw(st.integers(0, 6))
+        changes["companies.slots_per_company"] = draw(st.integers(1, 2))
     if draw(st.booleans()):
         changes["companies.sectors"] = TWO_SECTORS
         changes["companies.match_sector"] = draw(st.booleans())
@@ -123,9 +126,9 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
         changes["intake.assessment_weeks"] = d("constant", draw(st.sampled_from([0.0, 1.0, 2.0])))
         changes["preparation.duration_weeks"] = d("constant", draw(st.sampled_from([1.0, 4.0])))
         changes["placement.duration_weeks"] = d("constant", draw(st.sampled_from([2.0, 8.0])))
-    changes["dropout.rate_per_week"] = q(draw(st.sampled_from([0.0, 0.005, 0.03, 0.2])))
-    changes["employment.relapse_to_programme"] = q(draw(st.sampled_from([0.0, 0.3, 0.9])))
-    changes["placement.back_to_preparation"] = q(draw(st.sampled_from([0.0, 0.5, 1.0])))
+    changes["dropout.rate_per_week"] = draw(st.sampled_from([0.0, 0.005, 0.03, 0.2]))
+    changes["employment.relapse_to_programme"] = draw(st.sampled_from([0.0, 0.3, 0.9]))
+    changes["placement.back_to_preparation"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
     try:
         scenario = base.with_changes(changes)
     except ScenarioError as error:  # pragma: no cover - shows which change a base rejects

@@ -107,7 +107,10 @@ def cohort(schedule: str, cap: int) -> Scenario:
     if schedule == "poisson":
         # Roughly 300 referrals in the two-year period, after an eight-week ramp-up.
         del data["intake"]["monthly_counts"]
-        data["intake"] |= {"rate_per_week": q(3.0), "ramp_up_weeks": q(8.0)}
+        data["intake"] |= {
+            "rate_per_week": q(3.0, "citizens/week"),
+            "ramp_up_weeks": q(8.0, "weeks"),
+        }
     return parse_scenario(data)
 
 

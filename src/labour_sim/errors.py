@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "ScenarioError"]
+__all__ = ["Problem", "ScenarioError", "short"]
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,10 @@ class ScenarioError(ValueError):
         cls, path: str, expected: str, given: object, origin: str | None = None
     ) -> ScenarioError:
         """Build an error with one problem."""
-        return cls([Problem(path, expected, _short(given))], origin)
+        return cls([Problem(path, expected, short(given))], origin)
 
 
-def _short(value: object, limit: int = 80) -> str:
+def short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (for one-line errors)."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

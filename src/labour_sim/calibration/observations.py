@@ -52,7 +52,8 @@ from ..errors import Problem, ScenarioError
 from ..metrics import CITIZEN_METRICS, METRIC_LABELS, METRICS
 from ..replication import ReplicationResult
 from ..scenario import Scenario
-from ..scenario.loader import given_text, read_toml
+from ..scenario.loader import read_toml
+from ..scenario.problems import given_text
 from ..scenario.quantities import Version
 
 __all__ = ["Observation", "Observations", "load_observations", "parse_observations"]

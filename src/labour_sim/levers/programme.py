@@ -20,8 +20,7 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..experiments import Execution, Results
-from ..scenario import Scenario
-from ..scenario.loader import iter_numbers
+from ..scenario import Scenario, iter_numbers
 from .sensitivity import Sensitivity, tornado
 from .space import parse_levers
 

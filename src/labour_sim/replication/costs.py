@@ -4,7 +4,7 @@ Costs are a pure function of a replication's sojourns (every stay of every citiz
 state, in weeks) and the scenario's ``[costs]`` inputs, so they need no random numbers of
 their own and common random numbers carry over to them exactly.
 
-Accounting (see :class:`labour_sim.scenario.schema.Costs` for the inputs):
+Accounting (see :class:`labour_sim.scenario.sections.Costs` for the inputs):
 
 * **programme cost** (what the grant pays), over the programme period ``[0, end]``:
   mentor hours during mentored placements, mentor training (per mentor in

@@ -1,6 +1,6 @@
 """The assumptions table: every number of a scenario with its value, unit and origin.
 
-One row per quantity that :func:`labour_sim.scenario.loader.iter_numbers` finds (the
+One row per quantity that :func:`labour_sim.scenario.iter_numbers` finds (the
 scenario merged over its base file), in schema order: its dotted path, the value (a number,
 a list summarised, or a distribution with its parameters), the unit, and where it comes from
 (the cited source, resolved to its URL when the scenario's ``[sources]`` table has it, or
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario import Scenario
-from ..scenario.loader import iter_numbers
+from ..scenario import Scenario, iter_numbers
 from ..scenario.quantities import ArrayQuantity, DistQuantity, Provenance, Quantity
 from .html import Html, join, link, table, tag
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from ..calibration import Observations
 from ..experiments import Results
 from ..metrics import METRIC_LABELS
-from ..scenario import Scenario
-from ..scenario.loader import iter_numbers
+from ..scenario import Scenario, iter_numbers
 from ..scenario.quantities import DistQuantity
 from ..streams import Stream
 from .html import Html, join, link, tag

@@ -1,13 +1,16 @@
 """Scenario layer: the validated, immutable description of a programme.
 
-``quantities`` (numbers with unit and provenance) -> ``schema`` (the :class:`Scenario`
-model) -> ``loader`` (TOML files, cross-field checks) and ``changes`` (what-if copies).
-Nothing here runs a simulation; the model layer only reads a :class:`Scenario`.
+``quantities`` (numbers with unit and provenance), ``units``, ``paths`` (dotted paths),
+``problems`` (errors in user data) -> ``sections`` (the parts of a programme) and
+``changes`` (what-ifs as data) -> ``schema`` (the :class:`Scenario`, made by
+:func:`parse_scenario`, the one constructor) -> ``loader`` (TOML files and their bases) and
+``doc`` (the generated format reference). Nothing here runs a simulation.
 """
 
-from .loader import cohort_size, iter_numbers, load_scenario, parse_scenario
-from .quantities import ArrayQuantity, DistQuantity, Provenance, Quantity
-from .schema import MAX_ATTEMPTS, Scenario, Target
+from .loader import load_scenario
+from .quantities import ArrayQuantity, DistQuantity, Provenance, Quantity, iter_numbers
+from .schema import Scenario, cohort_size, parse_scenario
+from .sections import MAX_ATTEMPTS, Target
 
 __all__ = [
     "MAX_ATTEMPTS",

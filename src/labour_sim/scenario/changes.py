@@ -8,31 +8,30 @@ Paths are read and written by :mod:`.paths` (list items by name or index).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import Problem, ScenarioError
 from .paths import VALUE_KEYS, locate
 
-if TYPE_CHECKING:
-    from .schema import Scenario
-
-__all__ = ["apply_changes"]
+__all__ = ["changed"]
 
 
-def apply_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """Return a validated copy of ``scenario`` with ``changes`` applied (see ``with_changes``)."""
-    from .loader import parse_scenario
+def changed(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a scenario's data with ``changes`` applied (see ``Scenario.with_changes``).
 
-    data = _plain(scenario.model_dump(mode="python"))
+    Every path is tried; the problems of all that fail are reported together. The result
+    is data, not yet a scenario: :func:`~.schema.parse_scenario` validates it.
+    """
+    plain: dict[str, Any] = _plain(dict(data))
     problems: list[Problem] = []
     for path, new in changes.items():
         try:
-            _set(data, path, new)
+            _set(plain, path, new)
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
         raise ScenarioError(problems, "changes")
-    return parse_scenario(data, origin=scenario.origin, text=scenario.text)
+    return plain
 
 
 def _plain(node: Any) -> Any:

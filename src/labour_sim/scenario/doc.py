@@ -1,6 +1,6 @@
 """Generate ``docs/scenario-format.md`` from the schema, so the format's docs cannot drift.
 
-Every section of :class:`~labour_sim.scenario.schema.Scenario` becomes a table of its fields
+Every section of :class:`~labour_sim.scenario.Scenario` becomes a table of its fields
 with their kind (number, distribution, date...), allowed values, unit, meaning and default,
 read from the pydantic models and their field descriptions. A test regenerates the file and
 checks that nothing changes.
@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ..metrics import METRIC_LABELS
-from . import loader
+from . import loader, schema
 from . import quantities as q
 from .quantities import ArrayQuantity, DistQuantity, Quantity
 from .schema import Scenario
@@ -132,10 +132,10 @@ def _intro() -> str:
         "{weibull[0]:g}": f"{q.WEIBULL_SHAPE[0]:g}",
         "{weibull[1]:g}": f"{q.WEIBULL_SHAPE[1]:g}",
         "{cv:g}": f"{q.LOGNORMAL_CV:g}",
-        "{memory:g}": f"{loader.MAX_MEMORY_BYTES / 2**30:g}",
-        "{per_citizen:,}": f"{loader.BYTES_PER_CITIZEN:,}",
-        "{per_company}": f"{loader.BYTES_PER_COMPANY}",
-        "{per_slot}": f"{loader.BYTES_PER_SLOT}",
+        "{memory:g}": f"{schema.MAX_MEMORY_BYTES / 2**30:g}",
+        "{per_citizen:,}": f"{schema.BYTES_PER_CITIZEN:,}",
+        "{per_company}": f"{schema.BYTES_PER_COMPANY}",
+        "{per_slot}": f"{schema.BYTES_PER_SLOT}",
         "{max_bases}": f"{loader.MAX_BASES}",
     }
     text = _INTRO

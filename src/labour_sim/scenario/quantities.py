@@ -15,6 +15,7 @@ given. :func:`Provenance.is_assumption` lets reports count how much of a scenari
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import numpy as np
@@ -34,7 +35,9 @@ __all__ = [
     "Probability",
     "Provenance",
     "Quantity",
+    "Text",
     "Version",
+    "iter_numbers",
     "number_only",
 ]
 
@@ -234,3 +237,19 @@ def _check_moments(dist: Distribution, name: str) -> None:
 
 
 _TOP = 1.0 - 2.0**-53  # the largest uniform a draw can use
+
+
+def iter_numbers(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Provenance]]:
+    """Every quantity in ``model`` with its dotted path (list items by name or index)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if isinstance(value, Provenance):
+            yield path, value
+        elif isinstance(value, BaseModel):
+            yield from iter_numbers(value, path + ".")
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    label = getattr(item, "name", i)
+                    yield from iter_numbers(item, f"{path}.{label}.")

@@ -1,23 +1,12 @@
-"""The scenario schema: what a programme is, as validated, immutable data.
+"""The :class:`Scenario`: a programme as validated, immutable data, and how one is made.
 
-The sections follow ``docs/model.md``: the programme ``period``; the ``intake`` schedule; the
-cohort's target ``groups``; ``companies`` and their slots; ``staff`` capacity; the
-``preparation``, ``placement`` and ``employment`` stages; ``dropout``; and the ``targets``
-that the programme promised. Every number is a :class:`Quantity` or :class:`DistQuantity`
-with a unit and a source or an assumption. Time is in weeks from ``period.start``; money
-in DKK.
-
-Lever effects are explicit multipliers that a scenario states and calibration can estimate:
-
-* a citizen's ``readiness`` r (mean about 1) divides the preparation time, multiplies the
-  probability of each hiring outcome, and divides the dropout and job-loss hazards;
-* a company's ``willingness`` multiplies the hiring probabilities of placements it hosts;
-* ``placement.mentor_multiplier`` multiplies them again when the citizen has a mentor;
-* ``preparation.support_multiplier`` multiplies the preparation time (below 1: more support);
-* ``employment.follow_up_hazard_ratio`` multiplies the job-loss hazard when follow-up
-  support after hire is given.
-
-Hiring probabilities are capped so that they sum to at most 1; the rest is "not hired".
+:func:`parse_scenario` is the one constructor: nested mappings (as parsed from TOML, or
+saved as JSON) are validated against the sections' schema (:mod:`.sections`), then checked
+across fields (dates inside the period, shares that sum to one, targets no larger than the
+cohort, sources that exist, a size that fits in memory); every problem found is reported
+together, each with its field path, what was expected and what was given. Files come in
+through :mod:`.loader`; a what-if (:meth:`Scenario.with_changes`) is the baseline's data
+changed at dotted paths (:mod:`.changes`) and made again here.
 """
 
 from __future__ import annotations
@@ -25,373 +14,42 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Iterator, Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict
-from pydantic_core import PydanticUndefined
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
-from ..errors import ScenarioError
-from ..metrics import METRICS
-from .quantities import (
-    MAX_CASELOAD,
-    MAX_CASEWORKERS,
-    MAX_CITIZENS,
-    MAX_COMPANIES,
-    MAX_DKK,
-    MAX_HAZARD,
-    MAX_HOURS_PER_WEEK,
-    MAX_MENTORS,
-    MAX_MULTIPLIER,
-    MAX_PER_MONTH,
-    MAX_PER_WEEK,
-    MAX_SLOTS,
-    MAX_WEEKS,
-    ArrayQuantity,
-    Caseload,
-    Caseworkers,
-    Citizens,
-    DurationDist,
-    Hazard,
-    HoursPerWeek,
-    Mentors,
-    Money,
-    Multiplier,
-    MultiplierDist,
-    PerWeek,
-    Probability,
-    Quantity,
-    Slots,
-    Text,
-    Version,
-    Weeks,
+from ..errors import Problem, ScenarioError
+from ..metrics import CITIZEN_METRICS
+from .changes import changed
+from .problems import MAX_DEPTH, depth, problems_from
+from .quantities import Text, Version, iter_numbers
+from .sections import (
+    FROZEN,
+    Budget,
+    Companies,
+    Costs,
+    Dropout,
+    Employment,
+    Group,
+    Intake,
+    Period,
+    Placement,
+    Preparation,
+    Staff,
+    Target,
+    described,
 )
-from .quantities import Companies as CompanyCount
+from .units import unit_problems
 
-__all__ = [
-    "MAX_ATTEMPTS",
-    "Budget",
-    "Companies",
-    "Costs",
-    "Dropout",
-    "Employment",
-    "Group",
-    "Intake",
-    "Period",
-    "Placement",
-    "PlacementOutcomes",
-    "Preparation",
-    "Scenario",
-    "Sector",
-    "Staff",
-    "Target",
-]
+__all__ = ["Scenario", "cohort_size", "expected_citizens", "memory_estimate", "parse_scenario"]
 
-#: Upper bound on placement attempts per citizen; fixes the layout of per-citizen draws.
-MAX_ATTEMPTS = 8
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-MetricName = Literal[METRICS]  # type: ignore[valid-type]
-Attempts = Annotated[int, Strict(), Field(ge=1, le=MAX_ATTEMPTS)]
-Date = Annotated[dt.date, Strict()]
-Flag = Annotated[bool, Strict()]
-CostCaseload = Annotated[float, Strict(), Field(gt=0, le=MAX_CASELOAD, allow_inf_nan=False)]
-Rate = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-Threshold = Annotated[float, Strict(), Field(ge=0, le=MAX_CITIZENS, allow_inf_nan=False)]
-
-# Why each bound (stated in the format reference and in every error that hits one).
-_WEEKS = f"at most {MAX_WEEKS:,.0f} weeks: a working life"
-_MULT = f"at most {MAX_MULTIPLIER:g}: a larger effect is another programme, not a lever"
-_DKK = f"at most {MAX_DKK:.0e} DKK: several times the Danish state's annual budget"
-_HOURS = f"at most {MAX_HOURS_PER_WEEK:g}: the hours in a week"
-_PER_WEEK = f"at most {MAX_PER_WEEK:,.0f} a week: the whole Danish benefit pool within months"
-
-
-def _f(description: str, unit: str | None = None, default: Any = PydanticUndefined) -> Any:
-    """A field with its meaning and unit (read by ``docs/scenario-format.md``'s generator)."""
-    return Field(default, description=description, json_schema_extra={"unit": unit})
-
-
-class Period(BaseModel):
-    """Programme period (calendar dates) and how long outcomes are followed after its end."""
-
-    model_config = _FROZEN
-    start: Date = _f("first day of the programme; week 0", "date")
-    end: Date = _f("last day of the programme", "date")
-    follow_up_weeks: Quantity[Weeks] = _f(
-        f"weeks simulated after the end, to see retention ({_WEEKS})", "weeks"
-    )
-
-
-class Intake(BaseModel):
-    """Referral schedule: a Poisson rate with a linear ramp-up, or fixed monthly counts."""
-
-    model_config = _FROZEN
-    schedule: Literal["poisson", "monthly"] = _f(
-        "'poisson': random referrals at rate_per_week; 'monthly': fixed monthly_counts"
-    )
-    start: Date | None = _f("first referral date (default: period.start)", "date", None)
-    end: Date | None = _f("last referral date (default: period.end)", "date", None)
-    rate_per_week: Quantity[PerWeek] | None = _f(
-        f"referrals per week once ramped up (poisson schedule; {_PER_WEEK})",
-        "citizens/week",
-        None,
-    )
-    ramp_up_weeks: Quantity[Weeks] | None = _f(
-        f"weeks over which the rate rises linearly from 0 (poisson schedule; {_WEEKS})",
-        "weeks",
-        None,
-    )
-    monthly_counts: ArrayQuantity | None = _f(
-        f"referrals in each month from the start (monthly schedule; at most "
-        f"{MAX_PER_MONTH:,.0f} a month, for at most 100 years)",
-        "citizens/month",
-        None,
-    )
-    cohort_max: Quantity[Citizens] | None = _f(
-        f"cap on referrals in total (at most {MAX_CITIZENS:,}: more than all working-age "
-        "Danes on public benefits)",
-        "citizens",
-        None,
-    )
-    assessment_weeks: DurationDist = _f("time of the intake assessment", "weeks")
-
-
-class Group(BaseModel):
-    """A target group of the cohort and the readiness distribution of its members."""
-
-    model_config = _FROZEN
-    name: Text = Field(min_length=1, description="short name, unique in the scenario")
-    description: Text = _f("what the group is", None, "")
-    share: Quantity[Probability] = _f("share of referrals from this group", "share")
-    readiness: MultiplierDist = _f(
-        "closeness to the labour market (mean about 1): divides preparation time and "
-        "hazards, multiplies hiring probabilities",
-        "multiplier",
-    )
-    benefit_dkk_per_week: Quantity[Money] | None = _f(
-        "benefit paid per week while not in paid work (default: costs.benefit_dkk_per_week)",
-        "DKK/week",
-        None,
-    )
-
-
-class Sector(BaseModel):
-    """A sector of companies and citizens' interests (used when slots are matched)."""
-
-    model_config = _FROZEN
-    name: Text = Field(min_length=1, description="sector name")
-    share: Quantity[Probability] = _f("share of companies and of citizens in it", "share")
-
-
-class Companies(BaseModel):
-    """Companies recruited over time, their slots, willingness to hire and churn."""
-
-    model_config = _FROZEN
-    initial: Quantity[CompanyCount] = _f("companies on board at the start", "companies")
-    max_companies: Quantity[CompanyCount] = _f(
-        f"most companies ever recruited (at most {MAX_COMPANIES:,}: more than all firms "
-        "with employees in Denmark)",
-        "companies",
-    )
-    recruitment_per_week: Quantity[PerWeek] = _f(
-        f"companies recruited a week until max_companies ({_PER_WEEK})", "companies/week"
-    )
-    slots_per_company: Quantity[Slots] = _f(
-        f"citizens a company hosts at a time (1 to {MAX_SLOTS:,}: a host of more is not a "
-        "company placement)",
-        "slots",
-    )
-    willingness: MultiplierDist = _f(
-        "multiplier on the hiring probabilities of placements the company hosts (mean ~1)",
-        "multiplier",
-    )
-    tenure_weeks: DurationDist | None = _f(
-        "time a company stays before it leaves (default: stays)", "weeks", None
-    )
-    sectors: tuple[Sector, ...] = _f("sectors of companies and citizens", None, ())
-    match_sector: Flag = _f("place citizens only in companies of their sector", None, False)
-
-
-class Staff(BaseModel):
-    """Caseworkers and mentors; a count left out means that capacity is not limited."""
-
-    model_config = _FROZEN
-    caseworkers: Quantity[Caseworkers] | None = _f(
-        f"caseworkers (default: not limited; at most {MAX_CASEWORKERS:,}: more than all "
-        "Danish job centres employ)",
-        "caseworkers",
-        None,
-    )
-    caseload: Quantity[Caseload] | None = _f(
-        f"cases per caseworker (1 to {MAX_CASELOAD:,})", "cases", None
-    )
-    mentors: Quantity[Mentors] | None = _f(
-        f"mentors (default: not limited; at most {MAX_MENTORS:,})", "mentors", None
-    )
-    mentees_per_mentor: Quantity[Caseload] | None = _f(
-        f"citizens a mentor supports at a time (1 to {MAX_CASELOAD:,})", "mentees", None
-    )
-    mentor_required: Flag = _f("wait for a mentor before a placement starts", None, False)
-
-
-class Preparation(BaseModel):
-    """Upskilling, health and social support before a placement."""
-
-    model_config = _FROZEN
-    duration_weeks: DurationDist = _f("time in preparation, for readiness 1", "weeks")
-    support_multiplier: Quantity[Multiplier] = _f(
-        f"multiplies preparation time (below 1: more support, faster; {_MULT})", "multiplier"
-    )
-
-
-class PlacementOutcomes(BaseModel):
-    """Probability of each way a placement ends, for readiness 1, without a mentor."""
-
-    model_config = _FROZEN
-    ordinary: Quantity[Probability] = _f("hired on ordinary hours", "probability")
-    reduced: Quantity[Probability] = _f("hired into a small job (reduced hours)", "probability")
-    flexjob: Quantity[Probability] = _f("into a flexjob", "probability")
-    education: Quantity[Probability] = _f("into education", "probability")
-
-
-class Placement(BaseModel):
-    """Company placement (internship, small job or wage subsidy) and how it ends."""
-
-    model_config = _FROZEN
-    duration_weeks: DurationDist = _f("length of a placement", "weeks")
-    outcomes: PlacementOutcomes = _f("how a placement ends (the rest: not hired)")
-    mentor_multiplier: Quantity[Multiplier] = _f(
-        f"multiplies the hiring probabilities when the citizen has a mentor ({_MULT})",
-        "multiplier",
-    )
-    max_attempts: Quantity[Attempts] = _f(
-        f"placements per citizen at most (1 to {MAX_ATTEMPTS})", "placements"
-    )
-    back_to_preparation: Quantity[Probability] = _f(
-        "after a placement without hire: share who go back to preparation", "share"
-    )
-
-
-class Employment(BaseModel):
-    """Jobs after a placement: spells, growth of small jobs, follow-up support, relapse."""
-
-    model_config = _FROZEN
-    ordinary_job_weeks: DurationDist = _f("length of a job on ordinary hours", "weeks")
-    reduced_job_weeks: DurationDist = _f("length of a small job", "weeks")
-    reduced_to_ordinary: Quantity[Probability] = _f(
-        "chance a small job grows to ordinary hours", "probability"
-    )
-    hours_growth_weeks: DurationDist = _f("time until a small job grows", "weeks")
-    follow_up_support: Flag = _f("support continues after hire", None, True)
-    follow_up_hazard_ratio: Quantity[Multiplier] = _f(
-        f"multiplies the job-loss hazard under follow-up support ({_MULT})", "hazard ratio"
-    )
-    relapse_to_programme: Quantity[Probability] = _f(
-        "chance that a citizen who loses a job is referred again", "probability"
-    )
-
-
-class Dropout(BaseModel):
-    """Leaving the programme for illness, moving, another benefit or other reasons."""
-
-    model_config = _FROZEN
-    rate_per_week: Quantity[Hazard] = _f(
-        f"dropout hazard while active, for readiness 1 (at most {MAX_HAZARD:g}: leaving "
-        "within a day on average)",
-        "1/week",
-    )
-
-
-class Budget(BaseModel):
-    """The money behind the programme."""
-
-    model_config = _FROZEN
-    grant_dkk: Quantity[Money] | None = _f(f"grant for the programme ({_DKK})", "DKK", None)
-
-
-class Costs(BaseModel):
-    """Cost inputs, DKK. Every field is optional; a missing rate costs nothing.
-
-    Grant-funded programme costs: mentors (hours x rate while a mentored placement lasts),
-    one-off costs (intake assessment per referral, recruiting a company, training a mentor)
-    and a fixed cost per month of the programme period. Public costs add caseworker time
-    (annual cost / 52 / caseload per citizen-week holding a case), benefits paid while a
-    citizen is not in paid work, wage subsidy during placements and flexjob subsidy.
-    Benefit savings are counted for weeks in paid work up to ``savings_follow_up_weeks``
-    after the period's end; amounts are discounted to ``period.start`` at
-    ``discount_rate_per_year``.
-    """
-
-    model_config = _FROZEN
-    benefit_dkk_per_week: Quantity[Money] | None = _f(
-        "benefit per week while not in paid work, for groups without their own",
-        "DKK/week",
-        None,
-    )
-    mentor_hours_per_week: Quantity[HoursPerWeek] | None = _f(
-        f"mentor hours per mentee per week of a mentored placement ({_HOURS})",
-        "hours/mentee/week",
-        None,
-    )
-    mentor_dkk_per_hour: Quantity[Money] | None = _f("mentor pay", "DKK/hour", None)
-    caseworker_dkk_per_year: Quantity[Money] | None = _f(
-        "annual cost of one caseworker (salary and overhead)", "DKK/year", None
-    )
-    caseload: Quantity[CostCaseload] | None = _f(
-        f"cases per caseworker used for costing (default: staff.caseload; at most "
-        f"{MAX_CASELOAD:,})",
-        "cases",
-        None,
-    )
-    reduced_job_benefit_kept: Quantity[Probability] | None = _f(
-        "share of the benefit still paid during a small job (earnings are offset against "
-        "it; default 0: a small job saves the whole benefit)",
-        "share",
-        None,
-    )
-    wage_subsidy_dkk_per_hour: Quantity[Money] | None = _f(
-        "wage subsidy (loentilskud) per subsidised hour", "DKK/hour", None
-    )
-    wage_subsidy_hours_per_week: Quantity[HoursPerWeek] | None = _f(
-        f"subsidised paid hours per week during a placement ({_HOURS})", "hours/week", None
-    )
-    flexjob_subsidy_dkk_per_month: Quantity[Money] | None = _f(
-        "flexjob subsidy (fleksloentilskud) while in a flexjob", "DKK/month", None
-    )
-    intake_dkk: Quantity[Money] | None = _f("intake assessment, per referral", "DKK/referral", None)
-    company_recruitment_dkk: Quantity[Money] | None = _f(
-        "recruiting one company", "DKK/company", None
-    )
-    mentor_training_dkk: Quantity[Money] | None = _f(
-        "training one mentor (per mentor in staff.mentors)", "DKK/mentor", None
-    )
-    fixed_dkk_per_month: Quantity[Money] | None = _f(
-        "management, evaluation: per month of the programme period", "DKK/month", None
-    )
-    discount_rate_per_year: Quantity[Rate] | None = _f(
-        "discount rate for costs and savings (default 0)", "1/year", None
-    )
-    savings_follow_up_weeks: Quantity[Weeks] | None = _f(
-        "weeks after period.end over which benefit savings count (default: the whole follow-up)",
-        "weeks",
-        None,
-    )
-
-
-class Target(BaseModel):
-    """A promise: at least ``threshold`` of ``metric`` by ``date``."""
-
-    model_config = _FROZEN
-    name: Text = Field(min_length=1, description="short name, unique in the scenario")
-    metric: MetricName = _f("what is counted (see the metrics table)")
-    threshold: Quantity[Threshold] = _f(
-        f"the promised count (at most {MAX_CITIZENS:,})", "citizens or companies"
-    )
-    date: Date = _f("by when", "date")
-    description: Text = _f("the promise in words", None, "")
+_URL = re.compile(r"^https?://\S+$")
+_LAST_DATE = dt.date(2999, 12, 31)  # keeps week arithmetic far from date.max
+_SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 
 
 class Scenario(BaseModel):
@@ -400,13 +58,13 @@ class Scenario(BaseModel):
     Build one with :func:`labour_sim.load_scenario`; change one with :meth:`with_changes`.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
     _origin: str | None = PrivateAttr(default=None)
     _text: str | None = PrivateAttr(default=None)
-    schema_version: Version = _f("version of this format", None, 1)
+    schema_version: Version = described("version of this format", None, 1)
     name: Text = Field(min_length=1, description="the programme's name")
-    description: Text = _f("what the programme does and promised", None, "")
-    sources: dict[Text, Text] = _f(
+    description: Text = described("what the programme does and promised", None, "")
+    sources: dict[Text, Text] = described(
         "key = URL or seed article file name; cited by the numbers' source fields", None, {}
     )
     period: Period
@@ -494,9 +152,8 @@ class Scenario(BaseModel):
         ScenarioError
             If a path does not exist or the changed scenario is invalid.
         """
-        from .changes import apply_changes
-
-        return apply_changes(self, changes)
+        data = changed(self.model_dump(mode="python"), changes)
+        return parse_scenario(data, self.origin, self.text)
 
 
 def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scenario:
@@ -506,3 +163,239 @@ def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scen
     rebuild the typed sections, in compiled code) and not the loader's cross-field checks.
     """
     return Scenario.model_validate(data).with_provenance(origin, text)
+
+
+def parse_scenario(
+    data: Mapping[str, Any],
+    origin: str | None = None,
+    text: str | None = None,
+    *,
+    from_json: bool = False,
+) -> Scenario:
+    """Validate a scenario given as nested mappings (as parsed from TOML).
+
+    This is how every validated scenario is made (files, what-if changes, saved results).
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario's tables, as :func:`tomllib.loads` gives them.
+    origin : str, optional
+        The file it was read from (named in errors and kept as ``scenario.origin``).
+    text : str, optional
+        The text of that file and its bases, kept as ``scenario.text``.
+    from_json : bool
+        ``data`` is JSON (``scenario.model_dump(mode="json")``, e.g. from a saved result):
+        dates are ISO strings there. Otherwise a string is never taken as a date or a
+        number.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError.single("scenario", "a table of sections", type(data).__name__, origin)
+    if depth(data) > MAX_DEPTH:
+        raise ScenarioError.single(
+            "scenario", f"tables nested at most {MAX_DEPTH} levels deep", "deeper", origin
+        )
+    try:
+        if from_json:
+            scenario = Scenario.model_validate_json(json.dumps(dict(data)))
+        else:
+            scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc), origin) from None
+    problems = list(_consistency(scenario))
+    if problems:
+        raise ScenarioError(problems, origin)
+    return scenario.with_provenance(origin, text)
+
+
+def _consistency(s: Scenario) -> Iterator[Problem]:
+    yield from _check_units(s)
+    yield from _check_size(s)
+    yield from _check_period(s)
+    yield from _check_shares(s)
+    yield from _check_staff(s)
+    yield from _check_targets(s)
+    yield from _check_costs(s)
+    yield from _check_sources(s)
+
+
+def _check_period(s: Scenario) -> Iterator[Problem]:
+    start, end = s.period.start, s.period.end
+    if end <= start:
+        yield Problem("period.end", f"a date after period.start ({start})", str(end))
+    if _follow_up_end(s) > _LAST_DATE:
+        yield Problem(
+            "period.follow_up_weeks",
+            f"a follow-up ending by {_LAST_DATE} (period.end plus follow-up)",
+            f"{s.period.follow_up_weeks.value:g} weeks after {end}",
+        )
+    intake = s.intake
+    for field in ("start", "end"):
+        day = getattr(intake, field)
+        if day is not None and not start <= day <= end:
+            yield Problem(f"intake.{field}", f"a date within the period {start}..{end}", str(day))
+    if intake.start and intake.end and intake.end < intake.start:
+        yield Problem("intake.end", "a date on or after intake.start", str(intake.end))
+    if intake.schedule == "poisson" and intake.rate_per_week is None:
+        yield Problem("intake.rate_per_week", "a rate for schedule = 'poisson'", "nothing")
+    if intake.schedule == "monthly" and intake.monthly_counts is None:
+        yield Problem("intake.monthly_counts", "counts for schedule = 'monthly'", "nothing")
+
+
+def _check_shares(s: Scenario) -> Iterator[Problem]:
+    total = sum(g.share.value for g in s.groups)
+    if abs(total - 1) > 1e-6:
+        yield Problem("groups.*.share", "shares that sum to 1", f"{total:g}")
+    names = [g.name for g in s.groups]
+    if len(set(names)) != len(names):
+        yield Problem("groups.*.name", "unique group names", str(names))
+    o = s.placement.outcomes
+    hired = o.ordinary.value + o.reduced.value + o.flexjob.value + o.education.value
+    if hired > 1 + 1e-9:
+        yield Problem("placement.outcomes", "probabilities that sum to at most 1", f"{hired:g}")
+    c = s.companies
+    if c.sectors and abs(sum(x.share.value for x in c.sectors) - 1) > 1e-6:
+        yield Problem("companies.sectors.*.share", "shares that sum to 1", "another sum")
+    if c.match_sector and not c.sectors:
+        yield Problem("companies.sectors", "sectors when match_sector = true", "none")
+    if c.initial.value > c.max_companies.value:
+        yield Problem(
+            "companies.initial",
+            f"at most max_companies ({c.max_companies.value})",
+            str(c.initial.value),
+        )
+
+
+def _check_staff(s: Scenario) -> Iterator[Problem]:
+    st = s.staff
+    if (st.caseworkers is None) != (st.caseload is None):
+        yield Problem("staff.caseload", "caseworkers and caseload given together", "only one")
+    if (st.mentors is None) != (st.mentees_per_mentor is None):
+        yield Problem(
+            "staff.mentees_per_mentor", "mentors and mentees_per_mentor together", "only one"
+        )
+    if st.mentor_required and st.mentors is None:
+        yield Problem("staff.mentor_required", "mentors when mentor_required = true", "no mentors")
+
+
+#: Memory a replication may need, by estimate, before a scenario is refused (bytes).
+MAX_MEMORY_BYTES = 4 * 2**30
+#: Estimated bytes per citizen (draw arrays, SimPy process and records: about 3.5 kB
+#: measured from 2,000 to 20,000 citizens, doubled for safety), per company and per slot.
+BYTES_PER_CITIZEN = 8_000
+BYTES_PER_COMPANY = 500
+BYTES_PER_SLOT = 200
+
+
+def expected_citizens(s: Scenario) -> float:
+    """Citizens one replication refers on average (the cap, the monthly sum or rate x time)."""
+    intake = s.intake
+    cap = intake.cohort_max.value if intake.cohort_max else math.inf
+    if intake.schedule == "monthly":
+        counts = intake.monthly_counts.values if intake.monthly_counts else []
+        return min(cap, sum(counts))
+    rate = intake.rate_per_week.value if intake.rate_per_week else 0.0
+    ramp = intake.ramp_up_weeks.value if intake.ramp_up_weeks else 0.0
+    span = max(
+        0.0, s.week_of(intake.end or s.period.end) - s.week_of(intake.start or s.period.start)
+    )
+    mean = rate * (span - ramp / 2) if span >= ramp else rate * span**2 / (2 * ramp)
+    return min(cap, mean)
+
+
+def memory_estimate(s: Scenario) -> float:
+    """Bytes one replication of ``s`` needs, by estimate (see ``BYTES_PER_CITIZEN``)."""
+    c = s.companies
+    companies = c.max_companies.value
+    return (
+        expected_citizens(s) * BYTES_PER_CITIZEN
+        + companies * BYTES_PER_COMPANY
+        + companies * c.slots_per_company.value * BYTES_PER_SLOT
+    )
+
+
+def _check_units(s: Scenario) -> Iterator[Problem]:
+    yield from unit_problems(s)
+
+
+def _check_size(s: Scenario) -> Iterator[Problem]:
+    need = memory_estimate(s)
+    if need > MAX_MEMORY_BYTES:
+        yield Problem(
+            "scenario size",
+            f"a replication that fits in {MAX_MEMORY_BYTES / 2**30:g} GiB (estimated from "
+            f"{BYTES_PER_CITIZEN:,} bytes a citizen, {BYTES_PER_COMPANY} a company and "
+            f"{BYTES_PER_SLOT} a slot; cap intake.cohort_max or lower "
+            "companies.max_companies x slots_per_company)",
+            f"{need / 2**30:.3g} GiB for {expected_citizens(s):.3g} citizens and "
+            f"{_all_slots(s):.3g} slots",
+        )
+
+
+def _all_slots(s: Scenario) -> float:
+    """Slots of all companies ever recruited."""
+    return float(s.companies.max_companies.value * s.companies.slots_per_company.value)
+
+
+def cohort_size(s: Scenario) -> float:
+    """Most citizens the intake schedule can refer (infinite for an uncapped Poisson rate)."""
+    cap = s.intake.cohort_max.value if s.intake.cohort_max else float("inf")
+    if s.intake.schedule == "monthly" and s.intake.monthly_counts is not None:
+        return min(cap, sum(s.intake.monthly_counts.values))
+    return cap
+
+
+def _follow_up_end(s: Scenario) -> dt.date:
+    """The last date outcomes are followed; ``date.max`` if that lies beyond the calendar."""
+    try:
+        return s.period.end + dt.timedelta(weeks=s.period.follow_up_weeks.value)
+    except OverflowError:
+        return dt.date.max
+
+
+def _check_targets(s: Scenario) -> Iterator[Problem]:
+    last = _follow_up_end(s)
+    cohort = cohort_size(s)
+    names = [t.name for t in s.targets]
+    if len(set(names)) != len(names):
+        yield Problem("targets.*.name", "unique target names", str(names))
+    for t in s.targets:
+        path = f"targets.{t.name}"
+        if not s.period.start <= t.date <= last:
+            yield Problem(f"{path}.date", f"a date within {s.period.start}..{last}", str(t.date))
+        limit = cohort if t.metric in CITIZEN_METRICS else s.companies.max_companies.value
+        if t.threshold.value > limit:
+            what = "the cohort" if t.metric in CITIZEN_METRICS else "companies.max_companies"
+            yield Problem(
+                f"{path}.threshold", f"at most {what} ({limit:g})", f"{t.threshold.value:g}"
+            )
+
+
+def _check_costs(s: Scenario) -> Iterator[Problem]:
+    c = s.costs
+    follow = c.savings_follow_up_weeks
+    if follow is not None and follow.value > s.period.follow_up_weeks.value:
+        yield Problem(
+            "costs.savings_follow_up_weeks.value",
+            f"at most period.follow_up_weeks ({s.period.follow_up_weeks.value:g})",
+            f"{follow.value:g}",
+        )
+    if c.caseworker_dkk_per_year is not None and c.caseload is None and s.staff.caseload is None:
+        yield Problem(
+            "costs.caseload", "a caseload (or staff.caseload) to cost caseworker time", "nothing"
+        )
+
+
+def _check_sources(s: Scenario) -> Iterator[Problem]:
+    for key, ref in s.sources.items():
+        if not (_URL.match(ref) or _SEED.match(ref)):
+            yield Problem(f"sources.{key}", "a URL or a seed article file name", ref)
+    for path, q in iter_numbers(s):
+        src = q.source
+        if src is not None and src not in s.sources and not (_URL.match(src) or _SEED.match(src)):
+            yield Problem(f"{path}.source", "a key of [sources], a URL or a seed file name", src)

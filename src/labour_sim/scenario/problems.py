@@ -1,0 +1,58 @@
+"""Problems in user data, for one error: pydantic's findings, what was given, how deep.
+
+Shared by scenario files and observation files: a pydantic :class:`ValidationError` becomes
+:class:`~labour_sim.errors.Problem` items (a field path, what was expected, what was given:
+never the values of a foreign table), and :func:`depth` measures nesting without recursion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Problem, short
+
+__all__ = ["MAX_DEPTH", "depth", "given_text", "problems_from"]
+
+#: Tables nested deeper than this are not a scenario (the format nests four levels).
+MAX_DEPTH = 20
+
+
+def depth(node: Any) -> int:
+    """How deeply ``node`` nests tables and lists (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def problems_from(exc: ValidationError) -> Iterator[Problem]:
+    """Each of pydantic's findings as a Problem (an unknown key is named, not shown)."""
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in err["loc"])
+        expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+        if err["type"] == "extra_forbidden":
+            # The key is named, its value never shown: it may come from any file.
+            yield Problem(path, "no such field (unknown key)", "a key the format does not have")
+        elif err["type"] == "missing":
+            yield Problem(path, "a value (required field is missing)", "nothing")
+        else:
+            yield Problem(path, expected, given_text(err.get("input")))
+
+
+def given_text(value: Any) -> str:
+    """What was given, for an error: a short scalar, or only the keys of a table."""
+    if isinstance(value, Mapping):
+        return f"a table with keys {short(sorted(map(str, value)))}"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    return short(value)
