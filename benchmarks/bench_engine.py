@@ -12,6 +12,8 @@ a separate timeout for the preparation after the intake), so its event rate comp
 events it keeps, which are the costlier ones; seconds per replication is the measure.
 
 Usage: python benchmarks/bench_engine.py [--repeat 15] [--scenario PATH]
+       python benchmarks/bench_engine.py --scaling [--factors 1,10,100] [--scaling-repeat 3]
+(``--scaling``: per-event cost as the cohort grows with capacity scarce; see ``scaling``.)
 """
 
 from __future__ import annotations
@@ -97,5 +99,75 @@ def main() -> None:
     )
 
 
+# -- scaling: per-event cost as the cohort grows with companies scarce ----------------------
+def _share(value: float, low: float, high: float) -> dict[str, object]:
+    return {"value": value, "unit": "share", "assumption": "benchmark only", "range": [low, high]}
+
+
+SCALING_SECTORS = (
+    {"name": "care", "share": _share(0.5, 0.3, 0.7)},
+    {"name": "trade", "share": _share(0.3, 0.2, 0.4)},
+    {"name": "industry", "share": _share(0.2, 0.1, 0.3)},
+)
+
+
+def scaled(scenario, factor: int, match_sector: bool):  # type: ignore[no-untyped-def]
+    """``factor`` times the cohort, with the same companies: slots become scarce.
+
+    Referrals a week, the cohort cap and the staff (caseworkers, mentors) are multiplied by
+    ``factor``; the companies (recruitment, maximum, one slot each) are left as they are, so
+    the number of citizens waiting for a slot grows with ``factor`` while staff queues do not.
+    With ``match_sector`` three sectors (50/30/20 %) are added and slots matched by sector.
+    """
+    i, st = scenario.intake, scenario.staff
+    changes: dict[str, object] = {
+        "intake.rate_per_week": i.rate_per_week.value * factor,
+        "intake.cohort_max": i.cohort_max.value * factor,
+        "staff.caseworkers": st.caseworkers.value * factor,
+        "staff.mentors": st.mentors.value * factor,
+    }
+    if match_sector:
+        changes["companies.sectors"] = list(SCALING_SECTORS)
+        changes["companies.match_sector"] = True
+    return scenario.with_changes(changes)
+
+
+def scaling(scenario, factors: list[int], repeat: int) -> None:  # type: ignore[no-untyped-def]
+    """Print seconds per SimPy event (SimPy run only, best of ``repeat``) for each factor."""
+    print(f"scaling: {scenario.name}; cohort, referrals and staff x factor, companies as they are")
+    for match_sector in (False, True):
+        label = "sector matching" if match_sector else "no sector matching"
+        cost: dict[int, float] = {}
+        for factor in factors:
+            s = scaled(scenario, factor, match_sector)
+            runs = [engine_only(s, rep) for rep in range(repeat)]
+            events = statistics.mean(e for e, _ in runs)
+            cost[factor] = min(t / e for e, t in runs)
+            best = min(t for _, t in runs)
+            print(
+                f"  {label:18}  x{factor:<4} events {events:>12,.0f}  "
+                f"best {best:8.3f} s  {cost[factor] * 1e6:7.3f} us/event"
+            )
+        base = factors[0]
+        ratios = ", ".join(f"x{f}/x{base} {cost[f] / cost[base]:.2f}" for f in factors[1:])
+        print(f"  {label:18}  per-event cost ratios: {ratios}")
+
+
+def scaling_main() -> None:
+    parser = argparse.ArgumentParser(description="per-event cost from 1x to 100x the cohort")
+    parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--factors", default="1,10,100")
+    parser.add_argument("--scaling-repeat", type=int, default=3)
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "lolland_falster.toml"))
+    args = parser.parse_args()
+    factors = [int(f) for f in args.factors.split(",")]
+    scaling(load_scenario(args.scenario), factors, args.scaling_repeat)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--scaling" in sys.argv:
+        scaling_main()
+    else:
+        main()
