@@ -43,6 +43,7 @@ docs: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_experiment.py
 	$(BIN)/python benchmarks/bench_levers.py
 	$(BIN)/python benchmarks/bench_calibration.py

@@ -236,7 +236,9 @@ class Programme:
                     j = slot
                 # A free mentor, if there is one and nobody is queueing for one.
                 mentored = (
-                    mentors is not None and mentors.in_use < mentors.capacity and not mentors.queue
+                    mentors is not None
+                    and mentors.in_use < mentors.capacity
+                    and not mentors.waiting
                 )
                 if mentored:
                     mentors.in_use += 1  # type: ignore[union-attr]
