@@ -385,8 +385,13 @@ def run_cli(argv: list[str]) -> int:
 
 @pytest.fixture(scope="module")
 def slots_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = raw({**SLOTS_CHANGES, "intake.monthly_counts": q([10.0] * 12)})
-    data["targets"] = [target("placed_50", "placed", 50, "2021-06-28")]
+    data = raw(
+        {
+            **SLOTS_CHANGES,
+            "intake.monthly_counts": q([10.0] * 12),
+            "targets": [target("placed_50", "placed", 50, "2021-06-28")],
+        }
+    )
     return write_toml(data, tmp_path_factory.mktemp("cli") / "slots.toml")
 
 

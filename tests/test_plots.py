@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUIET = Execution(workers=1, progress=False)
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 UNITS = ("citizens", "companies", "DKK", "weeks", "%", "date", "slots", "share", "replications",
-         "density", "draws", "x)")  # fmt: skip
+         "density", "draws", "probability", "x)")  # fmt: skip
 SLOTS = "companies.slots_per_company"
 PREP = "preparation.support_multiplier"
 

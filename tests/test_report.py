@@ -247,7 +247,7 @@ def _evil_files(tmp_path: Path) -> tuple[Path, Path]:
             "name": f"Evil {EVIL} & <b>bold</b> programme",
             "description": '<img src=x onerror="alert(3)"> described',
             "sources": {"evil": EVIL_URL},
-            "staff.caseload": {"value": 40, "unit": "cases <i>", "source": "evil"},
+            "staff.caseload": {"value": 40, "unit": "cases", "source": "evil", "note": "<i>"},
             "staff.caseworkers": q(10),
             "placement.mentor_multiplier": {**q(1.0), "assumption": f"because {EVIL}"},
             "targets": [{**target("ordinary_60", "ordinary", 60), "description": EVIL}],

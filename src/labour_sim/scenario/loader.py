@@ -48,6 +48,8 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
                 "file", f"a scenario file of at most {MAX_FILE_BYTES:,} bytes", shown
             )
         text = p.read_text(encoding="utf-8")
+    except ScenarioError:  # a ValueError too: already one line
+        raise
     except UnicodeDecodeError as exc:
         raise ScenarioError.single("file", "UTF-8 text", exc.reason, shown) from None
     except (OSError, ValueError) as exc:
