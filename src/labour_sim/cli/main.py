@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -38,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except ScenarioError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # the reader went away (| head): not a user's file, no message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # a user's file or folder: missing, unreadable, unwritable, full
         where = exc.filename if exc.filename is not None else "a file"
         return _fail(f"{where}: {exc.strerror or exc} (check the path and its permissions)")
