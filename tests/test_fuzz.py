@@ -154,6 +154,7 @@ def _write(data: dict[str, Any], path: Path) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_scenario_mutants_give_a_scenario_or_a_scenario_error(tmp_path: Path) -> None:
     folder = _folder(tmp_path / "scenarios")
     accepted: list[tuple[str, Scenario]] = []
@@ -188,6 +189,7 @@ def test_scenario_mutants_give_a_scenario_or_a_scenario_error(tmp_path: Path) ->
     _run_sample(accepted[:: max(1, len(accepted) // RUN_SAMPLE)][:RUN_SAMPLE], tmp_path)
 
 
+@pytest.mark.slow
 def test_observation_mutants_give_observations_or_a_scenario_error(tmp_path: Path) -> None:
     scenario = load_scenario(LOLLAND)
     path = tmp_path / "observations.toml"
