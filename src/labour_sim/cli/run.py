@@ -3,17 +3,7 @@
 :func:`add_commands` registers them on the ``labour-sim`` parser; each is a thin wrapper
 over the public API. Mistakes raise :class:`~labour_sim.errors.ScenarioError`, which the
 main command prints as one message (exit code 2).
-
-Examples
---------
-::
-
-    labour-sim validate scenarios/lolland_falster.toml
-    labour-sim run scenarios/lolland_falster.toml --replications 1000 --out out/lf
-    labour-sim run scenarios/lolland_falster.toml --precision 0.01
-    labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
-    labour-sim budget scenarios/lolland_falster.toml --target ordinary_550 \
-        --lever staff.mentors --low 10 --high 200 --step 10
+Examples are in :mod:`labour_sim.cli.main` and each command's ``--help``.
 """
 
 from __future__ import annotations
