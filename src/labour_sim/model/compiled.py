@@ -40,7 +40,20 @@ from numpy.typing import NDArray
 
 from ..scenario import Scenario
 from .draws import CitizenDraws, CompanyDraws
-from .states import State
+from .states import (
+    DROPOUT,
+    EDUCATION,
+    FLEXJOB,
+    INTAKE,
+    LEFT,
+    MENTOR_WAIT,
+    ORDINARY,
+    PLACEMENT,
+    PREPARATION,
+    REDUCED,
+    REFERRED,
+    WAITING,
+)
 
 __all__ = ["CompiledRun", "simulate"]
 
@@ -57,15 +70,6 @@ _P_EPISODE, _P_AFTER_CASE, _P_R2A, _P_R2B, _P_R2C = 0, 1, 2, 3, 4
 _P_LOOP, _P_R3A, _P_R3B, _P_WAITING, _P_AFTER_SLOT = 5, 6, 7, 8, 9
 _P_MENTOR, _P_AFTER_MENTOR, _P_PLACEMENT, _P_R6A, _P_R6B = 10, 11, 12, 13, 14
 _P_AFTER_PLACEMENT, _P_END, _P_R7, _P_SPELL, _P_R8, _P_DONE = 15, 16, 17, 18, 19, 20
-
-_REFERRED, _INTAKE, _PREPARATION = int(State.REFERRED), int(State.INTAKE), int(State.PREPARATION)
-_WAITING, _MENTOR_WAIT, _PLACEMENT = (
-    int(State.WAITING),
-    int(State.MENTOR_WAIT),
-    int(State.PLACEMENT),
-)
-_ORDINARY, _REDUCED, _FLEXJOB = int(State.ORDINARY), int(State.REDUCED), int(State.FLEXJOB)
-_EDUCATION, _DROPOUT, _LEFT = int(State.EDUCATION), int(State.DROPOUT), int(State.LEFT)
 
 
 @dataclass(frozen=True)
@@ -598,7 +602,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             if p == _P_EPISODE:
                 left[c] = dropout[c, episode[c]]
                 alive[c] = True
-                nl = _log(lw, li, nl, now, c, _REFERRED, attempt[c], -1, False)
+                nl = _log(lw, li, nl, now, c, REFERRED, attempt[c], -1, False)
                 pc[c] = _P_AFTER_CASE
                 if has_cases:
                     if cases_in_use < case_cap and qlive[0] == 0:
@@ -612,10 +616,10 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_AFTER_CASE:
                 has_case[c] = has_cases and alive[c]
                 to_prep[c] = True
-                outcome[c] = _DROPOUT
+                outcome[c] = DROPOUT
                 pc[c] = _P_LOOP
                 if alive[c]:
-                    nl = _log(lw, li, nl, now, c, _INTAKE, attempt[c], -1, False)
+                    nl = _log(lw, li, nl, now, c, INTAKE, attempt[c], -1, False)
                     duration = assessment[c, episode[c]]
                     lf = left[c]
                     if lf < duration:
@@ -629,7 +633,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     prep = preparation[c, prep_i[c]]
                     end = prep_at + (lf if lf < prep else prep)
                     if merge and prep_at < until and now + (end - now) == end:
-                        nl = _log(lw, li, nl, prep_at, c, _PREPARATION, attempt[c], -1, False)
+                        nl = _log(lw, li, nl, prep_at, c, PREPARATION, attempt[c], -1, False)
                         hn = _heap_push(ht, he, hp, hn, now + (end - now), eid, c * 8 + _K_RESUME)
                         eid += 1
                         held[c] = prep
@@ -657,7 +661,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 if not alive[c]:
                     pc[c] = _P_END
                 elif to_prep[c]:
-                    nl = _log(lw, li, nl, now, c, _PREPARATION, attempt[c], -1, False)
+                    nl = _log(lw, li, nl, now, c, PREPARATION, attempt[c], -1, False)
                     duration = preparation[c, prep_i[c]]
                     if left[c] < duration:
                         hn = _heap_push(ht, he, hp, hn, now + left[c], eid, c * 8 + _K_RESUME)
@@ -677,7 +681,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 prep_i[c] += 1
                 pc[c] = _P_WAITING
             elif p == _P_WAITING:
-                nl = _log(lw, li, nl, now, c, _WAITING, attempt[c], -1, False)
+                nl = _log(lw, li, nl, now, c, WAITING, attempt[c], -1, False)
                 # SlotPool.take: the first free slot (of the citizen's sector) whose
                 # company is still on board; without sectors only if nobody is waiting.
                 got = -1
@@ -713,7 +717,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     mentored[c] = True
                     pc[c] = _P_PLACEMENT
                 elif mentor_required:  # Programme._wait_mentor (holding the slot)
-                    nl = _log(lw, li, nl, now, c, _MENTOR_WAIT, attempt[c], company[c], False)
+                    nl = _log(lw, li, nl, now, c, MENTOR_WAIT, attempt[c], company[c], False)
                     hn, eid = _start_wait(
                         c, 1, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
                         qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
@@ -729,7 +733,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_PLACEMENT:
                 if alive[c]:
                     j = company[c]
-                    nl = _log(lw, li, nl, now, c, _PLACEMENT, attempt[c], j, mentored[c])
+                    nl = _log(lw, li, nl, now, c, PLACEMENT, attempt[c], j, mentored[c])
                     if now < first_hosted[j]:
                         first_hosted[j] = now
                     duration = placement[c, attempt[c]]
@@ -781,26 +785,26 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 hired = -1
                 acc = p_ord * scale
                 if u < acc:
-                    hired = _ORDINARY
+                    hired = ORDINARY
                 else:
                     acc += p_red * scale
                     if u < acc:
-                        hired = _REDUCED
+                        hired = REDUCED
                     else:
                         acc += p_flex * scale
                         if u < acc:
-                            hired = _FLEXJOB
+                            hired = FLEXJOB
                         else:
                             acc += p_edu * scale
                             if u < acc:
-                                hired = _EDUCATION
+                                hired = EDUCATION
                 a += 1
                 attempt[c] = a
                 if hired >= 0:
                     outcome[c] = hired
                     pc[c] = _P_END
                 elif a >= max_attempts:
-                    outcome[c] = _LEFT
+                    outcome[c] = LEFT
                     pc[c] = _P_END
                 else:
                     to_prep[c] = after_u[c, a] < back_to_prep
@@ -819,15 +823,15 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         eid += 1
                 oc = outcome[c]
                 nl = _log(lw, li, nl, now, c, oc, attempt[c], -1, False)
-                if oc != _ORDINARY and oc != _REDUCED:
+                if oc != ORDINARY and oc != REDUCED:
                     pc[c] = _P_DONE
                     break
                 # A paid job spell; a small job may grow to ordinary hours first.
                 ep = episode[c]
-                spell = ordinary_job[c, ep] if oc == _ORDINARY else reduced_job[c, ep]
+                spell = ordinary_job[c, ep] if oc == ORDINARY else reduced_job[c, ep]
                 held[c] = spell
                 pc[c] = _P_SPELL
-                if oc == _REDUCED and growth_u[c, ep] < red_to_ord:
+                if oc == REDUCED and growth_u[c, ep] < red_to_ord:
                     grow = growth_weeks[c, ep]
                     if grow < spell:
                         hn = _heap_push(ht, he, hp, hn, now + grow, eid, c * 8 + _K_RESUME)
@@ -835,7 +839,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         pc[c] = _P_R7
                         break
             elif p == _P_R7:
-                nl = _log(lw, li, nl, now, c, _ORDINARY, -1, -1, False)
+                nl = _log(lw, li, nl, now, c, ORDINARY, -1, -1, False)
                 held[c] -= growth_weeks[c, episode[c]]
                 pc[c] = _P_SPELL
             elif p == _P_SPELL:
@@ -846,7 +850,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_R8:
                 back = relapse_u[c, episode[c]] < relapse
                 if not back or attempt[c] >= max_attempts:
-                    nl = _log(lw, li, nl, now, c, _LEFT, attempt[c], -1, False)
+                    nl = _log(lw, li, nl, now, c, LEFT, attempt[c], -1, False)
                     pc[c] = _P_DONE
                     break
                 episode[c] += 1

@@ -45,7 +45,20 @@ from simpy import Timeout
 from ..scenario import Scenario
 from .draws import CitizenDraws, CompanyDraws
 from .resources import Capacity, SlotPool
-from .states import State
+from .states import (
+    DROPOUT,
+    EDUCATION,
+    FLEXJOB,
+    INTAKE,
+    LEFT,
+    MENTOR_WAIT,
+    ORDINARY,
+    PLACEMENT,
+    PREPARATION,
+    REDUCED,
+    REFERRED,
+    WAITING,
+)
 
 __all__ = ["LogRow", "Programme"]
 
@@ -54,14 +67,6 @@ Process = Generator[simpy.Event, Any, Any]
 _INF = math.inf
 # States as plain ints (the log's type): numpy turns them into an array several times faster
 # than enum members.
-_REFERRED, _INTAKE, _PREPARATION = int(State.REFERRED), int(State.INTAKE), int(State.PREPARATION)
-_WAITING, _MENTOR_WAIT, _PLACEMENT = (
-    int(State.WAITING),
-    int(State.MENTOR_WAIT),
-    int(State.PLACEMENT),
-)
-_ORDINARY, _REDUCED, _FLEXJOB = int(State.ORDINARY), int(State.REDUCED), int(State.FLEXJOB)
-_EDUCATION, _DROPOUT, _LEFT = int(State.EDUCATION), int(State.DROPOUT), int(State.LEFT)
 
 
 class _Resume:
@@ -133,7 +138,7 @@ class Programme:
         self.c_sector, self.readiness = d.sector.tolist(), d.readiness.tolist()
         self.assessment, self.preparation = _flat(d.assessment), _flat(d.preparation)
         self.placement, self.outcome_u = _flat(d.placement), _flat(d.outcome_u)
-        self.jobs = {_ORDINARY: _flat(d.ordinary_job), _REDUCED: _flat(d.reduced_job)}
+        self.jobs = {ORDINARY: _flat(d.ordinary_job), REDUCED: _flat(d.reduced_job)}
         self.growth_weeks, self.growth_u = _flat(d.growth_weeks), _flat(d.growth_u)
         self.relapse_u, self.after_u = _flat(d.relapse_u), _flat(d.after_u)
         self.dropout = _flat(d.dropout)
@@ -180,7 +185,7 @@ class Programme:
         attempt = prep_i = 0
         for episode in range(self.max_attempts + 1):
             left: float | None = self.dropout[row + episode]
-            log((env.now, k, _REFERRED, attempt, -1, False))
+            log((env.now, k, REFERRED, attempt, -1, False))
             if cases is not None:
                 request = cases.acquire()
                 if request is not None:
@@ -189,7 +194,7 @@ class Programme:
             to_prep = True
             if left is not None:
                 now = env.now
-                log((now, k, _INTAKE, attempt, -1, False))
+                log((now, k, INTAKE, attempt, -1, False))
                 duration = self.assessment[row + episode]
                 if left < duration:  # dropout first
                     yield Timeout(env, left)
@@ -202,7 +207,7 @@ class Programme:
                     prep = self.preparation[row + prep_i]
                     end = prep_at + (left if left < prep else prep)
                     if merge and prep_at < until and now + (end - now) == end:
-                        log((prep_at, k, _PREPARATION, attempt, -1, False))
+                        log((prep_at, k, PREPARATION, attempt, -1, False))
                         yield Timeout(env, end - now)
                         if left < prep:
                             left = None
@@ -212,10 +217,10 @@ class Programme:
                         to_prep = False
                     else:
                         yield Timeout(env, duration)
-            outcome = _DROPOUT
+            outcome = DROPOUT
             while left is not None:
                 if to_prep:
-                    log((env.now, k, _PREPARATION, attempt, -1, False))
+                    log((env.now, k, PREPARATION, attempt, -1, False))
                     duration = self.preparation[row + prep_i]
                     if left < duration:
                         yield Timeout(env, left)
@@ -224,7 +229,7 @@ class Programme:
                     left -= duration
                     prep_i += 1
                 # Placement: wait for a slot (and a mentor), then the placement itself.
-                log((env.now, k, _WAITING, attempt, -1, False))
+                log((env.now, k, WAITING, attempt, -1, False))
                 slot = slots.take(sector)
                 if isinstance(slot, simpy.Event):
                     left = yield from self._wait(slots, slot, left)
@@ -246,7 +251,7 @@ class Programme:
                     mentored, left = yield from self._wait_mentor(k, attempt, j, left)
                 if left is not None:
                     now = env.now
-                    log((now, k, _PLACEMENT, attempt, j, mentored))
+                    log((now, k, PLACEMENT, attempt, j, mentored))
                     if now < self.first_hosted[j]:
                         self.first_hosted[j] = now
                     duration = self.placement[row + attempt]
@@ -268,34 +273,34 @@ class Programme:
                     outcome = hired
                     break
                 if attempt >= self.max_attempts:
-                    outcome = _LEFT
+                    outcome = LEFT
                     break
                 to_prep = self.after_u[row + attempt] < self.back_to_prep
             if has_case:
                 cases.release()  # type: ignore[union-attr]
             log((env.now, k, outcome, attempt, -1, False))
-            if outcome != _ORDINARY and outcome != _REDUCED:
+            if outcome != ORDINARY and outcome != REDUCED:
                 return
             # A paid job spell; a small job may grow to ordinary hours before it ends. Each
             # referral after the first follows a job, so ``episode`` counts the jobs.
             i = row + episode
             spell = self.jobs[outcome][i]
-            if outcome == _REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
+            if outcome == REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
                 grow = self.growth_weeks[i]
                 if grow < spell:
                     yield Timeout(env, grow)
-                    log((env.now, k, _ORDINARY, -1, -1, False))
+                    log((env.now, k, ORDINARY, -1, -1, False))
                     spell -= grow
             yield Timeout(env, spell)
             back = self.relapse_u[i] < self.relapse
             if not back or attempt >= self.max_attempts:
-                log((env.now, k, _LEFT, attempt, -1, False))
+                log((env.now, k, LEFT, attempt, -1, False))
                 return
 
     def _wait_mentor(self, k: int, attempt: int, j: int, left: float) -> Process:
         """Wait for a mentor while holding the slot; ``(mentored, left)``."""
         assert self.mentors is not None
-        self.log.append((self.env.now, k, _MENTOR_WAIT, attempt, j, False))
+        self.log.append((self.env.now, k, MENTOR_WAIT, attempt, j, False))
         got = yield from self._wait(self.mentors, self.mentors.acquire(), left)
         return got is not None, got
 
@@ -313,16 +318,16 @@ class Programme:
         ordinary, reduced, flexjob, education = self.p_hire
         acc = ordinary * scale
         if u < acc:
-            return _ORDINARY
+            return ORDINARY
         acc += reduced * scale
         if u < acc:
-            return _REDUCED
+            return REDUCED
         acc += flexjob * scale
         if u < acc:
-            return _FLEXJOB
+            return FLEXJOB
         acc += education * scale
         if u < acc:
-            return _EDUCATION
+            return EDUCATION
         return None
 
     # -- time ------------------------------------------------------------------------------

@@ -76,3 +76,19 @@ def table(states: Iterable[State]) -> NDArray[np.bool_]:
     out = np.zeros(len(State), dtype=np.bool_)
     out[[int(x) for x in states]] = True
     return out
+
+
+# The states as plain ints, as both engines log them: compiled code needs plain ints, and
+# numpy builds arrays of them several times faster than of enum members.
+REFERRED = 0
+INTAKE = 1
+PREPARATION = 2
+WAITING = 3
+MENTOR_WAIT = 4
+PLACEMENT = 5
+ORDINARY = 6
+REDUCED = 7
+FLEXJOB = 8
+EDUCATION = 9
+DROPOUT = 10
+LEFT = 11
