@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..scenario import Scenario
+from ..scenario.conditions import HIRING
 from .draws import CitizenDraws, CompanyDraws
 from .states import (
     DROPOUT,
@@ -54,6 +55,7 @@ from .states import (
     REFERRED,
     WAITING,
 )
+from .timeline import RATE_INDEX, advance, timeline
 
 __all__ = ["CompiledRun", "simulate"]
 
@@ -61,7 +63,7 @@ _F8 = np.float64
 _I8 = np.int64
 
 # Event kinds (low 3 bits of an event's payload).
-_K_RESUME, _K_JOIN, _K_TIMEOUT, _K_GRANT, _K_COND = 0, 1, 2, 3, 4
+_K_RESUME, _K_JOIN, _K_TIMEOUT, _K_GRANT, _K_COND, _K_UNPAUSE = 0, 1, 2, 3, 4, 5
 # Waits per citizen are numbered (serial) so that events of an earlier wait are told apart.
 _SERIALS = 128
 
@@ -129,6 +131,9 @@ def simulate(
         dtype=_F8,
     )
     max_attempts = int(p.max_attempts.value)
+    tl = timeline(s)
+    has_hire = any(tl.varies(r) for r in HIRING)
+    hire = np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in HIRING]], dtype=_F8)
     merge = (
         s.intake.assessment_weeks.dist != "constant"
         and s.preparation.duration_weeks.dist != "constant"
@@ -141,6 +146,8 @@ def simulate(
             int(merge),
             int(st.caseworkers is not None),
             int(st.mentors is not None),
+            int(has_hire),
+            int(tl.varies("job_loss")),
         ],
         dtype=_I8,
     )
@@ -169,6 +176,11 @@ def simulate(
         np.ascontiguousarray(k.slots, dtype=_I8),
         np.ascontiguousarray(k.willingness, dtype=_F8),
         np.ascontiguousarray(k.sector, dtype=_I8),
+        np.ascontiguousarray(tl.breaks, dtype=_F8),
+        hire,
+        tl.column("job_loss"),
+        np.ascontiguousarray(tl.pause_start, dtype=_F8),
+        np.ascontiguousarray(tl.pause_end, dtype=_F8),
     )
     week, citizen, state, attempt, company, mentored, first_hosted, events = out
     log = {
@@ -314,6 +326,7 @@ def _offer(
     wait_q: int,
     slot_waiters: int,
     now: float,
+    paused: bool,
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
     nval: NDArray[np.int64],
@@ -332,9 +345,11 @@ def _offer(
 ) -> tuple[int, int, int]:
     """``SlotPool._offer``: ``count`` slots of company ``j``, to waiters first, then free.
 
+    While placement starts are ``paused`` no slot goes to a waiter.
+
     Returns the heap size, the next event id and the number of citizens still waiting.
     """
-    if slot_waiters == 0:
+    if slot_waiters == 0 or paused:
         for _ in range(count):
             _q_push(qhead, qtail, nval, nnext, free_node, free_q, j)
         return hn, eid, slot_waiters
@@ -349,6 +364,13 @@ def _offer(
             hn = _heap_push(ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT)
             eid += 1
     return hn, eid, slot_waiters
+
+
+@numba.njit(cache=True, nogil=True)
+def _paused(pause_start: NDArray[np.float64], pause_end: NDArray[np.float64], now: float) -> bool:
+    """``SlotPool.paused``: is ``now`` inside a ``[start, end)`` pause of placement starts?"""
+    i = np.searchsorted(pause_start, now, side="right") - 1
+    return i >= 0 and now < pause_end[i]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -440,6 +462,11 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     n_slots: NDArray[np.int64],
     willingness: NDArray[np.float64],
     k_sector: NDArray[np.int64],
+    breaks: NDArray[np.float64],
+    hire: NDArray[np.float64],
+    job_loss: NDArray[np.float64],
+    pause_start: NDArray[np.float64],
+    pause_end: NDArray[np.float64],
 ) -> Any:
     max_attempts = ints[0]
     mentor_required = ints[1] != 0
@@ -447,6 +474,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     merge = ints[3] != 0
     has_cases = ints[4] != 0
     has_mentors = ints[5] != 0
+    has_hire = ints[6] != 0
+    has_job_loss = ints[7] != 0
     p_ord, p_red, p_flex, p_edu, p_total = floats[0], floats[1], floats[2], floats[3], floats[4]
     mentor_mult, back_to_prep, red_to_ord, relapse = floats[5], floats[6], floats[7], floats[8]
     case_cap, mentor_cap, until = floats[9], floats[10], floats[11]
@@ -529,11 +558,15 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
 
     # -- run(): joins and referrals, scheduled at week 0 ------------------------------------
     now = 0.0
+    for i in range(pause_end.shape[0]):  # pauses of placement starts end (timeouts first)
+        if 0 < pause_end[i] < until:
+            hn = _heap_push(ht, he, hp, hn, 0.0 + pause_end[i], eid, i * 8 + _K_UNPAUSE)
+            eid += 1
     for j in range(m):  # on board throughout: join at once
         if join[j] <= 0 and leave_at[j] > until:
             sidx = k_sector[j] + 1 if match_sector else 0
             hn, eid, slot_waiters = _offer(
-                j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
                 serial, ht, he, hp, hn, eid,
             )  # fmt: skip
@@ -543,7 +576,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
         if join[j] <= 0:  # from week 0, after those on board throughout
             sidx = k_sector[j] + 1 if match_sector else 0
             hn, eid, slot_waiters = _offer(
-                j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
                 serial, ht, he, hp, hn, eid,
             )  # fmt: skip
@@ -566,10 +599,25 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
         if kind == _K_JOIN:  # a company joins (a timeout callback)
             sidx = k_sector[x] + 1 if match_sector else 0
             hn, eid, slot_waiters = _offer(
-                x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
                 serial, ht, he, hp, hn, eid,
             )  # fmt: skip
+            continue
+        if kind == _K_UNPAUSE:  # SlotPool.resume: free slots to waiters, sector by sector
+            for sidx in range(n_sec):
+                wq, fq = 2 + sidx, 2 + n_sec + sidx
+                while qhead[fq] >= 0 and qlive[wq] > 0:
+                    j = _q_pop(qhead, qtail, nval, nnext, free_node, fq)
+                    if now < leaves[j]:  # else the company has left: its slot goes with it
+                        w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, wq)
+                        slot_waiters -= 1
+                        w_granted[w] = True
+                        w_value[w] = j
+                        hn = _heap_push(
+                            ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
+                        )
+                        eid += 1
             continue
         if kind == _K_RESUME:
             c = x
@@ -687,7 +735,10 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 got = -1
                 sidx = c_sector[c] + 1 if match_sector else 0
                 fq = 2 + n_sec + sidx
-                while qhead[fq] >= 0 and (match_sector or slot_waiters == 0):
+                free = (match_sector or slot_waiters == 0) and not _paused(
+                    pause_start, pause_end, now
+                )
+                while free and qhead[fq] >= 0:
                     j = _q_pop(qhead, qtail, nval, nnext, free_node, fq)
                     if now < leaves[j]:
                         got = j
@@ -768,7 +819,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 if now < leaves[j]:  # SlotPool.give: lost if the company has left
                     sidx = k_sector[j] + 1 if match_sector else 0
                     hn, eid, slot_waiters = _offer(
-                        j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                        j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
                         qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
                         w_value, serial, ht, he, hp, hn, eid,
                     )  # fmt: skip
@@ -778,24 +829,30 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     continue
                 # Programme._hire_outcome, the same float operations in the same order.
                 a = attempt[c]
+                po, pr, pf, pe, pt = p_ord, p_red, p_flex, p_edu, p_total
+                if has_hire:  # the conditions in force as the placement ends
+                    row = np.searchsorted(breaks, now, side="right")
+                    po, pr = p_ord * hire[row, 0], p_red * hire[row, 1]
+                    pf, pe = p_flex * hire[row, 2], p_edu * hire[row, 3]
+                    pt = po + pr + pf + pe
                 mult = readiness[c] * willingness[j] * (mentor_mult if mentored[c] else 1.0)
-                total = p_total * mult
+                total = pt * mult
                 scale = mult / total if total > 1.0 else mult
                 u = outcome_u[c, a]
                 hired = -1
-                acc = p_ord * scale
+                acc = po * scale
                 if u < acc:
                     hired = ORDINARY
                 else:
-                    acc += p_red * scale
+                    acc += pr * scale
                     if u < acc:
                         hired = REDUCED
                     else:
-                        acc += p_flex * scale
+                        acc += pf * scale
                         if u < acc:
                             hired = FLEXJOB
                         else:
-                            acc += p_edu * scale
+                            acc += pe * scale
                             if u < acc:
                                 hired = EDUCATION
                 a += 1
@@ -829,6 +886,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 # A paid job spell; a small job may grow to ordinary hours first.
                 ep = episode[c]
                 spell = ordinary_job[c, ep] if oc == ORDINARY else reduced_job[c, ep]
+                if has_job_loss:  # the spell ends when the job-loss factor integrates to it
+                    spell = advance(breaks, job_loss, now, spell) - now
                 held[c] = spell
                 pc[c] = _P_SPELL
                 if oc == REDUCED and growth_u[c, ep] < red_to_ord:

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from ..distributions import Distribution, proportional_hazard_ppf
 from ..scenario import MAX_ATTEMPTS, Scenario
 from ..streams import Stream, generator
+from .timeline import Timeline, time_changed, timeline
 
 __all__ = ["COLUMNS", "CitizenDraws", "CompanyDraws", "draw_citizens", "draw_companies"]
 
@@ -100,7 +101,12 @@ def arrival_times(s: Scenario, rng: np.random.Generator) -> FloatArray:
     else:
         assert intake.rate_per_week is not None
         ramp = intake.ramp_up_weeks.value if intake.ramp_up_weeks else 0.0
-        times = t0 + _poisson_ramp(rng, intake.rate_per_week.value, ramp, t1 - t0, cap)
+        rate = intake.rate_per_week.value
+        tl = timeline(s)
+        if tl.varies("referral"):
+            times = t0 + _poisson_changed(rng, rate, ramp, t1 - t0, cap, tl, t0)
+        else:
+            times = t0 + _poisson_ramp(rng, rate, ramp, t1 - t0, cap)
     return times[:cap] if cap is not None else times
 
 
@@ -123,6 +129,46 @@ def _poisson_ramp(
         return e / rate
     early = e <= rate * ramp / 2
     return np.where(early, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
+
+
+def _poisson_changed(
+    rng: np.random.Generator,
+    rate: float,
+    ramp: float,
+    span: float,
+    cap: int | None,
+    tl: Timeline,
+    offset: float,
+) -> FloatArray:
+    """:func:`_poisson_ramp` with the rate multiplied by the referral conditions.
+
+    The same exponentials in the same chunks: the ``i``-th referral is time-changed.
+    """
+    if rate <= 0 or span <= 0:
+        return np.empty(0)
+
+    def cumulative(x: FloatArray) -> FloatArray:
+        if ramp <= 0:
+            return rate * x
+        return np.where(x <= ramp, rate * x**2 / (2 * ramp), rate * (x - ramp / 2))
+
+    def inverse(e: FloatArray) -> FloatArray:
+        if ramp <= 0:
+            return e / rate
+        with np.errstate(invalid="ignore"):  # inf epochs (never) stay inf
+            return np.where(e <= rate * ramp / 2, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
+
+    parts: list[FloatArray] = []
+    last, count = 0.0, 0
+    while cap is None or count < cap:
+        epochs = last + np.cumsum(rng.standard_exponential(_CHUNK))
+        times = time_changed(epochs, cumulative, inverse, offset, tl, "referral")
+        parts.append(times)
+        last, count = float(epochs[-1]), count + _CHUNK
+        if times[-1] > span:
+            break
+    out = np.concatenate(parts)
+    return out[out <= span]
 
 
 def _monthly(s: Scenario, rng: np.random.Generator, t1: float) -> FloatArray:
@@ -205,7 +251,14 @@ def draw_companies(s: Scenario, seed: int, replication: int) -> CompanyDraws:
     rate = c.recruitment_per_week.value
     end = s.week_of(s.period.end)
     gaps = generator(seed, replication, Stream.COMPANY_RECRUITMENT).standard_exponential(recruited)
-    later = np.cumsum(gaps) / rate if rate > 0 else np.full(recruited, math.inf)
+    if rate <= 0:
+        later = np.full(recruited, math.inf)
+    elif (tl := timeline(s)).varies("company_recruitment"):
+        later = time_changed(
+            np.cumsum(gaps), lambda x: rate * x, lambda e: e / rate, 0.0, tl, "company_recruitment"
+        )
+    else:
+        later = np.cumsum(gaps) / rate
     join = np.concatenate([np.zeros(initial), later[later <= end]])
     m = len(join)
     tenure_rng = generator(seed, replication, Stream.COMPANY_TENURE)

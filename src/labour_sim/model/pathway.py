@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Generator
 from typing import Any, cast
 
@@ -43,6 +44,7 @@ import simpy
 from simpy import Timeout
 
 from ..scenario import Scenario
+from ..scenario.conditions import HIRING
 from .draws import CitizenDraws, CompanyDraws
 from .resources import Capacity, SlotPool
 from .states import (
@@ -59,6 +61,7 @@ from .states import (
     REFERRED,
     WAITING,
 )
+from .timeline import RATE_INDEX, advance, timeline
 
 __all__ = ["LogRow", "Programme"]
 
@@ -112,9 +115,22 @@ class Programme:
         # A company leaves at ``join + (leave - join)``: when a process that joined and then
         # waited ``leave - join`` weeks would leave.
         join, leave = companies.join.tolist(), companies.leave.tolist()
+        self.timeline = tl = timeline(s)
         self.slots = SlotPool(
-            env, [a + (b - a) for a, b in zip(join, leave, strict=True)], sector_of
+            env,
+            [a + (b - a) for a, b in zip(join, leave, strict=True)],
+            sector_of,
+            (tl.pause_start.tolist(), tl.pause_end.tolist()),
         )
+        # Conditions over calendar time (see .timeline): hiring factors per segment, and
+        # the job-loss factor that stretches job spells; None when they are all 1.
+        self.breaks = tl.breaks.tolist()
+        self.hire_factors = (
+            [tuple(row) for row in tl.factors[:, [RATE_INDEX[r] for r in HIRING]].tolist()]
+            if any(tl.varies(r) for r in HIRING)
+            else None
+        )
+        self.job_loss = tl.column("job_loss") if tl.varies("job_loss") else None
         self.first_hosted = [_INF] * companies.n
         p, e = s.placement, s.employment
         o = p.outcomes
@@ -154,6 +170,9 @@ class Programme:
         """
         env, c, slots = self.env, self.companies, self.slots
         self.until = until
+        for end in self.timeline.pause_end.tolist():  # pauses of placement starts end
+            if 0 < end < until:
+                Timeout(env, end).callbacks.append(lambda _event: slots.resume())
         later: list[tuple[float, int, int]] = []
         for j, (join, leave, n) in enumerate(
             zip(c.join.tolist(), c.leave.tolist(), c.slots.tolist(), strict=True)
@@ -285,6 +304,9 @@ class Programme:
             # referral after the first follows a job, so ``episode`` counts the jobs.
             i = row + episode
             spell = self.jobs[outcome][i]
+            if self.job_loss is not None:  # the spell ends when the job-loss factor integrates to it
+                start = env.now
+                spell = advance(self.timeline.breaks, self.job_loss, start, spell) - start
             if outcome == REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
                 grow = self.growth_weeks[i]
                 if grow < spell:
@@ -307,15 +329,22 @@ class Programme:
     def _hire_outcome(self, k: int, i: int, j: int, mentored: bool) -> int | None:
         """How placement ``i`` (flat index) ends: a hiring state, or ``None`` for not hired.
 
-        The four outcome probabilities, scaled by readiness, willingness and mentoring (and
-        scaled down together if they would exceed one), split [0, 1) in the order ordinary,
+        The four outcome probabilities, times the conditions' factors at this week, scaled
+        by readiness, willingness and mentoring (and scaled down together if they would
+        exceed one), split [0, 1) in the order ordinary,
         reduced, flexjob, education; the placement's uniform draw picks one or none.
         """
+        ordinary, reduced, flexjob, education = self.p_hire
+        p_total = self.p_total
+        if self.hire_factors is not None:  # the conditions in force as the placement ends
+            f = self.hire_factors[bisect_right(self.breaks, self.env.now)]
+            ordinary, reduced = ordinary * f[0], reduced * f[1]
+            flexjob, education = flexjob * f[2], education * f[3]
+            p_total = ordinary + reduced + flexjob + education
         m = self.readiness[k] * self.willingness[j] * (self.mentor_multiplier if mentored else 1.0)
-        total = self.p_total * m
+        total = p_total * m
         scale = m / total if total > 1.0 else m
         u = self.outcome_u[i]
-        ordinary, reduced, flexjob, education = self.p_hire
         acc = ordinary * scale
         if u < acc:
             return ORDINARY

@@ -26,6 +26,7 @@ placement made large cohorts with scarce companies quadratic):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 
 import simpy
@@ -81,6 +82,44 @@ class Capacity:
                     return
         self.in_use -= 1
 
+    def paused(self) -> bool:
+        """True while placement starts are paused (no slot is handed out)."""
+        starts = self._pause_start
+        if not starts:
+            return False
+        now = self.env.now
+        i = bisect_right(starts, now) - 1
+        return i >= 0 and now < self._pause_end[i]
+
+    def resume(self) -> None:
+        """At a pause's end: free slots go to the citizens waiting, sector by sector.
+
+        Sectors in increasing order; within one, the longest-waiting citizen gets the
+        oldest free slot of a company still on board, as :meth:`take` would have given it.
+        """
+        waiting, leaves, now = self.waiting, self.leaves, self.env.now
+        for key in sorted(self._queues):
+            queue, runs = self._queues[key], self._free.get(key)
+            while runs:
+                while queue and queue[0] not in waiting:  # tombstones of withdrawn requests
+                    queue.popleft()
+                    self._queued -= 1
+                if not queue:
+                    break
+                run = runs[0]
+                company = run[0]
+                if not now < leaves[company]:
+                    runs.popleft()  # the company has left: its free slots go with it
+                    continue
+                if run[1] > 1:
+                    run[1] -= 1
+                else:
+                    runs.popleft()
+                event = queue.popleft()
+                self._queued -= 1
+                waiting.remove(event)
+                event.succeed(company)
+
     def withdraw(self, event: simpy.Event) -> None:
         """Take back a request that has not been granted.
 
@@ -134,11 +173,18 @@ class SlotPool:
     """
 
     def __init__(
-        self, env: simpy.Environment, leaves: list[float], sector_of: list[int] | None = None
+        self,
+        env: simpy.Environment,
+        leaves: list[float],
+        sector_of: list[int] | None = None,
+        pauses: tuple[list[float], list[float]] = ([], []),
     ) -> None:
         self.env = env
         self.leaves = leaves
         self.sector_of = sector_of
+        # Disjoint [start, end) weeks in which no slot is handed out (placement starts
+        # paused); the owner calls resume() at each end.
+        self._pause_start, self._pause_end = pauses
         self.waiting: set[simpy.Event] = set()
         # Per sector (one key, 0, without matching): free slots as runs [company, count] in
         # offer order, and waiting requests in arrival order with withdrawn ones not yet
@@ -155,7 +201,7 @@ class SlotPool:
         else:
             key = sector
             runs = self._free.get(sector)
-        if runs:
+        if runs and not self.paused():
             leaves, now = self.leaves, self.env.now
             while runs:
                 run = runs[0]
@@ -191,7 +237,7 @@ class SlotPool:
             return
         key = 0 if self.sector_of is None else self.sector_of[company]
         waiting = self.waiting
-        if waiting:
+        if waiting and not self.paused():
             queue = self._queues.get(key)
             while queue:
                 event = queue.popleft()
@@ -209,6 +255,44 @@ class SlotPool:
             runs[-1][1] += slots
         else:
             runs.append([company, slots])
+
+    def paused(self) -> bool:
+        """True while placement starts are paused (no slot is handed out)."""
+        starts = self._pause_start
+        if not starts:
+            return False
+        now = self.env.now
+        i = bisect_right(starts, now) - 1
+        return i >= 0 and now < self._pause_end[i]
+
+    def resume(self) -> None:
+        """At a pause's end: free slots go to the citizens waiting, sector by sector.
+
+        Sectors in increasing order; within one, the longest-waiting citizen gets the
+        oldest free slot of a company still on board, as :meth:`take` would have given it.
+        """
+        waiting, leaves, now = self.waiting, self.leaves, self.env.now
+        for key in sorted(self._queues):
+            queue, runs = self._queues[key], self._free.get(key)
+            while runs:
+                while queue and queue[0] not in waiting:  # tombstones of withdrawn requests
+                    queue.popleft()
+                    self._queued -= 1
+                if not queue:
+                    break
+                run = runs[0]
+                company = run[0]
+                if not now < leaves[company]:
+                    runs.popleft()  # the company has left: its free slots go with it
+                    continue
+                if run[1] > 1:
+                    run[1] -= 1
+                else:
+                    runs.popleft()
+                event = queue.popleft()
+                self._queued -= 1
+                waiting.remove(event)
+                event.succeed(company)
 
     def withdraw(self, event: simpy.Event) -> None:
         """Take back a waiting citizen's request (nothing happens if it is not waiting)."""

@@ -2,11 +2,12 @@
 
 ``quantities`` (numbers with unit and provenance), ``units``, ``paths`` (dotted paths),
 ``problems`` (errors in user data) -> ``sections`` (the parts of a programme) and
-``changes`` (what-ifs as data) -> ``schema`` (the :class:`Scenario`, made by
+``conditions`` (dated changes of rates), ``changes`` (what-ifs as data) -> ``schema`` (the :class:`Scenario`, made by
 :func:`parse_scenario`, the one constructor) -> ``loader`` (TOML files and their bases) and
 ``doc`` (the generated format reference). Nothing here runs a simulation.
 """
 
+from .conditions import RATES, Condition
 from .loader import load_scenario
 from .quantities import ArrayQuantity, DistQuantity, Provenance, Quantity, iter_numbers
 from .schema import Scenario, cohort_size, parse_scenario
@@ -14,7 +15,9 @@ from .sections import MAX_ATTEMPTS, Target
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "RATES",
     "ArrayQuantity",
+    "Condition",
     "DistQuantity",
     "Provenance",
     "Quantity",

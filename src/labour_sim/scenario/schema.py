@@ -22,9 +22,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, short
 from ..metrics import CITIZEN_METRICS
 from .changes import changed
+from .conditions import Condition
 from .problems import MAX_DEPTH, depth, problems_from
 from .quantities import Text, Version, iter_numbers
 from .sections import (
@@ -79,6 +80,9 @@ class Scenario(BaseModel):
     budget: Budget = Budget()
     costs: Costs = Costs()
     targets: tuple[Target, ...] = ()
+    conditions: tuple[Condition, ...] = described(
+        "dated changes of rates over calendar time (see the conditions section)", None, ()
+    )
 
     # -- derived facts ---------------------------------------------------------------------
     @property
@@ -94,7 +98,10 @@ class Scenario(BaseModel):
     @cached_property
     def hash(self) -> str:
         """Short, stable hash of the validated content (not of the file's formatting)."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        data = self.model_dump(mode="json")
+        if not data["conditions"]:  # scenarios without conditions keep their hashes
+            del data["conditions"]
+        payload = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(payload).hexdigest()[:16]
 
     def week_of(self, date: dt.date) -> float:
@@ -220,6 +227,7 @@ def _consistency(s: Scenario) -> Iterator[Problem]:
     yield from _check_shares(s)
     yield from _check_staff(s)
     yield from _check_targets(s)
+    yield from _check_conditions(s)
     yield from _check_costs(s)
     yield from _check_sources(s)
 
@@ -399,3 +407,50 @@ def _check_sources(s: Scenario) -> Iterator[Problem]:
         src = q.source
         if src is not None and src not in s.sources and not (_URL.match(src) or _SEED.match(src)):
             yield Problem(f"{path}.source", "a key of [sources], a URL or a seed file name", src)
+
+
+def _check_conditions(s: Scenario) -> Iterator[Problem]:
+    names = [c.name for c in s.conditions]
+    if len(set(names)) != len(names):
+        yield Problem("conditions.*.name", "unique condition names", str(names))
+    for c in s.conditions:
+        path = f"conditions.{c.name}"
+        if c.start is not None and c.end is not None and c.end <= c.start:
+            yield Problem(f"{path}.end", f"a date after start ({c.start})", str(c.end))
+        if c.kind == "series":
+            assert c.dates is not None and c.values is not None and c.reference is not None
+            if len(c.dates) != len(c.values.values):
+                yield Problem(
+                    f"{path}.values",
+                    f"one value per date ({len(c.dates)} dates)",
+                    f"{len(c.values.values)} values",
+                )
+            if any(b <= a for a, b in zip(c.dates, c.dates[1:], strict=False)):
+                yield Problem(f"{path}.dates", "increasing dates", short(list(map(str, c.dates))))
+            if c.reference.unit != c.values.unit:
+                yield Problem(
+                    f"{path}.reference.unit",
+                    f"the values' unit ({c.values.unit!r})",
+                    repr(c.reference.unit),
+                )
+        if "placement_start" in c.applies_to:
+            if c.kind != "period":
+                yield Problem(
+                    f"{path}.kind",
+                    "'period' for placement_start (placements pause or not)",
+                    repr(c.kind),
+                )
+            elif c.factor is not None and c.factor.value not in (0.0, 1.0):
+                yield Problem(
+                    f"{path}.factor.value",
+                    "0 (no new placements start) or 1 (no effect) for placement_start: "
+                    "partial rates of placement starts are not modelled",
+                    f"{c.factor.value:g}",
+                )
+        if "referral" in c.applies_to and s.intake.schedule == "monthly":
+            yield Problem(
+                f"{path}.applies_to",
+                "no 'referral' with intake.schedule = 'monthly' (the counts are what "
+                "happened; change them instead)",
+                "referral",
+            )
