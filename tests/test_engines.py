@@ -5,11 +5,13 @@ For one seed both engines consume the same draws, so they must agree exactly: ev
 week, the SimPy event count, and every column of the per-replication summary row. Checked
 on every shipped scenario and on hypothesis-generated variants that make caseworkers,
 mentors and slots bind, match sectors, let companies leave, tie many events in the same week
-(constant durations) and vary the attempt limit.
+(constant durations), vary the attempt limit and add conditions over calendar time (pauses of
+placement starts, factors on referrals, recruitment, hiring and job loss, series, trends).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,58 @@ TWO_SECTORS = [
 ]
 
 
+def _factor(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "multiplier", "assumption": "test", "range": [0.0, 3.0]}
+
+
+@st.composite
+def conditions(draw: st.DrawFn, base: Scenario) -> list[dict[str, Any]]:
+    """Pauses of placement starts (whole weeks: ties with constant durations), factors on
+    referrals, recruitment and job loss, a hiring series and a learning trend."""
+    start = base.period.start
+
+    def on(week: float) -> dt.date:
+        return start + dt.timedelta(weeks=week)
+
+    out: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 2))):  # pauses, possibly adjacent or overlapping
+        a = draw(st.sampled_from([0, 3, 8, 20]))
+        out.append(
+            {"name": f"pause{i}", "kind": "period", "applies_to": ["placement_start"],
+             "start": on(a), "end": on(a + draw(st.sampled_from([2, 5, 12, 40]))),
+             "factor": _factor(0.0)}
+        )  # fmt: skip
+    rates = ["company_recruitment", "job_loss", "hire_reduced"]
+    if base.intake.schedule == "poisson":
+        rates.append("referral")
+    for rate in draw(st.lists(st.sampled_from(rates), max_size=3, unique=True)):
+        a = draw(st.sampled_from([0.0, 4.5, 10.0]))
+        out.append(
+            {"name": f"period_{rate}", "kind": "period", "applies_to": [rate],
+             "start": on(a), "end": on(a + draw(st.sampled_from([3.0, 15.0, 60.0]))),
+             "factor": _factor(draw(st.sampled_from([0.0, 0.4, 2.5])))}
+        )  # fmt: skip
+    if draw(st.booleans()):
+        level = {"unit": "%", "assumption": "test", "range": [1.0, 10.0]}
+        out.append(
+            {"name": "demand", "kind": "series", "applies_to": ["hiring"],
+             "dates": [on(w) for w in (2, 9, 30)],
+             "values": {"values": draw(st.lists(st.sampled_from([2.5, 3.7, 5.6]), min_size=3,
+                                                max_size=3)), **level},
+             "reference": {"value": 3.7, **level},
+             "elasticity": {"value": draw(st.sampled_from([-2.0, -0.7])), "unit": "elasticity",
+                            "assumption": "test", "range": [-3.0, 0.0]}}
+        )  # fmt: skip
+    if draw(st.booleans()):
+        out.append(
+            {"name": "learning", "kind": "trend", "applies_to": ["hire_ordinary", "job_loss"],
+             "start": on(draw(st.sampled_from([-10, 0, 6]))),
+             "per_year": {"value": draw(st.sampled_from([-0.3, 0.5])), "unit": "per year",
+                          "assumption": "test", "range": [-0.5, 1.0]}}
+        )  # fmt: skip
+    return out
+
+
 @st.composite
 def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     """A shipped scenario with capacity, sector, tenure, timing and attempt changes."""
@@ -129,6 +183,8 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     changes["dropout.rate_per_week"] = draw(st.sampled_from([0.0, 0.005, 0.03, 0.2]))
     changes["employment.relapse_to_programme"] = draw(st.sampled_from([0.0, 0.3, 0.9]))
     changes["placement.back_to_preparation"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    if draw(st.booleans()):
+        changes["conditions"] = draw(conditions(base))
     try:
         scenario = base.with_changes(changes)
     except ScenarioError as error:  # pragma: no cover - shows which change a base rejects
