@@ -89,7 +89,14 @@ _OPTIONAL = {"trend": ("end",)}
 
 
 class Condition(BaseModel):
-    """A dated change of named rates: a period, a series with an elasticity, or a trend."""
+    """A dated change of named rates, multiplying them over calendar time. `period`: by
+    `factor` from `start` to the day before `end` (for `placement_start` 0 pauses new
+    placements; placements under way go on). `series`: by `(value / reference) **
+    elasticity`, each value holding from its date until the next (1 before the first).
+    `trend`: by `(1 + per_year) ** years` from `start`, a step a week, held after `end`.
+    Conditions on one rate multiply; each factor, elasticity and trend is a lever and a
+    calibration parameter at `conditions.NAME.factor` (`.elasticity`, `.per_year`).
+    """
 
     model_config = FROZEN
     name: Text = Field(min_length=1, description="short name, unique in the scenario")
@@ -98,7 +105,7 @@ class Condition(BaseModel):
         "'trend': (1 + per_year) ** years from start"
     )
     applies_to: tuple[RateName, ...] = Field(
-        min_length=1, description="the rates it multiplies (see the list above)"
+        min_length=1, description="the rates it multiplies ('hiring': all four hiring outcomes)"
     )
     description: Text = described("what happened, in words", None, "")
     start: Date | None = described("period, trend: first day it applies", "date", None)
@@ -111,7 +118,7 @@ class Condition(BaseModel):
         None,
     )
     dates: tuple[Date, ...] | None = described(
-        "series: the date from which each value holds, increasing", "dates", None
+        "series: the date from which each value holds, increasing", None, None
     )
     values: SeriesValues | None = described(
         f"series: one positive value per date (at most {MAX_SERIES:,}), in any unit",
@@ -164,4 +171,3 @@ def expand_rates(names: tuple[str, ...]) -> tuple[str, ...]:
     """Rate names with ``hiring`` expanded to the four hiring outcomes, in RATES order."""
     wanted = set(names) | (set(HIRING) if "hiring" in names else set())
     return tuple(r for r in RATES if r in wanted)
-

@@ -21,7 +21,7 @@ from pydantic_core import PydanticUndefined
 from ..metrics import METRIC_LABELS
 from . import loader, schema
 from . import quantities as q
-from .quantities import ArrayQuantity, DistQuantity, Quantity
+from .quantities import DistQuantity, Provenance, Quantity
 from .schema import Scenario
 from .units import accepted_units
 
@@ -163,7 +163,7 @@ _BOUNDS = (
 
 def _section(path: str, model: type[BaseModel], many: bool) -> str:
     header = f"[[{path}]]" if many else f"[{path}]"
-    doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    doc = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())
     text = [f"## `{header}`\n", f"{doc}\n", _table(model, path, skip_models=True)]
     for name, field in model.model_fields.items():
         sub, sub_many = _model_of(field.annotation)
@@ -236,7 +236,7 @@ def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 
 
 def _is_quantity(cls: type) -> bool:
-    return issubclass(cls, Quantity | ArrayQuantity | DistQuantity)
+    return issubclass(cls, Provenance)
 
 
 def _union_args(annotation: Any) -> tuple[Any, ...]:
@@ -252,13 +252,16 @@ def _kind(annotation: Any) -> tuple[str, str]:
         arg = typing.get_args(arg)[0]
     if isinstance(arg, type) and issubclass(arg, DistQuantity):
         return "distribution", "mean: " + _bounds(arg.model_fields["mean"]).removeprefix("number ")
-    if isinstance(arg, type) and issubclass(arg, ArrayQuantity):
+    if isinstance(arg, type) and issubclass(arg, Provenance) and "values" in arg.model_fields:
         (item,) = typing.get_args(arg.model_fields["values"].annotation)
         return "list of numbers", "each " + _bounds(FieldInfo.from_annotation(item))
     if isinstance(arg, type) and issubclass(arg, Quantity):
         return "number", _bounds(arg.model_fields["value"])
     if typing.get_origin(arg) is Literal:
         return "one of", ", ".join(f"`{v}`" for v in typing.get_args(arg))
+    if typing.get_origin(arg) is tuple:  # a list of plain values
+        kind, allowed = _kind(typing.get_args(arg)[0])
+        return f"list of {kind.removeprefix('one of').strip() or 'names'}", allowed
     if arg is dt.date:
         return "date", ""
     if arg is bool:
