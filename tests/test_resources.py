@@ -381,7 +381,9 @@ def _log(scenario: Any, rep: int, monkeypatch: pytest.MonkeyPatch, reference: bo
 def test_replication_logs_match_the_reference(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Twice the Lolland-Falster cohort and about half its companies: long queues
     for slots, cases and mentors, dropouts withdrawing from them; every log row identical."""
-    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml").with_changes(CASES[case])
+    # The reference predates pauses of placement starts: the base's conditions are left out.
+    changes = {**CASES[case], "conditions": []}
+    scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml").with_changes(changes)
     for rep in range(1):
         new = _log(scenario, rep, monkeypatch, reference=False)
         assert new == _log(scenario, rep, monkeypatch, reference=True)
