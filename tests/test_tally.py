@@ -112,9 +112,7 @@ def costed_variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(costed_variants(), st.sampled_from(["fast", "des"]))
-def test_generated_scenarios_summarise_identically(
-    case: tuple[Scenario, int], engine: str
-) -> None:
+def test_generated_scenarios_summarise_identically(case: tuple[Scenario, int], engine: str) -> None:
     scenario, replication = case
     assert_same_outputs(scenario, run_replication(scenario, 5, replication, engine))
 
