@@ -286,47 +286,19 @@ def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _sojourns(
-    week: FloatArray,
-    citizen: IntArray,
-    state: IntArray,
-    order: IntArray,
-    horizon: float,
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray, IntArray]:
-    """:attr:`ReplicationResult.sojourns` and where each stay ends.
-
-    Citizen, state, enter and leave week, next state (``-1``: under way at the horizon),
-    and the log row the stay ends at (``-1`` at the horizon).
-    """
-    rows = order.shape[0]
-    cit = np.empty(rows, np.int64)
-    st = np.empty(rows, np.int64)
-    enter = np.empty(rows)
-    leave = np.empty(rows)
-    nxt = np.empty(rows, np.int64)
-    until = np.empty(rows, np.int64)
-    for j in range(rows):
-        i = order[j]
-        cit[j], st[j], enter[j] = citizen[i], state[i], week[i]
-        if j + 1 < rows and citizen[order[j + 1]] == citizen[i]:
-            k = order[j + 1]
-            leave[j] = min(week[k], horizon)
-            nxt[j] = state[k]
-            until[j] = k
-        else:
-            leave[j] = horizon
-            nxt[j] = -1
-            until[j] = -1
-    return cit, st, enter, leave, nxt, until
+def _next_row(citizen: IntArray, order: IntArray, j: int) -> int:
+    """The log row after sojourn ``j`` of the same citizen (where its stay ends), or ``-1``."""
+    if j + 1 < order.shape[0] and citizen[order[j + 1]] == citizen[order[j]]:
+        return int(order[j + 1])
+    return -1
 
 
 @numba.njit(cache=True, nogil=True)
 def _first_reach(
-    cit: IntArray,
-    st: IntArray,
-    enter: FloatArray,
-    leave: FloatArray,
-    nxt: IntArray,
+    week: FloatArray,
+    citizen: IntArray,
+    state: IntArray,
+    order: IntArray,
     n: int,
     horizon: float,
     reaches: IntArray,
@@ -335,16 +307,19 @@ def _first_reach(
 ) -> FloatArray:
     """First week of each citizen metric per citizen (``inf``: never): milestones, retention.
 
-    :attr:`ReplicationResult.milestone_times`: milestones are the least week of a row in one
-    of their states (``reaches[s, :]``: the milestones of state ``s``, ``-1`` padded); a paid
-    spell (consecutive paid sojourns of a citizen) that lasted ``w`` weeks reaches
+    :attr:`ReplicationResult.milestone_times`, over the sojourns (log rows in ``order``: by
+    citizen, then log order): milestones are the least week of a row in one of their states
+    (``reaches[s, :]``: the milestones of state ``s``, ``-1`` padded); a paid spell
+    (consecutive paid sojourns of a citizen) that lasted ``w`` weeks reaches
     ``employed_{w}w`` at its start plus ``w``.
     """
     m, r = _MILESTONES, retention.shape[0]
     out = np.full((m + r, n), np.inf)
     spell = 0.0
-    for j in range(cit.shape[0]):
-        c, s, w = cit[j], st[j], enter[j]
+    was_paid = False  # the previous sojourn was paid and the same citizen's
+    for j in range(order.shape[0]):
+        i = order[j]
+        c, s, w = citizen[i], state[i], week[i]
         for p in range(reaches.shape[1]):
             k = reaches[s, p]
             if k < 0:
@@ -352,11 +327,14 @@ def _first_reach(
             if w < out[k, c]:
                 out[k, c] = w
         if not paid[s]:
+            was_paid = False
             continue
-        if not (j > 0 and paid[st[j - 1]] and cit[j - 1] == c):
+        if not (was_paid and j > 0 and citizen[order[j - 1]] == c):
             spell = w  # a spell starts
-        if nxt[j] < 0 or not paid[nxt[j]]:  # and ends here
-            end = horizon if nxt[j] < 0 else leave[j]
+        was_paid = True
+        nxt = _next_row(citizen, order, j)
+        if nxt < 0 or not paid[state[nxt]]:  # and ends here
+            end = horizon if nxt < 0 else min(week[nxt], horizon)
             for k in range(r):
                 reach = spell + retention[k]
                 if reach <= end and reach <= horizon and reach < out[m + k, c]:
@@ -427,77 +405,95 @@ def _row(
     reduced_kept: float,
 ) -> tuple[IntArray, FloatArray, IntArray]:
     """Counts by ``weeks``, the sums (see ``_SUMS``; the slot capacity last), served waits."""
-    cit, st, enter, leave, nxt, until = _sojourns(week, citizen, state, order, horizon)
-    first = _first_reach(cit, st, enter, leave, nxt, n, horizon, reaches, paid, retention)
+    first = _first_reach(week, citizen, state, order, n, horizon, reaches, paid, retention)
     counts = np.empty((first.shape[0] + 2, weeks.shape[0]), np.int64)
     for k in range(first.shape[0]):
         _count_by(first[k], weeks, counts, k)
     _count_by(join, weeks, counts, first.shape[0])
     _count_by(first_hosted, weeks, counts, first.shape[0] + 1)
 
-    rows = cit.shape[0]
-    terms = np.empty((_SUMS, max(rows, join.shape[0])))
-    used = np.zeros(_SUMS + 1, np.int64)
+    # The terms of each sum side by side in one buffer, each sum's at most as many as the
+    # sojourns in its states (counted first); the companies' slot weeks last.
+    rows = order.shape[0]
+    in_state = np.zeros(paid.shape[0], np.int64)
+    for i in range(rows):
+        in_state[state[i]] += 1
+    queue_of = np.full(paid.shape[0], -1, np.int64)
+    size = np.empty(_SUMS, np.int64)
+    for q in range(queues.shape[0]):
+        queue_of[queues[q]] = q
+        size[_WAIT + q] = size[_QUEUE + q] = in_state[queues[q]]
+    size[_BUSY_SLOT] = in_state[slot].sum()
+    size[_BUSY_CASE] = size[_COST + 1] = in_state[case].sum()
+    size[_BUSY_MENTOR] = size[_COST] = size[_COST + 3] = in_state[PLACEMENT]
+    size[_COST + 4] = in_state[FLEXJOB]
+    size[_COST + 2] = size[_COST + 5] = rows
+    start = np.zeros(_SUMS + 1, np.int64)
+    start[1:] = np.cumsum(size)
+    terms = np.empty(start[_SUMS] + join.shape[0])
+    at = start[:_SUMS].copy()  # where each sum's next term goes
+
     discounted = delta != 0
     exp_end, exp_savings, exp_horizon = exp_until[0], exp_until[1], exp_until[2]
     for j in range(rows):
-        s, e, x = st[j], enter[j], leave[j]
+        i = order[j]
+        s, e = state[i], week[i]
+        nxt = _next_row(citizen, order, j)
+        x = horizon if nxt < 0 else min(week[nxt], horizon)
         stay = x - e
         ex_e = exp_x = 1.0
         if discounted:
-            ex_e = exp_week[order[j]]
-            k = until[j]
-            exp_x = exp_week[k] if k >= 0 and week[k] <= horizon else exp_horizon
-        for q in range(queues.shape[0]):
-            if s != queues[q]:
-                continue
-            t = _QUEUE + q
-            terms[t, used[t]] = min(max(x, 0.0), horizon) - min(max(e, 0.0), horizon)
-            used[t] += 1
-            if nxt[j] >= 0 and nxt[j] != DROPOUT and e >= 0.0:
-                terms[q, used[q]] = stay
-                used[q] += 1
+            ex_e = exp_week[i]
+            exp_x = exp_week[nxt] if nxt >= 0 and week[nxt] <= horizon else exp_horizon
+        q = queue_of[s]
+        if q >= 0:
+            terms[at[_QUEUE + q]] = min(max(x, 0.0), horizon) - min(max(e, 0.0), horizon)
+            at[_QUEUE + q] += 1
+            if nxt >= 0 and state[nxt] != DROPOUT and e >= 0.0:
+                terms[at[_WAIT + q]] = stay
+                at[_WAIT + q] += 1
         if slot[s]:
-            terms[_BUSY_SLOT, used[_BUSY_SLOT]] = stay
-            used[_BUSY_SLOT] += 1
+            terms[at[_BUSY_SLOT]] = stay
+            at[_BUSY_SLOT] += 1
         if case[s]:
-            terms[_BUSY_CASE, used[_BUSY_CASE]] = stay
-            used[_BUSY_CASE] += 1
-            t = _COST + 1
-            terms[t, used[t]] = _integral(e, x, ex_e, exp_x, end, exp_end, delta)
-            used[t] += 1
+            terms[at[_BUSY_CASE]] = stay
+            at[_BUSY_CASE] += 1
+            terms[at[_COST + 1]] = _integral(e, x, ex_e, exp_x, end, exp_end, delta)
+            at[_COST + 1] += 1
         if s == PLACEMENT:
-            t = _COST + 3
-            terms[t, used[t]] = _integral(e, x, ex_e, exp_x, savings, exp_savings, delta)
-            used[t] += 1
-            if mentored[order[j]]:
-                terms[_BUSY_MENTOR, used[_BUSY_MENTOR]] = stay
-                used[_BUSY_MENTOR] += 1
-                t = _COST
-                terms[t, used[t]] = _integral(e, x, ex_e, exp_x, end, exp_end, delta)
-                used[t] += 1
+            terms[at[_COST + 3]] = _integral(e, x, ex_e, exp_x, savings, exp_savings, delta)
+            at[_COST + 3] += 1
+            if mentored[i]:
+                terms[at[_BUSY_MENTOR]] = stay
+                at[_BUSY_MENTOR] += 1
+                terms[at[_COST]] = _integral(e, x, ex_e, exp_x, end, exp_end, delta)
+                at[_COST] += 1
         if s == FLEXJOB:
-            t = _COST + 4
-            terms[t, used[t]] = _integral(e, x, ex_e, exp_x, savings, exp_savings, delta)
-            used[t] += 1
+            terms[at[_COST + 4]] = _integral(e, x, ex_e, exp_x, savings, exp_savings, delta)
+            at[_COST + 4] += 1
         # Benefit paid: in full out of paid work, a share in a small job (costs.cost_weeks).
         kept = 0.0 if paid[s] else 1.0
         if s == REDUCED:
             kept = reduced_kept
-        b = benefit[cit[j]]
+        b = benefit[citizen[i]]
         span = _integral(e, x, ex_e, exp_x, savings, exp_savings, delta)
-        terms[_COST + 2, j] = span * (b * kept)
-        terms[_COST + 5, j] = span * (b * (1.0 - kept))
-    used[_COST + 2] = used[_COST + 5] = rows
+        terms[start[_COST + 2] + j] = span * (b * kept)
+        terms[start[_COST + 5] + j] = span * (b * (1.0 - kept))
+    at[_COST + 2] = start[_COST + 2] + rows
+    at[_COST + 5] = start[_COST + 5] + rows
 
     sums = np.empty(_SUMS + 1)
     for t in range(_SUMS):
-        sums[t] = pairwise_sum(terms[t], 0, used[t])
+        sums[t] = pairwise_sum(terms, start[t], at[t] - start[t])
     # Slot capacity: slots times the weeks each company was on board before the horizon.
+    last = start[_SUMS]
     for k in range(join.shape[0]):
-        terms[0, k] = float(slots[k]) * (min(leave_company[k], horizon) - min(join[k], horizon))
-    sums[_SUMS] = pairwise_sum(terms[0], 0, join.shape[0])
-    return counts, sums, used[_WAIT : _WAIT + queues.shape[0]].copy()
+        terms[last + k] = float(slots[k]) * (min(leave_company[k], horizon) - min(join[k], horizon))
+    sums[_SUMS] = pairwise_sum(terms, last, join.shape[0])
+    served = np.empty(queues.shape[0], np.int64)
+    for q in range(queues.shape[0]):
+        served[q] = at[_WAIT + q] - start[_WAIT + q]
+    return counts, sums, served
 
 
 @numba.njit(cache=True, nogil=True)
@@ -536,8 +532,7 @@ def _weekly(
     mentees_available: int,
 ) -> NDArray[np.int32]:
     """States, metrics and capacity at the start of each of weeks ``0..n_weeks - 1``."""
-    cit, st, enter, leave, nxt, _ = _sojourns(week, citizen, state, order, horizon)
-    first = _first_reach(cit, st, enter, leave, nxt, n, horizon, reaches, paid, retention)
+    first = _first_reach(week, citizen, state, order, n, horizon, reaches, paid, retention)
     n_states = paid.shape[0]
     n_metrics = first.shape[0] + 2
     mentor_col = 4
@@ -545,13 +540,15 @@ def _weekly(
     last = n_weeks - 1
     # A stay counts in the weeks from its (rounded up) entry to its (rounded up) exit; one
     # still under way at the horizon counts to the end (ReplicationResult.state_counts).
-    for j in range(cit.shape[0]):
-        s = st[j]
-        a = min(int(np.ceil(enter[j])), n_weeks)
-        b = n_weeks if nxt[j] < 0 else min(int(np.ceil(leave[j])), n_weeks)
+    for j in range(order.shape[0]):
+        i = order[j]
+        s = state[i]
+        nxt = _next_row(citizen, order, j)
+        a = min(int(np.ceil(week[i])), n_weeks)
+        b = n_weeks if nxt < 0 else min(int(np.ceil(min(week[nxt], horizon))), n_weeks)
         delta[a, s] += 1
         delta[b, s] -= 1
-        if s == PLACEMENT and mentored[order[j]]:
+        if s == PLACEMENT and mentored[i]:
             delta[a, n_states + n_metrics + mentor_col] += 1
             delta[b, n_states + n_metrics + mentor_col] -= 1
     # A metric counts from the first week at or after it was reached.
