@@ -286,14 +286,6 @@ def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _next_row(citizen: IntArray, order: IntArray, j: int) -> int:
-    """The log row after sojourn ``j`` of the same citizen (where its stay ends), or ``-1``."""
-    if j + 1 < order.shape[0] and citizen[order[j + 1]] == citizen[order[j]]:
-        return int(order[j + 1])
-    return -1
-
-
-@numba.njit(cache=True, nogil=True)
 def _first_reach(
     week: FloatArray,
     citizen: IntArray,
@@ -332,7 +324,9 @@ def _first_reach(
         if not (was_paid and j > 0 and citizen[order[j - 1]] == c):
             spell = w  # a spell starts
         was_paid = True
-        nxt = _next_row(citizen, order, j)
+        nxt = -1
+        if j + 1 < order.shape[0] and citizen[order[j + 1]] == c:
+            nxt = order[j + 1]
         if nxt < 0 or not paid[state[nxt]]:  # and ends here
             end = horizon if nxt < 0 else min(week[nxt], horizon)
             for k in range(r):
@@ -438,7 +432,9 @@ def _row(
     for j in range(rows):
         i = order[j]
         s, e = state[i], week[i]
-        nxt = _next_row(citizen, order, j)
+        nxt = -1  # the log row where the stay ends (-1: at the horizon); not a call: slow
+        if j + 1 < rows and citizen[order[j + 1]] == citizen[i]:
+            nxt = order[j + 1]
         x = horizon if nxt < 0 else min(week[nxt], horizon)
         stay = x - e
         ex_e = exp_x = 1.0
@@ -543,7 +539,9 @@ def _weekly(
     for j in range(order.shape[0]):
         i = order[j]
         s = state[i]
-        nxt = _next_row(citizen, order, j)
+        nxt = -1
+        if j + 1 < order.shape[0] and citizen[order[j + 1]] == citizen[i]:
+            nxt = order[j + 1]
         a = min(int(np.ceil(week[i])), n_weeks)
         b = n_weeks if nxt < 0 else min(int(np.ceil(min(week[nxt], horizon))), n_weeks)
         delta[a, s] += 1
