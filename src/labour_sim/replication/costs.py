@@ -31,6 +31,8 @@ the end), of citizens hired into paid work, hired on ordinary hours, and still i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,11 +42,88 @@ from ..model.states import HOLDS_CASE, PAID, State, table
 from ..scenario import Scenario
 from .result import ReplicationResult
 
-__all__ = ["replication_costs"]
+__all__ = ["COST_WEEKS", "CostBasis", "cost_basis", "cost_row", "cost_weeks", "replication_costs"]
 
 WEEKS_PER_MONTH = 52 / 12
 
 FloatArray = NDArray[np.float64]
+
+
+#: The discounted week sums costs are made of (see :func:`cost_weeks`): mentored placements
+#: and case-holding stays up to the programme end; benefit paid (DKK), placements, flexjobs
+#: and benefit saved (DKK) up to the savings horizon.
+COST_WEEKS = ("mentored", "case", "benefit_paid", "placement", "flexjob", "benefit_saved")
+
+
+@dataclass(frozen=True)
+class CostBasis:
+    """What a replication's costs need from its scenario, beyond the sojourns.
+
+    Attributes
+    ----------
+    end : float
+        Programme end, weeks from the start (costs of the programme stop here).
+    horizon : float
+        Savings horizon, weeks (benefits and subsidies stop here).
+    delta : float
+        Continuous discount rate per week (0: no discounting).
+    benefit : array of float
+        Benefit per week of each group, DKK.
+    reduced_kept : float
+        Share of the benefit still paid in a small job (reduced hours).
+    """
+
+    end: float
+    horizon: float
+    delta: float
+    benefit: FloatArray
+    reduced_kept: float
+
+
+def cost_basis(scenario: Scenario, result: ReplicationResult) -> CostBasis:
+    """The :class:`CostBasis` of ``result`` under ``scenario``'s ``[costs]``."""
+    c = scenario.costs
+    end = scenario.week_of(scenario.period.end)
+    follow = c.savings_follow_up_weeks or scenario.period.follow_up_weeks
+    rate = _value(c.discount_rate_per_year)
+    return CostBasis(
+        end=end,
+        horizon=min(end + follow.value, result.horizon),
+        delta=math.log1p(rate) / 52,
+        benefit=_benefit_rates(scenario),
+        reduced_kept=_value(c.reduced_job_benefit_kept),
+    )
+
+
+def cost_weeks(basis: CostBasis, result: ReplicationResult) -> dict[str, float]:
+    """The discounted week sums of :data:`COST_WEEKS` from the sojourns, with NumPy.
+
+    The reference for :func:`labour_sim.replication.tally.tally_row`, which must give the
+    same floats bit for bit (the same terms, summed in the same order).
+    """
+    flow = _Flow(basis.delta)
+    s = result.sojourns
+    state = s.state
+
+    def weeks(mask: NDArray[np.bool_], until: float, per: FloatArray | float = 1.0) -> float:
+        """Discounted weeks spent in the sojourns of ``mask`` before ``until`` (x ``per``)."""
+        return float((flow.integral(s.enter[mask], s.leave[mask], until) * per).sum())
+
+    benefit = basis.benefit[result.group[s.citizen]]
+    paid = table(PAID)[state]
+    # Benefit paid during each sojourn: full when not in paid work, a share in a small job.
+    kept = np.where(paid, 0.0, 1.0)
+    kept[state == State.REDUCED] = basis.reduced_kept
+    placement = state == State.PLACEMENT
+    every = np.ones_like(paid)
+    return {
+        "mentored": weeks(placement & s.mentored, basis.end),
+        "case": weeks(table(HOLDS_CASE)[state], basis.end),
+        "benefit_paid": weeks(every, basis.horizon, benefit * kept),
+        "placement": weeks(placement, basis.horizon),
+        "flexjob": weeks(state == State.FLEXJOB, basis.horizon),
+        "benefit_saved": weeks(every, basis.horizon, benefit * (1.0 - kept)),
+    }
 
 
 def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str, Any]:
@@ -65,29 +144,30 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
         ``sustained_jobs`` (citizens in paid work 26 weeks after hire, at the savings
         horizon: the denominator of the per-job figures).
     """
+    basis = cost_basis(scenario, result)
+    return cost_row(scenario, result, basis, cost_weeks(basis, result), result.outcome)
+
+
+def cost_row(
+    scenario: Scenario,
+    result: ReplicationResult,
+    basis: CostBasis,
+    weeks: Mapping[str, float],
+    outcome: Callable[[str, float], int],
+) -> dict[str, Any]:
+    """The costs of :func:`replication_costs` from the week sums of :data:`COST_WEEKS`.
+
+    ``outcome(metric, week)`` counts a metric by a week (as
+    :meth:`ReplicationResult.outcome`); it is asked for ``referred`` at ``basis.end`` and
+    ``paid``, ``ordinary`` and ``employed_26w`` at ``basis.horizon``.
+    """
     c = scenario.costs
-    end = scenario.week_of(scenario.period.end)
-    follow = c.savings_follow_up_weeks or scenario.period.follow_up_weeks
-    horizon = min(end + follow.value, result.horizon)
-    rate = _value(c.discount_rate_per_year)
-    flow = _Flow(math.log1p(rate) / 52)
-    s = result.sojourns
-    state = s.state
-
-    def weeks(mask: NDArray[np.bool_], until: float, per: FloatArray | float = 1.0) -> float:
-        """Discounted weeks spent in the sojourns of ``mask`` before ``until`` (x ``per``)."""
-        return float((flow.integral(s.enter[mask], s.leave[mask], until) * per).sum())
-
-    benefit = _benefit_rates(scenario)[result.group[s.citizen]]
-    paid = table(PAID)[state]
-    # Benefit paid during each sojourn: full when not in paid work, a share in a small job.
-    kept = np.where(paid, 0.0, 1.0)
-    kept[state == State.REDUCED] = _value(c.reduced_job_benefit_kept)
-    placement = state == State.PLACEMENT
+    end, horizon = basis.end, basis.horizon
+    flow = _Flow(basis.delta)
     out: dict[str, Any] = {
         "cost:mentor": _value(c.mentor_hours_per_week)
         * _value(c.mentor_dkk_per_hour)
-        * weeks(placement & s.mentored, end),
+        * weeks["mentored"],
         "cost:mentor_training": _value(c.mentor_training_dkk) * _value(scenario.staff.mentors),
         "cost:intake": _value(c.intake_dkk) * flow.points(result.arrival, end),
         "cost:company_recruitment": _value(c.company_recruitment_dkk)
@@ -99,18 +179,15 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
     out["cost:programme"] = sum(out.values())
     caseload = c.caseload or scenario.staff.caseload
     per_case_week = _value(c.caseworker_dkk_per_year) / 52 / caseload.value if caseload else 0.0
-    out["cost:caseworker"] = per_case_week * weeks(table(HOLDS_CASE)[state], end)
-    every = np.ones_like(paid)
-    out["cost:benefits_paid"] = weeks(every, horizon, benefit * kept)
+    out["cost:caseworker"] = per_case_week * weeks["case"]
+    out["cost:benefits_paid"] = weeks["benefit_paid"]
     out["cost:wage_subsidy"] = (
         _value(c.wage_subsidy_dkk_per_hour)
         * _value(c.wage_subsidy_hours_per_week)
-        * weeks(placement, horizon)
+        * weeks["placement"]
     )
     out["cost:flexjob_subsidy"] = (
-        _value(c.flexjob_subsidy_dkk_per_month)
-        / WEEKS_PER_MONTH
-        * weeks(state == State.FLEXJOB, horizon)
+        _value(c.flexjob_subsidy_dkk_per_month) / WEEKS_PER_MONTH * weeks["flexjob"]
     )
     out["cost:public"] = sum(
         out[k]
@@ -122,13 +199,13 @@ def replication_costs(scenario: Scenario, result: ReplicationResult) -> dict[str
             "cost:flexjob_subsidy",
         )
     )
-    out["saving:benefits"] = weeks(every, horizon, benefit * (1.0 - kept))
+    out["saving:benefits"] = weeks["benefit_saved"]
     out["cost:net_public"] = out["cost:public"] - out["cost:benefits_paid"] - out["saving:benefits"]
     programme = out["cost:programme"]
-    sustained = result.outcome("employed_26w", horizon)
-    out["cost:per_participant"] = _per(programme, result.outcome("referred", end))
-    out["cost:per_hired"] = _per(programme, result.outcome("paid", horizon))
-    out["cost:per_ordinary"] = _per(programme, result.outcome("ordinary", horizon))
+    sustained = outcome("employed_26w", horizon)
+    out["cost:per_participant"] = _per(programme, outcome("referred", end))
+    out["cost:per_hired"] = _per(programme, outcome("paid", horizon))
+    out["cost:per_ordinary"] = _per(programme, outcome("ordinary", horizon))
     out["cost:per_sustained_job"] = _per(programme, sustained)
     out["cost:net_public_per_sustained_job"] = _per(out["cost:net_public"], sustained)
     out["sustained_jobs"] = sustained
@@ -153,6 +230,8 @@ class _Flow:
 
     def points(self, times: FloatArray, until: float) -> float:
         """Sum of discount factors of the events at ``times`` up to ``until``."""
+        if self.delta == 0:  # factors of exactly 1: their sum is the count, in any order
+            return float(np.count_nonzero(times <= until))
         t = times[times <= until]
         return float(np.exp(-self.delta * t).sum())
 

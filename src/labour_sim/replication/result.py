@@ -27,7 +27,7 @@ from ..metrics import METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
 from ..model.tallies import by_citizen, first_times
 
-__all__ = ["QUEUES", "ReplicationResult", "Sojourns"]
+__all__ = ["MILESTONE_STATES", "QUEUES", "ReplicationResult", "Sojourns"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -35,7 +35,8 @@ IntArray = NDArray[np.int64]
 #: Queue name -> (waiting state, capacity attribute).
 QUEUES = {"caseworker": State.REFERRED, "slot": State.WAITING, "mentor": State.MENTOR_WAIT}
 
-_MILESTONE_STATES: dict[str, frozenset[State]] = {
+#: Milestone -> the states that reach it (the first metrics of :data:`~labour_sim.metrics.METRICS`).
+MILESTONE_STATES: dict[str, frozenset[State]] = {
     "referred": frozenset({State.REFERRED}),
     "preparation": frozenset({State.PREPARATION}),
     "placed": frozenset({State.PLACEMENT}),
@@ -165,7 +166,7 @@ class ReplicationResult:
     def milestone_times(self) -> dict[str, FloatArray]:
         """Per citizen, the week each milestone was first reached (``inf`` if never)."""
         log, n = self.log, self.n_citizens
-        members = np.array([table(states) for states in _MILESTONE_STATES.values()])
+        members = np.array([table(states) for states in MILESTONE_STATES.values()])
         first = first_times(
             np.ascontiguousarray(log["citizen"], dtype=np.int64),
             np.ascontiguousarray(log["state"], dtype=np.int64),
@@ -173,7 +174,7 @@ class ReplicationResult:
             members,
             n,
         )
-        out: dict[str, FloatArray] = dict(zip(_MILESTONE_STATES, first, strict=True))
+        out: dict[str, FloatArray] = dict(zip(MILESTONE_STATES, first, strict=True))
         out.update(self._retention())
         return out
 

@@ -13,14 +13,17 @@ that is not limited has 0 available).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from numpy.typing import NDArray
 
 from ..metrics import METRICS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, State
 from ..scenario import Scenario
-from .costs import replication_costs
+from .costs import cost_basis, cost_row, replication_costs
 from .result import ReplicationResult
+from .tally import log_in_range, tally_row, tally_weekly
 
 __all__ = ["CAPACITY_SERIES", "SERIES", "summarise", "weekly_counts"]
 
@@ -37,13 +40,20 @@ SERIES = tuple(
 )
 
 
-def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object]:
+def summarise(
+    scenario: Scenario, result: ReplicationResult, *, compiled: bool = True
+) -> dict[str, object]:
     """One flat row of outcomes for one replication (carries scenario, seed, replication).
 
     Every metric at the end date (column named after the metric), every metric at each
     other target date (``metric@YYYY-MM-DD``), and each target's outcome at its date
     (``target:NAME``) and whether it was reached (``reached:NAME``), every cost
     (``cost:...``, DKK; see :mod:`labour_sim.costs`).
+
+    ``compiled`` (the default) takes everything from one compiled pass over the sojourns
+    (:func:`~.tally.tally_row`); ``compiled=False`` from :class:`ReplicationResult`'s
+    NumPy derivations and :func:`replication_costs`, the reference. The two rows are
+    identical, every float bit for bit.
     """
     row: dict[str, object] = {
         "scenario": scenario.name,
@@ -53,19 +63,46 @@ def summarise(scenario: Scenario, result: ReplicationResult) -> dict[str, object
         "citizens": result.n_citizens,
         "events": result.events,
     }
-    row.update(result.summary(scenario.period.end))
-    for date in sorted({t.date for t in scenario.targets} - {scenario.period.end}):
-        row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
-    row.update(replication_costs(scenario, result))
+    end = scenario.period.end
+    dates = sorted({t.date for t in scenario.targets} - {end})
+    if not (compiled and log_in_range(result)):
+        row.update(result.summary(end))
+        for date in dates:
+            row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
+        row.update(replication_costs(scenario, result))
+        outcome = result.outcome
+    else:
+        basis = cost_basis(scenario, result)
+        at = [result.week_of(end), *(result.week_of(date) for date in dates), basis.horizon]
+        tally = tally_row(result, np.array(at), basis)
+        counts = tally.counts.tolist()
+        column = {week: k for k, week in enumerate(at)}
+
+        def outcome(metric: str, date: dt.date | str | float) -> int:
+            week = date if isinstance(date, int | float) else result.week_of(date)
+            return int(counts[METRICS.index(metric)][column[week]])
+
+        row.update({m: float(counts[k][0]) for k, m in enumerate(METRICS)})
+        row.update(tally.queues)
+        for j, date in enumerate(dates, start=1):
+            row.update({f"{m}@{date}": float(counts[k][j]) for k, m in enumerate(METRICS)})
+        row.update(cost_row(scenario, result, basis, tally.cost_weeks, outcome))
     for target in scenario.targets:
-        value = result.outcome(target.metric, target.date)
+        value = outcome(target.metric, target.date)
         row[f"target:{target.name}"] = value
         row[f"reached:{target.name}"] = value >= target.threshold.value
     return row
 
 
-def weekly_counts(result: ReplicationResult) -> NDArray[np.int32]:
-    """Weekly state counts, cumulative metric counts and capacity: (weeks, len(SERIES))."""
+def weekly_counts(result: ReplicationResult, *, compiled: bool = True) -> NDArray[np.int32]:
+    """Weekly state counts, cumulative metric counts and capacity: (weeks, len(SERIES)).
+
+    ``compiled`` (the default) counts in one compiled pass (:func:`~.tally.tally_weekly`);
+    ``compiled=False`` with :class:`ReplicationResult`'s NumPy derivations (the reference).
+    The same integers either way.
+    """
+    if compiled and log_in_range(result):
+        return tally_weekly(result)
     metrics = np.column_stack([result.cumulative(m) for m in METRICS])
     return np.column_stack([result.state_counts, metrics, weekly_capacity(result)]).astype(np.int32)
 
