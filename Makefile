@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/lolland_falster
 TABLE_REPS ?= 1000
+# Test processes (pytest-xdist); the tests that share an expensive fixture run on one of them.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test install install-dev lint bench docs clean
 
@@ -35,7 +37,7 @@ lint: install-dev
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 docs: install
 	$(BIN)/labour-sim schema --out docs/scenario-format.md

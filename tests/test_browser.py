@@ -16,14 +16,9 @@ from typing import Any
 
 import pytest
 
-from labour_sim import Execution, load_scenario, run_experiment
-from labour_sim.calibration import evaluation_table, load_observations
-from labour_sim.levers import run_tornado
 from labour_sim.report import write_report
+from shared_inputs import Inputs
 
-ROOT = Path(__file__).resolve().parents[1]
-LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
-MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
 
@@ -57,17 +52,13 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Lolland-Falster report, from the inputs the report tests use (built once)."""
     path = tmp_path_factory.mktemp("browser") / "lolland.html"
-    scenario = load_scenario(LOLLAND)
-    observations = load_observations(MIDTERM, scenario)
-    options = {"execution": Execution(progress=False, workers=2)}
-    results = run_experiment(scenario, 20, 11, **options)
     return write_report(
-        scenario, path, results,
-        sensitivity=run_tornado(scenario, 2, 11, results=results, **options),
-        evaluation=evaluation_table(scenario, observations, 20, 11, **options),
-        observations=observations,
+        inputs.scenario, path, inputs.results,
+        sensitivity=inputs.sensitivity, evaluation=inputs.evaluation,
+        observations=inputs.observations,
     )  # fmt: skip
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -124,12 +127,56 @@ def commands() -> list[str]:
     return sorted(build_parser().get_default("commands"))
 
 
-def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
-    """One smoke test per command through a real subprocess (all started at once).
+#: One fresh interpreter imports what the console script imports (its entry point), then
+#: forks one child per command: each command runs in its own process, started from exactly
+#: the state the console script starts from, without paying for the import once per command.
+FORKED = textwrap.dedent(
+    """
+    import json, os, sys, traceback
+    from importlib.metadata import entry_points
 
-    Each command is given a missing file (or folder), the cheapest real run: the console
-    script starts, the command's parser accepts its arguments, and the mistake comes back as
-    one line with exit code 2.
+    (script,) = entry_points(group="console_scripts", name="labour-sim")
+    main = script.load()
+    children = {}
+    for command, args, out, err in json.loads(sys.argv[1]):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            for fd, name in ((1, out), (2, err)):
+                os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            sys.argv = ["labour-sim", command, *args]
+            try:
+                code = main()
+            except SystemExit as exc:
+                code = exc.code
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            if isinstance(code, str):  # as sys.exit(text) would: the text, exit code 1
+                print(code, file=sys.stderr)
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code or 0)
+        children[pid] = command
+    codes = {}
+    for _ in children:
+        pid, status = os.wait()
+        codes[children[pid]] = os.waitstatus_to_exitcode(status)
+    print(json.dumps(codes))
+    """
+)
+
+
+def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
+    """One smoke test per command, each in a process of its own (all started at once).
+
+    Each command is given a missing file (or folder), the cheapest real run: the command
+    starts, its parser accepts its arguments, and the mistake comes back as one line with
+    exit code 2. The installed ``labour-sim`` script itself runs ``schema``; the other
+    commands run in children forked from one interpreter that has loaded the script's entry
+    point (see ``FORKED``).
     """
     missing = str(tmp_path / "missing.toml")
     needs = {
@@ -142,21 +189,34 @@ def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
         "budget": [missing, "--target", "t", "--lever", "a", "--low", "1", "--high", "2"],
         "compare": [missing, missing],
     }
-    procs = {
-        c: subprocess.Popen(
-            [console_script(), c, *needs.get(c, [missing])],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    script = subprocess.Popen(
+        [console_script(), "schema", "--out", str(tmp_path / "script_schema.md")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    runs = [
+        (c, needs.get(c, [missing]), str(tmp_path / f"{c}.out"), str(tmp_path / f"{c}.err"))
         for c in commands()
-    }
-    for command, proc in procs.items():
-        out, err = proc.communicate(timeout=600)
+    ]
+    forked = subprocess.run(
+        [sys.executable, "-c", FORKED, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out, err = script.communicate(timeout=600)
+    assert script.returncode == 0 and "written to" in out, err
+    assert forked.returncode == 0, forked.stderr
+    codes = json.loads(forked.stdout.strip().splitlines()[-1])
+    assert sorted(codes) == commands()
+    for command, _, out_file, err_file in runs:
+        out, err = Path(out_file).read_text(), Path(err_file).read_text()
         if command == "schema":
-            assert proc.returncode == 0 and "written to" in out, err
+            assert codes[command] == 0 and "written to" in out, err
             continue
-        assert proc.returncode == 2, (command, err)
+        assert codes[command] == 2, (command, err)
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1, (command, err)
 
 
@@ -182,13 +242,16 @@ def test_every_option_is_checked(args: tuple[str, ...], expected: str) -> None:
     assert expected in one_line_error(proc)
 
 
-def test_out_under_a_file_is_one_line(small_file: Path, tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    line = one_line_error(
-        run_cli("run", str(small_file), "-n", "5", "-q", "--out", str(blocker / "out"))
-    )
-    assert str(blocker / "out") in line
+def test_out_under_a_file_is_one_line(
+    small_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative --out: the error quotes the value given, cut to 80 characters, so an
+    # absolute path under a long temporary folder (xdist adds popen-gwN/) would be cut.
+    monkeypatch.chdir(tmp_path)
+    Path("file").write_text("x")
+    out = str(Path("file") / "out")
+    line = one_line_error(run_cli("run", str(small_file), "-n", "5", "-q", "--out", out))
+    assert f"got '{out}" in line
 
 
 def test_engine_option_gives_the_same_verdicts(small_file: Path) -> None:

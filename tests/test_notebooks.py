@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-REPLICATIONS = os.environ.get("LABOUR_SIM_REPLICATIONS", "40")
+REPLICATIONS = os.environ.get("LABOUR_SIM_REPLICATIONS", "20")
 
 
 def test_there_are_notebooks() -> None:

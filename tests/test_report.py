@@ -6,50 +6,23 @@ import dataclasses
 import hashlib
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from factory import q, raw, run_cli, target, write_toml
-from labour_sim import Execution, Results, Scenario, ScenarioError, load_scenario, run_experiment
-from labour_sim.calibration import Observations, evaluation_table, load_observations
+from labour_sim import Execution, Results, ScenarioError, load_scenario, run_experiment
+from labour_sim.calibration import evaluation_table, load_observations
 from labour_sim.cli import main
-from labour_sim.levers import Sensitivity, run_tornado
+from labour_sim.levers import run_tornado
 from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
 from labour_sim.report.html import esc, tag
+from shared_inputs import LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
-MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
-REPLICATIONS = 24
-SEED = 7
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What the report shows: a small run, its tornado and its comparison with the midterm."""
-
-    scenario: Scenario
-    results: Results
-    sensitivity: Sensitivity
-    evaluation: pd.DataFrame
-    observations: Observations
-
-
-@pytest.fixture(scope="module")
-def inputs() -> Inputs:
-    scenario = load_scenario(LOLLAND)
-    observations = load_observations(MIDTERM, scenario)
-    results = run_experiment(
-        scenario, REPLICATIONS, SEED, execution=Execution(progress=False, workers=1)
-    )
-    options = {"execution": Execution(progress=False, workers=2)}
-    evaluation = evaluation_table(scenario, observations, REPLICATIONS, SEED, **options)
-    sensitivity = run_tornado(scenario, 3, SEED, results=results, **options)
-    assert sensitivity is not None
-    return Inputs(scenario, results, sensitivity, evaluation, observations)
+# The report's inputs (REPLICATIONS replications, seed SEED) are built once per session by
+# the ``inputs`` fixture of conftest.py, shared with the browser test.
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,43 @@
+"""Expensive inputs shared by several test files (built once per session in conftest.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from labour_sim import Execution, Results, Scenario, load_scenario, run_experiment
+from labour_sim.calibration import Observations, evaluation_table, load_observations
+from labour_sim.levers import Sensitivity, run_tornado
+
+ROOT = Path(__file__).resolve().parents[1]
+LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
+MIDTERM = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
+REPLICATIONS = 24
+SEED = 7
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the report shows: a small run, its tornado and its comparison with the midterm."""
+
+    scenario: Scenario
+    results: Results
+    sensitivity: Sensitivity
+    evaluation: pd.DataFrame
+    observations: Observations
+
+
+def lolland_inputs() -> Inputs:
+    """A small Lolland-Falster run (24 replications, seed 7) with its tornado and evaluation."""
+    scenario = load_scenario(LOLLAND)
+    observations = load_observations(MIDTERM, scenario)
+    results = run_experiment(
+        scenario, REPLICATIONS, SEED, execution=Execution(progress=False, workers=1)
+    )
+    options = {"execution": Execution(progress=False, workers=2)}
+    evaluation = evaluation_table(scenario, observations, REPLICATIONS, SEED, **options)
+    sensitivity = run_tornado(scenario, 3, SEED, results=results, **options)
+    assert sensitivity is not None
+    return Inputs(scenario, results, sensitivity, evaluation, observations)
