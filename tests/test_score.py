@@ -31,7 +31,7 @@ from labour_sim.calibration.score import (
     score_table,
     split_last,
 )
-from labour_sim.calibration.setup import load_setup, parse_setup
+from labour_sim.calibration.setup import combine_observations, load_setup, parse_setup
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUPS = sorted((ROOT / "scenarios" / "calibration").glob("*.toml"))
@@ -450,3 +450,12 @@ def test_observation_sources_may_be_seed_articles() -> None:
     data = {"name": "seed", "sources": {"s": "002_0f266b185c5d1dfd.txt"}, "observations": [item]}
     reports = parse_observations(data)
     assert reports.source_url(reports.items[0]) == "002_0f266b185c5d1dfd.txt"
+
+
+def test_several_observation_files_combine_and_clashes_are_named() -> None:
+    first = observations(("a", "ordinary", "2020-09-28", 10.0, 5.0))
+    second = observations(("b", "paid", "2020-12-28", 30.0, 5.0))
+    both = combine_observations([first, second])
+    assert both.names == ("a", "b") and both.last_date == dt.date(2020, 12, 28)
+    with pytest.raises(ScenarioError, match=r"observations\.a: expected a name not used"):
+        combine_observations([first, first])
