@@ -52,7 +52,8 @@ __all__ = ["add_commands", "parse_param"]
 
 _CALIBRATE_EPILOG = """examples:
   labour-sim calibrate scenarios/calibration/lolland_falster_midterm.toml --out out/lf_midterm
-  labour-sim calibrate scenarios/calibration/hedensted_code_of_care.toml --hold-out-last
+  labour-sim calibrate scenarios/calibration/hedensted_code_of_care.toml
+  labour-sim calibrate ACTUALS_SETUP.toml --hold-out-last   # observations at two dates or more
   labour-sim calibrate scenarios/lolland_falster.toml scenarios/observations/lolland_falster_midterm.toml \\
       --param "intake.rate_per_week=uniform(4, 11)" \\
       --param "companies.recruitment_per_week=uniform(2, 6)" \\
