@@ -182,6 +182,7 @@ def test_every_command_runs_from_the_console_script(tmp_path: Path) -> None:
     needs = {
         "calibrate": [missing, missing, "--param", "a=uniform(0, 1)", "--out", str(tmp_path)],
         "forecast": [str(tmp_path / "no_calibration")],
+        "score": [str(tmp_path / "no_calibration"), missing],
         "report": [missing, "--out", str(tmp_path / "r.html")],
         "schema": ["--out", str(tmp_path / "schema.md")],
         "table": [missing],

@@ -19,6 +19,9 @@ budget_for, BudgetAnswer
     The smallest budget (searching one lever) that reaches a target with a probability.
 calibrate, Calibration, Forecast, load_observations, Observations, Prior
     Estimate scenario numbers from reported figures (ABC-SMC); forecast with uncertainty.
+calibrate_setup, load_setup, CalibrationSetup, Score
+    A calibration from its set-up file (reproducible bit for bit); ``Calibration.score``
+    sets later reports against the forecast (intervals, PIT, coverage, CRPS).
 sweep, morris, sobol, tornado, what_would_it_take
     Which levers matter, and the least-cost setting that reaches a target.
 ScenarioError, Problem
@@ -27,11 +30,15 @@ ScenarioError, Problem
 
 from .calibration import (
     Calibration,
+    CalibrationSetup,
     Forecast,
     Observations,
     Prior,
+    Score,
     calibrate,
+    calibrate_setup,
     load_observations,
+    load_setup,
 )
 from .errors import Problem, ScenarioError
 from .experiments import Comparison, Execution, Results, compare, run_experiment
@@ -58,6 +65,7 @@ __all__ = [
     "METRICS",
     "BudgetAnswer",
     "Calibration",
+    "CalibrationSetup",
     "Comparison",
     "Execution",
     "Forecast",
@@ -69,15 +77,18 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Score",
     "Sensitivity",
     "State",
     "Sweep",
     "__version__",
     "budget_for",
     "calibrate",
+    "calibrate_setup",
     "compare",
     "load_observations",
     "load_scenario",
+    "load_setup",
     "morris",
     "parse_scenario",
     "run_experiment",

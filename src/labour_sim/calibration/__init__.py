@@ -9,7 +9,11 @@
 * :mod:`.forecast`     posterior predictive draws and :class:`Forecast`
 * :mod:`.evaluation`   :func:`evaluation_table`: observations against the uncalibrated scenario
 * :mod:`.result`       :class:`Calibration`: posterior, point estimate, calibrated scenario,
-                       diagnostics, ``forecast``, save and load
+                       diagnostics, ``forecast``, ``score``, save and load
+* :mod:`.score`        :class:`Score`: later reports against the forecast (intervals, PIT,
+                       coverage, CRPS)
+* :mod:`.setup`        set-up files (``scenarios/calibration/*.toml``): :func:`load_setup`,
+                       :func:`calibrate_setup`
 
 Example
 -------
@@ -34,6 +38,8 @@ from .forecast import Forecast
 from .observations import Observation, Observations, load_observations, parse_observations
 from .priors import Parameter, Prior, parse_prior
 from .result import Calibration
+from .score import Score
+from .setup import CalibrationSetup, calibrate_setup, combine_observations, load_setup
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -41,14 +47,19 @@ __all__ = [
     "DEFAULT_MAX_SIMULATIONS",
     "DEFAULT_POPULATION",
     "Calibration",
+    "CalibrationSetup",
     "Forecast",
     "Observation",
     "Observations",
     "Parameter",
     "Prior",
+    "Score",
     "calibrate",
+    "calibrate_setup",
+    "combine_observations",
     "evaluation_table",
     "load_observations",
+    "load_setup",
     "parse_observations",
     "parse_prior",
 ]

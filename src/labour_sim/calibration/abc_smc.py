@@ -23,6 +23,7 @@ supplies the model (:class:`.simulate.Simulator`), the reproducible parallel sam
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -48,6 +49,7 @@ from .forecast import Reading, particle_draws, run_draws
 from .observations import Observations, load_observations
 from .priors import Parameter, Prior, parse_parameters
 from .result import Calibration
+from .score import split_last
 from .simulate import Simulator, truncated
 
 __all__ = [
@@ -79,6 +81,8 @@ def calibrate(
     max_simulations: int = DEFAULT_MAX_SIMULATIONS,
     predictive_draws: int = DEFAULT_DRAWS,
     execution: Execution | None = None,
+    holdout: bool = False,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Calibration:
     """Estimate scenario numbers from what an evaluation reported.
 
@@ -109,11 +113,19 @@ def calibrate(
         folder to save the result in (see :class:`Calibration`, with pyabc's history
         ``abc.db``); ``overwrite`` to replace a calibration saved there; ``progress``: bars
         and one line per generation on stderr.
+    holdout : bool, default False
+        Leave-future-out: calibrate to the observations before the last observation date
+        only, then score the forecast of those at that date (``result.holdout``, a
+        :class:`~labour_sim.calibration.score.Score`). Needs observations at two dates or
+        more.
+    metadata : mapping, optional
+        Recorded with the result besides its own (e.g. the set-up file it came from).
 
     Returns
     -------
     Calibration
-        Posterior, point estimate, calibrated scenario, diagnostics; ``.forecast(...)``.
+        Posterior, point estimate, calibrated scenario, diagnostics; ``.forecast(...)``,
+        ``.score(...)``; ``.holdout`` with ``holdout=True``.
 
     Raises
     ------
@@ -124,6 +136,9 @@ def calibrate(
         observations if isinstance(observations, Observations) else load_observations(observations)
     )
     obs.check(scenario)
+    held = None
+    if holdout:
+        obs, held = split_last(obs)
     params = parse_parameters(scenario, parameters)
     execution = execution or Execution()
     out, executor, progress = execution.out, execution.executor, execution.progress
@@ -148,14 +163,21 @@ def calibrate(
         execution=execution.replace(workers=workers),
     )  # fmt: skip
     draws.insert(1, "particle", index)
-    metadata = _metadata(scenario, obs, params, seed, started, time.perf_counter() - clock)
-    metadata.update(
+    meta = _metadata(scenario, obs, params, seed, started, time.perf_counter() - clock)
+    meta.update(
         population_size=population_size, generations=generations,
         max_simulations=max_simulations, predictive_draws=predictive_draws,
         workers=workers, executor="dask" if executor is not None else "local",
         simulations=int(table["simulations_run"].sum()),
+        engine=execution.engine,
     )  # fmt: skip
-    result = Calibration(scenario, obs, params, posterior, table, draws, metadata)
+    if held is not None:
+        meta["holdout"] = {"date": held.last_date.isoformat(), "observations": list(held.names)}
+    meta.update(metadata or {})
+    result = Calibration(scenario, obs, params, posterior, table, draws, meta)
+    if held is not None:
+        score = result.score(held, execution=execution.replace(workers=workers, out=None))
+        result = dataclasses.replace(result, holdout=score)
     if out is not None:
         result.save(out)
     return result

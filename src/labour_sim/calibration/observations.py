@@ -61,6 +61,8 @@ __all__ = ["Observation", "Observations", "load_observations", "parse_observatio
 #: A 95 % interval is this many standard deviations wide.
 Z95_WIDTH = 3.919927969080108
 _URL = re.compile(r"^https?://\S+$")
+#: A seed article's file name (docs/domain/seed_articles.md), as scenario files cite them.
+_SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 #: Largest count an observation may report: more than all citizens of Denmark (a labelled
@@ -95,7 +97,8 @@ class Observation(BaseModel):
         Exactly one: a standard deviation (value's unit), a 95 % interval, or a relative
         tolerance (``sd = about * value``).
     source : str
-        A key of the file's ``[sources]`` table or a URL.
+        A key of the file's ``[sources]`` table, a URL, or a seed article's file name
+        (``docs/domain/seed_articles.md``), as scenario files cite them.
     wording, note : str
         What the source says; how the value was read or derived.
     derived : bool
@@ -315,8 +318,8 @@ def _consistency(f: _File) -> Iterator[Problem]:
     if len(set(names)) != len(names):
         yield Problem("observations.*.name", "unique observation names", str(names))
     for key, ref in f.sources.items():
-        if not _URL.match(ref):
-            yield Problem(f"sources.{key}", "a URL", ref)
+        if not (_URL.match(ref) or _SEED.match(ref)):
+            yield Problem(f"sources.{key}", "a URL or a seed article's file name", ref)
     for o in f.observations:
         yield from _check_one(o, f.sources)
 
@@ -348,8 +351,10 @@ def _check_one(o: Observation, sources: Mapping[str, str]) -> Iterator[Problem]:
             f"{o.value:g}",
         )
     yield from _check_uncertainty(o, path)
-    if o.source not in sources and not _URL.match(o.source):
-        yield Problem(f"{path}.source", "a key of [sources] or a URL", o.source)
+    if o.source not in sources and not (_URL.match(o.source) or _SEED.match(o.source)):
+        yield Problem(
+            f"{path}.source", "a key of [sources], a URL or a seed article's file name", o.source
+        )
 
 
 def _check_uncertainty(o: Observation, path: str) -> Iterator[Problem]:

@@ -13,6 +13,8 @@ and ``calibration.json`` last, so a folder with it is complete::
     predictive_draws.parquet  per draw: particle, parameter values, simulated observations
     marginals.parquet, correlations.parquet, predictive_check.parquet   (derived, for tools)
     abc.db                  pyabc's history of the run (SQLite)
+    holdout/                with leave-future-out (``calibrate(..., holdout=True)``): the
+                            score of the held-out last date (:class:`.score.Score` files)
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ from .forecast import (
     particle_draws,
     run_draws,
 )
-from .observations import Observations, parse_observations
+from .observations import Observations, load_observations, parse_observations
 from .priors import Parameter, parse_prior
+from .score import Score, check_after, score_table
+from .simulate import truncated
 
 __all__ = ["Calibration"]
 
@@ -78,6 +82,9 @@ class Calibration:
         observation's simulated value (see :mod:`.forecast` for how draws are made).
     metadata : dict
         Seed, settings, times, simulations, versions and where the inputs came from.
+    holdout : Score, optional
+        With leave-future-out (``calibrate(..., holdout=True)``): the observations of the
+        last date, held out of the calibration, scored against its forecast.
     """
 
     scenario: Scenario
@@ -87,6 +94,7 @@ class Calibration:
     generations: pd.DataFrame
     predictive_draws: pd.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
+    holdout: Score | None = None
 
     # -- diagnostics ------------------------------------------------------------------------
     @cached_property
@@ -268,6 +276,72 @@ class Calibration:
         }
         return Forecast(when, metric_table, target_table, table, meta)
 
+    def score(
+        self,
+        observations: Observations | str | Path,
+        draws: int | None = None,
+        *,
+        execution: Execution | None = None,
+    ) -> Score:
+        """Score the calibration's forecasts against observations made after it.
+
+        Parameters
+        ----------
+        observations : Observations or path
+            Figures reported later, each dated after the calibration's last observation
+            and within the scenario's simulated period.
+        draws : int, optional
+            Posterior predictive draws (default: as many as the predictive check used).
+            Draw ``i`` uses the same particle and replication as in :meth:`forecast`, so
+            the score reads the very runs a forecast describes.
+        execution : Execution, optional
+            Where the draws run (its ``out`` is not used: save with :meth:`Score.save`).
+
+        Returns
+        -------
+        Score
+            Per observation the 50 / 80 / 95 % forecast intervals of the report, its PIT,
+            whether it falls in each interval and its CRPS; coverage and mean CRPS (see
+            :mod:`labour_sim.calibration.score` for how the report's error enters).
+
+        Raises
+        ------
+        ScenarioError
+            For an observation not dated after the calibration's last one, or outside the
+            simulated period, or a bad file.
+        """
+        obs = (
+            observations
+            if isinstance(observations, Observations)
+            else load_observations(observations)
+        )
+        last = self.observations.last_date
+        check_after(obs, last)
+        obs.check(self.scenario)
+        n = draws if draws is not None else len(self.predictive_draws) or 400
+        if not (isinstance(n, int) and n >= 1):
+            raise ScenarioError.single("draws", "a whole number >= 1", n)
+        seed = int(self.metadata["seed"])
+        index = particle_draws(self.posterior["weight"].to_numpy(dtype=float), n, seed)
+        values = self.posterior[[p.path for p in self.parameters]].to_numpy(dtype=float)[index]
+        table = run_draws(
+            truncated(self.scenario, obs.last_date), self.parameters, values, seed,
+            Reading(None, (), obs, False), execution=execution, description="score draws",
+        )  # fmt: skip
+        table.insert(1, "particle", index)
+        scored, summary = score_table(obs, table, seed)
+        meta = {
+            "kind": "score",
+            "scenario": self.scenario.name,
+            "calibration": self.observations.name,
+            "last_observation": last.isoformat(),
+            "seed": seed,
+            "draws": n,
+            "predictive": "report = model value in one replication + N(0, sd^2)",
+            "pit": "CDF of the report's predictive mixture (continuous: no randomisation)",
+        }
+        return Score(obs, scored, summary, table, meta)
+
     # -- files --------------------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
         """Write the result folder (see the module docstring); ``calibration.json`` last."""
@@ -291,6 +365,10 @@ class Calibration:
                 for p in self.parameters
             ],
         }
+        if self.holdout is not None:
+            self.holdout.save(root / "holdout")
+        elif (root / "holdout" / "score.json").is_file():  # left by a replaced calibration
+            (root / "holdout" / "score.json").unlink()
         write_json(root / "calibration.json", meta)
         return root
 
@@ -329,7 +407,8 @@ class Calibration:
         for derived in ("point_estimate", "warnings"):
             meta.pop(derived, None)
         tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
-        return cls(scenario, observations, parameters, metadata=meta, **tables)
+        held = Score.load(root / "holdout") if (root / "holdout" / "score.json").is_file() else None
+        return cls(scenario, observations, parameters, metadata=meta, holdout=held, **tables)
 
 
 def _as_date(value: dt.date | str) -> dt.date:
