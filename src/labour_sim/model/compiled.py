@@ -193,60 +193,33 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 # -- the kernel ------------------------------------------------------------------------------
 @numba.njit(cache=True, nogil=True)
-def _schedule(
-    hk: NDArray[np.float64],
+def _heap_push(
+    ht: NDArray[np.float64],
+    he: NDArray[np.int64],
     hp: NDArray[np.int64],
-    fq: NDArray[np.int64],
-    ev: NDArray[np.int64],
-    now: float,
+    n: int,
     t: float,
+    eid: int,
     payload: int,
-) -> None:
-    """Schedule an event at week ``t`` with ``payload`` and the next id (SimPy's ``_eid``).
-
-    The queue is ordered by ``(week, id)``. An event for the current week ``now`` goes to
-    a FIFO instead of the heap: its id is larger than the id of every event already
-    scheduled for ``now`` (those were scheduled before the clock reached ``now``, or
-    earlier at ``now``), so FIFO order is queue order among them, and the many events
-    SimPy schedules "now" (grants, conditions) cost no heap operations.
-
-    ``hk`` holds the heap's keys ``(week, id)`` as rows (ids below 2**53 are exact as
-    floats), ``hp`` their payloads; ``fq`` the FIFO's payloads, a ring;
-    ``ev`` the scalars: heap size, FIFO head, FIFO size, next id.
-    """
-    eid = ev[3]
-    ev[3] = eid + 1
-    if t == now:
-        cap = fq.shape[0]
-        i = ev[1] + ev[2]
-        if i >= cap:
-            i -= cap
-        fq[i] = payload
-        ev[2] += 1
-        return
-    e = float(eid)
-    i = ev[0]
-    ev[0] = i + 1
+) -> int:
+    """Push event ``(t, eid)`` with ``payload``; returns the new heap size."""
+    i = n
     while i > 0:
         parent = (i - 1) >> 1
-        pt = hk[parent, 0]
-        if pt < t or (pt == t and hk[parent, 1] < e):
+        pt = ht[parent]
+        if pt < t or (pt == t and he[parent] < eid):
             break
-        hk[i, 0] = pt
-        hk[i, 1] = hk[parent, 1]
-        hp[i] = hp[parent]
+        ht[i], he[i], hp[i] = pt, he[parent], hp[parent]
         i = parent
-    hk[i, 0] = t
-    hk[i, 1] = e
-    hp[i] = payload
+    ht[i], he[i], hp[i] = t, eid, payload
+    return n + 1
 
 
 @numba.njit(cache=True, nogil=True)
-def _heap_pop(hk: NDArray[np.float64], hp: NDArray[np.int64], ev: NDArray[np.int64]) -> None:
-    """Remove the heap's smallest event (at index 0)."""
-    n = ev[0] - 1
-    ev[0] = n
-    t, e, payload = hk[n, 0], hk[n, 1], hp[n]
+def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
+    """Remove the smallest event (at index 0); returns the new heap size."""
+    n -= 1
+    t, eid, payload = ht[n], he[n], hp[n]
     i = 0
     while True:
         child = 2 * i + 1
@@ -254,21 +227,17 @@ def _heap_pop(hk: NDArray[np.float64], hp: NDArray[np.int64], ev: NDArray[np.int
             break
         right = child + 1
         if right < n and (
-            hk[right, 0] < hk[child, 0]
-            or (hk[right, 0] == hk[child, 0] and hk[right, 1] < hk[child, 1])
+            ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
         ):
             child = right
-        ct = hk[child, 0]
-        if t < ct or (t == ct and e < hk[child, 1]):
+        ct = ht[child]
+        if t < ct or (t == ct and eid < he[child]):
             break
-        hk[i, 0] = ct
-        hk[i, 1] = hk[child, 1]
-        hp[i] = hp[child]
+        ht[i], he[i], hp[i] = ct, he[child], hp[child]
         i = child
     if n > 0:
-        hk[i, 0] = t
-        hk[i, 1] = e
-        hp[i] = payload
+        ht[i], he[i], hp[i] = t, eid, payload
+    return n
 
 
 @numba.njit(cache=True, nogil=True)
@@ -355,19 +324,20 @@ def _offer(
     w_granted: NDArray[np.bool_],
     w_value: NDArray[np.int64],
     serial: NDArray[np.int64],
-    hk: NDArray[np.float64],
+    ht: NDArray[np.float64],
+    he: NDArray[np.int64],
     hp: NDArray[np.int64],
-    fq: NDArray[np.int64],
-    ev: NDArray[np.int64],
-) -> int:
+    hn: int,
+    eid: int,
+) -> tuple[int, int, int]:
     """``SlotPool._offer``: ``count`` slots of company ``j``, to waiters first, then free.
 
-    Returns the number of citizens still waiting for a slot.
+    Returns the heap size, the next event id and the number of citizens still waiting.
     """
     if slot_waiters == 0:
         for _ in range(count):
             _q_push(qhead, qtail, nval, nnext, free_node, free_q, j)
-        return slot_waiters
+        return hn, eid, slot_waiters
     for _ in range(count):
         w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, wait_q)
         if w < 0:
@@ -376,8 +346,9 @@ def _offer(
             slot_waiters -= 1
             w_granted[w] = True
             w_value[w] = j
-            _schedule(hk, hp, fq, ev, now, now, (w * _SERIALS + serial[w]) * 8 + _K_GRANT)
-    return slot_waiters
+            hn = _heap_push(ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT)
+            eid += 1
+    return hn, eid, slot_waiters
 
 
 @numba.njit(cache=True, nogil=True)
@@ -420,12 +391,16 @@ def _start_wait(
     nnext: NDArray[np.int64],
     free_node: NDArray[np.int64],
     qlive: NDArray[np.int64],
-    hk: NDArray[np.float64],
+    ht: NDArray[np.float64],
+    he: NDArray[np.int64],
     hp: NDArray[np.int64],
-    fq: NDArray[np.int64],
-    ev: NDArray[np.int64],
-) -> None:
-    """``Programme._wait``: citizen ``c`` queues on ``q``, racing dropout if ``left`` is finite."""
+    hn: int,
+    eid: int,
+) -> tuple[int, int]:
+    """``Programme._wait``: citizen ``c`` queues on ``q``, racing dropout if ``left`` is finite.
+
+    Returns the heap size and the next event id.
+    """
     serial[c] += 1
     w_granted[c] = False
     w_queue[c] = q
@@ -435,9 +410,11 @@ def _start_wait(
     if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition comes later)
         w_pending[c] = True
         w_start[c] = now
-        _schedule(
-            hk, hp, fq, ev, now, now + left, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
+        hn = _heap_push(
+            ht, he, hp, hn, now + left, eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
         )
+        eid += 1
+    return hn, eid
 
 
 @numba.njit(cache=True, nogil=True)
@@ -510,10 +487,11 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     # events) plus the losing race timeouts of earlier waits (at most 3 per episode).
     per_citizen = 3 * (max_attempts + 1) + 4
     h_cap = n * per_citizen + m + 4
-    hk = np.empty((h_cap, 2), dtype=np.float64)  # (week, id) of each heap entry
+    ht = np.empty(h_cap, dtype=np.float64)
+    he = np.empty(h_cap, dtype=np.int64)
     hp = np.empty(h_cap, dtype=np.int64)
-    fq = np.empty(h_cap, dtype=np.int64)  # the FIFO of events at ``now``: payloads
-    ev = np.zeros(4, dtype=np.int64)  # heap size, FIFO head, FIFO size, next id
+    hn = 0
+    eid = 0
 
     # Log, sized from a bound: per episode at most 6 rows of its own, per attempt (and a
     # last preparation) at most 4.
@@ -554,49 +532,43 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     for j in range(m):  # on board throughout: join at once
         if join[j] <= 0 and leave_at[j] > until:
             sidx = k_sector[j] + 1 if match_sector else 0
-            slot_waiters = _offer(
+            hn, eid, slot_waiters = _offer(
                 j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                serial, hk, hp, fq, ev,
+                serial, ht, he, hp, hn, eid,
             )  # fmt: skip
     for j in range(m):
         if join[j] <= 0 and leave_at[j] > until:
             continue
         if join[j] <= 0:  # from week 0, after those on board throughout
             sidx = k_sector[j] + 1 if match_sector else 0
-            slot_waiters = _offer(
+            hn, eid, slot_waiters = _offer(
                 j, n_slots[j], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                serial, hk, hp, fq, ev,
+                serial, ht, he, hp, hn, eid,
             )  # fmt: skip
         elif join[j] < until:
-            _schedule(hk, hp, fq, ev, now, 0.0 + join[j], j * 8 + _K_JOIN)
+            hn = _heap_push(ht, he, hp, hn, 0.0 + join[j], eid, j * 8 + _K_JOIN)
+            eid += 1
     for i in range(n):
-        _schedule(hk, hp, fq, ev, now, 0.0 + arrival[i], i * 8 + _K_RESUME)
-    ev[3] += 1  # env.run(until): its stop event (URGENT, at until: nothing at until runs)
+        hn = _heap_push(ht, he, hp, hn, 0.0 + arrival[i], eid, i * 8 + _K_RESUME)
+        eid += 1
+    eid += 1  # env.run(until): its stop event (URGENT, at until: nothing at until runs)
 
-    while True:
-        # The next event: heap events of week ``now`` come before the FIFO's (smaller ids).
-        if ev[2] > 0 and (ev[0] == 0 or hk[0, 0] > now):
-            payload = fq[ev[1]]
-            ev[1] = ev[1] + 1 if ev[1] + 1 < h_cap else 0
-            ev[2] -= 1
-        elif ev[0] > 0:
-            now = hk[0, 0]
-            if now >= until:
-                break
-            payload = hp[0]
-            _heap_pop(hk, hp, ev)
-        else:
+    while hn > 0:
+        now = ht[0]
+        if now >= until:
             break
+        payload = hp[0]
+        hn = _heap_pop(ht, he, hp, hn)
         kind = payload & 7
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
             sidx = k_sector[x] + 1 if match_sector else 0
-            slot_waiters = _offer(
+            hn, eid, slot_waiters = _offer(
                 x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
                 qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                serial, hk, hp, fq, ev,
+                serial, ht, he, hp, hn, eid,
             )  # fmt: skip
             continue
         if kind == _K_RESUME:
@@ -609,7 +581,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 # other is a no-op when it comes.
                 if sr == serial[c] and w_pending[c]:
                     w_pending[c] = False
-                    _schedule(hk, hp, fq, ev, now, now, (c * _SERIALS + sr) * 8 + _K_COND)
+                    hn = _heap_push(ht, he, hp, hn, now, eid, (c * _SERIALS + sr) * 8 + _K_COND)
+                    eid += 1
                 continue
             if kind == _K_COND:  # the condition: Programme._wait carries on
                 if w_granted[c]:
@@ -635,9 +608,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     if cases_in_use < case_cap and qlive[0] == 0:
                         cases_in_use += 1
                     else:  # wait for a case (the same wait code for each pool)
-                        _start_wait(
+                        hn, eid = _start_wait(
                             c, 0, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                            qhead, qtail, nval, nnext, free_node, qlive, hk, hp, fq, ev,
+                            qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
                         )  # fmt: skip
                         break
             elif p == _P_AFTER_CASE:
@@ -650,7 +623,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     duration = assessment[c, episode[c]]
                     lf = left[c]
                     if lf < duration:
-                        _schedule(hk, hp, fq, ev, now, now + lf, c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + lf, eid, c * 8 + _K_RESUME)
+                        eid += 1
                         pc[c] = _P_R2A
                         break
                     lf -= duration
@@ -660,11 +634,13 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     end = prep_at + (lf if lf < prep else prep)
                     if merge and prep_at < until and now + (end - now) == end:
                         nl = _log(lw, li, nl, prep_at, c, PREPARATION, attempt[c], -1, False)
-                        _schedule(hk, hp, fq, ev, now, now + (end - now), c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + (end - now), eid, c * 8 + _K_RESUME)
+                        eid += 1
                         held[c] = prep
                         pc[c] = _P_R2B
                         break
-                    _schedule(hk, hp, fq, ev, now, now + duration, c * 8 + _K_RESUME)
+                    hn = _heap_push(ht, he, hp, hn, now + duration, eid, c * 8 + _K_RESUME)
+                    eid += 1
                     pc[c] = _P_R2C
                     break
             elif p == _P_R2A:
@@ -688,10 +664,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     nl = _log(lw, li, nl, now, c, PREPARATION, attempt[c], -1, False)
                     duration = preparation[c, prep_i[c]]
                     if left[c] < duration:
-                        _schedule(hk, hp, fq, ev, now, now + left[c], c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + left[c], eid, c * 8 + _K_RESUME)
+                        eid += 1
                         pc[c] = _P_R3A
                         break
-                    _schedule(hk, hp, fq, ev, now, now + duration, c * 8 + _K_RESUME)
+                    hn = _heap_push(ht, he, hp, hn, now + duration, eid, c * 8 + _K_RESUME)
+                    eid += 1
                     pc[c] = _P_R3B
                     break
                 else:
@@ -708,9 +686,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 # company is still on board; without sectors only if nobody is waiting.
                 got = -1
                 sidx = c_sector[c] + 1 if match_sector else 0
-                free_q = 2 + n_sec + sidx
-                while qhead[free_q] >= 0 and (match_sector or slot_waiters == 0):
-                    j = _q_pop(qhead, qtail, nval, nnext, free_node, free_q)
+                fq = 2 + n_sec + sidx
+                while qhead[fq] >= 0 and (match_sector or slot_waiters == 0):
+                    j = _q_pop(qhead, qtail, nval, nnext, free_node, fq)
                     if now < leaves[j]:
                         got = j
                         break
@@ -719,9 +697,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_MENTOR
                 else:
                     wq = 2 + sidx
-                    _start_wait(
+                    hn, eid = _start_wait(
                         c, wq, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, hk, hp, fq, ev,
+                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
                     )  # fmt: skip
                     slot_waiters += 1
                     pc[c] = _P_AFTER_SLOT
@@ -740,9 +718,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_PLACEMENT
                 elif mentor_required:  # Programme._wait_mentor (holding the slot)
                     nl = _log(lw, li, nl, now, c, MENTOR_WAIT, attempt[c], company[c], False)
-                    _start_wait(
+                    hn, eid = _start_wait(
                         c, 1, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, hk, hp, fq, ev,
+                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
                     )  # fmt: skip
                     pc[c] = _P_AFTER_MENTOR
                     break
@@ -760,11 +738,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         first_hosted[j] = now
                     duration = placement[c, attempt[c]]
                     if left[c] < duration:
-                        _schedule(hk, hp, fq, ev, now, now + left[c], c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + left[c], eid, c * 8 + _K_RESUME)
                         pc[c] = _P_R6A
                     else:
-                        _schedule(hk, hp, fq, ev, now, now + duration, c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + duration, eid, c * 8 + _K_RESUME)
                         pc[c] = _P_R6B
+                    eid += 1
                     break
                 pc[c] = _P_AFTER_PLACEMENT
             elif p in (_P_R6A, _P_R6B):
@@ -779,18 +758,19 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     else:
                         w_granted[w] = True
                         w_value[w] = -1
-                        _schedule(
-                            hk, hp, fq, ev, now, now, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
+                        hn = _heap_push(
+                            ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
                         )
+                        eid += 1
                 pc[c] = _P_AFTER_PLACEMENT
             elif p == _P_AFTER_PLACEMENT:
                 j = company[c]
                 if now < leaves[j]:  # SlotPool.give: lost if the company has left
                     sidx = k_sector[j] + 1 if match_sector else 0
-                    slot_waiters = _offer(
+                    hn, eid, slot_waiters = _offer(
                         j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
                         qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
-                        w_value, serial, hk, hp, fq, ev,
+                        w_value, serial, ht, he, hp, hn, eid,
                     )  # fmt: skip
                 if not alive[c]:
                     attempt[c] += 1
@@ -837,9 +817,10 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     else:
                         w_granted[w] = True
                         w_value[w] = -1
-                        _schedule(
-                            hk, hp, fq, ev, now, now, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
+                        hn = _heap_push(
+                            ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
                         )
+                        eid += 1
                 oc = outcome[c]
                 nl = _log(lw, li, nl, now, c, oc, attempt[c], -1, False)
                 if oc != ORDINARY and oc != REDUCED:
@@ -853,7 +834,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 if oc == REDUCED and growth_u[c, ep] < red_to_ord:
                     grow = growth_weeks[c, ep]
                     if grow < spell:
-                        _schedule(hk, hp, fq, ev, now, now + grow, c * 8 + _K_RESUME)
+                        hn = _heap_push(ht, he, hp, hn, now + grow, eid, c * 8 + _K_RESUME)
+                        eid += 1
                         pc[c] = _P_R7
                         break
             elif p == _P_R7:
@@ -861,7 +843,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 held[c] -= growth_weeks[c, episode[c]]
                 pc[c] = _P_SPELL
             elif p == _P_SPELL:
-                _schedule(hk, hp, fq, ev, now, now + held[c], c * 8 + _K_RESUME)
+                hn = _heap_push(ht, he, hp, hn, now + held[c], eid, c * 8 + _K_RESUME)
+                eid += 1
                 pc[c] = _P_R8
                 break
             elif p == _P_R8:
@@ -879,7 +862,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 break
 
     # The stop event is processed (StopSimulation) and scheduled once more by SimPy's step().
-    eid = ev[3] + 1
+    eid += 1
     return (
         lw[:nl].copy(), li[:nl, 0].copy(), li[:nl, 1].copy(), li[:nl, 2].copy(),
         li[:nl, 3].copy(), li[:nl, 4] != 0, first_hosted, eid,
