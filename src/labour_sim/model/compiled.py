@@ -216,31 +216,6 @@ def _heap_push(
 
 
 @numba.njit(cache=True, nogil=True)
-def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
-    """Remove the smallest event (at index 0); returns the new heap size."""
-    n -= 1
-    t, eid, payload = ht[n], he[n], hp[n]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        right = child + 1
-        if right < n and (
-            ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
-        ):
-            child = right
-        ct = ht[child]
-        if t < ct or (t == ct and eid < he[child]):
-            break
-        ht[i], he[i], hp[i] = ct, he[child], hp[child]
-        i = child
-    if n > 0:
-        ht[i], he[i], hp[i] = t, eid, payload
-    return n
-
-
-@numba.njit(cache=True, nogil=True)
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -371,50 +346,6 @@ def _log(
     li[nl, 3] = company
     li[nl, 4] = 1 if mentored else 0
     return nl + 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _start_wait(
-    c: int,
-    q: int,
-    now: float,
-    left: float,
-    serial: NDArray[np.int64],
-    w_granted: NDArray[np.bool_],
-    w_queue: NDArray[np.int64],
-    w_bare: NDArray[np.bool_],
-    w_pending: NDArray[np.bool_],
-    w_start: NDArray[np.float64],
-    qhead: NDArray[np.int64],
-    qtail: NDArray[np.int64],
-    nval: NDArray[np.int64],
-    nnext: NDArray[np.int64],
-    free_node: NDArray[np.int64],
-    qlive: NDArray[np.int64],
-    ht: NDArray[np.float64],
-    he: NDArray[np.int64],
-    hp: NDArray[np.int64],
-    hn: int,
-    eid: int,
-) -> tuple[int, int]:
-    """``Programme._wait``: citizen ``c`` queues on ``q``, racing dropout if ``left`` is finite.
-
-    Returns the heap size and the next event id.
-    """
-    serial[c] += 1
-    w_granted[c] = False
-    w_queue[c] = q
-    _q_push(qhead, qtail, nval, nnext, free_node, q, c)
-    qlive[q] += 1
-    w_bare[c] = left == np.inf
-    if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition comes later)
-        w_pending[c] = True
-        w_start[c] = now
-        hn = _heap_push(
-            ht, he, hp, hn, now + left, eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
-        )
-        eid += 1
-    return hn, eid
 
 
 @numba.njit(cache=True, nogil=True)
@@ -560,7 +491,28 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
         if now >= until:
             break
         payload = hp[0]
-        hn = _heap_pop(ht, he, hp, hn)
+        # Remove the smallest event (index 0) from the heap. Written out here, not called:
+        # numba increments and decrements (atomically) the reference count of every array
+        # a compiled function is handed, which would cost more than the pop itself.
+        hn -= 1
+        t, e_id, pl = ht[hn], he[hn], hp[hn]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= hn:
+                break
+            right = child + 1
+            if right < hn and (
+                ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
+            ):
+                child = right
+            ct = ht[child]
+            if t < ct or (t == ct and e_id < he[child]):
+                break
+            ht[i], he[i], hp[i] = ct, he[child], hp[child]
+            i = child
+        if hn > 0:
+            ht[i], he[i], hp[i] = t, e_id, pl
         kind = payload & 7
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
@@ -597,6 +549,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             # else a grant without a dropout race: it resumes the citizen itself
 
         # -- the citizen's generator, from its resume point to its next yield -------------
+        wait_on = -1  # queue the citizen waits on when it yields a wait, else -1
         while True:
             p = pc[c]
             if p == _P_EPISODE:
@@ -608,10 +561,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     if cases_in_use < case_cap and qlive[0] == 0:
                         cases_in_use += 1
                     else:  # wait for a case (the same wait code for each pool)
-                        hn, eid = _start_wait(
-                            c, 0, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                            qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                        )  # fmt: skip
+                        wait_on = 0  # Programme._wait (after this loop)
                         break
             elif p == _P_AFTER_CASE:
                 has_case[c] = has_cases and alive[c]
@@ -697,10 +647,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_MENTOR
                 else:
                     wq = 2 + sidx
-                    hn, eid = _start_wait(
-                        c, wq, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    wait_on = wq  # Programme._wait (after this loop)
                     slot_waiters += 1
                     pc[c] = _P_AFTER_SLOT
                     break
@@ -718,10 +665,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_PLACEMENT
                 elif mentor_required:  # Programme._wait_mentor (holding the slot)
                     nl = _log(lw, li, nl, now, c, MENTOR_WAIT, attempt[c], company[c], False)
-                    hn, eid = _start_wait(
-                        c, 1, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    wait_on = 1  # Programme._wait (after this loop)
                     pc[c] = _P_AFTER_MENTOR
                     break
                 else:
@@ -860,6 +804,25 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 pc[c] = _P_EPISODE
             else:  # _P_DONE: nothing resumes a finished citizen
                 break
+        if wait_on >= 0:
+            # Programme._wait: the citizen queues on ``wait_on``, racing dropout if its time
+            # left is finite. Written out once here rather than as a function: numba
+            # increments and decrements (atomically) the reference count of every array a
+            # compiled function is handed, which costs more than the wait itself.
+            q = wait_on
+            serial[c] += 1
+            w_granted[c] = False
+            w_queue[c] = q
+            _q_push(qhead, qtail, nval, nnext, free_node, q, c)
+            qlive[q] += 1
+            w_bare[c] = left[c] == inf
+            if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition later)
+                w_pending[c] = True
+                w_start[c] = now
+                hn = _heap_push(
+                    ht, he, hp, hn, now + left[c], eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
+                )
+                eid += 1
 
     # The stop event is processed (StopSimulation) and scheduled once more by SimPy's step().
     eid += 1
