@@ -517,11 +517,17 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
             sidx = k_sector[x] + 1 if match_sector else 0
-            hn, eid, slot_waiters = _offer(
-                x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
-                qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                serial, ht, he, hp, hn, eid,
-            )  # fmt: skip
+            # Calls with many arrays are dear (numba refcounts each one atomically): when
+            # nobody waits, _offer only frees the slots, so that is done here.
+            if slot_waiters == 0:
+                for _ in range(n_slots[x]):
+                    _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, x)
+            else:
+                hn, eid, slot_waiters = _offer(
+                    x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                    qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
+                    serial, ht, he, hp, hn, eid,
+                )  # fmt: skip
             continue
         if kind == _K_RESUME:
             c = x
@@ -696,7 +702,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 else:
                     left[c] -= placement[c, attempt[c]]
                 if mentored[c]:  # Capacity.release of the mentor
-                    w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 1)
+                    w = -1  # nobody waits (the test saves a call)
+                    if qlive[1] > 0:
+                        w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 1)
                     if w < 0:
                         mentors_in_use -= 1
                     else:
@@ -711,11 +719,14 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 j = company[c]
                 if now < leaves[j]:  # SlotPool.give: lost if the company has left
                     sidx = k_sector[j] + 1 if match_sector else 0
-                    hn, eid, slot_waiters = _offer(
-                        j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
-                        qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
-                        w_value, serial, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    if slot_waiters == 0:  # _offer without the call, as for a join
+                        _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, j)
+                    else:
+                        hn, eid, slot_waiters = _offer(
+                            j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                            qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
+                            w_value, serial, ht, he, hp, hn, eid,
+                        )  # fmt: skip
                 if not alive[c]:
                     attempt[c] += 1
                     pc[c] = _P_END
@@ -755,7 +766,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_LOOP
             elif p == _P_END:
                 if has_case[c]:  # Capacity.release of the case
-                    w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 0)
+                    w = -1  # nobody waits (the test saves a call)
+                    if qlive[0] > 0:
+                        w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 0)
                     if w < 0:
                         cases_in_use -= 1
                     else:
