@@ -192,7 +192,20 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 
 # -- the kernel ------------------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True)
+# The helpers are compiled for these types only (explicit signatures): left to infer them,
+# numba compiles a helper again for every pattern of literal arguments at its call sites
+# (``-1``, ``False``, queue ``0``), which made compiling from scratch twice as long.
+_I, _F = numba.types.int64, numba.types.float64
+_I1, _F1, _B1 = _I[::1], _F[::1], numba.types.boolean[::1]
+_I2 = _I[:, ::1]
+_I3 = numba.types.UniTuple(_I, 3)  # type: ignore[no-untyped-call]
+
+
+@numba.njit(
+    _I(_F1, _I1, _I1, _I, _F, _I, _I),
+    cache=True,
+    nogil=True,
+)
 def _heap_push(
     ht: NDArray[np.float64],
     he: NDArray[np.int64],
@@ -215,7 +228,11 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    numba.void(_I1, _I1, _I1, _I1, _I1, _I, _I),
+    cache=True,
+    nogil=True,
+)
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -237,7 +254,11 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_I1, _I1, _I1, _I1, _I1, _I),
+    cache=True,
+    nogil=True,
+)
 def _q_pop(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -257,7 +278,11 @@ def _q_pop(
     return int(value)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_I1, _I1, _I1, _I1, _I1, _I1, _I1, _I),
+    cache=True,
+    nogil=True,
+)
 def _first_live(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -281,7 +306,33 @@ def _first_live(
     return -1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I3(
+        _I,
+        _I,
+        _I,
+        _I,
+        _I,
+        _F,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _B1,
+        _I1,
+        _I1,
+        _F1,
+        _I1,
+        _I1,
+        _I,
+        _I,
+    ),
+    cache=True,
+    nogil=True,
+)
 def _offer(
     j: int,
     count: int,
@@ -326,7 +377,11 @@ def _offer(
     return hn, eid, slot_waiters
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_F1, _I2, _I, _F, _I, _I, _I, _I, numba.types.boolean),
+    cache=True,
+    nogil=True,
+)
 def _log(
     lw: NDArray[np.float64],
     li: NDArray[np.int64],
