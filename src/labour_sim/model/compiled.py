@@ -774,14 +774,23 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 j = company[c]
                 if now < leaves[j]:  # SlotPool.give: lost if the company has left
                     sidx = k_sector[j] + 1 if match_sector else 0
-                    if slot_waiters == 0:  # _offer without the call, as for a join
+                    # _offer of this one slot, written out (no call, as for a join): to
+                    # the longest-waiting citizen of its sector, else free.
+                    w = -1
+                    if slot_waiters > 0:
+                        w = _first_live(
+                            qhead, qtail, nval, nnext, free_node, qlive, w_queue, 2 + sidx
+                        )
+                    if w < 0:
                         _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, j)
                     else:
-                        hn, eid, slot_waiters = _offer(
-                            j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
-                            qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
-                            w_value, serial, ht, he, hp, hn, eid,
-                        )  # fmt: skip
+                        slot_waiters -= 1
+                        w_granted[w] = True
+                        w_value[w] = j
+                        hn = _heap_push(
+                            ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
+                        )
+                        eid += 1
                 if not alive[c]:
                     attempt[c] += 1
                     pc[c] = _P_END
