@@ -76,6 +76,19 @@ def test_generator_is_pcg64_on_a_spawned_seed_sequence(
     assert tuple(got.random(2)) == first
 
 
+@pytest.mark.parametrize("seed", [0, 1, 20180101, 2**32 - 1, 2**40 + 3, 2**130 + 1])
+@pytest.mark.parametrize("replication", [0, 7, 2**32 + 5])
+def test_generator_state_is_the_seed_sequence_state(seed: int, replication: int) -> None:
+    # generator() builds the state without a SeedSequence (faster): it must be the same
+    # state for every stream, seeds and replications of more than one 32-bit word included.
+    for stream in Stream:
+        seq = np.random.SeedSequence(seed, spawn_key=(replication, int(stream)))
+        expected = np.random.Generator(np.random.PCG64(seq))
+        got = generator(seed, replication, stream)
+        assert got.bit_generator.state == expected.bit_generator.state, stream
+        assert got.random() == expected.random()
+
+
 def test_replications_and_streams_give_different_numbers() -> None:
     cases = list(itertools.product([0, 1, 2, 3], Stream))
     firsts = {tuple(generator(2026, r, s).bit_generator.random_raw(4)) for r, s in cases}

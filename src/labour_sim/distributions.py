@@ -28,6 +28,7 @@ __all__ = [
     "Lognormal",
     "Weibull",
     "proportional_hazard_ppf",
+    "proportional_hazard_u",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -199,8 +200,18 @@ def proportional_hazard_ppf(
     the draw for uniform ``u`` is ``F^-1(1 - (1 - u) ** (1 / hazard_ratio))``. The same ``u``
     gives a longer spell when the ratio falls: common random numbers stay monotone.
     """
+    return dist.ppf(proportional_hazard_u(u, hazard_ratio))
+
+
+def proportional_hazard_u(u: FloatArray, hazard_ratio: float | FloatArray) -> FloatArray:
+    """The uniform ``1 - (1 - u) ** (1 / hazard_ratio)`` whose ``ppf`` is the draw.
+
+    :func:`proportional_hazard_ppf` is ``dist.ppf`` of it; computed once, it serves every
+    distribution drawn from the same ``u`` and ratio. Returns ``u`` itself (as floats) if
+    every ratio is 1.
+    """
     u = np.asarray(u, dtype=float)
     if np.all(np.asarray(hazard_ratio) == 1.0):
-        return dist.ppf(u)
+        return u
     # Keep u' below 1: a tiny ratio gives a very long, but finite, spell.
-    return dist.ppf(np.minimum(-np.expm1(np.log1p(-u) / hazard_ratio), _BELOW_ONE))
+    return np.minimum(-np.expm1(np.log1p(-u) / hazard_ratio), _BELOW_ONE)

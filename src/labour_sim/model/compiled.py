@@ -204,7 +204,20 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 
 
 # -- the kernel ------------------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True)
+# The helpers are compiled for these types only (explicit signatures): left to infer them,
+# numba compiles a helper again for every pattern of literal arguments at its call sites
+# (``-1``, ``False``, queue ``0``), which made compiling from scratch twice as long.
+_I, _F = numba.types.int64, numba.types.float64
+_I1, _F1, _B1 = _I[::1], _F[::1], numba.types.boolean[::1]
+_I2 = _I[:, ::1]
+_I3 = numba.types.UniTuple(_I, 3)  # type: ignore[no-untyped-call]
+
+
+@numba.njit(
+    _I(_F1, _I1, _I1, _I, _F, _I, _I),
+    cache=True,
+    nogil=True,
+)
 def _heap_push(
     ht: NDArray[np.float64],
     he: NDArray[np.int64],
@@ -227,32 +240,11 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(cache=True, nogil=True)
-def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
-    """Remove the smallest event (at index 0); returns the new heap size."""
-    n -= 1
-    t, eid, payload = ht[n], he[n], hp[n]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        right = child + 1
-        if right < n and (
-            ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
-        ):
-            child = right
-        ct = ht[child]
-        if t < ct or (t == ct and eid < he[child]):
-            break
-        ht[i], he[i], hp[i] = ct, he[child], hp[child]
-        i = child
-    if n > 0:
-        ht[i], he[i], hp[i] = t, eid, payload
-    return n
-
-
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    numba.void(_I1, _I1, _I1, _I1, _I1, _I, _I),
+    cache=True,
+    nogil=True,
+)
 def _q_push(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -274,7 +266,11 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_I1, _I1, _I1, _I1, _I1, _I),
+    cache=True,
+    nogil=True,
+)
 def _q_pop(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -294,7 +290,11 @@ def _q_pop(
     return int(value)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_I1, _I1, _I1, _I1, _I1, _I1, _I1, _I),
+    cache=True,
+    nogil=True,
+)
 def _first_live(
     qhead: NDArray[np.int64],
     qtail: NDArray[np.int64],
@@ -318,7 +318,34 @@ def _first_live(
     return -1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I3(
+        _I,
+        _I,
+        _I,
+        _I,
+        _I,
+        _F,
+        numba.types.boolean,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _I1,
+        _B1,
+        _I1,
+        _I1,
+        _F1,
+        _I1,
+        _I1,
+        _I,
+        _I,
+    ),
+    cache=True,
+    nogil=True,
+)
 def _offer(
     j: int,
     count: int,
@@ -366,14 +393,18 @@ def _offer(
     return hn, eid, slot_waiters
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(numba.types.boolean(_F1, _F1, _F), cache=True, nogil=True)
 def _paused(pause_start: NDArray[np.float64], pause_end: NDArray[np.float64], now: float) -> bool:
     """``SlotPool.paused``: is ``now`` inside a ``[start, end)`` pause of placement starts?"""
     i = np.searchsorted(pause_start, now, side="right") - 1
     return i >= 0 and now < pause_end[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(
+    _I(_F1, _I2, _I, _F, _I, _I, _I, _I, numba.types.boolean),
+    cache=True,
+    nogil=True,
+)
 def _log(
     lw: NDArray[np.float64],
     li: NDArray[np.int64],
@@ -393,50 +424,6 @@ def _log(
     li[nl, 3] = company
     li[nl, 4] = 1 if mentored else 0
     return nl + 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _start_wait(
-    c: int,
-    q: int,
-    now: float,
-    left: float,
-    serial: NDArray[np.int64],
-    w_granted: NDArray[np.bool_],
-    w_queue: NDArray[np.int64],
-    w_bare: NDArray[np.bool_],
-    w_pending: NDArray[np.bool_],
-    w_start: NDArray[np.float64],
-    qhead: NDArray[np.int64],
-    qtail: NDArray[np.int64],
-    nval: NDArray[np.int64],
-    nnext: NDArray[np.int64],
-    free_node: NDArray[np.int64],
-    qlive: NDArray[np.int64],
-    ht: NDArray[np.float64],
-    he: NDArray[np.int64],
-    hp: NDArray[np.int64],
-    hn: int,
-    eid: int,
-) -> tuple[int, int]:
-    """``Programme._wait``: citizen ``c`` queues on ``q``, racing dropout if ``left`` is finite.
-
-    Returns the heap size and the next event id.
-    """
-    serial[c] += 1
-    w_granted[c] = False
-    w_queue[c] = q
-    _q_push(qhead, qtail, nval, nnext, free_node, q, c)
-    qlive[q] += 1
-    w_bare[c] = left == np.inf
-    if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition comes later)
-        w_pending[c] = True
-        w_start[c] = now
-        hn = _heap_push(
-            ht, he, hp, hn, now + left, eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
-        )
-        eid += 1
-    return hn, eid
 
 
 @numba.njit(cache=True, nogil=True)
@@ -593,16 +580,44 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
         if now >= until:
             break
         payload = hp[0]
-        hn = _heap_pop(ht, he, hp, hn)
+        # Remove the smallest event (index 0) from the heap. Written out here, not called:
+        # numba increments and decrements (atomically) the reference count of every array
+        # a compiled function is handed, which would cost more than the pop itself.
+        hn -= 1
+        t, e_id, pl = ht[hn], he[hn], hp[hn]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= hn:
+                break
+            right = child + 1
+            if right < hn and (
+                ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
+            ):
+                child = right
+            ct = ht[child]
+            if t < ct or (t == ct and e_id < he[child]):
+                break
+            ht[i], he[i], hp[i] = ct, he[child], hp[child]
+            i = child
+        if hn > 0:
+            ht[i], he[i], hp[i] = t, e_id, pl
         kind = payload & 7
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
             sidx = k_sector[x] + 1 if match_sector else 0
-            hn, eid, slot_waiters = _offer(
-                x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
-                qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                serial, ht, he, hp, hn, eid,
-            )  # fmt: skip
+            # Calls with many arrays are dear (numba refcounts each one atomically): when
+            # nobody waits (or placements are paused), _offer only frees the slots, so that
+            # is done here.
+            if slot_waiters == 0 or _paused(pause_start, pause_end, now):
+                for _ in range(n_slots[x]):
+                    _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, x)
+            else:
+                hn, eid, slot_waiters = _offer(
+                    x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, False,
+                    qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
+                    serial, ht, he, hp, hn, eid,
+                )  # fmt: skip
             continue
         if kind == _K_UNPAUSE:  # SlotPool.resume: free slots to waiters, sector by sector
             for sidx in range(n_sec):
@@ -645,6 +660,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             # else a grant without a dropout race: it resumes the citizen itself
 
         # -- the citizen's generator, from its resume point to its next yield -------------
+        wait_on = -1  # queue the citizen waits on when it yields a wait, else -1
         while True:
             p = pc[c]
             if p == _P_EPISODE:
@@ -656,10 +672,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     if cases_in_use < case_cap and qlive[0] == 0:
                         cases_in_use += 1
                     else:  # wait for a case (the same wait code for each pool)
-                        hn, eid = _start_wait(
-                            c, 0, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                            qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                        )  # fmt: skip
+                        wait_on = 0  # Programme._wait (after this loop)
                         break
             elif p == _P_AFTER_CASE:
                 has_case[c] = has_cases and alive[c]
@@ -748,10 +761,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_MENTOR
                 else:
                     wq = 2 + sidx
-                    hn, eid = _start_wait(
-                        c, wq, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    wait_on = wq  # Programme._wait (after this loop)
                     slot_waiters += 1
                     pc[c] = _P_AFTER_SLOT
                     break
@@ -769,10 +779,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_PLACEMENT
                 elif mentor_required:  # Programme._wait_mentor (holding the slot)
                     nl = _log(lw, li, nl, now, c, MENTOR_WAIT, attempt[c], company[c], False)
-                    hn, eid = _start_wait(
-                        c, 1, now, left[c], serial, w_granted, w_queue, w_bare, w_pending, w_start,
-                        qhead, qtail, nval, nnext, free_node, qlive, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    wait_on = 1  # Programme._wait (after this loop)
                     pc[c] = _P_AFTER_MENTOR
                     break
                 else:
@@ -803,7 +810,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 else:
                     left[c] -= placement[c, attempt[c]]
                 if mentored[c]:  # Capacity.release of the mentor
-                    w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 1)
+                    w = -1  # nobody waits (the test saves a call)
+                    if qlive[1] > 0:
+                        w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 1)
                     if w < 0:
                         mentors_in_use -= 1
                     else:
@@ -818,11 +827,23 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 j = company[c]
                 if now < leaves[j]:  # SlotPool.give: lost if the company has left
                     sidx = k_sector[j] + 1 if match_sector else 0
-                    hn, eid, slot_waiters = _offer(
-                        j, 1, 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, _paused(pause_start, pause_end, now),
-                        qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted,
-                        w_value, serial, ht, he, hp, hn, eid,
-                    )  # fmt: skip
+                    # _offer of this one slot, written out (no call, as for a join): to
+                    # the longest-waiting citizen of its sector, else free (while paused, free).
+                    w = -1
+                    if slot_waiters > 0 and not _paused(pause_start, pause_end, now):
+                        w = _first_live(
+                            qhead, qtail, nval, nnext, free_node, qlive, w_queue, 2 + sidx
+                        )
+                    if w < 0:
+                        _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, j)
+                    else:
+                        slot_waiters -= 1
+                        w_granted[w] = True
+                        w_value[w] = j
+                        hn = _heap_push(
+                            ht, he, hp, hn, now, eid, (w * _SERIALS + serial[w]) * 8 + _K_GRANT
+                        )
+                        eid += 1
                 if not alive[c]:
                     attempt[c] += 1
                     pc[c] = _P_END
@@ -868,7 +889,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_LOOP
             elif p == _P_END:
                 if has_case[c]:  # Capacity.release of the case
-                    w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 0)
+                    w = -1  # nobody waits (the test saves a call)
+                    if qlive[0] > 0:
+                        w = _first_live(qhead, qtail, nval, nnext, free_node, qlive, w_queue, 0)
                     if w < 0:
                         cases_in_use -= 1
                     else:
@@ -919,6 +942,25 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 pc[c] = _P_EPISODE
             else:  # _P_DONE: nothing resumes a finished citizen
                 break
+        if wait_on >= 0:
+            # Programme._wait: the citizen queues on ``wait_on``, racing dropout if its time
+            # left is finite. Written out once here rather than as a function: numba
+            # increments and decrements (atomically) the reference count of every array a
+            # compiled function is handed, which costs more than the wait itself.
+            q = wait_on
+            serial[c] += 1
+            w_granted[c] = False
+            w_queue[c] = q
+            _q_push(qhead, qtail, nval, nnext, free_node, q, c)
+            qlive[q] += 1
+            w_bare[c] = left[c] == inf
+            if not w_bare[c]:  # the race: a timeout of ``left`` weeks (its condition later)
+                w_pending[c] = True
+                w_start[c] = now
+                hn = _heap_push(
+                    ht, he, hp, hn, now + left[c], eid, (c * _SERIALS + serial[c]) * 8 + _K_TIMEOUT
+                )
+                eid += 1
 
     # The stop event is processed (StopSimulation) and scheduled once more by SimPy's step().
     eid += 1

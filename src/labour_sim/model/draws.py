@@ -10,7 +10,12 @@ or job). Each kind comes from its own named stream, filled in row order, so
   multipliers (readiness, support), so a lever that scales a duration moves every citizen's
   duration monotonically.
 
-Drawing in bulk is also what keeps a replication fast: the SimPy processes only index lists.
+Every stream is filled with ``COLUMNS`` (the schema's largest attempt limit, plus one)
+numbers per citizen whatever the scenario, so that row ``k`` is the same whatever the
+attempt limit too; only the columns the scenario can use (its attempt limit plus one) are
+kept and transformed (durations scaled, inverse CDFs applied): the values of those columns
+do not depend on how many are kept. Drawing in bulk is also what keeps a replication fast:
+the engines only index arrays.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import Distribution, proportional_hazard_ppf
+from ..distributions import proportional_hazard_u
 from ..scenario import MAX_ATTEMPTS, Scenario
 from ..streams import Stream, generator
 from .timeline import Timeline, time_changed, timeline
@@ -39,7 +44,10 @@ IntArray = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class CitizenDraws:
-    """Per-citizen draws (row = citizen); durations in weeks, already scaled by levers."""
+    """Per-citizen draws (row = citizen); durations in weeks, already scaled by levers.
+
+    The per-use arrays have one column per use the scenario allows (attempt limit + 1).
+    """
 
     arrival: FloatArray
     group: IntArray
@@ -194,7 +202,12 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
 
     arrival = arrival_times(s, rng(Stream.ARRIVALS))
     n = len(arrival)
-    shape = (n, COLUMNS)
+    shape = (n, COLUMNS)  # what each per-use stream is filled with (fixed layout)
+    width = int(s.placement.max_attempts.value) + 1  # the columns this scenario can use
+
+    def kept(a: FloatArray) -> FloatArray:
+        return np.ascontiguousarray(a[:, :width])
+
     shares = np.array([g.share.value for g in s.groups])
     group = np.searchsorted(np.cumsum(shares[:-1]), rng(Stream.GROUP).random(n), side="right")
     u = rng(Stream.READINESS).random(n)
@@ -208,32 +221,32 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
     emp = s.employment
     job_hr = (emp.follow_up_hazard_ratio.value if emp.follow_up_support else 1.0) / readiness
     rate = s.dropout.rate_per_week.value
-    dropout = rng(Stream.DROPOUT).standard_exponential(shape)
-    job_u = rng(Stream.JOB_DURATION).random(shape)
+    dropout = kept(rng(Stream.DROPOUT).standard_exponential(shape))
+    # Ordinary and reduced jobs share a uniform (a hire is one or the other), and so the
+    # same uniform under the citizen's hazard ratio.
+    job_u = proportional_hazard_u(kept(rng(Stream.JOB_DURATION).random(shape)), job_hr)
     return CitizenDraws(
         arrival=arrival,
         group=group.astype(np.int64),
         readiness=readiness[:, 0],
         sector=sector,
-        assessment=s.intake.assessment_weeks.build().sample(rng(Stream.ASSESSMENT), shape),
-        preparation=s.preparation.duration_weeks.build().sample(rng(Stream.PREPARATION), shape)
+        assessment=kept(s.intake.assessment_weeks.build().sample(rng(Stream.ASSESSMENT), shape)),
+        preparation=kept(
+            s.preparation.duration_weeks.build().sample(rng(Stream.PREPARATION), shape)
+        )
         * (s.preparation.support_multiplier.value / readiness),
-        placement=s.placement.duration_weeks.build().sample(rng(Stream.PLACEMENT_DURATION), shape),
-        outcome_u=rng(Stream.PLACEMENT_OUTCOME).random(shape),
-        # Ordinary and reduced jobs share a uniform: a hire is one or the other.
-        ordinary_job=_jobs(emp.ordinary_job_weeks.build(), job_u, job_hr),
-        reduced_job=_jobs(emp.reduced_job_weeks.build(), job_u, job_hr),
-        growth_weeks=emp.hours_growth_weeks.build().sample(rng(Stream.HOURS_GROWTH), shape),
-        growth_u=rng(Stream.GROWTH_DECISION).random(shape),
-        relapse_u=rng(Stream.RELAPSE).random(shape),
-        after_u=rng(Stream.AFTER_PLACEMENT).random(shape),
-        dropout=dropout * readiness / rate if rate > 0 else np.full(shape, math.inf),
+        placement=kept(
+            s.placement.duration_weeks.build().sample(rng(Stream.PLACEMENT_DURATION), shape)
+        ),
+        outcome_u=kept(rng(Stream.PLACEMENT_OUTCOME).random(shape)),
+        ordinary_job=emp.ordinary_job_weeks.build().ppf(job_u),
+        reduced_job=emp.reduced_job_weeks.build().ppf(job_u),
+        growth_weeks=kept(emp.hours_growth_weeks.build().sample(rng(Stream.HOURS_GROWTH), shape)),
+        growth_u=kept(rng(Stream.GROWTH_DECISION).random(shape)),
+        relapse_u=kept(rng(Stream.RELAPSE).random(shape)),
+        after_u=kept(rng(Stream.AFTER_PLACEMENT).random(shape)),
+        dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
     )
-
-
-def _jobs(dist: Distribution, u: FloatArray, hr: FloatArray) -> FloatArray:
-    """Job spells under each citizen's hazard ratio (broadcast over columns)."""
-    return proportional_hazard_ppf(dist, u, hr)
 
 
 def _categorical(rng: np.random.Generator, shares: list[float], n: int) -> IntArray:
