@@ -395,9 +395,9 @@ def _offer(
 
 @numba.njit(numba.types.boolean(_F1, _F1, _F), cache=True, nogil=True)
 def _paused(pause_start: NDArray[np.float64], pause_end: NDArray[np.float64], now: float) -> bool:
-    """``SlotPool.paused``: is ``now`` inside a ``[start, end)`` pause of placement starts?"""
+    """``SlotPool.paused``: True when ``now`` is inside a ``[start, end)`` pause."""
     i = np.searchsorted(pause_start, now, side="right") - 1
-    return i >= 0 and now < pause_end[i]
+    return bool(i >= 0 and now < pause_end[i])
 
 
 @numba.njit(

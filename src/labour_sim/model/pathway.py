@@ -304,7 +304,9 @@ class Programme:
             # referral after the first follows a job, so ``episode`` counts the jobs.
             i = row + episode
             spell = self.jobs[outcome][i]
-            if self.job_loss is not None:  # the spell ends when the job-loss factor integrates to it
+            if (
+                self.job_loss is not None
+            ):  # the spell ends when the job-loss factor integrates to it
                 start = env.now
                 spell = advance(self.timeline.breaks, self.job_loss, start, spell) - start
             if outcome == REDUCED and self.growth_u[i] < self.reduced_to_ordinary:

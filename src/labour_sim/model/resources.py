@@ -82,44 +82,6 @@ class Capacity:
                     return
         self.in_use -= 1
 
-    def paused(self) -> bool:
-        """True while placement starts are paused (no slot is handed out)."""
-        starts = self._pause_start
-        if not starts:
-            return False
-        now = self.env.now
-        i = bisect_right(starts, now) - 1
-        return i >= 0 and now < self._pause_end[i]
-
-    def resume(self) -> None:
-        """At a pause's end: free slots go to the citizens waiting, sector by sector.
-
-        Sectors in increasing order; within one, the longest-waiting citizen gets the
-        oldest free slot of a company still on board, as :meth:`take` would have given it.
-        """
-        waiting, leaves, now = self.waiting, self.leaves, self.env.now
-        for key in sorted(self._queues):
-            queue, runs = self._queues[key], self._free.get(key)
-            while runs:
-                while queue and queue[0] not in waiting:  # tombstones of withdrawn requests
-                    queue.popleft()
-                    self._queued -= 1
-                if not queue:
-                    break
-                run = runs[0]
-                company = run[0]
-                if not now < leaves[company]:
-                    runs.popleft()  # the company has left: its free slots go with it
-                    continue
-                if run[1] > 1:
-                    run[1] -= 1
-                else:
-                    runs.popleft()
-                event = queue.popleft()
-                self._queued -= 1
-                waiting.remove(event)
-                event.succeed(company)
-
     def withdraw(self, event: simpy.Event) -> None:
         """Take back a request that has not been granted.
 

@@ -159,7 +159,7 @@ def advance(breaks: FloatArray, factor: FloatArray, start: float, amount: float)
         if f > 0.0:
             reach = t + left / f
             if reach <= end:
-                return reach
+                return float(reach)
             left -= (end - t) * f
         if i >= n:
             return np.inf
@@ -195,4 +195,3 @@ def time_changed(
         inside = base[seg] + (epochs - reached[seg]) / f
     times = np.where(f > 0, inverse(inside), np.inf)
     return np.asarray(times, dtype=np.float64)
-

@@ -89,7 +89,9 @@ _OPTIONAL = {"trend": ("end",)}
 
 
 class Condition(BaseModel):
-    """A dated change of named rates, multiplying them over calendar time. `period`: by
+    """A dated change of named rates, multiplying them over calendar time.
+
+    `period`: by
     `factor` from `start` to the day before `end` (for `placement_start` 0 pauses new
     placements; placements under way go on). `series`: by `(value / reference) **
     elasticity`, each value holding from its date until the next (1 before the first).

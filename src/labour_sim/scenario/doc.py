@@ -163,8 +163,8 @@ _BOUNDS = (
 
 def _section(path: str, model: type[BaseModel], many: bool) -> str:
     header = f"[[{path}]]" if many else f"[{path}]"
-    doc = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())
-    text = [f"## `{header}`\n", f"{doc}\n", _table(model, path, skip_models=True)]
+    paragraphs = [" ".join(p.split()) for p in (model.__doc__ or "").strip().split("\n\n")]
+    text = [f"## `{header}`\n", *(f"{p}\n" for p in paragraphs), _table(model, path, True)]
     for name, field in model.model_fields.items():
         sub, sub_many = _model_of(field.annotation)
         if sub is not None:
