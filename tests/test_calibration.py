@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -28,6 +29,7 @@ from labour_sim.calibration import (
     parse_observations,
     parse_prior,
 )
+from labour_sim.calibration.forecast import spread_sources
 from labour_sim.calibration.priors import parse_parameters
 from labour_sim.calibration.simulate import Simulator, truncated
 from labour_sim.cli import main
@@ -499,6 +501,40 @@ def test_forecast_of_the_ordinary_hours_target_includes_parameter_uncertainty(
         result.forecast(date="2030-01-01", execution=Execution(progress=False))
     with pytest.raises(ScenarioError, match="metrics the model produces"):
         result.forecast(["happiness"], execution=Execution(progress=False))
+
+
+@pytest.mark.slow
+def test_future_drift_widens_the_forecast_after_the_last_observation_only(
+    midterm: tuple[Calibration, Path],
+) -> None:
+    result, _ = midterm
+    quiet = Execution(workers=2, progress=False)
+    at_last = [
+        result.forecast(["paid"], "2019-12-31", 40, drift=d, execution=quiet) for d in (None, 0.3)
+    ]
+    assert at_last[0].draws["paid"].equals(at_last[1].draws["paid"])  # nothing moved before
+    later = [result.forecast(["ordinary"], None, 40, drift=d, execution=quiet) for d in (None, 0.3)]
+    assert later[1].metadata["drift_sd_per_year"] == 0.3
+    # Each draw's hiring moves with its own drift: on common random numbers the change in
+    # ordinary hires follows the drift's sign. Under no effect the rank correlation of 40
+    # pairs has sd 1 / sqrt(39) = 0.16, so 0.5 is more than 3 sd away.
+    moved = later[1].draws["ordinary"] - later[0].draws["ordinary"]
+    rho = stats.spearmanr(later[1].draws["drift_per_year"], moved).statistic
+    assert rho > 0.5, rho
+    spread = result.spread(["ordinary"], None, 40, drift=0.3, execution=quiet).iloc[0]
+    shares = [spread[f"share_{k}"] for k in ("noise", "parameters", "future")]
+    assert all(x >= 0 for x in shares) and sum(shares) == pytest.approx(1.0)
+    assert spread["sd"] == pytest.approx(later[1].draws["ordinary"].std(ddof=1))
+
+
+def test_spread_sources_are_increments_of_variance() -> None:
+    point = pd.DataFrame({"ordinary": [0.0, 2.0]})  # variance 2
+    params = pd.DataFrame({"ordinary": [0.0, 4.0]})  # variance 8
+    future = pd.DataFrame({"ordinary": [0.0, 3.0]})  # variance 4.5: less than without drift
+    row = spread_sources(point, params, future, ("ordinary",)).iloc[0]
+    assert (row["var_noise"], row["var_parameters"], row["var_future"]) == (2.0, 6.0, 0.0)
+    assert row["share_noise"] == 0.25 and row["share_parameters"] == 0.75
+    assert row["sd"] == pytest.approx(4.5**0.5)
 
 
 # -- command line ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .abc_smc import (
     calibrate,
 )
 from .evaluation import evaluation_table
-from .forecast import Forecast
+from .forecast import DEFAULT_DRIFT, Forecast
 from .observations import Observation, Observations, load_observations, parse_observations
 from .priors import Parameter, Prior, parse_prior
 from .result import Calibration
@@ -43,6 +43,7 @@ from .setup import CalibrationSetup, calibrate_setup, combine_observations, load
 
 __all__ = [
     "DEFAULT_DRAWS",
+    "DEFAULT_DRIFT",
     "DEFAULT_GENERATIONS",
     "DEFAULT_MAX_SIMULATIONS",
     "DEFAULT_POPULATION",

@@ -43,12 +43,15 @@ from .diagnostics import (
     weighted_quantile,
 )
 from .forecast import (
+    DEFAULT_DRIFT,
     Forecast,
     Reading,
     check_forecast_request,
+    drift_draws,
     forecast_tables,
     particle_draws,
     run_draws,
+    spread_sources,
 )
 from .observations import Observations, load_observations, parse_observations
 from .priors import Parameter, parse_prior
@@ -223,6 +226,7 @@ class Calibration:
         draws: int | None = None,
         *,
         point_estimate: bool = False,
+        drift: float | None = DEFAULT_DRIFT,
         execution: Execution | None = None,
     ) -> Forecast:
         """Posterior predictive distribution of ``metrics`` at ``date``, and every target.
@@ -239,6 +243,11 @@ class Calibration:
         point_estimate : bool, default False
             Use the point estimate in every draw (leaves parameter uncertainty out; same
             replications, so the difference is parameter uncertainty alone).
+        drift : float or None, default DEFAULT_DRIFT
+            Standard deviation of the yearly log change of hiring after the last
+            observation (each draw its own trend; an assumption, see
+            :data:`~labour_sim.calibration.forecast.DEFAULT_DRIFT`); ``None`` or 0 keeps
+            the calibrated rates unchanged to the horizon.
         execution : Execution, optional
             Where the draws run (its ``out`` is not used: save the forecast with
             :meth:`Forecast.save`).
@@ -260,9 +269,12 @@ class Calibration:
             values = np.tile([self.point_estimate[p] for p in paths], (n, 1)).astype(float)
         else:
             values = self.posterior[paths].to_numpy(dtype=float)[index]
+        moves = None
+        if drift:
+            moves = (self.observations.last_date, drift_draws(n, drift, seed), float(drift))
         table = run_draws(
             self.scenario, self.parameters, values, seed, Reading(when, names, None, True),
-            execution=execution,
+            execution=execution, drift=moves,
         )  # fmt: skip
         table.insert(1, "particle", -1 if point_estimate else index)
         metric_table, target_table = forecast_tables(self.scenario, table, when, names)
@@ -272,15 +284,48 @@ class Calibration:
             "seed": seed,
             "draws": n,
             "parameter_uncertainty": not point_estimate,
+            "drift_sd_per_year": float(drift or 0.0),
+            "drift_from": self.observations.last_date.isoformat(),
             "point_estimate": self.point_estimate,
         }
         return Forecast(when, metric_table, target_table, table, meta)
+
+    def spread(
+        self,
+        metrics: str | Iterable[str] | None = None,
+        date: dt.date | str | None = None,
+        draws: int | None = None,
+        *,
+        drift: float = DEFAULT_DRIFT,
+        execution: Execution | None = None,
+    ) -> pd.DataFrame:
+        """Where a forecast's spread comes from: Monte Carlo noise, parameters, future conditions.
+
+        Runs the forecast's draws three times on the same replications: at the point
+        estimate without drift, at posterior draws without drift, and at posterior draws
+        with ``drift`` (see :meth:`forecast`), and splits the variance of each metric at
+        ``date`` with :func:`~labour_sim.calibration.forecast.spread_sources`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Per metric: the forecast's sd and each source's variance and share.
+        """
+        names = (metrics,) if isinstance(metrics, str) else tuple(metrics or METRICS)
+        runs = [
+            self.forecast(names, date, draws, point_estimate=True, drift=None, execution=execution),
+            self.forecast(names, date, draws, drift=None, execution=execution),
+            self.forecast(names, date, draws, drift=drift, execution=execution),
+        ]
+        point, parameters, future = (r.draws for r in runs)
+        return spread_sources(point, parameters, future, names)
 
     def score(
         self,
         observations: Observations | str | Path,
         draws: int | None = None,
         *,
+        drift: float | None = DEFAULT_DRIFT,
         execution: Execution | None = None,
     ) -> Score:
         """Score the calibration's forecasts against observations made after it.
@@ -294,6 +339,8 @@ class Calibration:
             Posterior predictive draws (default: as many as the predictive check used).
             Draw ``i`` uses the same particle and replication as in :meth:`forecast`, so
             the score reads the very runs a forecast describes.
+        drift : float or None, default DEFAULT_DRIFT
+            Future drift of hiring after the last observation, as in :meth:`forecast`.
         execution : Execution, optional
             Where the draws run (its ``out`` is not used: save with :meth:`Score.save`).
 
@@ -327,6 +374,7 @@ class Calibration:
         table = run_draws(
             truncated(self.scenario, obs.last_date), self.parameters, values, seed,
             Reading(None, (), obs, False), execution=execution, description="score draws",
+            drift=(last, drift_draws(n, drift, seed), float(drift)) if drift else None,
         )  # fmt: skip
         table.insert(1, "particle", index)
         scored, summary = score_table(obs, table, seed)

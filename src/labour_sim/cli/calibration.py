@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..calibration import (
     DEFAULT_DRAWS,
+    DEFAULT_DRIFT,
     DEFAULT_GENERATIONS,
     DEFAULT_MAX_SIMULATIONS,
     DEFAULT_POPULATION,
@@ -43,6 +44,7 @@ from .options import (
     EXIT_OK,
     add_execution_options,
     dask_client,
+    drift_sd,
     execution,
     positive_int,
     seed,
@@ -171,6 +173,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "--point-estimate", action="store_true",
         help="use the point estimate only (leaves parameter uncertainty out)",
     )  # fmt: skip
+    fc.add_argument(
+        "--sources", action="store_true",
+        help="also split the spread into Monte Carlo noise, parameters and future conditions "
+        "(runs the draws three times)",
+    )  # fmt: skip
+    _add_drift(fc)
     fc.add_argument("--out", type=Path, help="folder to save the forecast tables in")
     add_execution_options(fc)
     fc.set_defaults(func=_forecast)
@@ -187,9 +195,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sc.add_argument(
         "--draws", type=positive_int, help="posterior draws (default: as in the calibration)"
     )
+    _add_drift(sc)
     sc.add_argument("--out", type=Path, help="folder to save the score tables in")
     add_execution_options(sc)
     sc.set_defaults(func=_score)
+
+
+def _add_drift(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
+        help=f"sd of the yearly log change of hiring after the last observation (default "
+        f"{DEFAULT_DRIFT:g}, an assumption; 0: the calibrated rates hold to the horizon)",
+    )  # fmt: skip
 
 
 def parse_param(text: str) -> tuple[str, str]:
@@ -281,7 +298,9 @@ def _score(args: argparse.Namespace) -> int:
     result = Calibration.load(args.calibration)
     observations = load_observations(args.observations)
     with dask_client(args.scheduler) as client:
-        score = result.score(observations, args.draws, execution=execution(args, client, out=False))
+        score = result.score(
+            observations, args.draws, drift=args.drift, execution=execution(args, client, out=False)
+        )
     print(f"{result.scenario.name}, calibrated to {result.observations.name}")
     print("\n".join(score.lines()))
     if args.out is not None:
@@ -296,10 +315,24 @@ def _forecast(args: argparse.Namespace) -> int:
     with dask_client(args.scheduler) as client:
         forecast = result.forecast(
             args.metrics, date, args.draws,
-            point_estimate=args.point_estimate, execution=execution(args, client, out=False),
+            point_estimate=args.point_estimate, drift=args.drift,
+            execution=execution(args, client, out=False),
         )  # fmt: skip
+        spread = None
+        if args.sources:
+            spread = result.spread(
+                args.metrics, date, args.draws, drift=args.drift,
+                execution=execution(args, client, out=False),
+            )  # fmt: skip
     print(f"{result.scenario.name}, calibrated to {result.observations.name}")
     print("\n".join(forecast.lines()))
+    if spread is not None:
+        print("Where the spread comes from (share of the variance at the date)")
+        for _, r in spread.iterrows():
+            print(
+                f"  {str(r['label'])[:58]:58s} sd {r['sd']:6.1f}: noise {r['share_noise']:.0%}, "
+                f"parameters {r['share_parameters']:.0%}, future conditions {r['share_future']:.0%}"
+            )
     if args.out is not None:
         forecast.save(args.out)
         print(f"\nforecast written to {args.out}/")

@@ -27,6 +27,7 @@ __all__ = [
     "add_seed_option",
     "add_size_options",
     "dask_client",
+    "drift_sd",
     "execution",
     "finite",
     "half_width",
@@ -88,6 +89,14 @@ def _fraction(text: str, low: float, high: float, what: str) -> float:
         raise argparse.ArgumentTypeError(
             f"expected {what} between {low:g} and {high:g}, got {text!r}"
         )
+    return value
+
+
+def drift_sd(text: str) -> float:
+    """An argparse type: a standard deviation of a yearly log change, 0 to 1."""
+    value = finite(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
     return value
 
 
