@@ -593,6 +593,11 @@ def test_cli_calibrate_then_forecast(
     assert code == 0
     assert "Forecast by 2021-06-28 (20 posterior draws, parameter uncertainty included)" in printed
     assert (tmp_path / "fc" / "forecast.parquet").is_file()
+    code = run_cli(["forecast", str(out), "--metric", "ordinary", "--draws", "20", "--sources",
+                    "--drift", "0.2", "--workers", "1", "-q"])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 0 and "Where the spread comes from" in printed
+    assert "noise" in printed and "future conditions" in printed
 
 
 @pytest.mark.parametrize(
