@@ -27,7 +27,7 @@ assumption with a range, so each can be a calibration parameter or a lever
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field, Strict, model_validator
 
@@ -36,24 +36,7 @@ from .sections import FROZEN, described
 
 __all__ = ["HIRING", "RATES", "Condition", "SeriesValues", "expand_rates"]
 
-#: Rates and probabilities a condition can multiply (``hiring``: all four hiring outcomes).
-RATES = (
-    "referral",
-    "company_recruitment",
-    "placement_start",
-    "hire_ordinary",
-    "hire_reduced",
-    "hire_flexjob",
-    "hire_education",
-    "job_loss",
-)
-HIRING = ("hire_ordinary", "hire_reduced", "hire_flexjob", "hire_education")
-#: Most values a series may have (weekly for 50 years).
-MAX_SERIES = 2600
-#: Bounds, stated in the format reference and in errors.
-MAX_ELASTICITY = 10.0  # a 10 % change of the indicator moving a rate by 2.6-fold
-MAX_GROWTH = 10.0  # eleven-fold a year: a change beyond that is another programme
-
+#: What ``applies_to`` may name: each rate, and ``hiring`` for all four hiring outcomes.
 RateName = Literal[
     "referral",
     "company_recruitment",
@@ -65,6 +48,15 @@ RateName = Literal[
     "hiring",
     "job_loss",
 ]
+#: Rates and probabilities a condition can multiply, in the order of timeline columns.
+RATES: tuple[str, ...] = tuple(r for r in get_args(RateName) if r != "hiring")
+HIRING = ("hire_ordinary", "hire_reduced", "hire_flexjob", "hire_education")
+#: Most values a series may have (weekly for 50 years).
+MAX_SERIES = 2600
+#: Bounds, stated in the format reference and in errors.
+MAX_ELASTICITY = 10.0  # a 10 % change of the indicator moving a rate by 2.6-fold
+MAX_GROWTH = 10.0  # eleven-fold a year: a change beyond that is another programme
+
 Date = Annotated[dt.date, Strict()]
 Factor = Annotated[float, Strict(), Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
 Elasticity = Annotated[
