@@ -114,7 +114,7 @@ def test_compare_with_a_change(small_file: Path, capsys: pytest.CaptureFixture[s
     assert code == 0
     text = capsys.readouterr().out
     assert "10 paired replications" in text
-    assert "citizens employed on ordinary hours" in text and "narrower" in text
+    assert "citizens ever employed on ordinary hours" in text and "narrower" in text
 
 
 def test_help_has_examples() -> None:

@@ -32,20 +32,21 @@ from labour_sim.metrics import (
 from labour_sim.model.states import State
 from labour_sim.replication import SERIES, summarise, weekly_counts
 from labour_sim.replication.result import POINT_STATES
+from labour_sim.report import write_report
 from test_tally import assert_same_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 START = dt.date(2020, 1, 6)
-R, I, P, W, PL = State.REFERRED, State.INTAKE, State.PREPARATION, State.WAITING, State.PLACEMENT
-O, RD, D, LEFT = State.ORDINARY, State.REDUCED, State.DROPOUT, State.LEFT
+R, IN, P, W, PL = State.REFERRED, State.INTAKE, State.PREPARATION, State.WAITING, State.PLACEMENT
+OR, RD, D, LEFT = State.ORDINARY, State.REDUCED, State.DROPOUT, State.LEFT
 
 # Three citizens over a 10-week horizon, as (week, citizen, state), in the order they happen:
 # 0 is hired on ordinary hours at week 6 and stays; 1 goes from a small job (week 5) to
 # ordinary hours (week 7) and loses the job for good at week 9; 2 drops out at week 2.
 ROWS = [
-    (0.0, 0, R), (0.5, 1, R), (1.0, 0, I), (1.0, 1, I), (1.0, 2, R), (2.0, 0, P), (2.0, 2, D),
+    (0.0, 0, R), (0.5, 1, R), (1.0, 0, IN), (1.0, 1, IN), (1.0, 2, R), (2.0, 0, P), (2.0, 2, D),
     (2.5, 1, P), (3.0, 1, W), (3.5, 0, W), (3.5, 1, PL), (4.0, 0, PL), (5.0, 1, RD),
-    (6.0, 0, O), (7.0, 1, O), (9.0, 1, LEFT),
+    (6.0, 0, OR), (7.0, 1, OR), (9.0, 1, LEFT),
 ]  # fmt: skip
 
 
@@ -268,3 +269,16 @@ def test_a_forecast_may_ask_for_a_point_metric() -> None:
 def test_thresholds_of_point_targets_are_bounded_by_the_cohort() -> None:
     with pytest.raises(ScenarioError, match="cohort"):
         build({"targets": [{**target("x", "in_paid_work", 5), "threshold": q(10_000)}]})
+
+
+def test_an_experiment_and_its_report_with_a_point_target(tmp_path: Path) -> None:
+    """Target probabilities are read from the rows; the report leaves out the fan chart it
+    has no weekly series for and still shows the target."""
+    scenario = build({"targets": [target("in_work", "in_paid_work", 5)]})
+    results = ls.run_experiment(scenario, 6, 2, execution=ls.Execution(workers=1, progress=False))
+    row = results.targets.set_index("target").loc["in_work"]
+    reached = (results.replications["target:in_work"] >= 5).mean()
+    assert row["probability"] == pytest.approx(reached)
+    path = write_report(scenario, tmp_path / "report.html", results)
+    page = path.read_text(encoding="utf-8")
+    assert "citizens in paid work (ordinary, small job or flexjob)" in page
