@@ -96,7 +96,7 @@ def test_run_prints_verdicts_and_writes_results(small_file: Path, tmp_path: Path
     proc = run_cli("run", str(small_file), "-n", "20", "--seed", "3", "--out", str(out), "-q")
     assert proc.returncode == 0, proc.stderr
     assert "20 replications (seed 3)" in proc.stdout
-    assert "60 employed on ordinary hours by 2021-12-27:" in proc.stdout
+    assert "60 ever employed on ordinary hours by 2021-12-27:" in proc.stdout
     assert "% likely [" in proc.stdout
     results = Results.load(out)
     assert results.n == 20 and results.metadata["seed"] == 3
@@ -114,7 +114,7 @@ def test_compare_with_a_change(small_file: Path, capsys: pytest.CaptureFixture[s
     assert code == 0
     text = capsys.readouterr().out
     assert "10 paired replications" in text
-    assert "citizens employed on ordinary hours" in text and "narrower" in text
+    assert "citizens ever employed on ordinary hours" in text and "narrower" in text
 
 
 def test_help_has_examples() -> None:

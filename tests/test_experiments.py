@@ -178,7 +178,7 @@ def test_targets_table_matches_the_replications() -> None:
     assert row["median"] == pytest.approx(outcomes.median())
     assert row["p10"] <= row["median"] <= row["p90"]
     assert row["p2_5"] <= row["p10"] and row["p90"] <= row["p97_5"]
-    assert "60 employed on ordinary hours by 2021-12-27" in results.verdicts()[0]
+    assert "60 ever employed on ordinary hours by 2021-12-27" in results.verdicts()[0]
 
 
 def test_bands_are_ordered_quantiles_of_every_series() -> None:

@@ -5,8 +5,8 @@ sojourns (``replication/tally.py``); with ``compiled=False`` from ``ReplicationR
 NumPy derivations and ``replication_costs``. Every column must be identical: counts exactly,
 floats bit for bit (the compiled sums add the same terms in the same order, the way NumPy
 does). Checked on every shipped scenario and on generated variants (capacity that binds,
-ties, discounting, benefit kept in small jobs, targets at several dates), for the results of
-both engines, and on logs cut short.
+ties, discounting, benefit kept in small jobs, targets at several dates, on cumulative and
+point-in-time metrics), for the results of both engines, and on logs cut short.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def dated(name: str, metric: str, threshold: float, date: dt.date) -> dict[str, 
 
 
 def discounted(scenario: Scenario) -> Scenario:
-    """Costs discounted, benefit partly kept in small jobs and a target before the end."""
+    """Costs discounted, benefit partly kept in small jobs, targets before the end and on
+    point-in-time counts."""
     return scenario.with_changes(
         {
             "costs.discount_rate_per_year": q(0.035, "1/year"),
@@ -65,6 +66,8 @@ def discounted(scenario: Scenario) -> Scenario:
             "targets": [
                 dated("early", "placed", 2, scenario.date_of(40.0)),
                 dated("late", "employed_26w", 1, scenario.period.end),
+                dated("in_work", "in_paid_work", 1, scenario.date_of(60.0)),
+                dated("in_placement", "in_placement", 1, scenario.period.end),
             ],
         }
     )
@@ -89,7 +92,7 @@ def costed_variants(draw: st.DrawFn) -> tuple[Scenario, int]:
         scenario.date_of(draw(st.floats(0.0, horizon, allow_nan=False)))
         for _ in range(draw(st.integers(0, 3)))
     ]
-    metrics = ["referred", "placed", "paid", "employed_13w"]
+    metrics = ["referred", "placed", "paid", "employed_13w", "in_paid_work", "waiting"]
     # Thresholds within the cohort (at least 5) and the companies (perhaps none).
     goals = st.tuples(st.sampled_from(metrics), st.integers(0, 5)) | st.just(
         ("companies_hosting", 0)

@@ -1,8 +1,26 @@
 """Names of the outcomes a run reports, shared by scenarios, results and observations.
 
-A *milestone* is reached at most once per citizen (the first time); its count at a date is
-the number of distinct citizens who had reached it by then. Company metrics count distinct
-companies. Targets in scenario files and observations in calibration files name these.
+Two kinds of metric, each label saying which it is:
+
+* **Cumulative** (:data:`METRICS`): a *milestone* is reached at most once per citizen (the
+  first time); its count at a date is the number of distinct citizens who had *ever*
+  reached it by then, whether or not they are still there (``paid``: "citizens ever in
+  paid work"). Company metrics count distinct companies that ever joined or hosted.
+* **Point in time** (:data:`POINT_METRICS`): the citizens *in* a state on the date (a stay
+  ``[enter, leave)`` in weeks covers the date; a stay still under way at the horizon counts
+  to the end), e.g. ``in_paid_work``: "citizens in paid work on the date". An evaluation
+  that reports "how many are in work now" is an observation of one of these.
+
+Both can be targets (scenario files) and observations (calibration files); both are columns
+of every summary row (at the end date, and ``metric@DATE`` at each other target date).
+Only the cumulative metrics have weekly series of their own (``metric:NAME`` in
+:data:`labour_sim.replication.summary.SERIES`): a point-in-time count at a whole week is a
+sum of the weekly state counts (``state:NAME``) already kept, so adding them would only
+widen every stored series (and change its shape, which saved results and the golden
+comparison rely on) without adding information.
+
+:data:`METRIC_LABELS` labels every metric of both kinds; :data:`ALL_METRICS` names them
+all, cumulative first.
 """
 
 from __future__ import annotations
@@ -10,39 +28,64 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "ALL_METRICS",
     "CITIZEN_METRICS",
     "COMPANY_METRICS",
     "COST_COLUMNS",
     "COST_LABELS",
+    "CUMULATIVE_LABELS",
     "METRICS",
     "METRIC_LABELS",
+    "POINT_LABELS",
+    "POINT_METRICS",
     "RETENTION_WEEKS",
 ]
 
 #: Weeks after hire at which retention is measured (3, 6 and 12 months).
 RETENTION_WEEKS: Final = (13, 26, 52)
 
-METRIC_LABELS: Final[dict[str, str]] = {
-    "referred": "citizens referred to the programme",
-    "preparation": "citizens who started preparation",
-    "placed": "citizens placed in a company",
-    "ordinary": "citizens employed on ordinary hours",
-    "reduced": "citizens in a small job on reduced hours",
-    "paid": "citizens in paid work (ordinary, small job or flexjob)",
-    "flexjob": "citizens in a flexjob",
-    "education": "citizens who started education",
-    "attached": "citizens attached to the labour market (ordinary work, flexjob or education)",
-    "dropout": "citizens who dropped out",
-    "employed_13w": "citizens still in paid work 13 weeks after hire",
-    "employed_26w": "citizens still in paid work 26 weeks after hire",
-    "employed_52w": "citizens still in paid work 52 weeks after hire",
-    "companies_joined": "companies taking part",
-    "companies_hosting": "companies that hosted a placement",
+#: Cumulative metrics: distinct citizens (companies) who ever reached it by the date.
+CUMULATIVE_LABELS: Final[dict[str, str]] = {
+    "referred": "citizens ever referred to the programme",
+    "preparation": "citizens who ever started preparation",
+    "placed": "citizens ever placed in a company",
+    "ordinary": "citizens ever employed on ordinary hours",
+    "reduced": "citizens ever in a small job on reduced hours",
+    "paid": "citizens ever in paid work (ordinary, small job or flexjob)",
+    "flexjob": "citizens ever in a flexjob",
+    "education": "citizens who ever started education",
+    "attached": "citizens ever attached to the labour market (ordinary work, flexjob or education)",
+    "dropout": "citizens who ever dropped out",
+    "employed_13w": "citizens ever still in paid work 13 weeks after hire",
+    "employed_26w": "citizens ever still in paid work 26 weeks after hire",
+    "employed_52w": "citizens ever still in paid work 52 weeks after hire",
+    "companies_joined": "companies that ever took part",
+    "companies_hosting": "companies that ever hosted a placement",
 }
 
-CITIZEN_METRICS: Final = tuple(k for k in METRIC_LABELS if not k.startswith("companies"))
-COMPANY_METRICS: Final = tuple(k for k in METRIC_LABELS if k.startswith("companies"))
-METRICS: Final = tuple(METRIC_LABELS)
+#: Point-in-time metrics: citizens in the state on the date.
+POINT_LABELS: Final[dict[str, str]] = {
+    "in_preparation": "citizens in preparation on the date",
+    "waiting": "citizens waiting for a company slot on the date",
+    "in_placement": "citizens in a company placement on the date",
+    "in_ordinary": "citizens employed on ordinary hours on the date",
+    "in_reduced": "citizens in a small job on reduced hours on the date",
+    "in_flexjob": "citizens in a flexjob on the date",
+    "in_paid_work": "citizens in paid work (ordinary, small job or flexjob) on the date",
+    "in_education": "citizens in education on the date",
+}
+
+#: Every metric's label, cumulative then point in time.
+METRIC_LABELS: Final[dict[str, str]] = {**CUMULATIVE_LABELS, **POINT_LABELS}
+
+#: Cumulative metrics (each has a weekly series and a row of the compiled first-reach tally).
+METRICS: Final = tuple(CUMULATIVE_LABELS)
+#: Point-in-time metrics (no weekly series of their own; see the module docstring).
+POINT_METRICS: Final = tuple(POINT_LABELS)
+#: Every metric a target or an observation can name.
+ALL_METRICS: Final = (*METRICS, *POINT_METRICS)
+CITIZEN_METRICS: Final = tuple(k for k in ALL_METRICS if not k.startswith("companies"))
+COMPANY_METRICS: Final = tuple(k for k in ALL_METRICS if k.startswith("companies"))
 
 #: Cost columns of a replication row (DKK; see :mod:`labour_sim.replication.costs`) and
 #: their labels.

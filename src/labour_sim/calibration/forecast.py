@@ -39,7 +39,7 @@ from ..experiments import Execution
 from ..experiments.executors import map_chunks
 from ..experiments.store import write_json, write_parquet
 from ..experiments.worker import Chunk
-from ..metrics import METRIC_LABELS, METRICS
+from ..metrics import ALL_METRICS, METRIC_LABELS
 from ..replication import run_replication
 from ..scenario import Scenario
 from ..stats import quantile_summary, wilson_interval
@@ -281,9 +281,9 @@ def check_forecast_request(
 ) -> None:
     """Raise a ScenarioError for unknown metrics, a date outside the run, or no draws."""
     problems = []
-    unknown = [m for m in metrics if m not in METRICS]
+    unknown = [m for m in metrics if m not in ALL_METRICS]
     if unknown:
-        expected = f"metrics the model produces, among {list(METRICS)}"
+        expected = f"metrics the model produces, among {list(ALL_METRICS)}"
         problems.append(Problem("metrics", expected, ", ".join(unknown)))
     start = scenario.period.start
     last = start + dt.timedelta(days=int(scenario.horizon_weeks * 7))

@@ -1,7 +1,8 @@
 """What an evaluation reported, as data: observation files and their validation.
 
 An observation file (TOML) lists what was observed about a programme, each item a metric
-the model produces (:data:`labour_sim.metrics.METRICS`) at a date, with its value, how
+the model produces (:data:`labour_sim.metrics.ALL_METRICS`: cumulative "ever reached by the
+date" or point-in-time "in the state on the date") at a date, with its value, how
 approximate it is and where it comes from::
 
     name = "Rekruttering fra kanten: VIVE midterm evaluation"
@@ -10,7 +11,7 @@ approximate it is and where it comes from::
 
     [[observations]]
     name = "citizens"
-    metric = "referred"             # citizens referred to the programme by the date
+    metric = "referred"             # citizens ever referred to the programme by the date
     date = 2019-12-31
     value = 663
     about = 0.02                    # sd = 2 % of the value
@@ -49,7 +50,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..metrics import CITIZEN_METRICS, METRIC_LABELS, METRICS
+from ..metrics import ALL_METRICS, CITIZEN_METRICS, METRIC_LABELS
 from ..replication import ReplicationResult
 from ..scenario import Scenario
 from ..scenario.loader import read_toml
@@ -85,7 +86,8 @@ class Observation(BaseModel):
     name : str
         Short name, unique in the file.
     metric : str
-        What is counted, one of :data:`labour_sim.metrics.METRICS`.
+        What is counted, one of :data:`labour_sim.metrics.ALL_METRICS` (a cumulative or a
+        point-in-time metric: say which the report counts).
     share_of : str, optional
         If given, the value is the share ``metric / share_of`` at the date (e.g. the share
         of referred citizens who reached paid work), not a count.
@@ -137,10 +139,15 @@ class Observation(BaseModel):
     @property
     def label(self) -> str:
         """What is observed, in words (e.g. 'share of citizens referred ... in paid work')."""
+        # A point-in-time label ends "on the date": name the date there, not "by" it.
         label = METRIC_LABELS.get(self.metric, self.metric)
+        when = f"by {self.date}"
+        if label.endswith(" on the date"):
+            label, when = label.removesuffix(" on the date"), f"on {self.date}"
         if self.share_of is None:
-            return f"{label} by {self.date}"
-        return f"{label}, as a share of {METRIC_LABELS.get(self.share_of, self.share_of)}, by {self.date}"
+            return f"{label} {when}"
+        share_of = METRIC_LABELS.get(self.share_of, self.share_of).removesuffix(" on the date")
+        return f"{label}, as a share of {share_of}, {when}"
 
     def simulated(self, result: ReplicationResult) -> float:
         """The model's value of this observation in one replication.
@@ -326,9 +333,9 @@ def _consistency(f: _File) -> Iterator[Problem]:
 
 def _check_one(o: Observation, sources: Mapping[str, str]) -> Iterator[Problem]:
     path = f"observations.{o.name}"
-    if o.metric not in METRICS:
+    if o.metric not in ALL_METRICS:
         yield Problem(
-            f"{path}.metric", f"a metric the model produces, one of {list(METRICS)}", o.metric
+            f"{path}.metric", f"a metric the model produces, one of {list(ALL_METRICS)}", o.metric
         )
     if o.share_of is not None:
         if o.share_of not in CITIZEN_METRICS or o.metric not in CITIZEN_METRICS:

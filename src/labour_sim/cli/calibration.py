@@ -38,7 +38,7 @@ from ..calibration import (
 )
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED
-from ..metrics import METRICS
+from ..metrics import ALL_METRICS, METRICS
 from ..scenario import load_scenario
 from .options import (
     EXIT_OK,
@@ -163,8 +163,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     fc.add_argument("calibration", type=Path, help="folder written by labour-sim calibrate")
     fc.add_argument("--date", help="ISO date to read the metrics at (default: period end)")
     fc.add_argument(
-        "--metric", dest="metrics", action="append", choices=METRICS, metavar="METRIC",
-        help=f"metric to report (repeatable; default all): {', '.join(METRICS)}",
+        "--metric", dest="metrics", action="append", choices=ALL_METRICS, metavar="METRIC",
+        help=f"metric to report (repeatable; default the cumulative ones: {', '.join(METRICS)}; "
+        f"or a point-in-time one: {', '.join(ALL_METRICS[len(METRICS):])})",
     )  # fmt: skip
     fc.add_argument(
         "--draws", type=positive_int, help="posterior draws (default: as in the calibration)"

@@ -6,6 +6,7 @@ arrays, the cohort's and companies' attributes) and derives everything else from
 * sojourns (each stay in a state, with entry and exit week) -> weekly state counts,
   time-averaged queue lengths, waits and utilisation;
 * first-reach times of every milestone (see :mod:`labour_sim.metrics`) -> counts at any date;
+* sojourns covering a date -> point-in-time counts (:data:`~labour_sim.metrics.POINT_METRICS`);
 * the event log as a tidy :class:`pandas.DataFrame`, on request.
 
 Derived arrays are computed once and cached. Nothing here simulates or draws random numbers.
@@ -23,11 +24,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..metrics import METRICS, RETENTION_WEEKS
+from ..metrics import ALL_METRICS, METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
 from ..model.tallies import by_citizen, first_times
 
-__all__ = ["MILESTONE_STATES", "QUEUES", "ReplicationResult", "Sojourns"]
+__all__ = ["MILESTONE_STATES", "POINT_STATES", "QUEUES", "ReplicationResult", "Sojourns"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -48,6 +49,20 @@ MILESTONE_STATES: dict[str, frozenset[State]] = {
     "attached": frozenset({State.ORDINARY, State.FLEXJOB, State.EDUCATION}),
     "dropout": frozenset({State.DROPOUT}),
 }
+
+#: Point-in-time metric -> the states it counts (:data:`~labour_sim.metrics.POINT_METRICS`).
+POINT_STATES: dict[str, frozenset[State]] = {
+    "in_preparation": frozenset({State.PREPARATION}),
+    "waiting": frozenset({State.WAITING}),
+    "in_placement": frozenset({State.PLACEMENT}),
+    "in_ordinary": frozenset({State.ORDINARY}),
+    "in_reduced": frozenset({State.REDUCED}),
+    "in_flexjob": frozenset({State.FLEXJOB}),
+    "in_paid_work": PAID,
+    "in_education": frozenset({State.EDUCATION}),
+}
+if tuple(POINT_STATES) != POINT_METRICS:  # pragma: no cover - the names moved apart
+    raise ImportError(f"point states {tuple(POINT_STATES)} do not follow {POINT_METRICS}")
 
 
 @dataclass(frozen=True)
@@ -206,9 +221,25 @@ class ReplicationResult:
         return np.searchsorted(np.sort(times), weeks, side="right").astype(np.int64)
 
     def outcome(self, metric: str, date: dt.date | str | float) -> int:
-        """Count of ``metric`` by ``date`` (a date, an ISO string or a week number)."""
+        """Count of ``metric`` at ``date`` (a date, an ISO string or a week number).
+
+        A cumulative metric counts who reached it by ``date``; a point-in-time metric
+        (:data:`~labour_sim.metrics.POINT_METRICS`) who is in its states on ``date``.
+        """
         week = date if isinstance(date, int | float) else self.week_of(date)
+        if metric in POINT_STATES:
+            return self.in_states(POINT_STATES[metric], week)
         return int(np.count_nonzero(self._times(metric) <= week))
+
+    def in_states(self, states: frozenset[State], week: float) -> int:
+        """Citizens in one of ``states`` at ``week`` (weeks from the start).
+
+        A stay counts when ``enter <= week < leave``; a stay still under way at the horizon
+        counts to the end (as :attr:`state_counts` has it, which this equals at whole weeks).
+        """
+        s = self.sojourns
+        under = (s.enter <= week) & ((s.next_state < 0) | (week < s.leave))
+        return int(np.count_nonzero(table(states)[s.state] & under))
 
     def _times(self, metric: str) -> FloatArray:
         if metric == "companies_joined":
@@ -216,7 +247,7 @@ class ReplicationResult:
         if metric == "companies_hosting":
             return self.company_first_hosted
         if metric not in METRICS:
-            raise KeyError(f"unknown metric {metric!r}; one of {METRICS}")
+            raise KeyError(f"unknown metric {metric!r}; one of {ALL_METRICS}")
         return self.milestone_times[metric]
 
     def milestones(self) -> pd.DataFrame:
@@ -300,9 +331,13 @@ class ReplicationResult:
         return frame
 
     def summary(self, date: dt.date | str | float | None = None) -> dict[str, float]:
-        """Every metric at ``date`` (default: the horizon), with waits and utilisation."""
+        """Every metric at ``date`` (default: the horizon), with waits and utilisation.
+
+        Cumulative metrics first, then point-in-time ones (as
+        :data:`~labour_sim.metrics.ALL_METRICS`).
+        """
         when: dt.date | str | float = self.horizon if date is None else date
-        out: dict[str, float] = {m: float(self.outcome(m, when)) for m in METRICS}
+        out: dict[str, float] = {m: float(self.outcome(m, when)) for m in ALL_METRICS}
         for q in QUEUES:
             w = self.waits(q)
             out[f"wait_{q}_mean"] = float(w.mean()) if len(w) else 0.0

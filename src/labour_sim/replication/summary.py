@@ -5,10 +5,11 @@ date, each target's outcome at its date and whether it was reached, waits, queue
 utilisation), plus, for the first replications only, the weekly counts that quantile bands
 are made from. Full event logs never leave the worker.
 
-The weekly series are each state's count, each metric's cumulative count, and each
+The weekly series are each state's count, each cumulative metric's count, and each
 capacity's units in use and available at the start of the week (``capacity:slot_used``,
 ``capacity:slot_available``, the same for ``caseworker`` cases and ``mentor`` mentees; staff
-that is not limited has 0 available).
+that is not limited has 0 available). Point-in-time metrics have no series of their own:
+at a whole week each is a sum of state counts (see :mod:`labour_sim.metrics`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import datetime as dt
 import numpy as np
 from numpy.typing import NDArray
 
-from ..metrics import METRICS
+from ..metrics import ALL_METRICS, METRICS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, State
 from ..scenario import Scenario
 from .costs import cost_basis, cost_row, replication_costs
@@ -45,8 +46,9 @@ def summarise(
 ) -> dict[str, object]:
     """One flat row of outcomes for one replication (carries scenario, seed, replication).
 
-    Every metric at the end date (column named after the metric), every metric at each
-    other target date (``metric@YYYY-MM-DD``), and each target's outcome at its date
+    Every metric (cumulative, then point in time: :data:`~labour_sim.metrics.ALL_METRICS`)
+    at the end date (column named after the metric), every metric at each other target
+    date (``metric@YYYY-MM-DD``), and each target's outcome at its date
     (``target:NAME``) and whether it was reached (``reached:NAME``), every cost
     (``cost:...``, DKK; see :mod:`labour_sim.costs`).
 
@@ -68,24 +70,24 @@ def summarise(
     if not (compiled and log_in_range(result)):
         row.update(result.summary(end))
         for date in dates:
-            row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in METRICS})
+            row.update({f"{m}@{date}": float(result.outcome(m, date)) for m in ALL_METRICS})
         row.update(replication_costs(scenario, result))
         outcome = result.outcome
     else:
         basis = cost_basis(scenario, result)
         at = [result.week_of(end), *(result.week_of(date) for date in dates), basis.horizon]
         tally = tally_row(result, np.array(at), basis)
-        counts = tally.counts.tolist()
+        counts = tally.counts.tolist() + tally.points.tolist()  # rows: ALL_METRICS
         column = {week: k for k, week in enumerate(at)}
 
         def outcome(metric: str, date: dt.date | str | float) -> int:
             week = date if isinstance(date, int | float) else result.week_of(date)
-            return int(counts[METRICS.index(metric)][column[week]])
+            return int(counts[ALL_METRICS.index(metric)][column[week]])
 
-        row.update({m: float(counts[k][0]) for k, m in enumerate(METRICS)})
+        row.update({m: float(counts[k][0]) for k, m in enumerate(ALL_METRICS)})
         row.update(tally.queues)
         for j, date in enumerate(dates, start=1):
-            row.update({f"{m}@{date}": float(counts[k][j]) for k, m in enumerate(METRICS)})
+            row.update({f"{m}@{date}": float(counts[k][j]) for k, m in enumerate(ALL_METRICS)})
         row.update(cost_row(scenario, result, basis, tally.cost_weeks, outcome))
     for target in scenario.targets:
         value = outcome(target.metric, target.date)

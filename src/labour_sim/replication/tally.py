@@ -28,7 +28,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..metrics import METRICS, RETENTION_WEEKS
+from ..metrics import METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import (
     DROPOUT,
     FLEXJOB,
@@ -42,7 +42,7 @@ from ..model.states import (
 )
 from ..model.tallies import by_citizen
 from .costs import COST_WEEKS, CostBasis
-from .result import MILESTONE_STATES, QUEUES, ReplicationResult
+from .result import MILESTONE_STATES, POINT_STATES, QUEUES, ReplicationResult
 
 __all__ = ["RowTally", "log_in_range", "pairwise_sum", "tally_row", "tally_weekly"]
 
@@ -62,6 +62,8 @@ for _k, _states in enumerate(MILESTONE_STATES.values()):
     for _s in _states:
         _REACHES[int(_s), np.argmax(_REACHES[int(_s)] < 0)] = _k
 _PAID, _CASE, _SLOT = table(PAID), table(HOLDS_CASE), table(HOLDS_SLOT)
+# Which states each point-in-time metric counts: (len(POINT_METRICS), states).
+_POINTS = np.array([table(POINT_STATES[m]) for m in POINT_METRICS]).reshape(-1, len(State))
 _RETENTION = np.array(RETENTION_WEEKS, dtype=np.float64)
 _QUEUE_STATES = np.array([int(s) for s in QUEUES.values()], dtype=np.int64)
 _NO_EXP = np.empty(0)
@@ -83,6 +85,9 @@ class RowTally:
     ----------
     counts : array of int, shape (len(METRICS), len(weeks))
         Each metric's count by each asked week (as :meth:`ReplicationResult.outcome`).
+    points : array of int, shape (len(POINT_METRICS), len(weeks))
+        Each point-in-time metric's count at each asked week (as
+        :meth:`ReplicationResult.outcome`).
     queues : dict of str to float
         ``wait_Q_mean``, ``queue_Q_mean`` (weeks, citizens) and ``utilisation_Q`` of each
         queue, in the order of :meth:`ReplicationResult.summary`.
@@ -93,6 +98,7 @@ class RowTally:
     counts: IntArray
     queues: dict[str, float]
     cost_weeks: dict[str, float]
+    points: IntArray
 
 
 def log_in_range(result: ReplicationResult) -> bool:
@@ -102,7 +108,7 @@ def log_in_range(result: ReplicationResult) -> bool:
 
 
 def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) -> RowTally:
-    """Counts by ``weeks``, queue figures and cost week sums of one replication.
+    """Counts by (and at) ``weeks``, queue figures and cost week sums of one replication.
 
     The same numbers as :meth:`ReplicationResult.outcome`, :meth:`ReplicationResult.summary`
     (waits, queues, utilisation) and :func:`~.costs.cost_weeks`, bit for bit.
@@ -119,6 +125,9 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
     log, horizon = result.log, result.horizon
     week = np.ascontiguousarray(log["week"], dtype=np.float64)
     citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
+    state = np.ascontiguousarray(log["state"], dtype=np.int64)
+    order = by_citizen(citizen, result.n_citizens)
+    asked = np.ascontiguousarray(weeks, dtype=np.float64)
     delta = basis.delta
     if delta == 0:
         exp_week, exp_until = _NO_EXP, np.ones(3)
@@ -128,12 +137,12 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
     counts, sums, served = _row(
         week,
         citizen,
-        np.ascontiguousarray(log["state"], dtype=np.int64),
+        state,
         np.ascontiguousarray(log["mentored"], dtype=np.bool_),
-        by_citizen(citizen, result.n_citizens),
+        order,
         result.n_citizens,
         horizon,
-        np.ascontiguousarray(weeks, dtype=np.float64),
+        asked,
         _REACHES,
         _PAID,
         _CASE,
@@ -152,7 +161,8 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
         np.ascontiguousarray(basis.benefit[result.group], dtype=np.float64),
         basis.reduced_kept,
     )
-    return RowTally(counts, _queue_figures(result, sums, served), _cost_weeks(sums))
+    points = _in_states(week, citizen, order, state, horizon, asked, _POINTS)
+    return RowTally(counts, _queue_figures(result, sums, served), _cost_weeks(sums), points)
 
 
 def _queue_figures(
@@ -345,6 +355,39 @@ def _count_by(times: FloatArray, weeks: FloatArray, out: IntArray, row: int) -> 
             if t <= weeks[a]:
                 count += 1
         out[row, a] = count
+
+
+@numba.njit(cache=True, nogil=True)
+def _in_states(
+    week: FloatArray,
+    citizen: IntArray,
+    order: IntArray,
+    state: IntArray,
+    horizon: float,
+    weeks: FloatArray,
+    members: NDArray[np.bool_],
+) -> IntArray:
+    """``out[p, a]``: citizens in a state of ``members[p]`` at ``weeks[a]``.
+
+    :meth:`ReplicationResult.in_states` over the sojourns (log rows in ``order``): a stay
+    counts when ``enter <= week < leave``, one under way at the horizon to the end.
+    """
+    out = np.zeros((members.shape[0], weeks.shape[0]), np.int64)
+    rows = order.shape[0]
+    for j in range(rows):
+        i = order[j]
+        s, e = state[i], week[i]
+        nxt = -1
+        if j + 1 < rows and citizen[order[j + 1]] == citizen[i]:
+            nxt = order[j + 1]
+        x = horizon if nxt < 0 else min(week[nxt], horizon)
+        for a in range(weeks.shape[0]):
+            t = weeks[a]
+            if e <= t and (nxt < 0 or t < x):
+                for p in range(members.shape[0]):
+                    if members[p, s]:
+                        out[p, a] += 1
+    return out
 
 
 @numba.njit(cache=True, nogil=True)

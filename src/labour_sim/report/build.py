@@ -35,7 +35,7 @@ from ..experiments import Results
 from ..experiments.results import verdict_line
 from ..experiments.store import atomic_write
 from ..levers import Sensitivity, default_levers
-from ..metrics import METRIC_LABELS
+from ..metrics import METRIC_LABELS, METRICS
 from ..scenario import Scenario, load_scenario
 from ..stats import percent, probability_words
 from . import figures
@@ -385,7 +385,7 @@ def _key_facts(x: _Inputs) -> Html:
     facts.append(
         _fact(
             f"{sustained[0.5]:,.0f}",
-            "citizens still in paid work 26 weeks after hire (median)",
+            "citizens ever still in paid work 26 weeks after hire (median)",
             f"80 % interval {sustained[0.1]:,.0f} to {sustained[0.9]:,.0f}",
         )
     )
@@ -465,7 +465,8 @@ def _over_time(x: _Inputs) -> Html:
         )
     ]
     for _, row in r.targets.iterrows():
-        parts.append(figures.fan(r, row))
+        if row["metric"] in METRICS:  # a point-in-time count has no weekly series to fan
+            parts.append(figures.fan(r, row))
         parts.append(figures.distribution(r, row))
     if r.targets.empty:
         parts.append(figures.fan(r, None))

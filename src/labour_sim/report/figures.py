@@ -52,8 +52,8 @@ def fan(results: Results, row: pd.Series | None) -> Html:
         fig = plots.fan_chart(results, metric="ordinary")
         return figure_html(
             fig,
-            "Fan chart of citizens employed on ordinary hours over time.",
-            "Citizens employed on ordinary hours over time: median and 50/80/90 % bands.",
+            "Fan chart of citizens ever employed on ordinary hours over time.",
+            "Citizens ever employed on ordinary hours over time: median and 50/80/90 % bands.",
         )
     label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"]))
     alt = (

@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict
 from pydantic_core import PydanticUndefined
 
-from ..metrics import METRICS
+from ..metrics import ALL_METRICS
 from .quantities import (
     MAX_CASELOAD,
     MAX_CASEWORKERS,
@@ -88,7 +88,7 @@ MAX_ATTEMPTS = 8
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
 
-MetricName = Literal[METRICS]  # type: ignore[valid-type]
+MetricName = Literal[ALL_METRICS]  # type: ignore[valid-type]
 Attempts = Annotated[int, Strict(), Field(ge=1, le=MAX_ATTEMPTS)]
 Date = Annotated[dt.date, Strict()]
 Flag = Annotated[bool, Strict()]
