@@ -26,6 +26,12 @@ SimPy process per citizen and per company (same weeks, same order at equal weeks
   when both durations are continuous: then no other citizen's event falls in the same week,
   which would otherwise run, and be logged, in a different order.
 
+Conditions over calendar time (:mod:`.timeline`) enter in three places: hiring
+probabilities take the factors in force when a placement ends, the slot pool hands out no
+slot during a pause of placement starts (a timeout at each pause's end, scheduled first,
+gives the free slots to the citizens waiting), and a job spell is stretched by the job-loss
+factor from the hire on. The compiled engine does the same, in the same event order.
+
 Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
 ``k * width + i``): indexing one is several times faster than indexing a numpy array, and
 unlike a list it holds no Python float per draw (most draws are never used).
@@ -304,9 +310,8 @@ class Programme:
             # referral after the first follows a job, so ``episode`` counts the jobs.
             i = row + episode
             spell = self.jobs[outcome][i]
-            if (
-                self.job_loss is not None
-            ):  # the spell ends when the job-loss factor integrates to it
+            # Under job-loss conditions the spell ends when the factor integrates to it.
+            if self.job_loss is not None:
                 start = env.now
                 spell = advance(self.timeline.breaks, self.job_loss, start, spell) - start
             if outcome == REDUCED and self.growth_u[i] < self.reduced_to_ordinary:
