@@ -267,3 +267,19 @@ def test_a_job_loss_factor_shortens_jobs_by_the_integrated_factor(engine: str) -
     )
     assert len(begin) > 20 and np.any(begin < 20) and np.any(begin > 40)
     np.testing.assert_allclose(end, expected, rtol=0, atol=1e-9)
+
+
+def test_a_timeline_is_built_once_per_scenario_and_forgotten_with_it() -> None:
+    import gc
+
+    from labour_sim.model import timeline as module
+
+    s = with_conditions(period("p", ["hiring"], 10, 20, 0.5))
+    first = timeline(s)
+    assert timeline(s) is first  # the draws and the engine share one build
+    other = s.with_changes({"conditions.p.factor": 0.25})
+    assert timeline(other).at("hire_ordinary", 12.0) == 0.25  # a what-if is built anew
+    built = len(module._BUILT)
+    del other
+    gc.collect()
+    assert len(module._BUILT) == built - 1

@@ -62,9 +62,10 @@ _DRAWS = 0xD8A
 #: Spawn-key tag of the stream of each draw's future drift of hiring.
 _DRIFT = 0xD81F7
 #: Standard deviation of the yearly log change of hiring after the last observation. An
-#: assumption (range 0.05 to 0.3): transition rates of benefit recipients into work move by
-#: about a tenth from one year to the next outside a crisis (the 2020 shock moved Danish
-#: gross unemployment from 3.7 % to 5.6 % in three months: the base scenario's series).
+#: assumption, not a measured figure (range 0.05 to 0.3): no source for the year-to-year
+#: movement of these transition rates was found. For scale, the base scenario's sourced
+#: unemployment series moved from 3.7 % to 5.6 % within three months in 2020, which with its
+#: elasticity of -0.5 is a log change of hiring of about 0.2.
 DEFAULT_DRIFT = 0.1
 DRIFT_RANGE = (0.05, 0.3)
 

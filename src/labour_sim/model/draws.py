@@ -118,13 +118,28 @@ def arrival_times(s: Scenario, rng: np.random.Generator) -> FloatArray:
     return times[:cap] if cap is not None else times
 
 
+def _ramp_cumulative(x: FloatArray | float, rate: float, ramp: float) -> FloatArray:
+    """Expected referrals by ``x`` weeks: the rate rises linearly over ``ramp``, then flat."""
+    if ramp <= 0:
+        return np.asarray(rate * x)
+    return np.where(x < ramp, rate * x**2 / (2 * ramp), rate * (x - ramp / 2))
+
+
+def _ramp_inverse(e: FloatArray, rate: float, ramp: float) -> FloatArray:
+    """The week at which :func:`_ramp_cumulative` reaches ``e``."""
+    if ramp <= 0:
+        return e / rate
+    early = e <= rate * ramp / 2
+    return np.where(early, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
+
+
 def _poisson_ramp(
     rng: np.random.Generator, rate: float, ramp: float, span: float, cap: int | None
 ) -> FloatArray:
     """Inhomogeneous Poisson arrivals: rate rises linearly over ``ramp`` weeks, then flat."""
     if rate <= 0 or span <= 0:
         return np.empty(0)
-    total = rate * (span - ramp / 2) if span >= ramp else rate * span**2 / (2 * ramp)
+    total = float(_ramp_cumulative(span, rate, ramp))
     epochs: list[FloatArray] = []
     last, count = 0.0, 0
     while last <= total and (cap is None or count < cap):
@@ -132,11 +147,7 @@ def _poisson_ramp(
         epochs.append(chunk)
         last, count = float(chunk[-1]), count + _CHUNK
     e = np.concatenate(epochs)
-    e = e[e <= total]
-    if ramp <= 0:
-        return e / rate
-    early = e <= rate * ramp / 2
-    return np.where(early, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
+    return _ramp_inverse(e[e <= total], rate, ramp)
 
 
 def _poisson_changed(
@@ -154,23 +165,18 @@ def _poisson_changed(
     """
     if rate <= 0 or span <= 0:
         return np.empty(0)
-
-    def cumulative(x: FloatArray) -> FloatArray:
-        if ramp <= 0:
-            return rate * x
-        return np.where(x <= ramp, rate * x**2 / (2 * ramp), rate * (x - ramp / 2))
-
-    def inverse(e: FloatArray) -> FloatArray:
-        if ramp <= 0:
-            return e / rate
-        with np.errstate(invalid="ignore"):  # inf epochs (never) stay inf
-            return np.where(e <= rate * ramp / 2, np.sqrt(2 * ramp * e / rate), e / rate + ramp / 2)
-
     parts: list[FloatArray] = []
     last, count = 0.0, 0
     while cap is None or count < cap:
         epochs = last + np.cumsum(rng.standard_exponential(_CHUNK))
-        times = time_changed(epochs, cumulative, inverse, offset, tl, "referral")
+        times = time_changed(
+            epochs,
+            lambda x: _ramp_cumulative(x, rate, ramp),
+            lambda e: _ramp_inverse(e, rate, ramp),
+            offset,
+            tl,
+            "referral",
+        )
         parts.append(times)
         last, count = float(epochs[-1]), count + _CHUNK
         if times[-1] > span:

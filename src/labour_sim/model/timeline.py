@@ -26,6 +26,7 @@ weeks.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -73,20 +74,33 @@ class Timeline:
         """The multipliers of ``rate``, one per segment (contiguous)."""
         return np.ascontiguousarray(self.factors[:, RATE_INDEX[rate]])
 
-    def cumulative(self, rate: str, week: float) -> float:
-        """The multiplier of ``rate`` integrated over weeks ``[0, week]``."""
-        points = np.concatenate([[0.0], self.breaks])
-        inside = np.clip(week - points, 0.0, np.diff(np.append(points, np.inf)))
-        return float(inside @ self.column(rate))
-
     def at(self, rate: str, week: float) -> float:
         """The multiplier of ``rate`` in force at ``week``."""
         row = int(np.searchsorted(self.breaks, week, side="right"))
         return float(self.factors[row, RATE_INDEX[rate]])
 
 
+#: Timelines built, by scenario object (the draws and the engine each ask for it in every
+#: replication; a scenario is immutable, so one build serves them all while it lives).
+_BUILT: dict[int, tuple[weakref.ref[Scenario], Timeline]] = {}
+
+
 def timeline(s: Scenario) -> Timeline:
-    """The conditions of ``s`` as a :class:`Timeline` over its horizon."""
+    """The conditions of ``s`` as a :class:`Timeline` over its horizon (built once per ``s``)."""
+    key = id(s)
+    hit = _BUILT.get(key)
+    if hit is not None and hit[0]() is s:
+        return hit[1]
+    tl = _build(s)
+
+    def forget(_gone: weakref.ref[Scenario]) -> None:
+        _BUILT.pop(key, None)
+
+    _BUILT[key] = (weakref.ref(s, forget), tl)
+    return tl
+
+
+def _build(s: Scenario) -> Timeline:
     horizon = s.horizon_weeks
     steps = [(c, *_steps(s, c, horizon)) for c in s.conditions]
     cuts = [b for _, breaks, _ in steps for b in breaks if 0 < b < horizon]
@@ -191,7 +205,6 @@ def time_changed(
     reached = np.concatenate([[0.0], np.cumsum(steps)])
     seg = np.searchsorted(reached, epochs, side="right") - 1
     f = factor[seg]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = base[seg] + (epochs - reached[seg]) / f
-    times = np.where(f > 0, inverse(inside), np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):  # segments of factor 0: never
+        times = np.where(f > 0, inverse(base[seg] + (epochs - reached[seg]) / f), np.inf)
     return np.asarray(times, dtype=np.float64)

@@ -151,15 +151,6 @@ class Condition(BaseModel):
         """The rates it multiplies, with ``hiring`` expanded (in :data:`RATES` order)."""
         return expand_rates(self.applies_to)
 
-    def quantities(self) -> dict[str, Quantity[float]]:
-        """Its factor, reference, elasticity or trend, by field name (those it has)."""
-        out: dict[str, Quantity[float]] = {}
-        for field in ("factor", "reference", "elasticity", "per_year"):
-            value = getattr(self, field)
-            if value is not None:
-                out[field] = value
-        return out
-
 
 def expand_rates(names: tuple[str, ...]) -> tuple[str, ...]:
     """Rate names with ``hiring`` expanded to the four hiring outcomes, in RATES order."""
