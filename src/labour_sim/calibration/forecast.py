@@ -216,6 +216,12 @@ class Forecast:
             if self.metadata.get("parameter_uncertainty", True)
             else "point estimate only"
         )
+        drift = float(self.metadata.get("drift_sd_per_year", 0.0))
+        if drift:
+            kind += (
+                f", future drift of hiring (sd {drift:g} a year in log) from "
+                f"{self.metadata.get('drift_from', '?')}"
+            )
         out = [
             f"Forecast by {self.date} ({len(self.draws)} posterior draws, {kind})",
             f"  {'':58s} {'mean':>7s} {'median':>7s} {'80 % interval':>15s} {'95 % interval':>15s}",
