@@ -29,6 +29,7 @@ ScenarioError, Problem
 """
 
 from .calibration import (
+    DEFAULT_DRIFT,
     Calibration,
     CalibrationSetup,
     Forecast,
@@ -62,6 +63,7 @@ from .scenario import Scenario, load_scenario, parse_scenario
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_DRIFT",
     "METRICS",
     "BudgetAnswer",
     "Calibration",
