@@ -102,14 +102,14 @@ class BudgetAnswer:
         verdict = {
             "above": "confirmed",
             "below": "NOT confirmed: the fresh run is below the goal; widen the search",
-            "undecided": "undecided",
+            "undecided": "",
         }[d.verdict]
         return [
             f"{self.lever} = {self.value:g} is the smallest value that reaches {self.target} "
             f"with {self.probability:.0%} probability.",
             f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
             f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",
-            f"Fresh-seed confirmation: {d.words()} ({verdict}).",
+            f"Fresh-seed confirmation: {d.words()}{f' ({verdict})' if verdict else ''}.",
         ]
 
 

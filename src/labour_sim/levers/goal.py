@@ -138,11 +138,11 @@ class GoalAnswer:
             verdict = {
                 "above": "confirmed",
                 "below": "NOT confirmed: the fresh run is below the goal",
-                "undecided": "undecided",
+                "undecided": "",
             }[d.verdict]
             out.append(
                 f"Fresh-seed confirmation (seed {int(c['seed'])}, {int(c['replications'])} "
-                f"replications): {d.words()} ({verdict})."
+                f"replications): {d.words()}{f' ({verdict})' if verdict else ''}."
             )
         out.append(
             f"{len(self.search)} settings evaluated, {self.simulations:,} replications simulated."
