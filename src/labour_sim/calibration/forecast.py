@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from ..errors import Problem, ScenarioError
 from ..experiments import Execution
 from ..experiments.executors import map_chunks
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import write_json, write_table
 from ..experiments.worker import Chunk
 from ..metrics import ALL_METRICS, METRIC_LABELS
 from ..replication import run_replication
@@ -236,12 +236,12 @@ class Forecast:
             )
         return out
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the tables (Parquet) and ``forecast.json``, each file atomically."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write the tables (``parquet``, ``csv`` or ``xlsx``) and ``forecast.json``, atomically."""
         root = Path(folder)
-        write_parquet(root / "forecast.parquet", self.table)
-        write_parquet(root / "forecast_targets.parquet", self.targets)
-        write_parquet(root / "forecast_draws.parquet", self.draws)
+        write_table(root, "forecast", self.table, format)
+        write_table(root, "forecast_targets", self.targets, format)
+        write_table(root, "forecast_draws", self.draws, format)
         write_json(root / "forecast.json", {**self.metadata, "date": self.date.isoformat()})
         return root
 

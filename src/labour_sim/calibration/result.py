@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..experiments import Execution
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import read_json, read_table, reading, write_json, write_table
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
 from ..scenario.paths import find
@@ -391,13 +391,16 @@ class Calibration:
         return Score(obs, scored, summary, table, meta)
 
     # -- files --------------------------------------------------------------------------------
-    def save(self, folder: str | Path) -> Path:
-        """Write the result folder (see the module docstring); ``calibration.json`` last."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write the result folder (see the module docstring); ``calibration.json`` last.
+
+        ``format`` (``parquet``, ``csv`` or ``xlsx``) is the tables' format.
+        """
         root = Path(folder)
         for name in _TABLES:
-            write_parquet(root / f"{name}.parquet", getattr(self, name))
+            write_table(root, name, getattr(self, name), format)
         for name in ("marginals", "correlations", "predictive_check"):
-            write_parquet(root / f"{name}.parquet", getattr(self, name))
+            write_table(root, name, getattr(self, name), format)
         meta = {
             **self.metadata,
             "point_estimate": self.point_estimate,
@@ -414,7 +417,7 @@ class Calibration:
             ],
         }
         if self.holdout is not None:
-            self.holdout.save(root / "holdout")
+            self.holdout.save(root / "holdout", format)
         elif (root / "holdout" / "score.json").is_file():  # left by a replaced calibration
             (root / "holdout" / "score.json").unlink()
         write_json(root / "calibration.json", meta)
@@ -454,7 +457,7 @@ class Calibration:
         )
         for derived in ("point_estimate", "warnings"):
             meta.pop(derived, None)
-        tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
+        tables = {name: read_table(root, name) for name in _TABLES}
         held = Score.load(root / "holdout") if (root / "holdout" / "score.json").is_file() else None
         return cls(scenario, observations, parameters, metadata=meta, holdout=held, **tables)
 

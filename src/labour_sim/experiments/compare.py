@@ -31,7 +31,7 @@ from ..scenario import Scenario
 from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment
 from .results import Results
-from .store import write_parquet
+from .store import write_table
 
 __all__ = ["Comparison", "compare", "paired_differences"]
 
@@ -102,12 +102,12 @@ class Comparison:
         half = _t_half_width(max(var, 0.0), n - 1, level)
         return ratio, ratio - half, ratio + half
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``a/``, ``b/`` (see :meth:`Results.save`) and ``differences.parquet``."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write ``a/``, ``b/`` (see :meth:`Results.save`) and the ``differences`` table."""
         root = Path(folder)
-        self.a.save(root / "a")
-        self.b.save(root / "b")
-        write_parquet(root / "differences.parquet", self.differences)
+        self.a.save(root / "a", format)
+        self.b.save(root / "b", format)
+        write_table(root, "differences", self.differences, format)
         return root
 
 
@@ -131,7 +131,8 @@ def compare(
         The common seed.
     execution : Execution, optional
         How both experiments run; with ``out`` they are stored in ``out/a`` and ``out/b``
-        (resumable) and the differences in ``out/differences.parquet``.
+        (resumable) and the differences in ``out/differences.parquet`` (or ``.csv``,
+        ``.xlsx``: ``execution.table_format``).
 
     Returns
     -------
@@ -143,7 +144,7 @@ def compare(
     b = run_experiment(scenario_b, replications, seed, execution=execution.folder("b"))
     comparison = Comparison(a, b, paired_differences(a.replications, b.replications))
     if execution.out is not None:
-        write_parquet(execution.out / "differences.parquet", comparison.differences)
+        write_table(execution.out, "differences", comparison.differences, execution.table_format)
     return comparison
 
 

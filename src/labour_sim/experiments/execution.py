@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..replication import ENGINES
+from .store import TABLE_FORMATS
 
 __all__ = ["Execution", "default_workers"]
 
@@ -59,6 +60,9 @@ class Execution:
         Which engine runs each replication (see :func:`~labour_sim.run_replication`): the
         compiled one (``auto``, ``fast``) or the SimPy reference (``des``). Both give the same
         numbers; only the time differs.
+    table_format : {"parquet", "csv", "xlsx"}, default "parquet"
+        Format of the result tables written into ``out`` (the chunks a run resumes from
+        are always Parquet). Parquet keeps every type; CSV and Excel open in other tools.
     """
 
     workers: int | None = None
@@ -68,10 +72,15 @@ class Execution:
     progress: bool = True
     chunk_size: int = 25
     engine: str = "auto"
+    table_format: str = "parquet"
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ScenarioError.single("engine", f"one of {', '.join(ENGINES)}", self.engine)
+        if self.table_format not in TABLE_FORMATS:
+            raise ScenarioError.single(
+                "table_format", f"one of {', '.join(TABLE_FORMATS)}", self.table_format
+            )
         if self.workers is not None and (
             isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1
         ):
