@@ -49,6 +49,7 @@ def test_version_is_written_once() -> None:
         ("lolland_falster.toml", "ok (scenario: Rekruttering fra kanten, Lolland-Falster)"),
         ("observations/lolland_falster_midterm.toml", "ok (observation file: 4 observations)"),
         ("calibration/lolland_falster_midterm.toml", "ok (calibration set-up: Rekruttering"),
+        ("base/denmark.toml", "ok (base of 6 scenarios: Code of Care, Hedensted;"),
     ],
 )
 def test_validate_knows_each_kind_of_file(file: str, says: str) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import Table, as_html, as_text
 from ..errors import ScenarioError
 from ..experiments import Execution
 from ..experiments.store import read_json, read_table, reading, write_json, write_table
@@ -217,6 +218,40 @@ class Calibration:
             out += [f"  {r['a']} ~ {r['b']}: {r['correlation']:+.2f}" for _, r in strong.iterrows()]
         out += [f"warning: {w}" for w in self.warnings]
         return out
+
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        check = self.predictive_check
+        covered = int(check["covered"].sum()) if len(check) else 0
+        lines = [
+            f"{len(self.observations)} observations, {self.simulations:,} simulations, "
+            f"effective sample size {self.effective_sample_size:.0f} (seed {self.metadata.get('seed')})",
+            f"posterior predictive check: {covered} of {len(check)} observations covered "
+            "(95 % interval)",
+            *(f"warning: {w}" for w in self.warnings),
+            "lines() says it all; calibrated is the scenario at the point estimate",
+        ]
+        posterior = Table(
+            ("parameter", "median", "90 % credible interval", "prior", "identified"),
+            tuple(
+                (
+                    str(r["parameter"]),
+                    f"{r['median']:.4g}",
+                    f"{r['p5']:.4g} to {r['p95']:.4g}",
+                    str(r["prior"]),
+                    "yes" if r["identified"] else "no",
+                )
+                for _, r in self.marginals.iterrows()
+            ),
+            caption="posterior",
+        )
+        title = f"Calibration: {self.scenario.name} to {self.observations.name}"
+        return title, lines, [posterior]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
 
     # -- forecasts ----------------------------------------------------------------------------
     def forecast(

@@ -3,15 +3,18 @@
 Scenario files, observation files (``scenarios/observations/*.toml``) and calibration set-up
 files (``scenarios/calibration/*.toml``) are told apart by their content
 (:func:`~labour_sim.scenario.files.file_kind`) and each is validated by its own loader, so an
-observation file is never judged as a scenario. ``ok`` and what was checked, or every
-problem (exit code 2).
+observation file is never judged as a scenario. A base that scenarios extend
+(``scenarios/base/denmark.toml``) is valid when every scenario beside it that extends it is.
+``ok`` and what was checked, or every problem (exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..calibration import load_observations, load_setup
+from ..errors import ScenarioError
 from ..scenario import load_scenario
 from ..scenario.files import file_kind
 from ..scenario.loader import read_toml
@@ -69,7 +72,27 @@ def validate_file(path: str, scenario: str | None = None) -> str:
             f"ok (calibration set-up: {base.name}; {_count(len(observations), 'observation')} "
             f"from {_count(len(setup.observations), 'file')}; {_count(len(setup.priors), 'prior')})"
         )
+    extending = _extending(Path(path)) if "name" not in data else []
+    if extending:  # a base: valid when every scenario built on it is
+        names = [load_scenario(p).name for p in extending]
+        return f"ok (base of {_count(len(names), 'scenario')}: {'; '.join(names)})"
     return f"ok (scenario: {load_scenario(path).name})"
+
+
+def _extending(base: Path) -> list[Path]:
+    """The scenario files beside or above ``base`` whose ``extends`` names it."""
+    target = base.resolve()
+    found = []
+    for folder in dict.fromkeys((base.parent, base.parent.parent)):
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                data, _ = read_toml(path)
+            except ScenarioError:
+                continue  # not readable: it cannot be told to extend the base
+            named = data.get("extends")
+            if isinstance(named, str) and (path.parent / named).resolve() == target:
+                found.append(path)
+    return found
 
 
 def _count(n: int, noun: str) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import Table, as_html, as_text
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..replication import SERIES
 from ..scenario import Scenario
@@ -99,6 +100,36 @@ class Results:
                 f"{probability_words(row['mean'], row['ci_low'], row['ci_high'])}"
             )
         return lines
+
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        meta = self.metadata
+        title = f"Results: {meta.get('scenario', 'a scenario')}, {self.n:,} replications (seed {meta.get('seed')})"
+        targets = Table(
+            ("target", "probability [95 % interval]", "median", "80 % interval"),
+            tuple(
+                (
+                    str(r["target"]),
+                    probability_words(r["probability"], r["ci_low"], r["ci_high"]),
+                    f"{r['median']:,.0f}",
+                    f"{r['p10']:,.0f} to {r['p90']:,.0f}",
+                )
+                for _, r in self.targets.iterrows()
+            ),
+            caption="targets (each at its own date)",
+        )
+        main = tuple(f"{COST_LABELS[item]}:" for item in ("cost:programme", "cost:net_public"))
+        lines = [line for line in self.cost_lines() if line.startswith(main)]
+        lines.append(
+            f"tables: replications ({self.n:,} rows), bands ({len(self.bands):,} rows), "
+            f"targets ({len(self.targets)}), costs ({len(self.costs)}); verdicts(), cost_lines()"
+        )
+        return title, lines, [targets]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
 
     def save(self, folder: str | Path, format: str = "parquet") -> Path:
         """Write the tables and ``metadata.json`` into ``folder``, atomically.
