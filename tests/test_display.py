@@ -92,3 +92,28 @@ def test_tables_are_cut_and_escaped() -> None:
     html = as_html("<script>", ["a & b"], [table])
     assert "<script>" not in html and "&lt;b&gt;0&lt;/b&gt;" in html and "a &amp; b" in html
     assert html.count("<tr>") == 1 + MAX_ROWS + 1
+
+
+def test_public_functions_name_their_keywords() -> None:
+    """No ``**options`` in the public API: tab completion and help show every keyword."""
+    import inspect
+
+    from labour_sim import plots
+
+    hidden = []
+    for module in (ls, plots):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            own = [obj] if inspect.isfunction(obj) else []
+            if inspect.isclass(obj) and obj.__module__.startswith("labour_sim"):
+                own += [
+                    v
+                    for k, v in vars(obj).items()
+                    if inspect.isfunction(v) and not k.startswith("_")
+                ]
+            for function in own:
+                kinds = {p.kind for p in inspect.signature(function).parameters.values()}
+                if inspect.Parameter.VAR_KEYWORD in kinds:
+                    hidden.append(f"{name}.{function.__name__}")
+    assert not hidden, hidden
+    assert "table_format" in inspect.signature(ls.Execution.replace).parameters

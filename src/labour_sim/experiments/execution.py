@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import enum
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,12 @@ __all__ = ["Execution", "default_workers"]
 def default_workers() -> int:
     """Worker processes to use by default: the cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _Keep(enum.Enum):
+    """The default of :meth:`Execution.replace`: keep the field as it is."""
+
+    KEEP = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,23 @@ class Execution:
         """The same execution without progress bars."""
         return self.replace(progress=False)
 
-    def replace(self, **changes: Any) -> Execution:
-        """A copy with ``changes`` (checked again)."""
+    def replace(
+        self,
+        *,
+        workers: int | _Keep | None = _Keep.KEEP,
+        executor: Any = _Keep.KEEP,
+        out: str | Path | _Keep | None = _Keep.KEEP,
+        overwrite: bool | _Keep = _Keep.KEEP,
+        progress: bool | _Keep = _Keep.KEEP,
+        chunk_size: int | _Keep = _Keep.KEEP,
+        engine: str | _Keep = _Keep.KEEP,
+        table_format: str | _Keep = _Keep.KEEP,
+    ) -> Execution:
+        """A copy with the fields given changed (checked again); the others are kept."""
+        given = {
+            "workers": workers, "executor": executor, "out": out, "overwrite": overwrite,
+            "progress": progress, "chunk_size": chunk_size, "engine": engine,
+            "table_format": table_format,
+        }  # fmt: skip
+        changes = {name: value for name, value in given.items() if value is not _Keep.KEEP}
         return dataclasses.replace(self, **changes)
