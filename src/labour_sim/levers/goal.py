@@ -32,7 +32,14 @@ from tqdm.auto import tqdm
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import (
+    read_json,
+    read_table,
+    reading,
+    table_exists,
+    write_json,
+    write_table,
+)
 from ..scenario import Scenario
 from ..stats import decide, probability_words
 from .confirm import confirm
@@ -154,12 +161,12 @@ class GoalAnswer:
             )
         return out
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``answer.json``, ``search.parquet`` and ``frontier.parquet``."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write ``answer.json`` and the ``search`` and ``frontier`` tables (``format``)."""
         root = Path(folder)
-        write_parquet(root / "search.parquet", self.search)
+        write_table(root, "search", self.search, format)
         if self.frontier is not None:
-            write_parquet(root / "frontier.parquet", self.frontier)
+            write_table(root, "frontier", self.frontier, format)
         answer = {
             "target": self.target, "probability": self.probability,
             "levers": [lever.as_dict() for lever in self.levers], "setting": self.setting,
@@ -179,14 +186,13 @@ class GoalAnswer:
         root = Path(folder)
         with reading(root, "a folder written by what_would_it_take"):
             data = read_json(root / "answer.json")
-            frontier_path = root / "frontier.parquet"
             return cls(
                 data["target"], data["probability"],
                 tuple(Lever.from_dict(item) for item in data["levers"]), data["setting"],
                 data["lever_cost"], data["baseline_cost"], data["search_probability"],
                 data["search_ci_low"], data["search_ci_high"], data["programme_cost"],
-                data["confirmation"], data["confirmed"], read_parquet(root / "search.parquet"),
-                read_parquet(frontier_path) if frontier_path.exists() else None,
+                data["confirmation"], data["confirmed"], read_table(root, "search"),
+                read_table(root, "frontier") if table_exists(root, "frontier") else None,
                 data["simulations"], data["metadata"],
             )  # fmt: skip
 
@@ -260,7 +266,7 @@ def what_would_it_take(
         confirmation = (confirm(scenario, setting, target, n, seed, runs), n)
     result = _result(evaluator, probability, answer, confirmation, levels, metadata)
     if execution.out is not None:
-        result.save(execution.out)
+        result.save(execution.out, execution.table_format)
     return result
 
 
