@@ -117,3 +117,16 @@ def test_public_functions_name_their_keywords() -> None:
                     hidden.append(f"{name}.{function.__name__}")
     assert not hidden, hidden
     assert "table_format" in inspect.signature(ls.Execution.replace).parameters
+
+
+def test_every_result_object_has_a_short_representation() -> None:
+    from labour_sim.display import lines_text
+
+    for cls in (
+        ls.Scenario, ls.Results, ls.Comparison, ls.Calibration, ls.Forecast, ls.Score,
+        ls.BudgetAnswer, ls.GoalAnswer, ls.Sweep, ls.Sensitivity,
+    ):  # fmt: skip
+        assert "__repr__" in vars(cls) and "_repr_html_" in vars(cls), cls.__name__
+    text = lines_text("Sweep", [f"line {i}" for i in range(30)])
+    assert text.splitlines()[0] == "Sweep:" and text.endswith("... and 10 more lines: lines()")
+    assert len(text.splitlines()) == 1 + 20 + 1

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..scenario import Scenario
@@ -65,6 +66,12 @@ class BudgetAnswer:
     search: pd.DataFrame
     confirmation: dict[str, float] | None
     confirmed: bool
+
+    def __repr__(self) -> str:
+        return lines_text("BudgetAnswer", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("BudgetAnswer", self.lines())
 
     def lines(self) -> list[str]:
         """The answer in plain words."""
