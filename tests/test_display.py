@@ -123,10 +123,15 @@ def test_every_result_object_has_a_short_representation() -> None:
     from labour_sim.display import lines_text
 
     for cls in (
-        ls.Scenario, ls.Results, ls.Comparison, ls.Calibration, ls.Forecast, ls.Score,
+        ls.Scenario, ls.Results, ls.Comparison, ls.Calibration, ls.Forecast, ls.Score, ls.Observations,
         ls.BudgetAnswer, ls.GoalAnswer, ls.Sweep, ls.Sensitivity,
     ):  # fmt: skip
         assert "__repr__" in vars(cls) and "_repr_html_" in vars(cls), cls.__name__
     text = lines_text("Sweep", [f"line {i}" for i in range(30)])
     assert text.splitlines()[0] == "Sweep:" and text.endswith("... and 10 more lines: lines()")
     assert len(text.splitlines()) == 1 + 20 + 1
+    observations = ls.load_observations(
+        ROOT / "scenarios/observations/lolland_falster_midterm.toml"
+    )
+    short(repr(observations), lines=10)
+    assert "attached_share  attached / referred  2019-12-31  0.167" in repr(observations)
