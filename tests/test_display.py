@@ -25,6 +25,7 @@ def test_scenario_says_what_it_is_in_a_few_lines() -> None:
     scenario = ls.load_scenario(LOLLAND)
     text = repr(scenario)
     short(text)
+    assert str(scenario) == text  # print(scenario) too: no pydantic dump
     for part in (
         "Scenario: Rekruttering fra kanten, Lolland-Falster",
         "2018-01-01 to 2021-12-31",
