@@ -73,6 +73,18 @@ def test_validate_reports_an_observation_files_own_mistakes(tmp_path: Path) -> N
     assert proc.returncode == 2 and "observations.citizens.date" in proc.stderr, proc.stderr
 
 
+def test_validate_many_files_one_line_each(tmp_path: Path) -> None:
+    shipped = sorted(str(p) for p in SCENARIOS.rglob("*.toml"))
+    proc = run_cli("validate", *shipped)
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split(": ok (")[0] for line in proc.stdout.splitlines()] == shipped
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = ")
+    proc = run_cli("validate", shipped[0], str(broken))
+    assert proc.returncode == 2 and proc.stdout.startswith(f"{shipped[0]}: ok")
+    assert "valid TOML" in proc.stderr and str(broken) in proc.stderr
+
+
 def test_file_kind_by_content() -> None:
     for path in SCENARIOS.rglob("*.toml"):
         data = tomllib.loads(path.read_text())

@@ -25,6 +25,7 @@ def test_scenario_says_what_it_is_in_a_few_lines() -> None:
     scenario = ls.load_scenario(LOLLAND)
     text = repr(scenario)
     short(text)
+    assert str(scenario) == text  # print(scenario) too: no pydantic dump
     for part in (
         "Scenario: Rekruttering fra kanten, Lolland-Falster",
         "2018-01-01 to 2021-12-31",
@@ -117,3 +118,21 @@ def test_public_functions_name_their_keywords() -> None:
                     hidden.append(f"{name}.{function.__name__}")
     assert not hidden, hidden
     assert "table_format" in inspect.signature(ls.Execution.replace).parameters
+
+
+def test_every_result_object_has_a_short_representation() -> None:
+    from labour_sim.display import lines_text
+
+    for cls in (
+        ls.Scenario, ls.Results, ls.Comparison, ls.Calibration, ls.Forecast, ls.Score, ls.Observations,
+        ls.BudgetAnswer, ls.GoalAnswer, ls.Sweep, ls.Sensitivity,
+    ):  # fmt: skip
+        assert "__repr__" in vars(cls) and "_repr_html_" in vars(cls), cls.__name__
+    text = lines_text("Sweep", [f"line {i}" for i in range(30)])
+    assert text.splitlines()[0] == "Sweep:" and text.endswith("... and 10 more lines: lines()")
+    assert len(text.splitlines()) == 1 + 20 + 1
+    observations = ls.load_observations(
+        ROOT / "scenarios/observations/lolland_falster_midterm.toml"
+    )
+    short(repr(observations), lines=10)
+    assert "attached_share  attached / referred  2019-12-31  0.167" in repr(observations)

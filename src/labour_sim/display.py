@@ -12,10 +12,12 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["MAX_ROWS", "Table", "as_html", "as_text"]
+__all__ = ["MAX_LINES", "MAX_ROWS", "Table", "as_html", "as_text", "lines_html", "lines_text"]
 
 #: Most rows a table shows before saying how many more there are.
 MAX_ROWS = 12
+#: Most lines of an object's ``lines()`` its representation shows.
+MAX_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,17 @@ def _table_html(table: Table) -> str:
     if more:
         body += f"<tr><td colspan='{len(table.header)}'>... and {more} more</td></tr>"
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def lines_text(kind: str, lines: Sequence[str], limit: int = MAX_LINES) -> str:
+    """An object's plain-words ``lines()`` under its kind, cut to ``limit`` lines."""
+    more = len(lines) - limit
+    cut = [*lines[:limit], *([f"... and {more} more lines: lines()"] if more > 0 else [])]
+    return "\n".join([f"{kind}:", *(f"  {line}" for line in cut)])
+
+
+def lines_html(kind: str, lines: Sequence[str], limit: int = MAX_LINES) -> str:
+    """The same as :func:`lines_text`, as a small HTML block (lines kept aligned)."""
+    text = lines_text(kind, lines, limit).split("\n", 1)
+    body = html.escape(text[1]) if len(text) > 1 else ""
+    return f"<div class='labour-sim'><strong>{html.escape(kind)}</strong><pre>{body}</pre></div>"

@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 from scipy import stats as sps
 
+from ..display import lines_html, lines_text
 from ..errors import Problem, ScenarioError
 from ..experiments.store import read_json, read_table, reading, write_json, write_table
 from .observations import Observations, parse_observations
@@ -226,6 +227,12 @@ class Score:
     def mean_crps(self) -> float:
         """Mean CRPS over the scored observations (value's units; see the module docstring)."""
         return float(self.summary["mean_crps"].iloc[0])
+
+    def __repr__(self) -> str:
+        return lines_text("Score", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Score", self.lines())
 
     def lines(self) -> list[str]:
         """The score in plain words: one line per observation, then coverage and mean CRPS."""

@@ -11,6 +11,7 @@ observation file is never judged as a scenario. A base that scenarios extend
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..calibration import load_observations, load_setup
@@ -18,7 +19,7 @@ from ..errors import ScenarioError
 from ..scenario import load_scenario
 from ..scenario.files import file_kind
 from ..scenario.loader import read_toml
-from .options import EXIT_OK
+from .options import EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_commands", "validate_file"]
 
@@ -33,10 +34,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         epilog="""examples:
   labour-sim validate scenarios/lolland_falster.toml
   labour-sim validate scenarios/observations/lolland_falster_midterm.toml --scenario scenarios/lolland_falster.toml
-  labour-sim validate scenarios/calibration/lolland_falster_midterm.toml""",
+  labour-sim validate scenarios/calibration/lolland_falster_midterm.toml
+  labour-sim validate scenarios/*.toml scenarios/*/*.toml      # every shipped file""",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("file", help="scenario, observation or calibration set-up TOML file")
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE",
+        help="scenario, observation or calibration set-up TOML file (several: one line each)",
+    )  # fmt: skip
     validate.add_argument(
         "--scenario",
         metavar="FILE",
@@ -46,8 +51,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def _validate(args: argparse.Namespace) -> int:
-    print(validate_file(args.file, args.scenario))
-    return EXIT_OK
+    if len(args.files) == 1:  # one file: its problems are the command's one message
+        print(validate_file(args.files[0], args.scenario))
+        return EXIT_OK
+    code = EXIT_OK
+    for path in args.files:
+        try:
+            print(f"{path}: {validate_file(path, args.scenario)}")
+        except ScenarioError as exc:
+            print(f"labour-sim: {exc}", file=sys.stderr)
+            code = EXIT_USAGE
+    return code
 
 
 def validate_file(path: str, scenario: str | None = None) -> str:

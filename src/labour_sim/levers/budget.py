@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..scenario import Scenario
@@ -83,6 +84,12 @@ class BudgetAnswer:
             return decide(c["probability"], int(c["replications"]), self.probability)
         best = self.search.iloc[self.search["value"].argmax()]
         return decide(float(best["probability"]), int(best["replications"]), self.probability)
+
+    def __repr__(self) -> str:
+        return lines_text("BudgetAnswer", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("BudgetAnswer", self.lines())
 
     def lines(self) -> list[str]:
         """The answer in plain words; a verdict only where the interval clears the goal."""

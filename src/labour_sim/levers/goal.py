@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
@@ -105,6 +106,12 @@ class GoalAnswer:
     frontier: pd.DataFrame | None = None
     simulations: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return lines_text("GoalAnswer", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("GoalAnswer", self.lines())
 
     def lines(self) -> list[str]:
         """The answer in plain words."""

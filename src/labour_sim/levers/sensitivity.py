@@ -40,6 +40,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.store import read_json, read_table, reading, write_json, write_table
@@ -95,6 +96,12 @@ class Sensitivity:
         """Levers from most to least influential on ``outcome`` (default: the first)."""
         rows = self.table[self.table["outcome"] == (outcome or self.outcomes[0])]
         return list(rows.sort_values("rank")["lever"])
+
+    def __repr__(self) -> str:
+        return lines_text("Sensitivity", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Sensitivity", self.lines())
 
     def lines(self) -> list[str]:
         """The indices in plain words, most influential lever first."""

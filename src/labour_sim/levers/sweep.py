@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
@@ -97,6 +98,12 @@ class Sweep:
     def where(self, target: str, probability: float = 0.8) -> Region:
         """Where ``target`` is reached with at least ``probability`` (see :mod:`.region`)."""
         return describe_region(self, target, probability)
+
+    def __repr__(self) -> str:
+        return lines_text("Sweep", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Sweep", self.lines())
 
     def lines(self) -> list[str]:
         """A short account: size, and each target's best point."""

@@ -206,6 +206,9 @@ class Scenario(BaseModel):
     def __repr__(self) -> str:
         return as_text(*self._summary())
 
+    def __str__(self) -> str:
+        return repr(self)
+
     def _repr_html_(self) -> str:
         return as_html(*self._summary())
 
