@@ -187,6 +187,9 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     changes["dropout.rate_per_week"] = draw(st.sampled_from([0.0, 0.005, 0.03, 0.2]))
     changes["employment.relapse_to_programme"] = draw(st.sampled_from([0.0, 0.3, 0.9]))
     changes["placement.back_to_preparation"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    hybrid = draw(st.sampled_from([None, 0.0, 0.3, 1.0]))  # share of hybrid placements
+    if hybrid is not None:  # else the base's (none in most)
+        changes["placement.hybrid_share"] = q(hybrid, "share")
     if draw(st.booleans()):
         changes["conditions"] = draw(conditions(base))
     try:

@@ -30,7 +30,10 @@ Conditions over calendar time (:mod:`.timeline`) enter in four places: hiring
 probabilities take the factors in force when a placement ends, the slot pool hands out no
 slot during a pause of placement starts (a timeout at each pause's end, scheduled first,
 gives the free slots to the citizens waiting), a job spell is stretched by the job-loss
-factor from the hire on, and the time to dropout by the dropout factor from the referral on. The compiled engine does the same, in the same event order.
+factor from the hire on, and the time to dropout by the dropout factor from the referral on.
+Whether a placement is hybrid (a few paid hours within it) changes no event: it is a draw
+per placement (``CitizenDraws.hybrid``) that neither engine reads; the results look it up
+by the placement row's attempt. The compiled engine does the same, in the same event order.
 
 Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
 ``k * width + i``): indexing one is several times faster than indexing a numpy array, and
