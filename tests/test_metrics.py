@@ -231,6 +231,14 @@ def test_a_share_of_placements_is_hybrid_and_changes_nothing_else() -> None:
     assert placements > 300 and abs(hybrid - mean) < 4 * sd, (hybrid, placements)
 
 
+@pytest.mark.parametrize(
+    ("value", "message"), [(1.5, "placement.hybrid_share.value"), (-0.1, "hybrid_share")]
+)
+def test_a_hybrid_share_outside_0_to_1_names_the_field(value: float, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        build({"placement.hybrid_share": q(value)})
+
+
 def test_an_unknown_metric_in_a_target_is_rejected() -> None:
     with pytest.raises(ScenarioError, match="in_paid_work"):
         build({"targets": [target("x", "in_work", 5)]})
