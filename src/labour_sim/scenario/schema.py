@@ -104,6 +104,8 @@ class Scenario(BaseModel):
         data = self.model_dump(mode="json")
         if not data["conditions"]:  # scenarios without conditions keep their hashes
             del data["conditions"]
+        if data["placement"]["hybrid_share"] is None:  # and those without hybrid placements
+            del data["placement"]["hybrid_share"]
         payload = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(payload).hexdigest()[:16]
 
