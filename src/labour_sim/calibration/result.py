@@ -288,6 +288,9 @@ class Calibration:
             "seed": seed,
             "draws": n,
             "parameter_uncertainty": not point_estimate,
+            "runs": "fresh replications at the point estimate"
+            if point_estimate
+            else "each particle's accepted ABC simulation, continued",
             "drift_sd_per_year": float(drift or 0.0),
             "drift_from": self.observations.last_date.isoformat(),
             "point_estimate": self.point_estimate,
@@ -392,6 +395,7 @@ class Calibration:
             "seed": seed,
             "draws": n,
             "predictive": "report = model value in one replication + N(0, sd^2)",
+            "runs": "each particle's accepted ABC simulation, continued",
             "pit": "CDF of the report's predictive mixture (continuous: no randomisation)",
         }
         return Score(obs, scored, summary, table, meta)
