@@ -38,12 +38,14 @@ SHARED_FIXTURES: dict[tuple[str, str], str] = {
     ("test_report.py", "inputs"): "lolland-report",
     ("test_report.py", "lolland"): "lolland-report",
     ("test_browser.py", "inputs"): "lolland-report",
+    ("test_sbc.py", "worlds"): "synthetic-worlds",
 }
 
 #: Rough seconds on one quiet core, to hand out the long tests first (any test not named
 #: here: 5 if marked slow, else 0). Only the order depends on these, never a result.
 COST: dict[str, float] = {
     "test_notebooks.py::test_notebook_executes[03": 60,
+    "group:synthetic-worlds": 100,
     "group:calibration-midterm": 40,
     "test_fuzz.py::test_scenario_mutants": 40,
     "test_calibration.py::test_recovery_and_reforecast": 36,

@@ -12,11 +12,11 @@ depends on a tolerance. If the simulation budget runs out first, the run stops a
 temperature above 1 and the posterior is too wide (a warning says so).
 
 pyabc supplies the SMC machinery (proposal kernels, weights, temperature schedule,
-history in SQLite, kept in a temporary folder and copied into ``out``). Proposals perturb
-particles with a normal kernel whose covariance is fitted to each particle's nearest
-quarter of the population (``LocalTransition``): on the Lolland-Falster midterm it kept
-an effective sample size of about 150 of 200 particles where the global kernel kept 50,
-for the same number of simulations. This package
+history in SQLite: in memory, or, when the result is saved, in a temporary file copied
+into ``out``). Proposals perturb particles with a normal kernel whose covariance is fitted
+to each particle's nearest quarter of the population (``LocalTransition``): on the
+Lolland-Falster midterm it kept an effective sample size of about 150 of 200 particles
+where the global kernel kept 50, for the same number of simulations. This package
 supplies the model (:class:`.simulate.Simulator`), the reproducible parallel sampler
 (:class:`.sampler.SeededSampler`), the predictive draws and the diagnostics.
 """
@@ -149,12 +149,14 @@ def calibrate(
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     simulator = Simulator(truncated(scenario, obs.last_date), obs, params, seed, execution.engine)
     with tempfile.TemporaryDirectory(prefix="labour_sim_abc_") as tmp:
-        db = Path(tmp) / "abc.db"
+        # pyabc opens and closes its database on every access (engine, table checks), unless
+        # it is in memory: a history nobody keeps stays there, at half pyabc's overhead.
+        db = None if out is None else Path(tmp) / "abc.db"
         posterior, table = _run_abc(
             simulator, db, population_size, generations, max_simulations,
             workers, executor, progress,
         )  # fmt: skip
-        if out is not None:
+        if out is not None and db is not None:
             atomic_write(out / "abc.db", partial(_copy, db))
     index = particle_draws(posterior["weight"].to_numpy(dtype=float), predictive_draws, seed)
     values = posterior[[p.path for p in params]].to_numpy(dtype=float)[index]
@@ -185,7 +187,7 @@ def calibrate(
 
 def _run_abc(
     simulator: Simulator,
-    db: Path,
+    db: Path | None,
     population_size: int,
     generations: int,
     max_simulations: int,
@@ -193,7 +195,10 @@ def _run_abc(
     executor: Any,
     progress: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run pyabc; the final population (paths and weight) and the per-generation table."""
+    """Run pyabc; the final population (paths and weight) and the per-generation table.
+
+    ``db`` is the SQLite file of pyabc's history, or None to keep it in memory.
+    """
     import pyabc
 
     from .sampler import SeededSampler, global_random_state_kept
@@ -213,22 +218,25 @@ def _run_abc(
                 acceptor=pyabc.StochasticAcceptor(pdf_norm_method=pyabc.pdf_norm_from_kernel),
                 sampler=sampler,
             )  # fmt: skip
-            abc.new(f"sqlite:///{db}", {o.name: o.value for o in obs})
+            url = "sqlite://" if db is None else f"sqlite:///{db}"
+            abc.new(url, {o.name: o.value for o in obs})
             history = abc.run(
                 max_nr_populations=generations, max_total_nr_simulations=max_simulations
             )
         finally:
             runner.close()
-    if history.max_t < 0 or history.get_all_populations()["t"].max() < 0:
+    populations = history.get_all_populations()  # each read of the history is a query
+    last = int(populations["t"].max()) if len(populations) else -1
+    if last < 0:
         raise ScenarioError.single(
             "max_simulations",
             f"enough simulations for a first generation of {population_size} accepted particles",
             f"{max_simulations:,} (all used: {sampler.simulations:,} simulations run)",
         )
-    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    frame, weights = history.get_distribution(m=0, t=last)
     posterior = pd.DataFrame({p.path: frame[p.key].to_numpy(dtype=float) for p in params})
     posterior["weight"] = np.asarray(weights, dtype=float) / float(np.sum(weights))
-    return posterior, _generations(history.get_all_populations(), sampler.log)
+    return posterior, _generations(populations, sampler.log)
 
 
 def _generations(populations: pd.DataFrame, log: list[dict[str, Any]]) -> pd.DataFrame:

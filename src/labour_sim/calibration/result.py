@@ -51,6 +51,7 @@ from .forecast import (
     drift_draws,
     forecast_tables,
     particle_draws,
+    path_replications,
     run_draws,
     spread_sources,
 )
@@ -273,11 +274,12 @@ class Calibration:
         date : date or ISO string, optional
             When to read them (default: ``period.end``); any date of the simulated period.
         draws : int, optional
-            Posterior draws, one replication each over the whole horizon (default: as
-            many as the predictive check used).
+            Posterior draws, each continuing its particle's accepted simulation over the
+            whole horizon (default: as many as the predictive check used).
         point_estimate : bool, default False
-            Use the point estimate in every draw (leaves parameter uncertainty out; same
-            replications, so the difference is parameter uncertainty alone).
+            Use the point estimate in every draw, on fresh replications (parameter
+            uncertainty left out; a what-if at one value: it does not continue the
+            accepted simulations, see :mod:`.forecast`).
         drift : float or None, default DEFAULT_DRIFT
             Standard deviation of the yearly log change of hiring after the last
             observation (each draw its own trend; an assumption, see
@@ -300,16 +302,18 @@ class Calibration:
         weights = self.posterior["weight"].to_numpy(dtype=float)
         index = particle_draws(weights, n, seed)
         paths = [p.path for p in self.parameters]
+        replications = None  # the point estimate: fresh replications (see .forecast)
         if point_estimate:
             values = np.tile([self.point_estimate[p] for p in paths], (n, 1)).astype(float)
         else:
             values = self.posterior[paths].to_numpy(dtype=float)[index]
+            replications = path_replications(self.parameters, values)
         moves = None
         if drift:
             moves = (self.observations.last_date, drift_draws(n, drift, seed), float(drift))
         table = run_draws(
             self.scenario, self.parameters, values, seed, Reading(when, names, None, True),
-            execution=execution, drift=moves,
+            execution=execution, drift=moves, replications=replications,
         )  # fmt: skip
         table.insert(1, "particle", -1 if point_estimate else index)
         metric_table, target_table = forecast_tables(self.scenario, table, when, names)
@@ -319,6 +323,9 @@ class Calibration:
             "seed": seed,
             "draws": n,
             "parameter_uncertainty": not point_estimate,
+            "runs": "fresh replications at the point estimate"
+            if point_estimate
+            else "each particle's accepted ABC simulation, continued",
             "drift_sd_per_year": float(drift or 0.0),
             "drift_from": self.observations.last_date.isoformat(),
             "point_estimate": self.point_estimate,
@@ -336,10 +343,11 @@ class Calibration:
     ) -> pd.DataFrame:
         """Where a forecast's spread comes from: Monte Carlo noise, parameters, future conditions.
 
-        Runs the forecast's draws three times on the same replications: at the point
-        estimate without drift, at posterior draws without drift, and at posterior draws
-        with ``drift`` (see :meth:`forecast`), and splits the variance of each metric at
-        ``date`` with :func:`~labour_sim.calibration.forecast.spread_sources`.
+        Runs the forecast's draws three times: at the point estimate without drift (fresh
+        replications), at posterior draws without drift, and at posterior draws with
+        ``drift`` (these two on the particles' own simulations, see :meth:`forecast`), and
+        splits the variance of each metric at ``date`` with
+        :func:`~labour_sim.calibration.forecast.spread_sources`.
 
         Returns
         -------
@@ -410,6 +418,7 @@ class Calibration:
             truncated(self.scenario, obs.last_date), self.parameters, values, seed,
             Reading(None, (), obs, False), execution=execution, description="score draws",
             drift=(last, drift_draws(n, drift, seed), float(drift)) if drift else None,
+            replications=path_replications(self.parameters, values),
         )  # fmt: skip
         table.insert(1, "particle", index)
         scored, summary = score_table(obs, table, seed)
@@ -421,6 +430,7 @@ class Calibration:
             "seed": seed,
             "draws": n,
             "predictive": "report = model value in one replication + N(0, sd^2)",
+            "runs": "each particle's accepted ABC simulation, continued",
             "pit": "CDF of the report's predictive mixture (continuous: no randomisation)",
         }
         return Score(obs, scored, summary, table, meta)
