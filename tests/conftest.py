@@ -48,7 +48,6 @@ COST: dict[str, float] = {
     "group:synthetic-worlds": 100,
     "group:calibration-midterm": 40,
     "test_fuzz.py::test_scenario_mutants": 40,
-    "test_calibration.py::test_recovery_and_reforecast": 36,
     "test_cli.py::test_every_command_runs_from_the_console_script": 30,
     "test_notebooks.py::test_notebook_executes[05": 27,
     "group:lolland-report": 25,

@@ -39,7 +39,7 @@ BASE = ROOT / "scenarios" / "base" / "denmark.toml"
 OBSERVATIONS = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
 
-SCENARIO_EXAMPLES = 2000
+SCENARIO_EXAMPLES = 1000
 OBSERVATION_EXAMPLES = 800
 RUN_SAMPLE = 40  # accepted mutants run for one short replication
 RUN_SECONDS = 20  # per replication, in the child process
