@@ -283,6 +283,9 @@ def test_paired_comparison_against_no_difference(comparison: ls.Comparison) -> N
     assert "40 mentors" in fig.get_suptitle()
     for ax in (counts, money):
         assert is_vertical_at(lines(ax, "no difference")[0], 0)
+    ticks = [t.get_text().replace("\n", " ") for t in counts.get_yticklabels()]
+    attached = "ever attached to the labour market (ordinary work, flexjob or education)"
+    assert attached in ticks  # wrapped, not cut
     (points,) = lines(counts, "mean difference")
     row = comparison.difference("employed_26w")
     assert row["difference"] in np.asarray(points.get_xdata())
@@ -345,11 +348,13 @@ def test_posterior_predictive_marks_each_observation(calibration: Calibration) -
 def test_parameter_marginals_show_prior_and_posterior(calibration: Calibration) -> None:
     fig = plots.parameter_marginals(calibration)
     axes = check_labels(fig)
-    assert [ax.get_title().replace("\n", " ").split(" (")[0] for ax in axes] == [
+    names = [ax.get_title().replace("\n", " ").split(" prior ")[0] for ax in axes]
+    assert [name.removesuffix(" (not identified)") for name in names] == [
         lever_name(p.path) for p in calibration.parameters
     ]
     for ax in axes:
-        assert lines(ax, "prior uniform(") and lines(ax, "median")
+        assert lines(ax, "prior") and lines(ax, "posterior median")
+        assert "prior uniform(" in ax.get_title()
         (before,) = lines(ax, "scenario's value")
     assert is_vertical_at(before, 0.5)  # companies.recruitment_per_week in the factory
 
@@ -512,6 +517,11 @@ def legibility_problems(fig: Figure) -> list[str]:
                 for name, box in near:
                     if segment_hits_box(*part, box.expanded(1.0, 1.0).shrunk(1.0, 1.0)):
                         problems.append(f"line {label!r} crosses {name}")
+    page = fig.bbox.expanded(1.0, 1.0)
+    for name, box in boxes:
+        if not (page.containsx(box.x0) and page.containsx(box.x1) and page.containsy(box.y0)
+                and page.containsy(box.y1)):  # fmt: skip
+            problems.append(f"{name} is cut at the figure's edge")
     shrink = 1.0  # a pixel of tolerance: boxes that only touch do not overlap
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:

@@ -88,8 +88,9 @@ def parameter_marginals(calibration: Calibration) -> Figure:
 
     One panel per parameter: the weighted posterior histogram (density), the prior density,
     the 90 % credible interval shaded, the posterior median, and the scenario's value
-    before calibration as a vertical line; "not identified" in the title when the data
-    hardly narrowed the prior.
+    before calibration as a vertical line (their numbers in the panel's title, one legend
+    below all panels); "not identified" in the title when the data hardly narrowed the
+    prior.
 
     Parameters
     ----------
@@ -117,24 +118,27 @@ def parameter_marginals(calibration: Calibration) -> Figure:
                 edgecolor="white", label="posterior")  # fmt: skip
         grid = np.linspace(min(low, x.min()), max(high, x.max()), 300)
         ax.plot(grid, p.prior.frozen.pdf(grid), color="black", linestyle="--", linewidth=1.2,
-                label=f"prior {p.prior}")  # fmt: skip
+                label="prior")  # fmt: skip
         ax.axvspan(
             float(m["p5"]), float(m["p95"]), color=BAND, alpha=0.12, label="90 % credible interval"
         )
-        ax.axvline(float(m["median"]), color=BAND, linewidth=1.5, label=f"median {m['median']:.4g}")
+        ax.axvline(float(m["median"]), color=BAND, linewidth=1.5, label="posterior median")
         node = find(data, p.path)
         before = _number(node)
         if before is not None:
-            target_vline(ax, before, f"scenario's value: {before:g}", linestyle=":")
+            target_vline(ax, before, "scenario's value before calibration", linestyle=":")
         unit = node.get("unit", "value") if isinstance(node, dict) else "value"
         name = lever_words(p.path)
         ax.set_xlabel(wrap(f"{name} ({unit})", 45))
         ax.set_ylabel(f"density (per {unit})")
         flag = "" if m["identified"] else " (not identified)"
-        ax.set_title(wrap(f"{name}{flag}", 45), fontsize=10)
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.28), fontsize=7, ncols=2)
+        numbers = f"prior {p.prior}; median {m['median']:.4g}" + (
+            f"; scenario's value {before:g}" if before is not None else ""
+        )
+        ax.set_title(wrap(f"{name}{flag}", 45) + "\n" + wrap(numbers, 50), fontsize=9)
     for ax in axes[n:]:
         ax.set_axis_off()
+    legend_outside(fig, axes[:n])
     fig.suptitle(
         f"Posterior marginals: {calibration.scenario.name}\n"
         f"effective sample size {calibration.effective_sample_size:.0f} of {len(posterior)}",

@@ -80,10 +80,10 @@ def outcome_distribution(results: Results, target: str | None = None) -> Figure:
             f"{label[0].upper()}{label[1:]}\n"
             f"target reached: {words} (Wilson 95 %); median {row['median']:,.0f} "
             f"(80 % interval {row['p10']:,.0f}-{row['p90']:,.0f})\n{context(results)}",
-            90,
+            70,
         )
     )
-    ax.set_xlabel(wrap(f"{label} ({unit})", 90))
+    ax.set_xlabel(wrap(f"{label} ({unit})", 80))
     ax.set_ylabel("replications")
     low, high = min(values.min(), threshold), max(values.max(), threshold)
     pad = 0.05 * (high - low) or 1.0

@@ -210,7 +210,7 @@ def _base_logic(s: Scenario) -> list[str]:
         f"multiplier {s.preparation.support_multiplier.value:g}), then waits for a free "
         f"company slot. {c.initial.value:,} companies take part at the start; more are "
         f"recruited at {c.recruitment_per_week.value:g} a week up to {c.max_companies.value:,}, "
-        f"each with {c.slots_per_company.value} slot(s)"
+        f"each with {c.slots_per_company.value} slot{'' if c.slots_per_company.value == 1 else 's'}"
         + (f" and staying a mean of {c.tenure_weeks.mean:g} weeks" if c.tenure_weeks else "")
         + ".",
         f"A placement lasts a mean of {p.duration_weeks.mean:g} weeks and ends in a hire on "
