@@ -296,7 +296,7 @@ def _components(s: Scenario) -> Html:
     items: list[Item] = [
         (
             "Entities",
-            f"Citizens ({len(s.groups)} target group(s)), each with a group, readiness and "
+            f"Citizens ({len(s.groups)} target group{'' if len(s.groups) == 1 else 's'}), each with a group, readiness and "
             "placement history; companies, each with a join week, a willingness to hire "
             "(multiplier) and a leaving week.",
         ),
