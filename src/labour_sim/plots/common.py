@@ -53,9 +53,10 @@ def outcome_words(outcome: str, specs: Mapping[str, Mapping[str, Any] | None]) -
     """``(label, unit)`` of an outcome column, a target named by what it counts.
 
     ``specs`` maps target names to their ``metric``, ``threshold`` and ``date`` (the
-    ``target_specs`` of a sweep's metadata; ``None`` for a target known only by name). A target's name or ``probability:NAME`` is the
-    probability of reaching it (%); ``target:NAME`` is its metric's count at its date; any
-    other column is labelled as :func:`~.style.outcome_label` does.
+    ``target_specs`` of a sweep's metadata; ``None`` for a target known only by name). A
+    target's name or ``probability:NAME`` is the probability of reaching it (%);
+    ``target:NAME`` is its metric's count at its date; any other column is labelled as
+    :func:`~.style.outcome_label` does.
     """
     bare = outcome.removeprefix("probability:")
     if bare in specs or outcome.startswith("probability:"):
