@@ -163,6 +163,10 @@ def check_labels(fig: Figure) -> list[Axes]:
     return axes
 
 
+def fig_legend_labels(fig: Any) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
 def lines(ax: Axes, prefix: str) -> list[Line2D]:
     return [line for line in ax.get_lines() if str(line.get_label()).startswith(prefix)]
 
@@ -308,11 +312,26 @@ def test_tornado_swings_around_the_scenario(sensitivities: dict[str, ls.Sensitiv
 
 
 def test_sobol_and_morris_bars(sensitivities: dict[str, ls.Sensitivity]) -> None:
-    (ax,) = check_labels(plots.sobol_bars(sensitivities["sobol"]))
+    (ax,) = check_labels(plots.sobol_bars(sensitivities["sobol"]))  # intervals beyond [0, 1]
     names = [lever_name(path) for path in sensitivities["sobol"].ranking()]
     assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == names
     assert "0-1" in ax.get_ylabel()
     assert ax.get_ylim() == pytest.approx((-SOBOL_MARGIN, 1 + SOBOL_MARGIN))
+    table = sensitivities["sobol"].table
+    beyond = table[["S1_low", "S1_high", "ST_low", "ST_high"]].stack()
+    assert ((beyond < -SOBOL_MARGIN) | (beyond > 1 + SOBOL_MARGIN)).any()  # few samples
+    heights = [p.get_height() for p in ax.patches]  # type: ignore[attr-defined]
+    assert all(-SOBOL_MARGIN <= h <= 1 + SOBOL_MARGIN for h in heights)
+    whiskers = np.concatenate(
+        [
+            np.asarray(c.get_segments()).reshape(-1, 2)
+            for c in ax.collections
+            if isinstance(c, LineCollection)
+        ]
+    )
+    assert whiskers[:, 1].min() >= -SOBOL_MARGIN and whiskers[:, 1].max() <= 1 + SOBOL_MARGIN
+    names = [str(h) for h in fig_legend_labels(ax.figure)]
+    assert any("cut at the axis" in name for name in names)
     (ax,) = check_labels(plots.morris_bars(sensitivities["morris"]))
     assert "citizens" in ax.get_xlabel() and "Morris" in ax.get_title()
     with pytest.raises(ValueError, match="tornado"):
