@@ -89,6 +89,7 @@ def test_stress_des_items_are_filled(lolland: tuple[Results, str, Path]) -> None
     assert all(len(re.sub(r"<[^>]+>", "", text)) > 60 for _, text in items)
     # Content from the scenario, not placeholders.
     assert "7.3 a week" in model and "2018-01-01" in model and "Monks" in model
+    assert "(s)" not in model and re.search(r"each with \d+ slots?\b", model)  # singular/plural
     assert f"{REPLICATIONS} independent replications (seed {SEED})" in model
 
 

@@ -44,6 +44,9 @@ __all__ = [
     "POINT_LABELS",
     "POINT_METRICS",
     "RETENTION_WEEKS",
+    "metric_at",
+    "metric_noun",
+    "target_words",
 ]
 
 #: Weeks after hire at which retention is measured (3, 6 and 12 months).
@@ -118,3 +121,39 @@ COST_LABELS = {
     "cost:net_public_per_sustained_job": "net public cost per job held 26 weeks",
 }
 COST_COLUMNS = tuple(COST_LABELS)
+
+
+def metric_noun(metric: str) -> str:
+    """What a metric counts, without "citizens ever": ``'placed in a company'``.
+
+    Company metrics keep their noun (``'companies that ever took part'``); a point-in-time
+    metric keeps its ``'on the date'``. An unknown name is returned with ``_`` as spaces.
+    """
+    label = METRIC_LABELS.get(metric, metric.replace("_", " "))
+    for prefix in ("citizens who ever ", "citizens ever ", "citizens "):
+        if label.startswith(prefix):
+            return label.removeprefix(prefix)
+    return label
+
+
+def metric_at(metric: str, date: object) -> str:
+    """A metric's count at a date: ``'placed in a company by 2021-12-31'`` (point in time: on)."""
+    noun = metric_noun(metric)
+    if noun.endswith(" on the date"):
+        return f"{noun.removesuffix(' on the date')} on {date}"
+    return f"{noun} by {date}"
+
+
+def target_words(metric: str, threshold: float, date: object) -> str:
+    """A target in words: ``'850 placed in a company by 2021-12-31'`` (citizens or companies).
+
+    Parameters
+    ----------
+    metric : str
+        The target's metric (a key of :data:`METRIC_LABELS`).
+    threshold : float
+        The count promised (citizens or companies).
+    date : date or str
+        The date it is promised by (for a point-in-time metric: on).
+    """
+    return f"{threshold:,.0f} {metric_at(metric, date)}"

@@ -41,7 +41,7 @@ from ..experiments.store import (
     write_json,
     write_table,
 )
-from ..scenario import Scenario
+from ..scenario import Scenario, target_spec
 from ..stats import decide, probability_words
 from .confirm import confirm
 from .search import Evaluation, Evaluator, initial_design, least_cost, polish
@@ -261,6 +261,7 @@ def what_would_it_take(
     metadata = {
         "scenario": scenario.name, "scenario_hash": scenario.hash,
         "scenario_file": scenario.origin, "seed": seed, "replications": replications,
+        "target_spec": target_spec(goal),
         "max_evaluations": max_evaluations, "stopped_by_budget": evaluator.stopped_by_budget,
         "started": started.isoformat(), "versions": versions(),
     }  # fmt: skip

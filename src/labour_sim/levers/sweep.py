@@ -44,7 +44,7 @@ from ..experiments.store import (
     write_table,
 )
 from ..replication import run_replication, summarise
-from ..scenario import Scenario
+from ..scenario import Scenario, target_spec
 from ..stats import percent
 from .points import IDENTIFIERS, run_points
 from .region import Region, describe_region
@@ -242,6 +242,7 @@ def run_design(
         "scenario_file": scenario.origin,
         "scenario_text": scenario.text,
         "targets": [t.name for t in scenario.targets],
+        "target_specs": {t.name: target_spec(t) for t in scenario.targets},
         "levers": [lever.as_dict() for lever in levers],
         "design": label,
         "points": len(table),

@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from ..calibration import Calibration
 from ..metrics import METRIC_LABELS
 from ..scenario.paths import find
-from .style import BAND, new_figure, outcome_unit, styled, target_vline
+from .common import lever_words
+from .style import BAND, legend_outside, new_figure, outcome_unit, styled, target_vline, wrap
 
 __all__ = ["parameter_marginals", "posterior_predictive"]
 
@@ -59,18 +60,19 @@ def posterior_predictive(calibration: Calibration) -> Figure:
                    label="replicated report, 95 %")  # fmt: skip
         target_vline(ax, float(row["observed"]), f"observed: {row['observed']:,.4g}")
         verdict = "covered" if row["covered"] else "NOT covered"
-        ax.text(0.02, 0.97, f"p = {row['p_value']:.2f}\n{verdict}", transform=ax.transAxes,
-                va="top", ha="left", fontsize=8.5)  # fmt: skip
         share_of = str(row.get("share_of") or "")
         metric = str(row["metric"])
         unit = f"share of {share_of}" if share_of else outcome_unit(metric)
         label = METRIC_LABELS.get(metric, metric).removeprefix("citizens ")
-        ax.set_xlabel(f"{label} ({unit})")
+        ax.set_xlabel(wrap(f"{label} ({unit})", 45))
         ax.set_ylabel("posterior draws")
-        ax.set_title(f"{row['observation']} ({row['date']})", fontsize=10)
+        ax.set_title(
+            f"{row['observation']} ({row['date']})\np = {row['p_value']:.2f}, {verdict}",
+            fontsize=10,
+        )
     for ax in axes[len(check) :]:
         ax.set_axis_off()
-    axes[0].legend(loc="upper right", fontsize=7.5)
+    legend_outside(fig, axes[: len(check)])
     fig.suptitle(
         f"Posterior predictive check: {calibration.scenario.name}\n"
         f"against {calibration.observations.name}",
@@ -86,8 +88,9 @@ def parameter_marginals(calibration: Calibration) -> Figure:
 
     One panel per parameter: the weighted posterior histogram (density), the prior density,
     the 90 % credible interval shaded, the posterior median, and the scenario's value
-    before calibration as a vertical line; "not identified" in the title when the data
-    hardly narrowed the prior.
+    before calibration as a vertical line (their numbers in the panel's title, one legend
+    below all panels); "not identified" in the title when the data hardly narrowed the
+    prior.
 
     Parameters
     ----------
@@ -115,23 +118,27 @@ def parameter_marginals(calibration: Calibration) -> Figure:
                 edgecolor="white", label="posterior")  # fmt: skip
         grid = np.linspace(min(low, x.min()), max(high, x.max()), 300)
         ax.plot(grid, p.prior.frozen.pdf(grid), color="black", linestyle="--", linewidth=1.2,
-                label=f"prior {p.prior}")  # fmt: skip
+                label="prior")  # fmt: skip
         ax.axvspan(
             float(m["p5"]), float(m["p95"]), color=BAND, alpha=0.12, label="90 % credible interval"
         )
-        ax.axvline(float(m["median"]), color=BAND, linewidth=1.5, label=f"median {m['median']:.4g}")
+        ax.axvline(float(m["median"]), color=BAND, linewidth=1.5, label="posterior median")
         node = find(data, p.path)
         before = _number(node)
         if before is not None:
-            target_vline(ax, before, f"scenario's value: {before:g}", linestyle=":")
+            target_vline(ax, before, "scenario's value before calibration", linestyle=":")
         unit = node.get("unit", "value") if isinstance(node, dict) else "value"
-        ax.set_xlabel(f"{p.path} ({unit})")
+        name = lever_words(p.path)
+        ax.set_xlabel(wrap(f"{name} ({unit})", 45))
         ax.set_ylabel(f"density (per {unit})")
         flag = "" if m["identified"] else " (not identified)"
-        ax.set_title(f"{p.path}{flag}", fontsize=10)
-        ax.legend(loc="upper right", fontsize=7)
+        numbers = f"prior {p.prior}; median {m['median']:.4g}" + (
+            f"; scenario's value {before:g}" if before is not None else ""
+        )
+        ax.set_title(wrap(f"{name}{flag}", 45) + "\n" + wrap(numbers, 50), fontsize=9)
     for ax in axes[n:]:
         ax.set_axis_off()
+    legend_outside(fig, axes[:n])
     fig.suptitle(
         f"Posterior marginals: {calibration.scenario.name}\n"
         f"effective sample size {calibration.effective_sample_size:.0f} of {len(posterior)}",

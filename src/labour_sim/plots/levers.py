@@ -7,57 +7,66 @@ lever) and :class:`labour_sim.levers.GoalAnswer` (``search`` and ``frontier`` ta
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ..levers import GoalAnswer, Sensitivity
+from ..metrics import target_words
+from .common import lever_words, outcome_words
 from .style import (
     BAND,
     PALETTE,
     TARGET,
+    legend_outside,
     money_scale,
     new_figure,
-    outcome_label,
-    outcome_unit,
     styled,
     target_vline,
+    wrap,
 )
 
-__all__ = ["frontier", "morris_bars", "sobol_bars", "tornado"]
+__all__ = ["SOBOL_MARGIN", "frontier", "morris_bars", "sobol_bars", "tornado"]
 
 
 def _rows(
     result: Sensitivity | pd.DataFrame, outcome: str | None, method: str
-) -> tuple[pd.DataFrame, str, list[str], str]:
-    """The table rows of ``outcome`` (ranked), its name, the target names, the subtitle."""
+) -> tuple[pd.DataFrame, str, str, str]:
+    """The rows of ``outcome`` (ranked), its label and unit, and the subtitle."""
+    specs: dict[str, Any] = {}
     if isinstance(result, Sensitivity):
         if result.method != method:
             raise ValueError(f"expected a {method} result, got {result.method}")
-        table, targets = result.table, list(result.sweep.targets)
+        table = result.table
+        known = result.sweep.metadata.get("target_specs", {})
+        specs = {name: known.get(name) for name in result.sweep.targets}
         meta = result.metadata
         note = (
             f"{meta.get('scenario', '')}: {meta.get('points')} settings x "
             f"{meta.get('replications')} replications, common random numbers"
         )
     else:
-        table, targets, note = result, [], ""
+        table, note = result, ""
     name = outcome or str(table["outcome"].iloc[0])
     rows = table[table["outcome"] == name].sort_values("rank")
     if rows.empty:
         raise KeyError(f"no outcome {name!r}; outcomes: {sorted(set(table['outcome']))}")
-    return rows, name, targets, note
+    label, unit = outcome_words(name, specs)
+    return rows, label, unit, note
 
 
-def _axis_unit(name: str, targets: Sequence[str], rows: pd.DataFrame, columns: list[str]) -> str:
+def _axis_unit(unit: str, rows: pd.DataFrame, columns: list[str]) -> str:
     """The outcome's unit; a bare DataFrame's unknown outcome in [0, 1] is a probability."""
-    unit = outcome_unit(name, targets)
     values = rows[columns].to_numpy(dtype=float)
     if unit == "value" and np.nanmin(values) >= 0 and np.nanmax(values) <= 1:
         return "%"
     return unit
+
+
+def _title(kind: str, label: str, note: str) -> str:
+    return (wrap(f"{kind}: {label}", 80) + (f"\n{note}" if note else "")).rstrip()
 
 
 @styled
@@ -75,17 +84,18 @@ def tornado(table: Sensitivity | pd.DataFrame, outcome: str | None = None) -> Fi
     -------
     matplotlib.figure.Figure
         The outcome (in its unit: citizens, DKK or % for a target's probability) on the x
-        axis; for each lever a bar from the scenario's value to the outcome with the lever
-        at its low end and one to its high end; a vertical line at the scenario's value.
+        axis; for each lever (named in words, with its range and swing) a bar from the
+        scenario's value to the outcome with the lever at its low end and one to its high
+        end; a vertical line at the scenario's value.
     """
-    rows, name, targets, note = _rows(table, outcome, "tornado")
-    unit = _axis_unit(name, targets, rows, ["at_low", "at_high", "at_baseline"])
+    rows, words, unit, note = _rows(table, outcome, "tornado")
+    unit = _axis_unit(unit, rows, ["at_low", "at_high", "at_baseline"])
     scale, shown = money_scale(rows[["at_low", "at_high"]].to_numpy()) if unit == "DKK" else (
         (0.01, "%") if unit == "%" else (1.0, unit)
     )  # fmt: skip
     base = float(rows["at_baseline"].iloc[0]) / scale
     y = np.arange(len(rows))[::-1]
-    fig, (ax,) = new_figure(size=(9.0, 1.0 + 0.7 * len(rows)))
+    fig, (ax,) = new_figure(size=(9.0, 2.2 + 0.8 * len(rows)))
     at_low = rows["at_low"].to_numpy(dtype=float) / scale
     at_high = rows["at_high"].to_numpy(dtype=float) / scale
     ax.barh(
@@ -94,38 +104,36 @@ def tornado(table: Sensitivity | pd.DataFrame, outcome: str | None = None) -> Fi
     ax.barh(
         y, at_high - base, left=base, height=0.55, color=PALETTE[1], label="lever at its high end"
     )
-    for yi, (_, row), lo, hi in zip(y, rows.iterrows(), at_low, at_high, strict=True):
-        ax.text(
-            lo, yi, f" {row['low']:g} ", va="center", ha="right" if lo <= hi else "left", fontsize=8
-        )
-        ax.text(
-            hi,
-            yi,
-            f" {row['high']:g} ",
-            va="center",
-            ha="left" if hi >= lo else "right",
-            fontsize=8,
-        )
     target_vline(ax, base, f"scenario's values: {base:,.3g} {shown}")
     labels = [
-        f"{row['lever']}\nswing {row['swing'] / scale:+,.3g} [{row['swing_low'] / scale:+,.3g}, "
+        f"{wrap(lever_words(str(row['lever'])), 40)}\n{row['low']:g} to {row['high']:g}: "
+        f"swing {row['swing'] / scale:+,.3g} [{row['swing_low'] / scale:+,.3g}, "
         f"{row['swing_high'] / scale:+,.3g}]"
         for _, row in rows.iterrows()
     ]
     ax.set_yticks(y, labels)
     ax.grid(False, axis="y")
     lo_x, hi_x = min(at_low.min(), at_high.min(), base), max(at_low.max(), at_high.max(), base)
-    pad = 0.15 * (hi_x - lo_x) or 1.0
+    pad = 0.1 * (hi_x - lo_x) or 1.0
     ax.set_xlim(lo_x - pad, hi_x + pad)
-    ax.set_xlabel(f"{outcome_label(name, targets)} ({shown})")
-    ax.set_title(f"Tornado: {outcome_label(name, targets)}\n{note}".rstrip())
-    ax.legend(loc="lower right")
+    ax.set_xlabel(wrap(f"{words} ({shown})", 80))
+    ax.set_title(_title("Tornado", words, note))
+    legend_outside(fig, ax)
     return fig
+
+
+#: Sobol indices are shares of variance: the axis shows [0, 1] and this margin around it.
+SOBOL_MARGIN = 0.05
 
 
 @styled
 def sobol_bars(result: Sensitivity | pd.DataFrame, outcome: str | None = None) -> Figure:
     """Sobol first-order and total indices of each lever, with bootstrap 95 % intervals.
+
+    The indices are shares of the outcome's variance, so the axis runs from 0 to 1 (with a
+    small margin). With few samples a bootstrap interval (or the estimate itself) can reach
+    far outside [0, 1]: such a whisker is cut at the axis edge and ends in a triangle, and
+    the legend says so.
 
     Parameters
     ----------
@@ -137,29 +145,41 @@ def sobol_bars(result: Sensitivity | pd.DataFrame, outcome: str | None = None) -
     Returns
     -------
     matplotlib.figure.Figure
-        Levers on the x axis (most influential first); the index (share of the outcome's
-        variance over the lever ranges, 0 to 1) on the y axis.
+        Levers (named in words) on the x axis, most influential first; the index (share of
+        the outcome's variance over the lever ranges, 0 to 1) on the y axis.
     """
-    rows, name, targets, note = _rows(result, outcome, "sobol")
+    rows, words, _, note = _rows(result, outcome, "sobol")
     x = np.arange(len(rows))
-    fig, (ax,) = new_figure(size=(max(6.0, 1.6 * len(rows) + 2.5), 4.5))
+    low_edge, high_edge = -SOBOL_MARGIN, 1.0 + SOBOL_MARGIN
+    fig, (ax,) = new_figure(size=(max(6.5, 1.8 * len(rows) + 2.5), 5.0))
+    clipped = False
     for offset, index, label, colour in ((-0.2, "S1", "first order (S1)", BAND),
                                          (0.2, "ST", "total (ST)", PALETTE[1])):  # fmt: skip
         value = rows[index].to_numpy(dtype=float)
-        err = [
-            value - rows[f"{index}_low"].to_numpy(float),
-            rows[f"{index}_high"].to_numpy(float) - value,
-        ]
-        ax.bar(x + offset, value, width=0.4, color=colour, label=label)
-        ax.errorbar(x + offset, value, yerr=np.abs(err), fmt="none", ecolor="black", capsize=3,
-                    linewidth=1.0)  # fmt: skip
+        low = rows[f"{index}_low"].to_numpy(float)
+        high = rows[f"{index}_high"].to_numpy(float)
+        shown = np.clip(value, low_edge, high_edge)
+        lo, hi = (
+            np.clip(np.minimum(low, high), low_edge, high_edge),
+            np.clip(np.maximum(low, high), low_edge, high_edge),
+        )
+        ax.bar(x + offset, shown, width=0.4, color=colour, label=label)
+        ax.vlines(x + offset, lo, hi, color="black", linewidth=1.0)
+        for edge, cut, marker in ((high_edge, np.maximum(low, high) > high_edge, "^"),
+                                  (low_edge, np.minimum(low, high) < low_edge, "v")):  # fmt: skip
+            if cut.any():
+                clipped = True
+                ax.plot((x + offset)[cut], np.full(int(cut.sum()), edge), marker, color="black",
+                        markersize=6, linestyle="none", clip_on=False)  # fmt: skip
+    if clipped:
+        ax.plot([], [], "^", color="black", linestyle="none",
+                label="interval cut at the axis (it reaches beyond [0, 1])")  # fmt: skip
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(x, list(rows["lever"]), rotation=15, ha="right")
+    ax.set_xticks(x, [wrap(lever_words(str(lever)), 22) for lever in rows["lever"]])
     ax.set_ylabel("Sobol index (share of variance, 0-1)")
-    top = np.nanmax(rows[["ST_high", "S1_high"]].to_numpy(dtype=float)) if len(rows) else 1.0
-    ax.set_ylim(min(0.0, float(np.nanmin(rows["S1_low"]))) - 0.05, max(1.0, top) + 0.05)
-    ax.set_title(f"Sobol indices: {outcome_label(name, targets)}\n{note}".rstrip())
-    ax.legend(loc="upper right")
+    ax.set_ylim(low_edge, high_edge)
+    ax.set_title(_title("Sobol indices", words, note))
+    legend_outside(fig, ax)
     ax.grid(False, axis="x")
     return fig
 
@@ -181,14 +201,14 @@ def morris_bars(result: Sensitivity | pd.DataFrame, outcome: str | None = None) 
         ``mu_star`` as bars with a bootstrap interval and ``sigma`` (interaction or
         non-linearity) as diamonds, in the outcome's unit; most influential lever on top.
     """
-    rows, name, targets, note = _rows(result, outcome, "morris")
-    unit = _axis_unit(name, targets, rows, ["mu_star", "mu_star_high", "sigma"])
+    rows, words, unit, note = _rows(result, outcome, "morris")
+    unit = _axis_unit(unit, rows, ["mu_star", "mu_star_high", "sigma"])
     scale, shown = money_scale(rows[["mu_star", "sigma"]].to_numpy()) if unit == "DKK" else (
         (0.01, "%-points") if unit == "%" else (1.0, unit)
     )  # fmt: skip
     y = np.arange(len(rows))[::-1]
     mu = rows["mu_star"].to_numpy(dtype=float) / scale
-    fig, (ax,) = new_figure(size=(8.5, 1.2 + 0.6 * len(rows)))
+    fig, (ax,) = new_figure(size=(8.5, 2.4 + 0.6 * len(rows)))
     ax.barh(y, mu, height=0.55, color=BAND, label="mean |effect| (mu*)")
     err = [
         mu - rows["mu_star_low"].to_numpy(float) / scale,
@@ -198,12 +218,12 @@ def morris_bars(result: Sensitivity | pd.DataFrame, outcome: str | None = None) 
         mu, y, xerr=np.abs(err), fmt="none", ecolor="black", capsize=3, label="95 % interval"
     )
     ax.plot(rows["sigma"].to_numpy(dtype=float) / scale, y, "D", color=PALETTE[1], label="sigma")
-    ax.set_yticks(y, list(rows["lever"]))
+    ax.set_yticks(y, [wrap(lever_words(str(lever)), 40) for lever in rows["lever"]])
     ax.grid(False, axis="y")
     ax.set_xlim(left=0)
-    ax.set_xlabel(f"effect of a lever step on {outcome_label(name, targets)} ({shown})")
-    ax.set_title(f"Morris screening: {outcome_label(name, targets)}\n{note}".rstrip())
-    ax.legend(loc="lower right")
+    ax.set_xlabel(wrap(f"effect of a lever step on {words} ({shown})", 80))
+    ax.set_title(_title("Morris screening", words, note))
+    legend_outside(fig, ax)
     return fig
 
 
@@ -231,7 +251,7 @@ def frontier(answer: GoalAnswer) -> Figure:
     if front is not None:
         costs += list(front["lever_cost"].dropna())
     scale, unit = money_scale(costs)
-    fig, (ax,) = new_figure(size=(8.5, 4.8))
+    fig, (ax,) = new_figure(size=(8.5, 5.4))
     reaches = search["reaches"].to_numpy(dtype=bool)
     for mask, label, colour in ((~reaches, "setting searched (misses)", "#aaaaaa"),
                                 (reaches, "setting searched (reaches)", PALETTE[4])):  # fmt: skip
@@ -245,17 +265,23 @@ def frontier(answer: GoalAnswer) -> Figure:
     ax.axhline(answer.baseline_cost / scale, color="black", linestyle=":", linewidth=1.2,
                label=f"scenario's values: {answer.baseline_cost / scale:,.2f} {unit}")  # fmt: skip
     if answer.setting is not None and math.isfinite(answer.lever_cost):
-        setting = ", ".join(f"{k} = {v:g}" for k, v in answer.setting.items())
+        setting = "; ".join(f"{lever_words(k)} = {v:g}" for k, v in answer.setting.items())
         ax.plot([100 * answer.search_probability], [answer.lever_cost / scale], "*",
-                color=TARGET, markersize=14, zorder=6, label=f"answer: {setting}")  # fmt: skip
-    ax.set_xlabel(f"probability of reaching {answer.target} (%)")
+                color=TARGET, markersize=14, zorder=6, label=wrap(f"answer: {setting}", 60))  # fmt: skip
+    spec = answer.metadata.get("target_spec")
+    goal = (
+        target_words(str(spec["metric"]), float(spec["threshold"]), spec["date"])
+        if spec
+        else "the target"
+    )
+    ax.set_xlabel(wrap(f"probability of reaching {goal} (%)", 80))
     ax.set_ylabel(f"cost of the levers ({unit})")
     ax.set_xlim(-2, 102)
     state = "" if answer.setting is not None else " (out of reach)"
     ax.set_title(
-        f"What would it take: {answer.target} with {answer.probability:.0%} probability{state}\n"
-        f"{answer.metadata.get('scenario', '')}, {answer.metadata.get('replications')} "
+        wrap(f"What would it take: {goal} with {answer.probability:.0%} probability{state}", 80)
+        + f"\n{answer.metadata.get('scenario', '')}, {answer.metadata.get('replications')} "
         "replications a setting"
     )
-    ax.legend(loc="upper left", fontsize=8)
+    legend_outside(fig, ax, ncols=2)
     return fig

@@ -14,24 +14,31 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..experiments import Comparison, Results
-from ..metrics import METRIC_LABELS
+from ..metrics import metric_at
 from ..stats import probability_words
-from .common import context, target_row
+from .common import context, outcome_words, target_label, target_row, target_specs
 from .style import (
     BAND,
     PALETTE,
     TARGET,
+    legend_outside,
     money_scale,
     new_figure,
-    outcome_label,
     outcome_unit,
     styled,
     target_vline,
+    wrap,
 )
 
-__all__ = ["FUNNEL", "cost_breakdown", "funnel", "outcome_distribution", "paired_comparison"]
-
-_BOX = {"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#999999", "alpha": 0.9}
+__all__ = [
+    "FUNNEL",
+    "FUNNEL_PART",
+    "cost_breakdown",
+    "funnel",
+    "funnel_steps",
+    "outcome_distribution",
+    "paired_comparison",
+]
 
 
 @styled
@@ -49,8 +56,9 @@ def outcome_distribution(results: Results, target: str | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
         The outcome (citizens or companies) on the x axis, replications on the y axis; a
-        vertical line at the target's threshold and, in a box, the probability of reaching
-        it with its Wilson 95 % interval, and the median with the 80 % interval.
+        vertical line at the target's threshold; the title gives the probability of
+        reaching it with its Wilson 95 % interval, and the median with the 80 % interval
+        (the legend sits below the axes, where no line crosses it).
     """
     row = target_row(results, target)
     if row is None:
@@ -59,27 +67,28 @@ def outcome_distribution(results: Results, target: str | None = None) -> Figure:
     values = results.replications[f"target:{name}"].to_numpy(dtype=float)
     unit = outcome_unit(metric)
     threshold = float(row["threshold"])
-    fig, (ax,) = new_figure(size=(8.0, 4.5))
+    fig, (ax,) = new_figure(size=(8.0, 4.8))
     ax.hist(
         values, bins=_bins(values), color=BAND, alpha=0.8, edgecolor="white", label="replications"
     )
     ax.axvspan(row["p10"], row["p90"], color=BAND, alpha=0.08, label="80 % interval")
-    target_vline(ax, threshold, f"target: {threshold:,.0f} {unit}")
-    text = (
-        f"P(at least {threshold:,.0f} by {row['date']}):\n"
-        f"{probability_words(row['probability'], row['ci_low'], row['ci_high'])} "
-        "(Wilson 95 %)\n"
-        f"median {row['median']:,.0f} (80 % interval {row['p10']:,.0f}-{row['p90']:,.0f})"
+    target_vline(ax, threshold, wrap(target_label(row), 60))
+    words = probability_words(row["probability"], row["ci_low"], row["ci_high"])
+    label = metric_at(metric, row["date"])
+    ax.set_title(
+        wrap(
+            f"{label[0].upper()}{label[1:]}\n"
+            f"target reached: {words} (Wilson 95 %); median {row['median']:,.0f} "
+            f"(80 % interval {row['p10']:,.0f}-{row['p90']:,.0f})\n{context(results)}",
+            70,
+        )
     )
-    ax.text(0.02, 0.97, text, transform=ax.transAxes, va="top", ha="left", bbox=_BOX)
-    label = METRIC_LABELS.get(metric, metric)
-    ax.set_title(f"{label[0].upper()}{label[1:]} by {row['date']}\n{context(results)}")
-    ax.set_xlabel(f"{label} by {row['date']} ({unit})")
+    ax.set_xlabel(wrap(f"{label} ({unit})", 80))
     ax.set_ylabel("replications")
     low, high = min(values.min(), threshold), max(values.max(), threshold)
     pad = 0.05 * (high - low) or 1.0
     ax.set_xlim(low - pad, high + pad)
-    ax.legend(loc="upper right")
+    legend_outside(fig, ax)
     return fig
 
 
@@ -91,26 +100,49 @@ def _bins(values: np.ndarray) -> list[float] | int:
     return min(40, max(10, int(np.sqrt(len(values)) * 2)))
 
 
-#: Steps of the pathway funnel: replications-table column and label (citizens).
+#: Steps of the pathway funnel, each a subset of the one above (replications-table column
+#: and label, citizens): everyone placed was referred, everyone in paid work was placed,
+#: and everyone still in paid work 26 weeks after hire was hired. Preparation is shown only
+#: where it lies between referred and placed in every replication.
 FUNNEL = (
     ("referred", "referred to the programme"),
     ("preparation", "started preparation"),
     ("placed", "placed in a company"),
     ("paid", "hired (ordinary, small job or flexjob)"),
-    ("ordinary", "hired on ordinary hours"),
     ("employed_26w", "still in paid work 26 weeks after hire"),
 )
+#: A part of a step drawn as an inner bar: (column, label, the step it is part of).
+FUNNEL_PART = ("ordinary", "of which on ordinary hours", "paid")
+
+
+def funnel_steps(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The :data:`FUNNEL` steps present in ``table`` that nest in every replication.
+
+    A step is kept when, in every row, it is at most the step kept above it and at least
+    the next step present: no bar can exceed the one above it.
+    """
+    present = [(c, label) for c, label in FUNNEL if c in table]
+    kept: list[tuple[str, str]] = []
+    for i, (column, label) in enumerate(present):
+        above = table[kept[-1][0]] if kept else None
+        below = table[present[i + 1][0]] if i + 1 < len(present) else None
+        if (above is None or (table[column] <= above).all()) and (
+            below is None or (below <= table[column]).all()
+        ):
+            kept.append((column, label))
+    return kept
 
 
 @styled
 def funnel(results: Results) -> Figure:
-    """The pathway funnel at the end of the programme period, with targets marked.
+    """The pathway funnel at the end of the programme period, nested, with targets marked.
 
-    Each step counts the distinct citizens who had reached it by the end date
-    (``referred``, ``preparation``, ``placed``, ``paid``, ``ordinary``,
-    ``employed_26w`` columns of the replications table): a bar at the mean, a whisker over
-    the 80 % interval across replications, and the share of those referred. Targets on
-    these metrics dated at the end of the period are marked.
+    Each step counts the distinct citizens who had reached it by the end date and is a
+    subset of the step above (:func:`funnel_steps`): referred, started preparation,
+    placed, hired, still in paid work 26 weeks after hire. The hired bar holds an inner
+    bar for those hired on ordinary hours. Each bar is at the mean over replications with
+    a whisker over the 80 % interval; the tick labels give the numbers and the share of
+    those referred. Targets on these metrics dated at the end of the period are marked.
 
     Parameters
     ----------
@@ -123,35 +155,45 @@ def funnel(results: Results) -> Figure:
         Citizens on the x axis, one bar per step (first step on top).
     """
     table = results.replications
-    steps = [(column, label) for column, label in FUNNEL if column in table]
-    values = [table[column].to_numpy(dtype=float) for column, _ in steps]
+    steps = funnel_steps(table)
+    columns = [column for column, _ in steps]
+    values = [table[column].to_numpy(dtype=float) for column in columns]
     means = np.array([v.mean() for v in values])
     low = np.array([np.quantile(v, 0.1) for v in values])
     high = np.array([np.quantile(v, 0.9) for v in values])
     y = np.arange(len(steps))[::-1]
-    fig, (ax,) = new_figure(size=(9.0, 4.8))
+    fig, (ax,) = new_figure(size=(9.0, 1.6 + 0.85 * len(steps)))
     ax.barh(y, means, color=BAND, alpha=0.8, height=0.6, label="mean over replications")
     ax.errorbar(means, y, xerr=[means - low, high - means], fmt="none", ecolor="black",
                 capsize=4, linewidth=1.2, label="80 % interval")  # fmt: skip
-    referred = means[0] if means[0] > 0 else np.nan
-    for i, (yi, m, lo, hi) in enumerate(zip(y, means, low, high, strict=True)):
-        share = f"; {m / referred:.0%} of referred" if i else ""
-        ax.text(hi, yi, f"  {m:,.0f} ({lo:,.0f}-{hi:,.0f}){share}", va="center", ha="left",
-                fontsize=8.5)  # fmt: skip
+    referred = means[0] if columns[0] == "referred" and means[0] > 0 else np.nan
+    ticks = []
+    for i, ((_, label), m, lo, hi) in enumerate(zip(steps, means, low, high, strict=True)):
+        share = f"; {m / referred:.0%} of referred" if i and np.isfinite(referred) else ""
+        ticks.append(f"{label}\n{m:,.0f} ({lo:,.0f}-{hi:,.0f}){share}")
+    rows = dict(zip(columns, y, strict=True))
+    part, part_label, parent = FUNNEL_PART
+    if part in table and parent in rows:
+        inner = table[part].to_numpy(dtype=float)
+        yi, m = rows[parent], float(inner.mean())
+        ax.barh([yi], [m], color=PALETTE[2], height=0.3, label=f"{part_label} (mean)")
+        rows[part] = yi
+        lo, hi = np.quantile(inner, [0.1, 0.9])
+        ticks[columns.index(parent)] += f"\n{part_label}: {m:,.0f} ({lo:,.0f}-{hi:,.0f})"
     end = _end_date(results)
+    marked = 0.0
     for _, row in results.targets.iterrows():
-        if row["metric"] in dict(steps) and row["date"] == end:
-            yi = y[[c for c, _ in steps].index(row["metric"])]
+        if row["metric"] in rows and row["date"] == end:
+            yi = rows[row["metric"]]
             ax.plot([row["threshold"]] * 2, [yi - 0.4, yi + 0.4], color=TARGET, linestyle="--",
-                    linewidth=2.0, label=f"target {row['target']}: {row['threshold']:,.0f}")  # fmt: skip
-    ax.set_yticks(y, [label for _, label in steps])
-    ax.set_xlim(
-        0, max(high.max(), results.targets["threshold"].max() if len(results.targets) else 0) * 1.5
-    )
+                    linewidth=2.0, label=target_label(row))  # fmt: skip
+            marked = max(marked, float(row["threshold"]))
+    ax.set_yticks(y, ticks)
+    ax.set_xlim(0, max(float(high.max()), marked) * 1.08)
     ax.set_xlabel(f"citizens by {end or 'the end of the programme period'}")
-    ax.set_title(f"Pathway funnel\n{context(results)}")
+    ax.set_title(f"Pathway funnel: each step a part of the one above\n{context(results)}")
     ax.grid(False, axis="y")
-    ax.legend(loc="lower right")
+    legend_outside(fig, ax, ncols=2)
     return fig
 
 
@@ -196,8 +238,8 @@ def cost_breakdown(results: Results) -> Figure:
         target_vline(left, grant / scale, f"grant: {grant / scale:,.1f} {unit}")
         within = results.cost("cost:within_grant")
         words = probability_words(*(float(within[k]) for k in ("mean", "ci_low", "ci_high")))
-        left.legend(loc="upper right")
-        left.set_title(f"Programme cost (grant-funded)\nwithin the grant: {words}")
+        legend_outside(fig, left)
+        left.set_title(wrap(f"Programme cost (grant-funded)\nwithin the grant: {words}", 50))
     else:
         left.set_title("Programme cost (grant-funded)")
     left.set_xlabel(f"{unit} (mean, 80 % interval)")
@@ -255,6 +297,7 @@ def paired_comparison(
     matplotlib.figure.Figure
     """
     table = comparison.differences.set_index("outcome")
+    specs = target_specs(comparison.a)
     chosen = [o for o in (outcomes or _COMPARED) if o in table.index]
     money = [o for o in chosen if outcome_unit(o) == "DKK"]
     counts = [o for o in chosen if o not in money]
@@ -274,7 +317,8 @@ def paired_comparison(
                   linewidth=5, label="paired (common random numbers), 95 %")  # fmt: skip
         ax.plot(rows["difference"] / scale, y, "o", color="black", label="mean difference")
         ax.axvline(0, color=TARGET, linestyle="--", linewidth=1.2, label="no difference")
-        ax.set_yticks(y, [outcome_label(o).removeprefix("citizens ").split(" (")[0] for o in group])
+        names = [outcome_words(o, specs)[0].removeprefix("citizens ") for o in group]
+        ax.set_yticks(y, [wrap(name, 34) for name in names])
         ax.set_xlabel(f"difference B - A ({shown})")
         ax.grid(False, axis="y")
     handles, names = axes[0].get_legend_handles_labels()

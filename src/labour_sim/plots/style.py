@@ -171,3 +171,28 @@ def target_vline(ax: Axes, value: Any, label: str, linestyle: str = "--") -> Lin
     return ax.axvline(
         value, color=TARGET, linestyle=linestyle, linewidth=1.5, label=label, zorder=4
     )
+
+
+def wrap(text: str, width: int = 48) -> str:
+    """``text`` wrapped at ``width`` characters (its own line breaks kept), never cut."""
+    import textwrap
+
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_on_hyphens=False)) or line
+        for line in text.split("\n")
+    )
+
+
+def legend_outside(
+    fig: Figure, axes: Sequence[Axes] | Axes, loc: str = "outside lower center", ncols: int = 3
+) -> None:
+    """One figure legend outside the axes (no line can cross it), entries of ``axes`` merged.
+
+    Constrained layout makes room for it; a label shared by several axes is listed once.
+    """
+    seen: dict[str, Any] = {}
+    for ax in [axes] if isinstance(axes, Axes) else axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(label, handle)
+    if seen:
+        fig.legend(list(seen.values()), list(seen), loc=cast(Any, loc), ncols=min(ncols, len(seen)))

@@ -13,8 +13,18 @@ from matplotlib.figure import Figure
 
 from ..experiments import Results
 from ..metrics import METRIC_LABELS
-from .common import context, target_row
-from .style import BAND, PALETTE, new_figure, outcome_unit, styled, target_hline, target_vline
+from .common import context, target_label, target_row
+from .style import (
+    BAND,
+    PALETTE,
+    legend_outside,
+    new_figure,
+    outcome_unit,
+    styled,
+    target_hline,
+    target_vline,
+    wrap,
+)
 
 __all__ = ["capacity_over_time", "fan_chart"]
 
@@ -60,15 +70,15 @@ def fan_chart(results: Results, metric: str | None = None, target: str | None = 
     ax.plot(dates, band["mean"], color="black", linestyle=":", linewidth=1.2, label="mean")
     if row is not None:
         when = pd.Timestamp(str(row["date"]))
-        target_hline(ax, float(row["threshold"]), f"target: {row['threshold']:,.0f} {unit}")
+        target_hline(ax, float(row["threshold"]), target_label(row))
         target_vline(ax, when, f"target date: {row['date']}", linestyle=":")
         ax.plot(np.array([when]), [float(row["threshold"])], marker="o", color=PALETTE[5], zorder=5)
     label = METRIC_LABELS.get(name, name)
-    ax.set_title(f"{label[0].upper()}{label[1:]}\n{context(results)}")
+    ax.set_title(wrap(f"{label[0].upper()}{label[1:]}", 70) + f"\n{context(results)}")
     ax.set_xlabel("date")
     ax.set_ylabel(f"cumulative count ({unit})")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left")
+    legend_outside(fig, ax, ncols=3)
     return fig
 
 
@@ -112,17 +122,17 @@ def capacity_over_time(results: Results) -> Figure:
     for resource, (state, label) in _QUEUES.items():
         _band(queues, states[states["series"] == state], label, _COLOURS[resource])
     queues.set_ylabel("queue length (citizens)")
-    queues.set_title(f"Queues and capacity\n{context(results)}")
     queues.set_ylim(0, max(1.0, float(queues.get_ylim()[1])))
+    title = f"Queues and capacity\n{context(results)}"
     if not states[states["series"].isin([s for s, _ in _QUEUES.values()])]["q90"].any():
-        queues.text(0.5, 0.5, "no queue in 80 % of replications or more", ha="center",
-                    transform=queues.transAxes, color="#555555")  # fmt: skip
-    queues.legend(loc="upper left")
+        title += "\nno queue in 80 % of replications or more"
+    queues.set_title(title)
+    _legend_right(queues)
     _band(slots, capacity[capacity["series"] == "slot_available"], "slots available", PALETTE[2])
     _band(slots, capacity[capacity["series"] == "slot_used"], "slots in use", _COLOURS["slot"])
     slots.set_ylabel("company slots (slots)")
     slots.set_ylim(bottom=0)
-    slots.legend(loc="upper left")
+    _legend_right(slots)
     for resource, label in _RESOURCES.items():
         used = capacity[capacity["series"] == f"{resource}_used"]
         available = capacity[capacity["series"] == f"{resource}_available"]
@@ -136,7 +146,7 @@ def capacity_over_time(results: Results) -> Figure:
     use.set_ylabel("utilisation (% of capacity)")
     use.set_xlabel("date")
     use.set_ylim(0, 110)
-    use.legend(loc="lower right")
+    _legend_right(use)
     return fig
 
 
@@ -144,3 +154,8 @@ def _band(ax: Axes, rows: pd.DataFrame, label: str, colour: str) -> None:
     dates = pd.to_datetime(rows["date"])
     ax.fill_between(dates, rows["q10"], rows["q90"], color=colour, alpha=0.25, lw=0)
     ax.plot(dates, rows["q50"], color=colour, label=f"{label} (median, 80 % band)")
+
+
+def _legend_right(ax: Axes) -> None:
+    """The axes' legend to its right, outside it (constrained layout makes the room)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)

@@ -13,7 +13,8 @@ from .. import plots
 from ..experiments import Results
 from ..levers import Sensitivity
 from ..metrics import METRIC_LABELS
-from ..scenario import Scenario
+from ..plots.outcomes import funnel_steps
+from ..scenario import Scenario, lever_name
 from ..stats import percent
 from .html import Html, figure_html
 
@@ -21,14 +22,17 @@ __all__ = ["capacity", "costs", "distribution", "fan", "funnel", "levers"]
 
 
 def funnel(results: Results, scenario: Scenario) -> Html:
-    """The pathway funnel at the end of the period."""
+    """The pathway funnel at the end of the period, each step a part of the one above."""
     table = results.replications
-    steps = [m for m in ("referred", "placed", "paid", "ordinary", "employed_26w") if m in table]
+    steps = [column for column, _ in funnel_steps(table)]
     medians = ", ".join(f"{METRIC_LABELS[m]} {table[m].median():,.0f}" for m in steps)
+    if "ordinary" in table:
+        medians += f" (of those hired, on ordinary hours {table['ordinary'].median():,.0f})"
     alt = f"Bar chart of the pathway by {scenario.period.end} (median over runs): {medians}."
     caption = (
         "The pathway funnel: distinct citizens who reached each step by the end of the "
-        "programme (bar: mean; whisker: 80 % of runs), with the targets marked."
+        "programme, each step a part of the one above (bar: mean; whisker: 80 % of runs; "
+        "inner bar: those hired on ordinary hours), with the targets marked."
     )
     return figure_html(plots.funnel(results), alt, caption)
 
@@ -100,7 +104,10 @@ def costs(results: Results) -> Html:
 def levers(result: Sensitivity, outcome: str, words: str) -> Html:
     """The tornado of one outcome: levers by the size of their swing."""
     rows = result.table[result.table["outcome"] == outcome].sort_values("rank")
-    top = ", ".join(f"{r['lever']} (swing {r['swing']:+,.0f})" for _, r in rows.head(3).iterrows())
+    top = ", ".join(
+        f"{lever_name(str(r['lever']))} (swing {r['swing']:+,.0f})"
+        for _, r in rows.head(3).iterrows()
+    )
     alt = f"Tornado chart of {words}: levers ranked by swing; the largest are {top}."
     caption = (
         f"{words[0].upper()}{words[1:]}: bars from the scenario's value to the outcome with "

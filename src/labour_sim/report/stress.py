@@ -210,7 +210,8 @@ def _base_logic(s: Scenario) -> list[str]:
         f"multiplier {s.preparation.support_multiplier.value:g}), then waits for a free "
         f"company slot. {c.initial.value:,} companies take part at the start; more are "
         f"recruited at {c.recruitment_per_week.value:g} a week up to {c.max_companies.value:,}, "
-        f"each with {c.slots_per_company.value} slot(s)"
+        f"each with {c.slots_per_company.value} slot"
+        + ("" if c.slots_per_company.value == 1 else "s")
         + (f" and staying a mean of {c.tenure_weeks.mean:g} weeks" if c.tenure_weeks else "")
         + ".",
         f"A placement lasts a mean of {p.duration_weeks.mean:g} weeks and ends in a hire on "
@@ -296,8 +297,8 @@ def _components(s: Scenario) -> Html:
     items: list[Item] = [
         (
             "Entities",
-            f"Citizens ({len(s.groups)} target group(s)), each with a group, readiness and "
-            "placement history; companies, each with a join week, a willingness to hire "
+            f"Citizens ({len(s.groups)} target group{'' if len(s.groups) == 1 else 's'}), "
+            "each with a group, readiness and placement history; companies, each with a join week, a willingness to hire "
             "(multiplier) and a leaving week.",
         ),
         (

@@ -9,10 +9,11 @@ a table) and ``files`` (the shipped scenario files). Nothing here runs a simulat
 """
 
 from .conditions import RATES, Condition
+from .doc import lever_name
 from .loader import load_scenario
 from .quantities import ArrayQuantity, DistQuantity, Provenance, Quantity, iter_numbers
 from .schema import Scenario, cohort_size, parse_scenario
-from .sections import MAX_ATTEMPTS, Target
+from .sections import MAX_ATTEMPTS, Target, target_spec
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -26,6 +27,8 @@ __all__ = [
     "Target",
     "cohort_size",
     "iter_numbers",
+    "lever_name",
     "load_scenario",
     "parse_scenario",
+    "target_spec",
 ]

@@ -25,7 +25,7 @@ from .quantities import DistQuantity, Provenance, Quantity
 from .schema import Scenario
 from .units import accepted_units
 
-__all__ = ["scenario_format"]
+__all__ = ["lever_name", "scenario_format"]
 
 _INTRO = """\
 # Scenario file format
@@ -121,6 +121,62 @@ def scenario_format() -> str:
             parts.append(_section(name, model, many))
     parts.append(_metrics())
     return "\n".join(parts).rstrip() + "\n"
+
+
+def lever_name(path: str) -> str:
+    """A short human name for a lever's dotted path, from the schema's field descriptions.
+
+    ``'companies.slots_per_company'`` gives ``'citizens a company hosts at a time'``;
+    ``'placement.outcomes.ordinary'`` gives ``'how a placement ends: hired on ordinary
+    hours'`` (a nested table's own description in front); ``'groups.refugees.share'`` names
+    the group. Each description is cut before its first bracket or semicolon (the bounds
+    and defaults). A path the schema does not know (or a field without a description)
+    falls back to its parts in words: ``'costs.extra_rate'`` gives ``'costs: extra rate'``.
+
+    Parameters
+    ----------
+    path : str
+        A dotted path as ``Scenario.with_changes`` and the lever functions take it.
+    """
+    model: type[BaseModel] | None = Scenario
+    words: list[str] = []
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        field = model.model_fields.get(parts[i]) if model is not None else None
+        if field is None:
+            return _path_words(path)
+        sub, many = _model_of(field.annotation)
+        last = i == len(parts) - 1
+        if sub is None or last:
+            short = _short(field.description or "")
+            if not short:
+                return _path_words(path)
+            words.append(short)
+        elif many and i + 1 < len(parts):
+            words.append(f"{_singular(parts[i])} {parts[i + 1]}")
+            i += 1
+        elif i > 0 and field.description:
+            words.append(_short(field.description))
+        model = sub
+        i += 1
+    return ": ".join(w for w in words if w)
+
+
+def _short(description: str) -> str:
+    """A description up to its first bracket or semicolon."""
+    for mark in (" (", ";"):
+        description = description.split(mark)[0]
+    return description.strip()
+
+
+def _singular(section: str) -> str:
+    return section[:-1] if section.endswith("s") else section
+
+
+def _path_words(path: str) -> str:
+    """``'a.b_c.d'`` as ``'a: b c: d'`` (the fallback of :func:`lever_name`)."""
+    return ": ".join(part.replace("_", " ") for part in path.split("."))
 
 
 def _intro() -> str:

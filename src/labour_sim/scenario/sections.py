@@ -81,6 +81,7 @@ __all__ = [
     "Staff",
     "Target",
     "described",
+    "target_spec",
 ]
 
 #: Upper bound on placement attempts per citizen; fixes the layout of per-citizen draws.
@@ -398,3 +399,12 @@ class Target(BaseModel):
     )
     date: Date = described("by when", "date")
     description: Text = described("the promise in words", None, "")
+
+
+def target_spec(target: Target) -> dict[str, str | float]:
+    """A target as plain data for results' metadata: ``metric``, ``threshold``, ``date``.
+
+    ``labour_sim.metrics.target_words(**target_spec(t))`` says it in words.
+    """
+    return {"metric": target.metric, "threshold": float(target.threshold.value),
+            "date": target.date.isoformat()}  # fmt: skip
