@@ -54,6 +54,9 @@ class Stream(IntEnum):
     COMPANY_SECTOR = 16
     CITIZEN_SECTOR = 17
     GROWTH_DECISION = 18
+    USUAL_EXIT = 19
+    USUAL_OUTCOME = 20
+    USUAL_JOB = 21
 
 
 def generator(seed: int, replication: int, stream: Stream) -> np.random.Generator:

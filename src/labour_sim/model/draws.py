@@ -31,6 +31,7 @@ from ..distributions import proportional_hazard_u
 from ..scenario import MAX_ATTEMPTS, Scenario
 from ..streams import Stream, generator
 from .timeline import Timeline, time_changed, timeline
+from .usual import UsualDraws, draw_usual
 
 __all__ = ["COLUMNS", "CitizenDraws", "CompanyDraws", "draw_citizens", "draw_companies"]
 
@@ -64,6 +65,7 @@ class CitizenDraws:
     relapse_u: FloatArray
     after_u: FloatArray
     dropout: FloatArray
+    usual: UsualDraws  # candidate business-as-usual exits (see .usual)
 
     @property
     def n(self) -> int:
@@ -252,6 +254,7 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
         relapse_u=kept(rng(Stream.RELAPSE).random(shape)),
         after_u=kept(rng(Stream.AFTER_PLACEMENT).random(shape)),
         dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
+        usual=draw_usual(s, seed, replication, arrival, group.astype(np.int64), readiness[:, 0]),
     )
 
 

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from ..metrics import ALL_METRICS, METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
 from ..model.tallies import by_citizen, first_times
+from ..model.usual import UsualSpells
 
 __all__ = ["MILESTONE_STATES", "POINT_STATES", "QUEUES", "ReplicationResult", "Sojourns"]
 
@@ -95,6 +96,9 @@ class ReplicationResult:
     log : dict of arrays
         The state-change log: ``week``, ``citizen``, ``state``, ``attempt``, ``company``,
         ``mentored``, in the order the changes happened.
+    usual : UsualSpells, optional
+        The business-as-usual arm of the same citizens: their spells off benefit without
+        the programme (weeks).
     """
 
     scenario_name: str
@@ -114,6 +118,7 @@ class ReplicationResult:
     company_first_hosted: FloatArray
     capacity: dict[str, float | None]
     events: int
+    usual: UsualSpells | None = None  # the business-as-usual arm (see model.usual)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- time -----------------------------------------------------------------------------
