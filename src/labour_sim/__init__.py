@@ -28,6 +28,7 @@ ScenarioError, Problem
     The one error type for user mistakes.
 """
 
+from .business import BusinessCase, business_case
 from .calibration import (
     Calibration,
     CalibrationSetup,
@@ -64,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "METRICS",
     "BudgetAnswer",
+    "BusinessCase",
     "Calibration",
     "CalibrationSetup",
     "Comparison",
@@ -83,6 +85,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "budget_for",
+    "business_case",
     "calibrate",
     "calibrate_setup",
     "compare",

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import ScenarioError
-from . import calibration, levers, report, run
+from . import business, calibration, levers, report, run
 from .options import EXIT_USAGE, Parser
 
 __all__ = ["build_parser", "main"]
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (run, calibration, levers, report):
+    for group in (run, calibration, levers, report, business):
         group.add_commands(sub)
     parser.set_defaults(commands=tuple(sub.choices))  # the command names, for tests and docs
     return parser
