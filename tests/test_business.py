@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from factory import build, q
-from labour_sim import Scenario, business_case, run_replication
+from labour_sim import Execution, Scenario, business_case, run_experiment, run_replication
 from labour_sim.business import PAYERS, discount_factors, payback_week, refusion_share
 from labour_sim.business.accounts import overlap, replication_accounts
+from labour_sim.metrics import PER_FIGURES
 
 ACCOUNTS = {
     "refusion_weeks_1_4": q(0.8, "share"),
@@ -24,13 +25,16 @@ ACCOUNTS = {
 USUAL = {"default": {k: q(0.003, "1/week") for k in ("ordinary", "flexjob", "education")}}
 
 
+CHANGES = {
+    "accounts": ACCOUNTS, "business_as_usual": USUAL,
+    "costs": {"benefit_dkk_per_week": q(2700.0, "DKK/week"),
+              "fixed_dkk_per_month": q(10000.0, "DKK/month"),
+              "flexjob_subsidy_dkk_per_month": q(18964.0, "DKK/month")},
+}  # fmt: skip
+
+
 def scenario() -> Scenario:
-    return build({
-        "accounts": ACCOUNTS, "business_as_usual": USUAL,
-        "costs": {"benefit_dkk_per_week": q(2700.0, "DKK/week"),
-                  "fixed_dkk_per_month": q(10000.0, "DKK/month"),
-                  "flexjob_subsidy_dkk_per_month": q(18964.0, "DKK/month")},
-    })  # fmt: skip
+    return build(CHANGES)
 
 
 def test_the_refusion_staircase_by_weeks_on_benefit() -> None:
@@ -87,3 +91,20 @@ def test_a_programme_that_places_nobody_saves_no_benefit() -> None:
     effect = table[table["item"].isin(["benefits", "flexjob_subsidy", "wage_subsidy"])]
     assert (effect["dkk"] == 0.0).all()
     assert table.loc[table["item"] == "programme", "dkk"].sum() > 0  # it still costs
+
+
+def test_every_per_figure_is_its_numerator_over_its_denominator() -> None:
+    s = scenario()
+    rows = run_experiment(s, 4, seed=3, execution=Execution(workers=1, progress=False))
+    r = rows.replications
+    for figure, (numerator, _, _) in PER_FIGURES.items():
+        den = r[f"{figure}:n"].to_numpy(dtype=float)
+        got = r[figure].to_numpy(dtype=float)
+        want = r[numerator].to_numpy(dtype=float) / np.where(den > 0, den, np.nan)
+        assert np.array_equal(got, want, equal_nan=True), figure
+        row = rows.cost(figure)  # across runs: mean numerator / mean denominator, none dropped
+        assert row["numerator"] == r[numerator].mean()
+        assert row["denominator"] == r[f"{figure}:n"].mean()
+        if row["denominator"] > 0:
+            assert row["mean"] == row["numerator"] / row["denominator"]
+        assert row["zero_share"] == np.mean(den <= 0)

@@ -28,9 +28,10 @@ from numpy.typing import NDArray
 
 from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
 from ..scenario import Scenario
+from .costs import savings_horizon
 from .result import ReplicationResult
 
-__all__ = ["ARM_MEASURES", "SUSTAINED_WEEKS", "arm_measures", "effect_row"]
+__all__ = ["ARM_MEASURES", "SUSTAINED_WEEKS", "arm_measures", "effect_row", "per_additional_job"]
 
 #: Weeks a job must have lasted to count as sustained.
 SUSTAINED_WEEKS = 26.0
@@ -83,11 +84,14 @@ def _sustained(
 
 
 def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float]:
-    """Both arms and the effect at the end date and each target date (flat columns).
+    """Both arms and the effect at the end date, each target date and the savings horizon.
 
     Columns ``programme:M``, ``usual:M``, ``effect:M`` for each measure M of
-    :data:`ARM_MEASURES` and ``deadweight`` at the programme's end, and the same with
-    ``@YYYY-MM-DD`` at each other target date.
+    :data:`ARM_MEASURES` and ``deadweight`` at the programme's end, the same with
+    ``@YYYY-MM-DD`` at each other target date and with ``@savings`` at the savings horizon
+    (:func:`~.costs.savings_horizon`, where the "per" figures count their jobs); and
+    ``cost:per_additional_sustained_job`` (programme cost over ``effect:sustained@savings``,
+    ``nan`` unless positive) with its denominator ``cost:per_additional_sustained_job:n``.
     """
     end = scenario.period.end
     dates = sorted({t.date for t in scenario.targets} - {end})
@@ -95,9 +99,10 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
     u = result.usual
     h = result.horizon
     out: dict[str, float] = {}
-    for date in [end, *dates]:
-        week = result.week_of(date)
-        tag = "" if date == end else f"@{date}"
+    weeks: list[tuple[str, float]] = [("", result.week_of(end))]
+    weeks += [(f"@{date}", result.week_of(date)) for date in dates]
+    weeks.append(("@savings", savings_horizon(scenario)))
+    for tag, week in weeks:
         programme = arm_measures(s.citizen, s.state, s.enter, s.leave, week)
         usual = (
             arm_measures(u.citizen, u.state, u.enter, np.minimum(u.leave, h), week)
@@ -111,3 +116,13 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
         hires = programme["into_work"]
         out[f"deadweight{tag}"] = usual["into_work"] / hires if hires > 0 else math.nan
     return out
+
+
+def per_additional_job(row: dict[str, object]) -> dict[str, float]:
+    """``cost:per_additional_sustained_job`` and its denominator, from a row's columns."""
+    extra = float(row["effect:sustained@savings"])  # type: ignore[arg-type]
+    cost = float(row["cost:programme"])  # type: ignore[arg-type]
+    return {
+        "cost:per_additional_sustained_job": cost / extra if extra > 0 else math.nan,
+        "cost:per_additional_sustained_job:n": extra,
+    }
