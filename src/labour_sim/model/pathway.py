@@ -32,6 +32,14 @@ slot during a pause of placement starts (a timeout at each pause's end, schedule
 gives the free slots to the citizens waiting), and a job spell is stretched by the job-loss
 factor from the hire on. The compiled engine does the same, in the same event order.
 
+Business as usual (:mod:`.usual`) changes the dropout clock: while the citizen is exposed
+(on benefit, not in a placement or programme job) the time left runs to the next candidate
+exit if that comes first (:meth:`Programme._arm`); when it fires, the citizen leaves to
+that exit instead of dropping out, and the dropout clock is restored when a placement
+starts. After dropout, the attempt limit or a lost job the citizen waits on benefit for the
+next candidate exit (:meth:`Programme._outside`). Those rows carry the exits' own weeks
+and ``company`` :data:`~.usual.USUAL`.
+
 Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
 ``k * width + i``): indexing one is several times faster than indexing a numpy array, and
 unlike a list it holds no Python float per draw (most draws are never used).
