@@ -192,8 +192,9 @@ def _compare(args: argparse.Namespace) -> int:
             de = result.b.replications[jobs].mean() - result.a.replications[jobs].mean()
             date = result.b.metadata.get("savings_horizon_date", "the savings horizon")
             print(
-                f"  extra programme cost per extra additional job held 26 weeks by {date}: "
-                f"{ratio:,.0f} DKK [{low:,.0f}, {high:,.0f}] = {dc:+,.0f} DKK / {de:+,.1f} jobs"
+                f"  extra programme cost per extra job held 26 weeks by {date} (jobs counted "
+                f"against business as usual): {ratio:,.0f} DKK [{low:,.0f}, {high:,.0f}] = "
+                f"{dc:+,.0f} DKK / {de:+,.1f} jobs"
             )
     if args.out is not None:
         print(f"\nresults written to {args.out}/")

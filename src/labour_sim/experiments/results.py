@@ -144,7 +144,7 @@ class Results:
         value = f"{row['mean']:,.0f} DKK" if np.isfinite(row["mean"]) else "not defined"
         text = (
             f"{row['label']}: {value} = {row['numerator']:,.0f} DKK {num_label} (to {end}) / "
-            f"{row['denominator']:,.1f} {what} (by {date}), means over {self.n} replications"
+            f"{row['denominator']:,.1f} {what} (by {date}), means over {self.n:,} replications"
         )
         if row["zero_share"] > 0:
             text += f"; none in {row['zero_share']:.0%} of runs"
