@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from labour_sim import Execution, Results, Scenario, load_scenario, run_experiment
+from labour_sim import (
+    BusinessCase,
+    Execution,
+    Results,
+    Scenario,
+    business_case,
+    load_scenario,
+    run_experiment,
+)
 from labour_sim.calibration import Observations, evaluation_table, load_observations
 from labour_sim.levers import Sensitivity, run_tornado
 
@@ -27,10 +35,12 @@ class Inputs:
     sensitivity: Sensitivity
     evaluation: pd.DataFrame
     observations: Observations
+    business: BusinessCase
 
 
 def lolland_inputs() -> Inputs:
-    """A small Lolland-Falster run (24 replications, seed 7) with its tornado and evaluation."""
+    """A small Lolland-Falster run (24 replications, seed 7), its tornado, evaluation and
+    business case (2 replications)."""
     scenario = load_scenario(LOLLAND)
     observations = load_observations(MIDTERM, scenario)
     results = run_experiment(
@@ -40,4 +50,5 @@ def lolland_inputs() -> Inputs:
     evaluation = evaluation_table(scenario, observations, REPLICATIONS, SEED, **options)
     sensitivity = run_tornado(scenario, 3, SEED, results=results, **options)
     assert sensitivity is not None
-    return Inputs(scenario, results, sensitivity, evaluation, observations)
+    business = business_case(scenario, 2, SEED)
+    return Inputs(scenario, results, sensitivity, evaluation, observations, business)

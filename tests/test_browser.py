@@ -107,7 +107,7 @@ def test_report_renders_in_chromium(
     cost = page.locator("#cost-per-sustained-job")
     cost_box = cost.bounding_box()
     assert cost_box is not None and cost_box["y"] + cost_box["height"] <= VIEWPORT["height"]
-    assert "programme cost per sustained job" in cost.inner_text()
+    assert "programme cost per additional job held 26 weeks" in cost.inner_text()
 
     screenshot = tmp_path / "report_first_screen.png"
     page.screenshot(path=str(screenshot))

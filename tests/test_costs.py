@@ -183,7 +183,7 @@ def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:
     result = compare(a, b, 30, seed=2, execution=Execution(workers=1, progress=False))
     ratio, low, high = result.incremental_cost()
     dc = result.difference("cost:programme")["difference"]
-    de = result.difference("sustained_jobs")["difference"]
+    de = result.difference("effect:sustained@savings")["difference"]
     assert ratio == pytest.approx(dc / de)
     assert low < ratio < high
 

@@ -7,7 +7,7 @@ on every shipped scenario and on hypothesis-generated variants that make casewor
 mentors and slots bind, match sectors, let companies leave, tie many events in the same week
 (constant durations), vary the attempt limit and add conditions over calendar time (pauses of
 placement starts, factors on referrals, recruitment, hiring, job loss and dropout, series,
-trends).
+trends) and business-as-usual exits off benefit outside placements (none, rare, common).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from labour_sim import (
 from labour_sim.model import Programme, draw_citizens, draw_companies
 from labour_sim.model.compiled import simulate
 from labour_sim.model.timeline import timeline
+from labour_sim.model.usual import USUAL
 from labour_sim.replication import QUEUES, summarise, weekly_counts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,6 +193,14 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
         changes["placement.hybrid_share"] = q(hybrid, "share")
     if draw(st.booleans()):
         changes["conditions"] = draw(conditions(base))
+    usual = draw(st.sampled_from([0.0, 0.002, 0.02, 0.1]))  # business-as-usual exits
+    changes["business_as_usual"] = {
+        "default": {
+            out: q(usual * share, "1/week")
+            for out, share in (("ordinary", 0.6), ("flexjob", 0.1), ("education", 0.3))
+        },
+        "groups": [],
+    }
     try:
         scenario = base.with_changes(changes)
     except ScenarioError as error:  # pragma: no cover - shows which change a base rejects
@@ -217,6 +226,7 @@ def test_generated_scenarios_run_identically(case: tuple[Scenario, int]) -> None
         event(f"{queue} queue binds: {bool(waited.any())}")
         gave_up = waited & (s.next_state == State.DROPOUT)
         event(f"dropout while waiting for a {queue}: {bool(gave_up.any())}")
+    event(f"business-as-usual exits: {bool((result.log['company'] == USUAL).any())}")
     ties = np.unique(result.log["week"]).size < result.log["week"].size
     event(f"several changes in the same week: {ties}")
     rate = scenario.dropout.rate_per_week.value

@@ -9,6 +9,7 @@ import pytest
 
 from factory import build, d, q
 from labour_sim import State, load_scenario, run_replication
+from labour_sim.model.usual import USUAL
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,8 +95,13 @@ def test_each_citizens_log_is_ordered_and_ends_in_at_most_one_terminal_state(lol
     for _, rows in log.groupby("citizen"):
         assert rows.week.is_monotonic_increasing
         assert rows.state.iloc[0] == "referred"
-        states = list(rows.state)
+        # Terminal for the programme; on benefit afterwards, only business-as-usual exits
+        # (and the ends of their jobs) follow.
+        programme = rows[rows.company != USUAL]
+        states = list(programme.state)
         assert all(s not in terminal for s in states[:-1])
+        after = rows.iloc[len(programme) :]
+        assert (after.company == USUAL).all()
 
 
 def test_same_seed_same_result_and_replications_differ(lolland) -> None:

@@ -31,9 +31,17 @@ def lolland(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> tuple[R
     path = tmp_path_factory.mktemp("report") / "lolland.html"
     write_report(
         inputs.scenario, path, inputs.results, sensitivity=inputs.sensitivity,
-        evaluation=inputs.evaluation, observations=MIDTERM,
+        evaluation=inputs.evaluation, observations=MIDTERM, business=inputs.business,
     )  # fmt: skip
     return inputs.results, path.read_text(encoding="utf-8"), path
+
+
+def test_the_business_case_section(lolland: tuple[Results, str, Path], inputs: Inputs) -> None:
+    _, page, _ = lolland
+    section = page[page.index('id="business-case"') : page.index('id="levers"')]
+    assert "Net cost by year and payer" in section and "municipality" in section
+    for line in inputs.business.lines()[1:]:
+        assert html.escape(line.strip()) in section
 
 
 def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) -> None:
@@ -57,9 +65,13 @@ def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Pat
     verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
     for line in results.verdicts():
         assert html.escape(line) in verdict
-    assert "programme cost per sustained job" in verdict
-    job = results.cost("cost:per_sustained_job")["mean"]
-    assert f"{job / 1e3:,.0f}k DKK" in verdict
+    assert "programme cost per additional job held 26 weeks" in verdict
+    job = results.cost("cost:per_additional_sustained_job")
+    assert f"{job['mean'] / 1e3:,.0f}k DKK" in verdict
+    # The cards beside it divide to it: mean programme cost / mean additional jobs.
+    extra = results.replications["effect:sustained@savings"].mean()
+    assert f"{extra:,.1f}" in verdict
+    assert job["mean"] == pytest.approx(results.replications["cost:programme"].mean() / extra)
     assert "very unlikely" in verdict  # 550 on ordinary hours
     assert "within the grant of 21.1 mio DKK" in verdict
 
@@ -288,7 +300,7 @@ def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str
     """The command computes the analyses, then writes the page ``write_report`` writes from
     the same results, tornado and evaluation computed by the caller."""
     out = tmp_path / "sub" / "report.html"
-    code = main(["report", str(LOLLAND), "-n", "8", "--levers", "1", "--seed", "3",
+    code = main(["report", str(LOLLAND), "-n", "8", "--levers", "1", "--business", "0", "--seed", "3",
                  "--observations", str(MIDTERM), "--workers", "1", "--quiet",
                  "--out", str(out)])  # fmt: skip
     assert code == 0
@@ -322,7 +334,7 @@ def test_cli_reports_saved_results_without_running_again(
     assert main(["run", str(LOLLAND), "-n", "8", "--seed", "3", "--workers", "1", "--quiet",
                  "--out", str(run)]) == 0  # fmt: skip
     capsys.readouterr()
-    code = main(["report", str(LOLLAND), "--results", str(run), "--levers", "0", "--quiet",
+    code = main(["report", str(LOLLAND), "--results", str(run), "--levers", "0", "--business", "0", "--quiet",
                  "--out", str(run / "report.html")])  # fmt: skip
     assert code == 0
     assert f"the 8 replications saved in {run}" in capsys.readouterr().out

@@ -40,6 +40,9 @@ STREAM_IDS = {
     "CITIZEN_SECTOR": 17,
     "GROWTH_DECISION": 18,
     "HYBRID_PLACEMENT": 19,
+    "USUAL_EXIT": 20,
+    "USUAL_OUTCOME": 21,
+    "USUAL_JOB": 22,
 }
 
 
@@ -116,6 +119,9 @@ def cohort(schedule: str, cap: int) -> Scenario:
         "employment.follow_up_support": True,
         "employment.follow_up_hazard_ratio": q(0.7),
         "dropout": {"rate_per_week": q(0.01)},
+        "business_as_usual": {
+            "default": {k: q(0.01, "1/week") for k in ("ordinary", "flexjob", "education")}
+        },
     }
     data = raw(changes)
     if schedule == "poisson":
@@ -134,9 +140,13 @@ def test_citizen_k_draws_the_same_whatever_the_cohort_size(schedule: str) -> Non
     small = large.with_changes({"intake.cohort_max": 37})
     big, few = draw_citizens(large, 11, 3), draw_citizens(small, 11, 3)
     assert few.n == 37 < big.n
-    for field in dataclasses.fields(big):
-        shared = getattr(big, field.name)[: few.n]
-        assert np.array_equal(shared, getattr(few, field.name)), field.name
+    arrays = {f.name: getattr(big, f.name) for f in dataclasses.fields(big) if f.name != "usual"}
+    fewer = {f.name: getattr(few, f.name) for f in dataclasses.fields(few) if f.name != "usual"}
+    for name in ("at", "kind", "end"):  # the business-as-usual exits, citizen by citizen
+        arrays[f"usual.{name}"] = getattr(big.usual, name)
+        fewer[f"usual.{name}"] = getattr(few.usual, name)
+    for name, values in arrays.items():
+        assert np.array_equal(values[: few.n], fewer[name]), name
 
 
 def test_company_k_draws_the_same_whatever_the_number_of_companies() -> None:

@@ -30,6 +30,7 @@ ScenarioError, Problem
     The one error type for user mistakes.
 """
 
+from .business import BusinessCase, business_case
 from .calibration import (
     DEFAULT_DRIFT,
     Calibration,
@@ -68,6 +69,7 @@ __all__ = [
     "DEFAULT_DRIFT",
     "METRICS",
     "BudgetAnswer",
+    "BusinessCase",
     "Calibration",
     "CalibrationSetup",
     "Comparison",
@@ -87,6 +89,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "budget_for",
+    "business_case",
     "calibrate",
     "calibrate_setup",
     "compare",

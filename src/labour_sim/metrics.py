@@ -41,6 +41,7 @@ __all__ = [
     "CUMULATIVE_LABELS",
     "METRICS",
     "METRIC_LABELS",
+    "PER_FIGURES",
     "POINT_LABELS",
     "POINT_METRICS",
     "RETENTION_WEEKS",
@@ -119,6 +120,7 @@ COST_LABELS = {
     "cost:per_ordinary": "programme cost per citizen hired on ordinary hours",
     "cost:per_sustained_job": "programme cost per job held 26 weeks",
     "cost:net_public_per_sustained_job": "net public cost per job held 26 weeks",
+    "cost:per_additional_sustained_job": "programme cost per additional job held 26 weeks",
 }
 COST_COLUMNS = tuple(COST_LABELS)
 
@@ -157,3 +159,31 @@ def target_words(metric: str, threshold: float, date: object) -> str:
         The date it is promised by (for a point-in-time metric: on).
     """
     return f"{threshold:,.0f} {metric_at(metric, date)}"
+
+
+#: Every "per" figure: (numerator column, what the denominator counts, and when). The
+#: denominator of figure ``F`` is the row's column ``F:n``; the numerator's date is the
+#: programme's end (``end``) and the denominator's is ``end`` or the savings horizon
+#: (``savings``). A row's figure is numerator / denominator, ``nan`` when it is 0; across
+#: replications the figure is the mean numerator over the mean denominator, and the share of
+#: replications whose denominator is 0 is reported beside it.
+PER_FIGURES: Final[dict[str, tuple[str, str, str]]] = {
+    "cost:per_participant": ("cost:programme", "citizens referred", "end"),
+    "cost:per_hired": ("cost:programme", "citizens hired into paid work", "savings"),
+    "cost:per_ordinary": ("cost:programme", "citizens hired on ordinary hours", "savings"),
+    "cost:per_sustained_job": (
+        "cost:programme",
+        "citizens in paid work 26 weeks after hire",
+        "savings",
+    ),
+    "cost:net_public_per_sustained_job": (
+        "cost:net_public",
+        "citizens in paid work 26 weeks after hire",
+        "savings",
+    ),
+    "cost:per_additional_sustained_job": (
+        "cost:programme",
+        "additional citizens in a job held 26 weeks (programme minus business as usual)",
+        "savings",
+    ),
+}

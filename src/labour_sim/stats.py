@@ -21,6 +21,7 @@ __all__ = [
     "percent",
     "probability_words",
     "quantile_summary",
+    "ratio_interval",
     "wilson_interval",
 ]
 
@@ -60,6 +61,29 @@ def mean_interval(values: ArrayLike, level: float = 0.95) -> tuple[float, float,
         return mean, mean, mean
     half = float(sps.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
     return mean, mean - half, mean + half
+
+
+def ratio_interval(
+    numerator: ArrayLike, denominator: ArrayLike, level: float = 0.95
+) -> tuple[float, float, float]:
+    """Ratio of the means of paired values and its delta-method t interval: ``(r, low, high)``.
+
+    ``nan`` when the mean denominator is not positive; the interval collapses with fewer
+    than two pairs.
+    """
+    a = np.asarray(numerator, dtype=float)
+    b = np.asarray(denominator, dtype=float)
+    n = len(a)
+    if n == 0 or not float(b.mean()) > 0:
+        return math.nan, math.nan, math.nan
+    mb = float(b.mean())
+    r = float(a.mean()) / mb
+    if n < 2:
+        return r, r, r
+    cov = np.cov(a, b, ddof=1)
+    var = max((cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (n * mb * mb), 0.0)
+    half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(var)
+    return r, r - half, r + half
 
 
 def quantile_summary(values: ArrayLike) -> dict[str, float]:

@@ -55,6 +55,9 @@ class Stream(IntEnum):
     CITIZEN_SECTOR = 17
     GROWTH_DECISION = 18
     HYBRID_PLACEMENT = 19
+    USUAL_EXIT = 20
+    USUAL_OUTCOME = 21
+    USUAL_JOB = 22
 
 
 def generator(seed: int, replication: int, stream: Stream) -> np.random.Generator:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..business import business_case
 from ..calibration import Observations, evaluation_table, load_observations
 from ..errors import ScenarioError
 from ..experiments import Execution, Results, run_experiment
@@ -37,6 +38,9 @@ from .options import (
 )
 
 __all__ = ["add_commands"]
+
+#: Replications of the report's business case (each one run and its business-as-usual arm).
+DEFAULT_BUSINESS_REPLICATIONS = 10
 
 _EPILOG = f"""examples:
   labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
@@ -78,6 +82,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         f"{DEFAULT_LEVER_REPLICATIONS}; 0: leave it out)",
     )
     rep.add_argument(
+        "--business",
+        type=whole_number(0),
+        default=DEFAULT_BUSINESS_REPLICATIONS,
+        metavar="N",
+        help=f"replications of the business case against business as usual (default "
+        f"{DEFAULT_BUSINESS_REPLICATIONS}; 0: leave it out)",
+    )
+    rep.add_argument(
         "--results",
         metavar="DIR",
         type=Path,
@@ -109,6 +121,11 @@ def _report(args: argparse.Namespace) -> int:
         sensitivity, evaluation = _analyses(
             scenario, results, seed, observations, args.levers, runs
         )
+        business = (
+            business_case(scenario, args.business, seed)
+            if args.business > 0 and scenario.accounts is not None
+            else None
+        )
     try:
         path = write_report(
             scenario,
@@ -117,6 +134,7 @@ def _report(args: argparse.Namespace) -> int:
             sensitivity=sensitivity,
             evaluation=evaluation,
             observations=observations,
+            business=business,
         )
     except OSError as exc:
         raise ScenarioError.single(

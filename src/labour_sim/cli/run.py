@@ -146,6 +146,10 @@ def _run(args: argparse.Namespace) -> int:
             precision=args.precision, execution=execution(args, client),
         )  # fmt: skip
     print(verdict_table(scenario, results))
+    effects = results.effect_lines()
+    if effects:
+        print("\nAgainst business as usual (same citizens, paired over replications)")
+        print("\n".join(f"  {line}" for line in effects))
     costs = results.cost_lines()
     if costs:
         print("\nCosts (mean and 80 % interval over replications)")
@@ -175,9 +179,15 @@ def _compare(args: argparse.Namespace) -> int:
         print("  " + "\n  ".join(result.lines(costs)))
         ratio, low, high = result.incremental_cost()
         if math.isfinite(ratio):
+            jobs = "effect:sustained@savings"
+            dc = result.b.replications["cost:programme"].mean()
+            dc -= result.a.replications["cost:programme"].mean()
+            de = result.b.replications[jobs].mean() - result.a.replications[jobs].mean()
+            date = result.b.metadata.get("savings_horizon_date", "the savings horizon")
             print(
-                f"  extra programme cost per extra job held 26 weeks: {ratio:,.0f} DKK "
-                f"[{low:,.0f}, {high:,.0f}]"
+                f"  extra programme cost per extra job held 26 weeks by {date} (jobs counted "
+                f"against business as usual): {ratio:,.0f} DKK [{low:,.0f}, {high:,.0f}] = "
+                f"{dc:+,.0f} DKK / {de:+,.1f} jobs"
             )
     if args.out is not None:
         print(f"\nresults written to {args.out}/")

@@ -86,12 +86,17 @@ class Comparison:
         return out
 
     def incremental_cost(
-        self, cost: str = "cost:programme", effect: str = "sustained_jobs", level: float = 0.95
+        self,
+        cost: str = "cost:programme",
+        effect: str = "effect:sustained@savings",
+        level: float = 0.95,
     ) -> tuple[float, float, float]:
         """Extra ``cost`` per extra unit of ``effect`` (B against A), with a delta-method interval.
 
         Returns ``(ratio, low, high)``: mean paired cost difference over mean paired effect
-        difference; ``nan`` when the effect does not change on average.
+        difference; ``nan`` when the effect does not change on average. The default effect
+        is the headline's denominator: additional citizens in a job held 26 weeks by the
+        savings horizon (programme minus business as usual).
         """
         a = self.a.replications.sort_values("replication")
         b = self.b.replications.sort_values("replication")

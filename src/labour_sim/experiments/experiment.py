@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..replication import SERIES
+from ..replication.costs import savings_horizon
 from ..scenario import Scenario
 from ..stats import wilson_interval
 from .driver import run_settings, units_of
@@ -215,6 +216,10 @@ def _results(
         "engine": execution.engine,
         "versions": versions(),
         "grant_dkk": scenario.budget.grant_dkk.value if scenario.budget.grant_dkk else None,
+        "end_date": scenario.period.end.isoformat(),
+        "savings_horizon_date": (
+            scenario.period.start + dt.timedelta(days=round(savings_horizon(scenario) * 7))
+        ).isoformat(),
     }
     bands = band_table(scenario.period.start, stacked)
     return Results(rows, bands, targets, cost_table(rows), meta)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..display import Table, as_html, as_text
-from ..metrics import COST_LABELS, METRIC_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
 from ..replication import SERIES
 from ..scenario import Scenario
 from ..stats import (
@@ -35,6 +35,7 @@ from ..stats import (
     mean_interval,
     probability_words,
     quantile_summary,
+    ratio_interval,
     wilson_interval,
 )
 from .store import read_json, read_table, reading, write_json, write_table
@@ -84,6 +85,9 @@ class Results:
         lines = []
         for item in _COST_SUMMARY:
             row = self.cost(item)
+            if item in PER_FIGURES and "zero_share" in row and np.isfinite(row["zero_share"]):
+                lines.append(self.per_line(item))
+                continue
             if not np.isfinite(row["mean"]):
                 continue
             size = max(abs(row["mean"]), abs(row["p10"]), abs(row["p90"]))
@@ -130,6 +134,53 @@ class Results:
 
     def _repr_html_(self) -> str:
         return as_html(*self._summary())
+
+    def effect_lines(self) -> list[str]:
+        """The programme against business as usual at the end, paired: mean [95 % interval].
+
+        Both arms of a replication share its random numbers, so each replication gives one
+        paired difference; the interval is the t interval of their mean.
+        """
+        r = self.replications
+        if "effect:into_work" not in r or not len(r):
+            return []
+        end = self.metadata.get("end_date", "the end")
+        words = {
+            "into_work": f"citizens into paid work by {end}",
+            "self_support_weeks": f"weeks off benefit (work, flexjob, education) by {end}",
+            "sustained": f"citizens in a job held 26 weeks by {end}",
+        }
+        out = []
+        for m, label in words.items():
+            mean, low, high = mean_interval(r[f"effect:{m}"])
+            out.append(
+                f"additional {label}: {mean:+,.1f} [{low:+,.1f}, {high:+,.1f}] "
+                f"(programme {r[f'programme:{m}'].mean():,.1f}, business as usual "
+                f"{r[f'usual:{m}'].mean():,.1f})"
+            )
+        dead, low, high = ratio_interval(r["usual:into_work"], r["programme:into_work"])
+        if np.isfinite(dead):
+            out.append(
+                f"deadweight: {dead:.0%} [{low:.0%}, {high:.0%}] of the programme's hires by "
+                f"{end} would have found work anyway (business-as-usual / programme hires)"
+            )
+        return out
+
+    def per_line(self, item: str) -> str:
+        """A "per" figure in words: the figure, its numerator and denominator, their dates."""
+        row = self.cost(item)
+        numerator, what, when = PER_FIGURES[item]
+        end = self.metadata.get("end_date", "the end")
+        date = end if when == "end" else self.metadata.get("savings_horizon_date", "the horizon")
+        num_label = COST_LABELS.get(numerator, numerator)
+        value = f"{row['mean']:,.0f} DKK" if np.isfinite(row["mean"]) else "not defined"
+        text = (
+            f"{row['label']}: {value} = {row['numerator']:,.0f} DKK {num_label} (to {end}) / "
+            f"{row['denominator']:,.1f} {what} (by {date}), means over {self.n:,} replications"
+        )
+        if row["zero_share"] > 0:
+            text += f"; none in {row['zero_share']:.0%} of runs"
+        return text
 
     def save(self, folder: str | Path, format: str = "parquet") -> Path:
         """Write the tables and ``metadata.json`` into ``folder``, atomically.
@@ -188,13 +239,14 @@ def target_table(scenario: Scenario, replications: pd.DataFrame) -> pd.DataFrame
                 "ci_low": low,
                 "ci_high": high,
                 **quantile_summary(replications[f"target:{t.name}"] if n else []),
-                "cost_per_sustained_job": _finite_mean(replications, "cost:per_sustained_job"),
+                "cost_per_sustained_job": _ratio_of_means(replications, "cost:per_sustained_job"),
             }
         )
     return pd.DataFrame(rows)
 
 
 _COST_SUMMARY = (
+    "cost:per_additional_sustained_job",
     "cost:programme",
     "cost:public",
     "saving:benefits",
@@ -205,15 +257,38 @@ _COST_SUMMARY = (
 
 
 def cost_table(replications: pd.DataFrame) -> pd.DataFrame:
-    """Mean (95 % interval of the mean) and spread of every cost; P(within the grant)."""
+    """Mean (95 % interval of the mean) and spread of every cost; P(within the grant).
+
+    A "per" figure (:data:`~labour_sim.metrics.PER_FIGURES`) is the mean numerator over the
+    mean denominator (columns ``numerator`` and ``denominator``, so the division can be
+    checked), with a delta-method interval; ``zero_share`` is the share of replications
+    whose denominator is 0 (none dropped); its spread is that of the replications with a
+    positive denominator.
+    """
     rows = []
     for item, label in COST_LABELS.items():
         values = replications[item] if item in replications else pd.Series(dtype=float)
-        mean, low, high = mean_interval(values)
-        spread = quantile_summary(values)
+        extra: dict[str, float] = {}
+        count = f"{item}:n"
+        if item in PER_FIGURES and count in replications and len(replications):
+            num = replications[PER_FIGURES[item][0]].to_numpy(dtype=float)
+            den = replications[count].to_numpy(dtype=float)
+            mean, low, high = ratio_interval(num, den)
+            spread = quantile_summary(values[den > 0])
+            extra = {
+                "numerator": float(num.mean()),
+                "denominator": float(den.mean()),
+                "zero_share": float(np.mean(den <= 0)),
+            }
+        else:
+            mean, low, high = mean_interval(values)
+            spread = quantile_summary(values)
         rows.append(
-            {"item": item, "label": label, **spread, "mean": mean, "ci_low": low, "ci_high": high}
-        )
+            {
+                "item": item, "label": label, **spread, "mean": mean, "ci_low": low,
+                "ci_high": high, **extra,
+            }
+        )  # fmt: skip
     within = replications.get("cost:within_grant", pd.Series(dtype=float)).dropna()
     low, high = wilson_interval(int(within.astype(bool).sum()), len(within))
     rows.append(
@@ -229,12 +304,12 @@ def cost_table(replications: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _finite_mean(table: pd.DataFrame, column: str) -> float:
-    if column not in table:
+def _ratio_of_means(table: pd.DataFrame, figure: str) -> float:
+    """A "per" figure across replications: mean numerator over mean denominator."""
+    count = f"{figure}:n"
+    if count not in table or not len(table):
         return float("nan")
-    values = table[column].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    return float(values.mean()) if len(values) else float("nan")
+    return ratio_interval(table[PER_FIGURES[figure][0]], table[count])[0]
 
 
 def band_table(start: dt.date, weekly: np.ndarray) -> pd.DataFrame:

@@ -11,8 +11,9 @@ When a point's last chunk arrives its replications are reduced to one summary ro
 * per target: ``probability:NAME`` with its Wilson 95 % interval (``ci_low:NAME``,
   ``ci_high:NAME``) and the outcome's ``median:NAME``, ``p10:NAME``, ``p90:NAME``;
 * the mean of every numeric outcome of the replications table, under the same name
-  (``ordinary``, ``target:NAME`` = the mean count at the target's date, ``cost:programme``,
-  ``cost:per_sustained_job`` over the replications where it is finite...);
+  (``ordinary``, ``target:NAME`` = the mean count at the target's date, ``cost:programme``...);
+  a "per" figure (``cost:per_sustained_job``...) is the mean numerator over the mean
+  denominator, as in :func:`~labour_sim.experiments.results.cost_table` (none dropped);
 
 and, on request, the per-replication values of a few columns (``keep``), which goal
 seeking and the tornado's paired intervals need. With ``out`` the row is written at once
@@ -38,6 +39,7 @@ from ..errors import Problem, ScenarioError
 from ..experiments.driver import run_settings, units_of
 from ..experiments.execution import Execution
 from ..experiments.store import RunFolder, damaged, read_parquet, write_parquet
+from ..metrics import PER_FIGURES
 from ..scenario import Scenario
 from ..stats import quantile_summary, wilson_interval
 from .space import Lever, changes_at
@@ -181,7 +183,12 @@ def summarise_point(rows: pd.DataFrame, targets: Sequence[str]) -> dict[str, flo
     for column in rows.columns:
         if column in IDENTIFIERS or column.startswith("reached:"):
             continue
-        if pd.api.types.is_numeric_dtype(rows[column]) or pd.api.types.is_bool_dtype(rows[column]):
+        if column in PER_FIGURES and f"{column}:n" in rows:  # mean numerator / mean denominator
+            den = float(rows[f"{column}:n"].mean())
+            out[column] = float(rows[PER_FIGURES[column][0]].mean()) / den if den > 0 else math.nan
+        elif pd.api.types.is_numeric_dtype(rows[column]) or pd.api.types.is_bool_dtype(
+            rows[column]
+        ):
             out[column] = _finite_mean(rows[column].to_numpy(dtype=float))
     return out
 

@@ -56,6 +56,7 @@ from .states import (
     WAITING,
 )
 from .timeline import RATE_INDEX, advance, timeline
+from .usual import USUAL
 
 __all__ = ["CompiledRun", "simulate"]
 
@@ -72,6 +73,8 @@ _P_EPISODE, _P_AFTER_CASE, _P_R2A, _P_R2B, _P_R2C = 0, 1, 2, 3, 4
 _P_LOOP, _P_R3A, _P_R3B, _P_WAITING, _P_AFTER_SLOT = 5, 6, 7, 8, 9
 _P_MENTOR, _P_AFTER_MENTOR, _P_PLACEMENT, _P_R6A, _P_R6B = 10, 11, 12, 13, 14
 _P_AFTER_PLACEMENT, _P_END, _P_R7, _P_SPELL, _P_R8, _P_DONE = 15, 16, 17, 18, 19, 20
+# Programme._outside: find the next business-as-usual exit, at it, at the end of its job.
+_P_OUT, _P_OUT_AT, _P_OUT_END = 21, 22, 23
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def simulate(
             int(has_hire),
             int(tl.varies("job_loss")),
             int(tl.varies("dropout")),
+            int(citizens.usual.any),
         ],
         dtype=_I8,
     )
@@ -183,6 +187,9 @@ def simulate(
         np.ascontiguousarray(tl.pause_start, dtype=_F8),
         np.ascontiguousarray(tl.pause_end, dtype=_F8),
         tl.column("dropout"),
+        _table(c.usual.at),
+        np.ascontiguousarray(c.usual.kind, dtype=_I8),
+        _table(c.usual.end),
     )
     week, citizen, state, attempt, company, mentored, first_hosted, events = out
     log = {
@@ -457,6 +464,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     pause_start: NDArray[np.float64],
     pause_end: NDArray[np.float64],
     dropout_factor: NDArray[np.float64],
+    u_at: NDArray[np.float64],
+    u_kind: NDArray[np.int64],
+    u_end: NDArray[np.float64],
 ) -> Any:
     max_attempts = ints[0]
     mentor_required = ints[1] != 0
@@ -467,6 +477,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     has_hire = ints[6] != 0
     has_job_loss = ints[7] != 0
     has_dropout_factor = ints[8] != 0
+    has_usual = ints[9] != 0
     p_ord, p_red, p_flex, p_edu, p_total = floats[0], floats[1], floats[2], floats[3], floats[4]
     mentor_mult, back_to_prep, red_to_ord, relapse = floats[5], floats[6], floats[7], floats[8]
     case_cap, mentor_cap, until = floats[9], floats[10], floats[11]
@@ -516,6 +527,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     # Log, sized from a bound: per episode at most 6 rows of its own, per attempt (and a
     # last preparation) at most 4.
     l_cap = n * 10 * (max_attempts + 1) + 4
+    n_points = u_at.shape[1]
+    if has_usual:  # business-as-usual exits and their job ends
+        l_cap += n * 2 * n_points
     lw = np.empty(l_cap, dtype=np.float64)
     li = np.empty((l_cap, 5), dtype=np.int64)  # citizen, state, attempt, company, mentored
     nl = 0
@@ -535,6 +549,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     company = np.zeros(n, dtype=np.int64)
     mentored = np.zeros(n, dtype=np.bool_)
     held = np.zeros(n, dtype=np.float64)  # the preparation of a merged timeout; a job spell
+    # Business as usual (Programme._arm, Programme._outside).
+    usual = np.full(n, -1, dtype=np.int64)  # the armed candidate exit, or -1
+    u_drop = np.zeros(n, dtype=np.float64)  # time left to dropout when armed
+    u_armed = np.zeros(n, dtype=np.float64)  # week armed
+    out_i = np.full(n, -1, dtype=np.int64)
+    out_since = np.zeros(n, dtype=np.float64)
     # Waits.
     serial = np.zeros(n, dtype=np.int64)
     w_start = np.zeros(n, dtype=np.float64)
@@ -673,6 +693,16 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     left[c] = advance(breaks, dropout_factor, now, left[c]) - now
                 alive[c] = True
                 nl = _log(lw, li, nl, now, c, REFERRED, attempt[c], -1, False)
+                if has_usual:  # Programme._arm
+                    usual[c] = -1
+                    i = np.searchsorted(u_at[c], now, side="left")
+                    if i < n_points and u_at[c, i] < until:
+                        wait = u_at[c, i] - now
+                        if wait < left[c]:
+                            usual[c] = i
+                            u_drop[c] = left[c]
+                            u_armed[c] = now
+                            left[c] = wait
                 pc[c] = _P_AFTER_CASE
                 if has_cases:
                     if cases_in_use < case_cap and qlive[0] == 0:
@@ -797,6 +827,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             elif p == _P_PLACEMENT:
                 if alive[c]:
                     j = company[c]
+                    if usual[c] >= 0:  # no business-as-usual exit during a placement
+                        left[c] = u_drop[c] - (now - u_armed[c])
+                        usual[c] = -1
                     nl = _log(lw, li, nl, now, c, PLACEMENT, attempt[c], j, mentored[c])
                     if now < first_hosted[j]:
                         first_hosted[j] = now
@@ -892,6 +925,16 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                     pc[c] = _P_END
                 else:
                     to_prep[c] = after_u[c, a] < back_to_prep
+                    if has_usual:  # Programme._arm
+                        usual[c] = -1
+                        i = np.searchsorted(u_at[c], now, side="left")
+                        if i < n_points and u_at[c, i] < until:
+                            wait = u_at[c, i] - now
+                            if wait < left[c]:
+                                usual[c] = i
+                                u_drop[c] = left[c]
+                                u_armed[c] = now
+                                left[c] = wait
                     pc[c] = _P_LOOP
             elif p == _P_END:
                 if has_case[c]:  # Capacity.release of the case
@@ -908,8 +951,17 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                         )
                         eid += 1
                 oc = outcome[c]
+                if oc == DROPOUT and usual[c] >= 0:  # the business-as-usual exit came first
+                    out_i[c] = usual[c]
+                    usual[c] = -1
+                    pc[c] = _P_OUT_AT
+                    continue
                 nl = _log(lw, li, nl, now, c, oc, attempt[c], -1, False)
                 if oc != ORDINARY and oc != REDUCED:
+                    if oc == DROPOUT or oc == LEFT:  # noqa: SIM109 - on benefit, outside the programme
+                        out_since[c] = now
+                        pc[c] = _P_OUT
+                        continue
                     pc[c] = _P_DONE
                     break
                 # A paid job spell; a small job may grow to ordinary hours first.
@@ -939,13 +991,46 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 back = relapse_u[c, episode[c]] < relapse
                 if not back or attempt[c] >= max_attempts:
                     nl = _log(lw, li, nl, now, c, LEFT, attempt[c], -1, False)
-                    pc[c] = _P_DONE
-                    break
+                    out_since[c] = now
+                    pc[c] = _P_OUT
+                    continue
                 episode[c] += 1
                 if episode[c] > max_attempts:  # for episode in range(max_attempts + 1) ends
                     pc[c] = _P_DONE
                     break
                 pc[c] = _P_EPISODE
+            elif p == _P_OUT:  # Programme._outside: the next candidate exit
+                if not has_usual:
+                    pc[c] = _P_DONE
+                    break
+                i = np.searchsorted(u_at[c], out_since[c], side="left")
+                if i >= n_points or u_at[c, i] >= until:
+                    pc[c] = _P_DONE
+                    break
+                out_i[c] = i
+                hn = _heap_push(ht, he, hp, hn, now + (u_at[c, i] - now), eid, c * 8 + _K_RESUME)
+                eid += 1
+                pc[c] = _P_OUT_AT
+                break
+            elif p == _P_OUT_AT:  # off benefit, at the exit's own week
+                i = out_i[c]
+                nl = _log(lw, li, nl, u_at[c, i], c, u_kind[c, i], attempt[c], USUAL, False)
+                end = u_end[c, i]
+                if u_kind[c, i] != ORDINARY or end >= until:
+                    pc[c] = _P_DONE
+                    break
+                d = end - now
+                hn = _heap_push(
+                    ht, he, hp, hn, now + (d if d >= 0.0 else 0.0), eid, c * 8 + _K_RESUME
+                )
+                eid += 1
+                pc[c] = _P_OUT_END
+                break
+            elif p == _P_OUT_END:  # the job ends: on benefit again, exposed from its end
+                i = out_i[c]
+                nl = _log(lw, li, nl, u_end[c, i], c, LEFT, attempt[c], USUAL, False)
+                out_since[c] = u_end[c, i]
+                pc[c] = _P_OUT
             else:  # _P_DONE: nothing resumes a finished citizen
                 break
         if wait_on >= 0:

@@ -31,6 +31,7 @@ from ..distributions import proportional_hazard_u
 from ..scenario import MAX_ATTEMPTS, Scenario
 from ..streams import Stream, generator
 from .timeline import Timeline, time_changed, timeline
+from .usual import UsualDraws, draw_usual
 
 __all__ = ["COLUMNS", "CitizenDraws", "CompanyDraws", "draw_citizens", "draw_companies"]
 
@@ -67,6 +68,7 @@ class CitizenDraws:
     after_u: FloatArray
     dropout: FloatArray
     hybrid: NDArray[np.bool_]
+    usual: UsualDraws  # candidate business-as-usual exits (see .usual)
 
     @property
     def n(self) -> int:
@@ -263,6 +265,7 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
         after_u=kept(rng(Stream.AFTER_PLACEMENT).random(shape)),
         dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
         hybrid=hybrid,
+        usual=draw_usual(s, seed, replication, arrival, group.astype(np.int64), readiness[:, 0]),
     )
 
 

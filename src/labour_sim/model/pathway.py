@@ -35,6 +35,14 @@ Whether a placement is hybrid (a few paid hours within it) changes no event: it 
 per placement (``CitizenDraws.hybrid``) that neither engine reads; the results look it up
 by the placement row's attempt. The compiled engine does the same, in the same event order.
 
+Business as usual (:mod:`.usual`) changes the dropout clock: while the citizen is exposed
+(on benefit, not in a placement or programme job) the time left runs to the next candidate
+exit if that comes first (:meth:`Programme._arm`); when it fires, the citizen leaves to
+that exit instead of dropping out, and the dropout clock is restored when a placement
+starts. After dropout, the attempt limit or a lost job the citizen waits on benefit for the
+next candidate exit (:meth:`Programme._outside`). Those rows carry the exits' own weeks
+and ``company`` :data:`~.usual.USUAL`.
+
 Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
 ``k * width + i``): indexing one is several times faster than indexing a numpy array, and
 unlike a list it holds no Python float per draw (most draws are never used).
@@ -44,7 +52,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Generator
 from typing import Any, cast
 
@@ -71,6 +79,7 @@ from .states import (
     WAITING,
 )
 from .timeline import RATE_INDEX, advance, timeline
+from .usual import USUAL
 
 __all__ = ["LogRow", "Programme"]
 
@@ -169,6 +178,10 @@ class Programme:
         self.relapse_u, self.after_u = _flat(d.relapse_u), _flat(d.after_u)
         self.dropout = _flat(d.dropout)
         self.willingness = companies.willingness.tolist()
+        # Business as usual (see .usual): each citizen's candidate exits off benefit.
+        u = citizens.usual
+        self.usual = u.any
+        self.u_at, self.u_kind, self.u_end = u.at.tolist(), u.kind.tolist(), u.end.tolist()
 
     def run(self, until: float) -> None:
         """Schedule every company join and referral, and simulate up to week ``until``.
@@ -220,6 +233,7 @@ class Programme:
                 drawn = advance(self.timeline.breaks, self.dropout_factor, env.now, drawn) - env.now
             left: float | None = drawn
             log((env.now, k, REFERRED, attempt, -1, False))
+            left, usual = self._arm(k, left)
             if cases is not None:
                 request = cases.acquire()
                 if request is not None:
@@ -285,6 +299,8 @@ class Programme:
                     mentored, left = yield from self._wait_mentor(k, attempt, j, left)
                 if left is not None:
                     now = env.now
+                    if usual is not None:  # no business-as-usual exit during a placement
+                        left, usual = usual[1] - (now - usual[2]), None
                     log((now, k, PLACEMENT, attempt, j, mentored))
                     if now < self.first_hosted[j]:
                         self.first_hosted[j] = now
@@ -310,10 +326,16 @@ class Programme:
                     outcome = LEFT
                     break
                 to_prep = self.after_u[row + attempt] < self.back_to_prep
+                left, usual = self._arm(k, left)
             if has_case:
                 cases.release()  # type: ignore[union-attr]
+            if outcome == DROPOUT and usual is not None:  # the business-as-usual exit came first
+                yield from self._outside(k, env.now, attempt, usual[0])
+                return
             log((env.now, k, outcome, attempt, -1, False))
             if outcome != ORDINARY and outcome != REDUCED:
+                if outcome in (DROPOUT, LEFT):  # on benefit, outside the programme
+                    yield from self._outside(k, env.now, attempt)
                 return
             # A paid job spell; a small job may grow to ordinary hours before it ends. Each
             # referral after the first follows a job, so ``episode`` counts the jobs.
@@ -333,7 +355,53 @@ class Programme:
             back = self.relapse_u[i] < self.relapse
             if not back or attempt >= self.max_attempts:
                 log((env.now, k, LEFT, attempt, -1, False))
+                yield from self._outside(k, env.now, attempt)
                 return
+
+    # -- business as usual -----------------------------------------------------------------
+    def _arm(
+        self, k: int, left: float | None
+    ) -> tuple[float | None, tuple[int, float, float] | None]:
+        """While exposed, the time left runs to the next candidate exit if it comes first.
+
+        Returns the time left and, when the exit comes before dropout, ``(point, time left
+        to dropout, week)`` to restore the dropout clock when a placement starts.
+        """
+        if not self.usual or left is None:
+            return left, None
+        now = self.env.now
+        at = self.u_at[k]
+        i = bisect_left(at, now)
+        if i >= len(at) or at[i] >= self.until:
+            return left, None
+        wait = at[i] - now
+        if wait < left:
+            return wait, (i, left, now)
+        return left, None
+
+    def _outside(self, k: int, since: float, attempt: int, i: int = -1) -> Process:
+        """On benefit outside a placement or programme job: business-as-usual exits.
+
+        Leaves at candidate exit ``i`` (or the first at or after week ``since``); an ordinary
+        job ends on benefit again, exposed from its end. The log carries the exits' weeks.
+        """
+        if not self.usual:
+            return
+        env, log, until = self.env, self.log.append, self.until
+        at, kind, ends = self.u_at[k], self.u_kind[k], self.u_end[k]
+        while True:
+            if i < 0:
+                i = bisect_left(at, since)
+                if i >= len(at) or at[i] >= until:
+                    return
+                yield Timeout(env, at[i] - env.now)
+            log((at[i], k, kind[i], attempt, USUAL, False))
+            end = ends[i]
+            if kind[i] != ORDINARY or end >= until:
+                return
+            yield Timeout(env, max(end - env.now, 0.0))
+            log((end, k, LEFT, attempt, USUAL, False))
+            since, i = end, -1
 
     def _wait_mentor(self, k: int, attempt: int, j: int, left: float) -> Process:
         """Wait for a mentor while holding the slot; ``(mentored, left)``."""

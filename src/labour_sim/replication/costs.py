@@ -38,11 +38,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..metrics import PER_FIGURES
 from ..model.states import HOLDS_CASE, PAID, State, table
 from ..scenario import Scenario
 from .result import ReplicationResult
 
-__all__ = ["COST_WEEKS", "CostBasis", "cost_basis", "cost_row", "cost_weeks", "replication_costs"]
+__all__ = [
+    "COST_WEEKS",
+    "CostBasis",
+    "cost_basis",
+    "cost_row",
+    "cost_weeks",
+    "replication_costs",
+    "savings_horizon",
+]
 
 WEEKS_PER_MONTH = 52 / 12
 
@@ -78,6 +87,13 @@ class CostBasis:
     delta: float
     benefit: FloatArray
     reduced_kept: float
+
+
+def savings_horizon(scenario: Scenario) -> float:
+    """Weeks from the start to the savings horizon: the end plus the savings follow-up."""
+    end = scenario.week_of(scenario.period.end)
+    follow = scenario.costs.savings_follow_up_weeks or scenario.period.follow_up_weeks
+    return min(end + follow.value, scenario.horizon_weeks)
 
 
 def cost_basis(scenario: Scenario, result: ReplicationResult) -> CostBasis:
@@ -201,15 +217,20 @@ def cost_row(
     )
     out["saving:benefits"] = weeks["benefit_saved"]
     out["cost:net_public"] = out["cost:public"] - out["cost:benefits_paid"] - out["saving:benefits"]
-    programme = out["cost:programme"]
     sustained = outcome("employed_26w", horizon)
-    out["cost:per_participant"] = _per(programme, outcome("referred", end))
-    out["cost:per_hired"] = _per(programme, outcome("paid", horizon))
-    out["cost:per_ordinary"] = _per(programme, outcome("ordinary", horizon))
-    out["cost:per_sustained_job"] = _per(programme, sustained)
-    out["cost:net_public_per_sustained_job"] = _per(out["cost:net_public"], sustained)
+    counts = {
+        "cost:per_participant": outcome("referred", end),
+        "cost:per_hired": outcome("paid", horizon),
+        "cost:per_ordinary": outcome("ordinary", horizon),
+        "cost:per_sustained_job": sustained,
+        "cost:net_public_per_sustained_job": sustained,
+    }
+    for figure, count in counts.items():  # each "per" figure with its denominator (see PER_FIGURES)
+        out[figure] = _per(out[PER_FIGURES[figure][0]], count)
+        out[f"{figure}:n"] = float(count)
     out["sustained_jobs"] = sustained
     grant = scenario.budget.grant_dkk
+    programme = out["cost:programme"]
     out["cost:within_grant"] = programme <= grant.value if grant is not None else math.nan
     return out
 

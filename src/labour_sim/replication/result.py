@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from ..metrics import ALL_METRICS, METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
 from ..model.tallies import by_citizen, first_times
+from ..model.usual import UsualSpells
 
 __all__ = [
     "HYBRID_PLACEMENT",
@@ -131,6 +132,9 @@ class ReplicationResult:
     hybrid : array of bool, shape (citizens, placements)
         ``hybrid[k, a]``: citizen ``k``'s placement of attempt ``a`` has paid hours (a
         hybrid placement); empty when no placement is hybrid.
+    usual : UsualSpells, optional
+        The business-as-usual arm of the same citizens: their spells off benefit without
+        the programme (weeks).
     """
 
     scenario_name: str
@@ -151,6 +155,7 @@ class ReplicationResult:
     capacity: dict[str, float | None]
     events: int
     hybrid: NDArray[np.bool_] = field(default_factory=_no_hybrid)
+    usual: UsualSpells | None = None  # the business-as-usual arm (see model.usual)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- time -----------------------------------------------------------------------------

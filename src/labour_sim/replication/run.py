@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..model import CitizenDraws, CompanyDraws, Programme, draw_citizens, draw_companies
 from ..model.compiled import simulate
+from ..model.usual import usual_spells
 from ..scenario import Scenario
 from .result import ReplicationResult
 
@@ -92,6 +93,7 @@ def run_replication(
         company_first_hosted=first_hosted,
         capacity=capacity,
         events=events,
+        usual=usual_spells(citizens.usual, citizens.arrival, scenario.horizon_weeks),
     )
 
 

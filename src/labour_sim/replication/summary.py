@@ -23,6 +23,7 @@ from ..metrics import ALL_METRICS, METRICS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, State
 from ..scenario import Scenario
 from .costs import cost_basis, cost_row, replication_costs
+from .effect import effect_row, per_additional_job
 from .result import ReplicationResult
 from .tally import log_in_range, tally_row, tally_weekly
 
@@ -89,6 +90,8 @@ def summarise(
         for j, date in enumerate(dates, start=1):
             row.update({f"{m}@{date}": float(counts[k][j]) for k, m in enumerate(ALL_METRICS)})
         row.update(cost_row(scenario, result, basis, tally.cost_weeks, outcome))
+    row.update(effect_row(scenario, result))
+    row.update(per_additional_job(row))
     for target in scenario.targets:
         value = outcome(target.metric, target.date)
         row[f"target:{target.name}"] = value

@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..business.accounts import PAYERS
+from ..business.result import BusinessCase
 from ..calibration import Observations, load_observations
 from ..errors import ScenarioError
 from ..experiments import Results
@@ -73,6 +75,7 @@ class _Inputs:
     observations: Observations | None
     evaluation: pd.DataFrame | None
     sensitivity: Sensitivity | None
+    business: BusinessCase | None
     lever_replications: int
     command: str
     generated: str
@@ -87,6 +90,7 @@ def write_report(
     evaluation: pd.DataFrame | None = None,
     observations: Observations | str | Path | None = None,
     command: str | None = None,
+    business: BusinessCase | None = None,
 ) -> Path:
     """Write the funders' report of ``scenario`` to ``path`` (one self-contained HTML file).
 
@@ -116,6 +120,9 @@ def write_report(
         The command that reruns the report, for the footer; by default the
         ``labour-sim report`` command with the replications, seed and lever replications of
         the given results, and ``--out path``.
+    business : BusinessCase, optional
+        The business case against business as usual (:func:`labour_sim.business_case`)
+        for the section "The business case, by payer"; without it the section says how.
 
     Returns
     -------
@@ -130,7 +137,9 @@ def write_report(
         (:func:`check_report_inputs`).
     """
     out = Path(path)
-    text = _render(scenario, results, sensitivity, evaluation, observations, command, str(out))
+    text = _render(
+        scenario, results, sensitivity, evaluation, observations, command, str(out), business
+    )
     atomic_write(out, lambda tmp: _write(tmp, text))
     return out
 
@@ -148,12 +157,15 @@ def render_report(
     evaluation: pd.DataFrame | None = None,
     observations: Observations | str | Path | None = None,
     command: str | None = None,
+    business: BusinessCase | None = None,
 ) -> str:
     """The report as an HTML string, as :func:`write_report` writes it.
 
     Its default command says ``--out report.html``.
     """
-    return _render(scenario, results, sensitivity, evaluation, observations, command, None)
+    return _render(
+        scenario, results, sensitivity, evaluation, observations, command, None, business
+    )
 
 
 def check_report_inputs(
@@ -218,11 +230,16 @@ def _render(
     observations: Observations | str | Path | None,
     command: str | None,
     out: str | None,
+    business: BusinessCase | None = None,
 ) -> str:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if observations is not None and not isinstance(observations, Observations):
         observations = load_observations(observations, scenario)
+    if business is not None and business.scenario != scenario.name:
+        raise ScenarioError.single(
+            "business", f"the business case of '{scenario.name}'", repr(business.scenario)
+        )
     check_report_inputs(
         scenario,
         results,
@@ -237,6 +254,7 @@ def _render(
         observations,
         evaluation,
         sensitivity,
+        business,
         lever_replications,
         command or _command(scenario, observations, results, lever_replications, out),
         dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -250,6 +268,7 @@ def _document(x: _Inputs) -> Html:
         ("pathway", "The pathway", _pathway(x)),
         ("over-time", "Over time", _over_time(x)),
         ("costs", "Costs", _costs(x)),
+        ("business-case", "The business case, by payer", _business(x)),
         ("levers", "The levers that matter most", _levers(x)),
     ]
     if x.observations is not None and x.evaluation is not None:
@@ -355,20 +374,30 @@ def _verdict_card(row: pd.Series) -> Html:
 
 
 def _key_facts(x: _Inputs) -> Html:
+    """Cost per additional sustained job, and beside it its numerator and denominator.
+
+    The three cards are means over the replications with the dates they are counted at,
+    so the first divided by the second gives the third (see ``PER_FIGURES``).
+    """
     r = x.results
     facts = []
-    job = _cost_row(r, "cost:per_sustained_job")
-    if job is not None:
+    end = r.metadata.get("end_date", "the end")
+    horizon = r.metadata.get("savings_horizon_date", "the savings horizon")
+    job = _cost_row(r, "cost:per_additional_sustained_job")
+    if job is not None and "denominator" in job:
+        none = float(job["zero_share"])
         facts.append(
             _fact(
                 _dkk(job["mean"]),
-                "programme cost per sustained job (held 26 weeks after hire)",
-                f"80 % interval {_dkk(job['p10'])} to {_dkk(job['p90'])}",
+                "programme cost per additional job held 26 weeks "
+                "(against business as usual; mean cost / mean additional jobs)",
+                f"95 % interval {_dkk(job['ci_low'])} to {_dkk(job['ci_high'])}; "
+                f"no additional sustained job in {none:.0%} of runs",
             )
         )
     else:
         facts.append(
-            _fact("n/a", "programme cost per sustained job", "the scenario has no cost inputs")
+            _fact("n/a", "programme cost per additional sustained job", "no cost inputs, or no job")
         )
     programme = _cost_row(r, "cost:programme")
     grant = r.metadata.get("grant_dkk")
@@ -380,15 +409,18 @@ def _key_facts(x: _Inputs) -> Html:
                 f"; within the grant of {_dkk(grant)}: "
                 f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
             )
-        facts.append(_fact(_dkk(programme["mean"]), "programme cost (mean)", detail))
-    sustained = r.replications["employed_26w"].quantile([0.1, 0.5, 0.9])
-    facts.append(
-        _fact(
-            f"{sustained[0.5]:,.0f}",
-            "citizens ever still in paid work 26 weeks after hire (median)",
-            f"80 % interval {sustained[0.1]:,.0f} to {sustained[0.9]:,.0f}",
+        facts.append(_fact(_dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
+    extra = r.replications.get("effect:sustained@savings")
+    if extra is not None and len(extra):
+        q = extra.quantile([0.1, 0.9])
+        facts.append(
+            _fact(
+                f"{extra.mean():,.1f}",
+                f"additional citizens in a job held 26 weeks by {horizon} (mean; programme "
+                "minus business as usual)",
+                f"80 % interval {q[0.1]:,.0f} to {q[0.9]:,.0f}",
+            )
         )
-    )
     return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
 
 
@@ -497,7 +529,9 @@ def _costs(x: _Inputs) -> Html:
                 "What the programme costs the grant, and the public purse once benefits "
                 "paid and saved are counted (DKK, undiscounted unless the scenario sets a "
                 "discount rate). Net public cost assumes nobody would have found work "
-                "without the programme.",
+                "without the programme; the business case below compares with business "
+                "as usual instead. Every 'per' figure is the mean numerator over the mean "
+                "denominator, each at the date it names.",
             ),
             tag("ul", *(tag("li", line) for line in lines)) if lines else Html(""),
             figures.costs(r),
@@ -506,6 +540,57 @@ def _costs(x: _Inputs) -> Html:
                 rows,
                 numeric=(1, 2, 3),
                 caption="Every cost item over replications (DKK).",
+            ),
+        ]
+    )
+
+
+def _business(x: _Inputs) -> Html:
+    b = x.business
+    if b is None:
+        return tag(
+            "p",
+            "Left out of this report (--business 0). Rerun with --business N to compare the "
+            "programme with business as usual, payer by payer and year by year.",
+            class_="warning",
+        )
+    t = b.table()
+    rows = [
+        (
+            str(year),
+            *(
+                f"{_dkk(t.loc[year, (p, 'mean')])} ({_dkk(t.loc[year, (p, 'p5')])} to "
+                f"{_dkk(t.loc[year, (p, 'p95')])})"
+                for p in PAYERS
+            ),
+        )
+        for year in t.index
+    ]
+    items = b.items()
+    item_rows = [(str(i), *(_dkk(items.loc[i, p]) for p in PAYERS)) for i in items.index]
+    return join(
+        [
+            tag(
+                "p",
+                "The programme against business as usual: the same citizens, on the same "
+                "random numbers, moving off benefit at their target group's base rates "
+                "when not in a placement or a programme job. Benefits are split between "
+                "the municipality and the state by the refusion staircase; amounts are "
+                f"discounted at {b.rate:.1%} a year to the start. A positive amount is a net "
+                "cost, a negative one a net saving.",
+            ),
+            tag("ul", *(tag("li", line) for line in b.lines()[1:])),
+            table(
+                ("year since the start", *PAYERS),
+                rows,
+                numeric=(1, 2, 3),
+                caption=f"Net cost by year and payer, DKK: mean (90 % of {b.n} runs).",
+            ),
+            table(
+                ("item", *PAYERS),
+                item_rows,
+                numeric=(1, 2, 3),
+                caption=f"By item up to {b.horizon_date}, DKK (mean; negative = saving).",
             ),
         ]
     )

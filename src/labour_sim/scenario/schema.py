@@ -33,7 +33,9 @@ from .problems import MAX_DEPTH, depth, problems_from
 from .quantities import Text, Version, iter_numbers
 from .sections import (
     FROZEN,
+    Accounts,
     Budget,
+    BusinessAsUsual,
     Companies,
     Costs,
     Dropout,
@@ -81,6 +83,14 @@ class Scenario(BaseModel):
     employment: Employment
     dropout: Dropout
     budget: Budget = Budget()
+    accounts: Accounts | None = described(
+        "who pays what, for the business case (refusion, discounting, payers)", None, None
+    )
+    business_as_usual: BusinessAsUsual | None = described(
+        "base exit rates without the programme (the business-as-usual arm); none: no exits",
+        None,
+        None,
+    )
     costs: Costs = Costs()
     targets: tuple[Target, ...] = ()
     conditions: tuple[Condition, ...] = described(

@@ -66,7 +66,9 @@ from .quantities import Companies as CompanyCount
 __all__ = [
     "FROZEN",
     "MAX_ATTEMPTS",
+    "Accounts",
     "Budget",
+    "BusinessAsUsual",
     "Companies",
     "Costs",
     "Dropout",
@@ -80,6 +82,8 @@ __all__ = [
     "Sector",
     "Staff",
     "Target",
+    "UsualGroup",
+    "UsualRates",
     "described",
     "target_spec",
 ]
@@ -307,6 +311,70 @@ class Dropout(BaseModel):
         f"dropout hazard while active, for readiness 1 (at most {MAX_HAZARD:g}: leaving "
         "within a day on average)",
         "1/week",
+    )
+
+
+class UsualRates(BaseModel):
+    """Business-as-usual hazards: moving off benefit without the programme (for readiness 1).
+
+    A citizen leaves benefit for ordinary work, a flexjob or education at these competing
+    hazards, times readiness and the calendar-time hiring conditions, whenever not in a
+    programme placement or programme job (see :mod:`labour_sim.model.usual`).
+    """
+
+    model_config = FROZEN
+    ordinary: Quantity[Hazard] = described("hazard of finding ordinary work", "1/week")
+    flexjob: Quantity[Hazard] = described("hazard of moving into a flexjob", "1/week")
+    education: Quantity[Hazard] = described("hazard of starting education", "1/week")
+
+
+class UsualGroup(UsualRates):
+    """The business-as-usual hazards of one target group, by the group's name."""
+
+    name: Text = Field(min_length=1, description="a group name (groups not named use default)")
+
+
+class BusinessAsUsual(BaseModel):
+    """What would happen without the programme: base exit rates per target group."""
+
+    model_config = FROZEN
+    default: UsualRates = described("hazards of groups not named in groups")
+    groups: tuple[UsualGroup, ...] = described("hazards of named target groups", None, ())
+
+    def rates(self, group: str) -> UsualRates:
+        """The hazards of the group called ``group`` (else the default)."""
+        for g in self.groups:
+            if g.name == group:
+                return g
+        return self.default
+
+
+class Accounts(BaseModel):
+    """Who pays what: the refusion of benefits by benefit duration, discounting, payers.
+
+    The state refunds the municipality a share of each benefit week that falls with the
+    citizen's weeks on benefit (the 2016 refusion reform's staircase); subsidies are
+    refunded at one share; the programme's own cost falls on ``programme_paid_by``.
+    """
+
+    model_config = FROZEN
+    refusion_weeks_1_4: Quantity[Probability] = described(
+        "state refusion of benefit in a citizen's weeks 1-4 on benefit", "share"
+    )
+    refusion_weeks_5_26: Quantity[Probability] = described("refusion in weeks 5-26", "share")
+    refusion_weeks_27_52: Quantity[Probability] = described("refusion in weeks 27-52", "share")
+    refusion_after_52: Quantity[Probability] = described("refusion after week 52", "share")
+    subsidy_refusion: Quantity[Probability] = described(
+        "state refusion of wage and flexjob subsidies", "share"
+    )
+    benefit_weeks_at_referral: Quantity[Weeks] = described(
+        "weeks a citizen has been on benefit when referred", "weeks"
+    )
+    discount_rate_per_year: Quantity[Rate] = described(
+        "discount rate of the business case (real, per year)", "1/year"
+    )
+    programme_paid_by: Literal["municipality", "state"] = described(
+        "who pays the programme's own cost (the grant)", None, "municipality"
     )
 
 

@@ -1,0 +1,85 @@
+"""``business_case``: run replications and cost both arms of each (see :mod:`.result`).
+
+Runs replications of a scenario (each with its business-as-usual arm on the same random
+numbers), costs each with :func:`~.accounts.replication_accounts`, and returns a
+:class:`~.result.BusinessCase`. The break-even effect of a payer is the additional
+sustained jobs that would make the programme pay for it, assuming the savings grow in
+proportion to the jobs: ``cost x additional jobs / saving`` in each replication with
+both positive (``nan`` otherwise, and counted).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..replication import run_replication
+from ..replication.effect import arm_measures
+from ..scenario import Scenario
+from .accounts import PAYERS, replication_accounts
+from .result import BusinessCase
+
+__all__ = ["BusinessCase", "business_case"]
+
+_COSTS = ("programme", "caseworker", "wage_subsidy", "flexjob_subsidy")
+
+
+def business_case(
+    scenario: Scenario, replications: int = 20, seed: int = 2025, engine: str = "auto"
+) -> BusinessCase:
+    """The business case of ``scenario`` (see the module notes), run here, serially.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Needs ``[accounts]`` (refusion, discounting, payers) and, for a baseline other than
+        nobody leaving benefit, ``[business_as_usual]`` (both in ``scenarios/base``).
+    replications : int
+        Replications (each one run of the programme and its business-as-usual arm).
+    seed : int
+        Seed of the run.
+    engine : str
+        As for :func:`~labour_sim.replication.run_replication`.
+    """
+    if scenario.accounts is None:
+        raise ScenarioError.single(
+            "accounts", "an [accounts] section for the business case", "none"
+        )
+    if replications < 1:
+        raise ScenarioError.single("replications", "at least 1", str(replications))
+    flows, runs = [], []
+    for rep in range(replications):
+        result = run_replication(scenario, seed, rep, engine=engine)
+        table, payback = replication_accounts(scenario, result)
+        table.insert(0, "replication", rep)
+        flows.append(table)
+        h = result.horizon
+        so, u = result.sojourns, result.usual
+        assert u is not None
+        effect = (
+            arm_measures(so.citizen, so.state, so.enter, so.leave, h)["sustained"]
+            - arm_measures(u.citizen, u.state, u.enter, np.minimum(u.leave, h), h)["sustained"]
+        )
+        row: dict[str, float] = {"replication": rep, "sustained_effect": effect}
+        for p in PAYERS:
+            mine = table[table["payer"] == p]
+            cost = float(mine.loc[mine["item"].isin(_COSTS), "dkk"].sum())
+            saving = -float(mine.loc[mine["item"] == "benefits", "dkk"].sum())
+            row[f"cost:{p}"], row[f"saving:{p}"] = cost, saving
+            row[f"net:{p}"] = cost - saving
+            row[f"payback_weeks:{p}"] = payback[p]
+            ok = effect > 0 and saving > 0
+            row[f"break_even:{p}"] = cost * effect / saving if ok else math.nan
+        runs.append(row)
+    end = scenario.period.end
+    horizon = end.fromordinal(scenario.period.start.toordinal() + round(scenario.horizon_weeks * 7))
+    return BusinessCase(
+        scenario.name,
+        pd.concat(flows, ignore_index=True),
+        pd.DataFrame(runs),
+        scenario.accounts.discount_rate_per_year.value,
+        horizon.isoformat(),
+    )

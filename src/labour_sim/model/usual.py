@@ -1,0 +1,235 @@
+"""Business as usual: when each citizen would have left benefit without the programme.
+
+Every citizen has, from three streams of their own (:data:`~labour_sim.streams.Stream`
+``USUAL_EXIT``, ``USUAL_OUTCOME``, ``USUAL_JOB``), a sequence of :data:`POINTS` candidate
+exits: the points of a Poisson process from the referral on, whose intensity is the
+group's total business-as-usual hazard (ordinary work + flexjob + education, per week, see
+:class:`~labour_sim.scenario.sections.BusinessAsUsual`) times the citizen's readiness times
+the calendar-time hiring conditions (:mod:`.timeline`, weighted by each outcome's share).
+At a point the outcome is drawn with the probabilities of the three hazards in force then;
+a job in ordinary work lasts a spell from the scenario's ``ordinary_job_weeks`` under the
+citizen's job-loss hazard (readiness, no follow-up support), stretched by the job-loss
+conditions.
+
+A citizen leaves benefit at the first point that falls while they are *exposed*: on
+benefit and not in a programme placement or a programme job. For exponential hazards
+this is exactly the competing hazard switched off during placements and jobs (thinning a
+Poisson process by exposure), so
+
+* the business-as-usual arm (:func:`usual_spells`) is every citizen exposed from referral:
+  off benefit from the first point on, back on benefit at the end of an ordinary job,
+  off again at the first point after it, and so on;
+* in the programme arm both engines take the same points (the log carries the points'
+  weeks exactly), so a programme that never places anybody gives the business-as-usual
+  arm exactly, and lock-in (no exits during placements) is a modelled effect.
+
+Flexjob and education are terminal, as in the programme. Points after the
+:data:`POINTS`-th are dropped: with the hazards of these groups (a few per cent a year) the
+chance of more than 16 candidate exits within a horizon of a few years is negligible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from ..distributions import proportional_hazard_u
+from ..scenario import Scenario
+from ..streams import Stream, generator
+from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
+from .timeline import RATE_INDEX, advance, timeline
+
+__all__ = [
+    "POINTS",
+    "USUAL",
+    "UsualDraws",
+    "draw_usual",
+    "group_hazards",
+    "next_point",
+    "usual_spells",
+]
+
+#: The ``company`` of a log row that is a business-as-usual exit (or the end of its job).
+USUAL = -2
+#: Candidate exits drawn per citizen (the layout of the streams: fixed).
+POINTS = 16
+#: The hiring conditions that scale each business-as-usual outcome.
+_FACTORS = ("hire_ordinary", "hire_flexjob", "hire_education")
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class UsualDraws:
+    """Candidate business-as-usual exits (row = citizen, column = point), weeks.
+
+    Attributes
+    ----------
+    at : ndarray
+        Week of each candidate exit, increasing along a row (``inf``: none).
+    kind : ndarray
+        Outcome at it: ``ORDINARY``, ``FLEXJOB`` or ``EDUCATION`` (state values).
+    end : ndarray
+        Week an ordinary job taken at that point ends (``inf`` for flexjob, education).
+    """
+
+    at: FloatArray
+    kind: IntArray
+    end: FloatArray
+
+    @property
+    def any(self) -> bool:
+        """True when some citizen has a candidate exit."""
+        return bool(np.isfinite(self.at).any())
+
+
+def group_hazards(s: Scenario) -> FloatArray:
+    """Business-as-usual hazards per group: rows = groups, columns ordinary, flexjob, education."""
+    out = np.zeros((len(s.groups), 3))
+    if s.business_as_usual is not None:
+        for i, g in enumerate(s.groups):
+            r = s.business_as_usual.rates(g.name)
+            out[i] = (r.ordinary.value, r.flexjob.value, r.education.value)
+    return out
+
+
+def draw_usual(
+    s: Scenario,
+    seed: int,
+    replication: int,
+    arrival: FloatArray,
+    group: IntArray,
+    readiness: FloatArray,
+) -> UsualDraws:
+    """The candidate exits of a cohort (see the module notes); no streams used without any."""
+    n = len(arrival)
+    hazards = group_hazards(s)
+    if not hazards.any() or n == 0:
+        return UsualDraws(
+            np.full((n, POINTS), np.inf), np.full((n, POINTS), LEFT, np.int64),
+            np.full((n, POINTS), np.inf),
+        )  # fmt: skip
+    shape = (n, POINTS)
+    epochs = np.cumsum(
+        generator(seed, replication, Stream.USUAL_EXIT).standard_exponential(shape), axis=1
+    )
+    u_kind = generator(seed, replication, Stream.USUAL_OUTCOME).random(shape)
+    u_job = generator(seed, replication, Stream.USUAL_JOB).random(shape)
+    spell = s.employment.ordinary_job_weeks.build().ppf(
+        proportional_hazard_u(u_job, 1.0 / readiness[:, None])
+    )
+    tl = timeline(s)
+    factors = np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in _FACTORS]])
+    at, kind, end = _points(
+        np.ascontiguousarray(epochs), np.ascontiguousarray(u_kind),
+        np.ascontiguousarray(spell, dtype=np.float64), np.ascontiguousarray(arrival, dtype=np.float64),
+        np.ascontiguousarray(group, dtype=np.int64), np.ascontiguousarray(readiness, dtype=np.float64),
+        hazards, np.ascontiguousarray(tl.breaks), factors, tl.column("job_loss"),
+    )  # fmt: skip
+    return UsualDraws(at, kind, end)
+
+
+@numba.njit(cache=True, nogil=True)
+def _points(
+    epochs: FloatArray,
+    u_kind: FloatArray,
+    spell: FloatArray,
+    arrival: FloatArray,
+    group: IntArray,
+    readiness: FloatArray,
+    hazards: FloatArray,
+    breaks: FloatArray,
+    factors: FloatArray,
+    job_loss: FloatArray,
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """Weeks, outcomes and job ends of the candidate exits (see :func:`draw_usual`)."""
+    n, m = epochs.shape
+    n_seg = factors.shape[0]
+    at = np.full((n, m), np.inf)
+    kind = np.full((n, m), LEFT, dtype=np.int64)
+    end = np.full((n, m), np.inf)
+    # The combined factor of each group: the hazards' factors weighted by the hazards.
+    combined = np.ones((hazards.shape[0], n_seg))
+    for g in range(hazards.shape[0]):
+        total = hazards[g, 0] + hazards[g, 1] + hazards[g, 2]
+        if total > 0.0:
+            for i in range(n_seg):
+                f = 0.0
+                for j in range(3):
+                    f += hazards[g, j] * factors[i, j]
+                combined[g, i] = f / total
+    for k in range(n):
+        g = group[k]
+        rate = (hazards[g, 0] + hazards[g, 1] + hazards[g, 2]) * readiness[k]
+        if rate <= 0.0:
+            continue
+        for i in range(m):
+            t = advance(breaks, combined[g], arrival[k], epochs[k, i] / rate)
+            if t == np.inf:
+                break
+            at[k, i] = t
+            row = np.searchsorted(breaks, t, side="right")
+            w0 = hazards[g, 0] * factors[row, 0]
+            w1 = hazards[g, 1] * factors[row, 1]
+            w2 = hazards[g, 2] * factors[row, 2]
+            if w0 + w1 + w2 <= 0.0:  # on a break into a segment without hiring: base shares
+                w0, w1, w2 = hazards[g, 0], hazards[g, 1], hazards[g, 2]
+            u = u_kind[k, i] * (w0 + w1 + w2)
+            if u < w0:
+                kind[k, i] = ORDINARY
+                end[k, i] = advance(breaks, job_loss, t, spell[k, i])
+            elif u < w0 + w1:
+                kind[k, i] = FLEXJOB
+            else:
+                kind[k, i] = EDUCATION
+    return at, kind, end
+
+
+def next_point(at: FloatArray, since: float) -> int:
+    """Index of the first candidate exit at or after ``since`` in one citizen's row, or -1."""
+    i = int(np.searchsorted(at, since, side="left"))
+    return i if i < at.shape[0] and at[i] < np.inf else -1
+
+
+@dataclass(frozen=True)
+class UsualSpells:
+    """The business-as-usual arm: each citizen's spells off benefit, weeks.
+
+    One row per spell: ``citizen``, ``state`` (``ORDINARY``, ``FLEXJOB``, ``EDUCATION``),
+    ``enter`` and ``leave`` (``inf`` for a spell that outlasts everything).
+    """
+
+    citizen: IntArray
+    state: IntArray
+    enter: FloatArray
+    leave: FloatArray
+
+
+def usual_spells(draws: UsualDraws, arrival: FloatArray, until: float) -> UsualSpells:
+    """Every citizen exposed from referral: the spells off benefit up to week ``until``."""
+    citizen: list[int] = []
+    state: list[int] = []
+    enter: list[float] = []
+    leave: list[float] = []
+    at, kind, end = draws.at, draws.kind, draws.end
+    for k in range(at.shape[0]):
+        since = float(arrival[k])
+        while True:
+            i = next_point(at[k], since)
+            if i < 0 or at[k, i] >= until:
+                break
+            citizen.append(k)
+            state.append(int(kind[k, i]))
+            enter.append(float(at[k, i]))
+            leave.append(float(end[k, i]))
+            if kind[k, i] != ORDINARY or end[k, i] >= until:
+                break
+            since = float(end[k, i])
+    return UsualSpells(
+        np.array(citizen, dtype=np.int64), np.array(state, dtype=np.int64),
+        np.array(enter, dtype=np.float64), np.array(leave, dtype=np.float64),
+    )  # fmt: skip

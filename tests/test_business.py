@@ -1,0 +1,110 @@
+"""The business case: refusion staircase, discounting, payback, and parts that sum to totals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from factory import build, q
+from labour_sim import Execution, Scenario, business_case, run_experiment, run_replication
+from labour_sim.business import PAYERS, discount_factors, payback_week, refusion_share
+from labour_sim.business.accounts import overlap, replication_accounts
+from labour_sim.metrics import PER_FIGURES
+
+ACCOUNTS = {
+    "refusion_weeks_1_4": q(0.8, "share"),
+    "refusion_weeks_5_26": q(0.4, "share"),
+    "refusion_weeks_27_52": q(0.3, "share"),
+    "refusion_after_52": q(0.2, "share"),
+    "subsidy_refusion": q(0.2, "share"),
+    "benefit_weeks_at_referral": q(0.0, "weeks"),
+    "discount_rate_per_year": q(0.035, "1/year"),
+}
+USUAL = {"default": {k: q(0.003, "1/week") for k in ("ordinary", "flexjob", "education")}}
+
+
+CHANGES = {
+    "accounts": ACCOUNTS, "business_as_usual": USUAL,
+    "costs": {"benefit_dkk_per_week": q(2700.0, "DKK/week"),
+              "fixed_dkk_per_month": q(10000.0, "DKK/month"),
+              "flexjob_subsidy_dkk_per_month": q(18964.0, "DKK/month")},
+}  # fmt: skip
+
+
+def scenario() -> Scenario:
+    return build(CHANGES)
+
+
+def test_the_refusion_staircase_by_weeks_on_benefit() -> None:
+    a = scenario().accounts
+    assert a is not None
+    weeks = np.array([0, 3, 3.99, 4, 25, 26, 51, 52, 200])
+    expected = [0.8, 0.8, 0.8, 0.4, 0.4, 0.3, 0.3, 0.2, 0.2]
+    assert refusion_share(a, weeks).tolist() == expected
+    # A citizen on benefit 60 weeks from referral, 2,700 DKK a week: the state refunds
+    # 4 x 0.8 + 22 x 0.4 + 26 x 0.3 + 8 x 0.2 = 21.4 weeks of benefit.
+    state = (refusion_share(a, np.arange(60.0)) * 2700).sum()
+    assert state == pytest.approx(21.4 * 2700, rel=1e-12)
+
+
+def test_discounting_by_hand() -> None:
+    week = 365.25 / 7  # one year
+    f = discount_factors(0.035, np.array([0.0, week, 2 * week]))
+    assert f.tolist() == pytest.approx([1.0, 1 / 1.035, 1 / 1.035**2], rel=1e-12)
+    assert discount_factors(0.0, np.array([10.0]))[0] == 1.0
+
+
+def test_payback_on_a_constructed_case() -> None:
+    # 100 DKK a week for 10 weeks, then a saving of 50 a week: cumulative 1000 at week 10,
+    # back to 0 after 20 more weeks: paid back at the end of week 30.
+    flows = np.r_[np.full(10, 100.0), np.full(40, -50.0)]
+    assert payback_week(flows) == 30.0
+    assert payback_week(np.full(5, 1.0)) == math.inf
+    assert payback_week(np.full(5, -1.0)) == 1.0
+
+
+def test_overlap_cuts_intervals_into_weeks() -> None:
+    got = overlap(np.array([0.5, 2.0]), np.array([2.25, np.inf]), 4)
+    assert got.tolist() == [[0.5, 1.0, 0.25, 0.0], [0.0, 0.0, 1.0, 1.0]]
+
+
+def test_parts_sum_to_totals_per_payer_and_year() -> None:
+    s = scenario()
+    table, payback = replication_accounts(s, run_replication(s, 1, 0))
+    net = table.groupby(["year", "payer"])["dkk"].sum().unstack("payer")
+    assert np.allclose(net["public"], net["municipality"] + net["state"], rtol=1e-12, atol=1e-6)
+    items = table.pivot_table(index=["year", "item"], columns="payer", values="dkk")
+    assert np.allclose(items["public"], items["municipality"] + items["state"], atol=1e-6)
+    assert set(payback) == set(PAYERS)
+    case = business_case(s, replications=2, seed=1)
+    total = case.table().loc["total"]
+    for p in PAYERS:
+        assert total[(p, "mean")] == pytest.approx(case.runs[f"net:{p}"].mean(), rel=1e-9)
+        assert np.allclose(case.runs[f"net:{p}"], case.runs[f"cost:{p}"] - case.runs[f"saving:{p}"])
+
+
+def test_a_programme_that_places_nobody_saves_no_benefit() -> None:
+    s = scenario().with_changes({"companies.initial": 0, "companies.max_companies": 0})
+    table, _ = replication_accounts(s, run_replication(s, 3, 0))
+    effect = table[table["item"].isin(["benefits", "flexjob_subsidy", "wage_subsidy"])]
+    assert (effect["dkk"] == 0.0).all()
+    assert table.loc[table["item"] == "programme", "dkk"].sum() > 0  # it still costs
+
+
+def test_every_per_figure_is_its_numerator_over_its_denominator() -> None:
+    s = scenario()
+    rows = run_experiment(s, 4, seed=3, execution=Execution(workers=1, progress=False))
+    r = rows.replications
+    for figure, (numerator, _, _) in PER_FIGURES.items():
+        den = r[f"{figure}:n"].to_numpy(dtype=float)
+        got = r[figure].to_numpy(dtype=float)
+        want = r[numerator].to_numpy(dtype=float) / np.where(den > 0, den, np.nan)
+        assert np.array_equal(got, want, equal_nan=True), figure
+        row = rows.cost(figure)  # across runs: mean numerator / mean denominator, none dropped
+        assert row["numerator"] == r[numerator].mean()
+        assert row["denominator"] == r[f"{figure}:n"].mean()
+        if row["denominator"] > 0:
+            assert row["mean"] == row["numerator"] / row["denominator"]
+        assert row["zero_share"] == np.mean(den <= 0)
