@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from factory import build, q
@@ -108,3 +109,24 @@ def test_every_per_figure_is_its_numerator_over_its_denominator() -> None:
         if row["denominator"] > 0:
             assert row["mean"] == row["numerator"] / row["denominator"]
         assert row["zero_share"] == np.mean(den <= 0)
+
+
+def test_an_outside_funder_pays_the_programme_outside_the_public_accounts() -> None:
+    s = scenario()
+    funded = s.with_changes({"accounts.programme_paid_by": "funder"})
+    own, _ = replication_accounts(s, run_replication(s, 2, 0))
+    theirs, _ = replication_accounts(funded, run_replication(funded, 2, 0))
+
+    def programme(table: pd.DataFrame, payer: str) -> float:
+        rows = table[(table["payer"] == payer) & (table["item"] == "programme")]
+        return float(rows["dkk"].sum())
+
+    assert programme(own, "municipality") > 0
+    assert programme(theirs, "funder") == programme(own, "municipality")
+    for payer in PAYERS:
+        assert programme(theirs, payer) == 0.0
+    other = own[own["item"] != "programme"].reset_index(drop=True)
+    same = theirs[(theirs["item"] != "programme") & (theirs["payer"] != "funder")]
+    assert np.array_equal(other["dkk"].to_numpy(), same.reset_index(drop=True)["dkk"].to_numpy())
+    case = business_case(funded, replications=1, seed=2)
+    assert "paid by its outside funder" in case.lines()[1]

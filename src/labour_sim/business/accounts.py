@@ -15,7 +15,8 @@ see :mod:`labour_sim.replication.effect`) are costed the same way, week by week 
   municipality's job centre);
 * ``programme``: the grant-funded costs (mentors, intake assessments, company
   recruitment, mentor training, the fixed cost per month), paid by
-  ``accounts.programme_paid_by``.
+  ``accounts.programme_paid_by``: the municipality, the state, or an outside ``funder``
+  (a foundation), whose cost is kept apart as payer ``funder`` and is in no public account.
 
 The business case is programme minus business as usual, item by item (a positive number
 costs, a negative one saves), discounted to ``period.start`` at
@@ -211,6 +212,8 @@ def replication_accounts(
     by_payer["public"] = {
         item: by_payer["municipality"][item] + by_payer["state"][item] for item in ITEMS
     }
+    if a.programme_paid_by == "funder":
+        by_payer["funder"] = {"programme": own["programme"]}
     rate = a.discount_rate_per_year.value
     factors = discount_factors(rate, np.arange(n_weeks, dtype=float))
     payback = {

@@ -73,6 +73,7 @@ def business_case(
             row[f"payback_weeks:{p}"] = payback[p]
             ok = effect > 0 and saving > 0
             row[f"break_even:{p}"] = cost * effect / saving if ok else math.nan
+        row["cost:funder"] = float(table.loc[table["payer"] == "funder", "dkk"].sum())
         runs.append(row)
     end = scenario.period.end
     horizon = end.fromordinal(scenario.period.start.toordinal() + round(scenario.horizon_weeks * 7))
@@ -82,4 +83,5 @@ def business_case(
         pd.DataFrame(runs),
         scenario.accounts.discount_rate_per_year.value,
         horizon.isoformat(),
+        scenario.accounts.programme_paid_by,
     )

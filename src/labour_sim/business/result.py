@@ -35,11 +35,14 @@ class BusinessCase:
     runs : DataFrame
         Per replication: ``sustained_effect`` (additional citizens in a job held 26 weeks by
         the horizon) and per payer ``net:P`` (DKK, discounted), ``cost:P``, ``saving:P`` and
-        ``payback_weeks:P``.
+        ``payback_weeks:P``; ``cost:funder``, the programme's own cost when an outside funder
+        pays it (else 0).
     rate : float
         Discount rate per year.
     horizon_date : str
         Date of the horizon (end of follow-up), ISO.
+    paid_by : str
+        Who pays the programme's own cost (``accounts.programme_paid_by``).
     """
 
     scenario: str
@@ -47,6 +50,7 @@ class BusinessCase:
     runs: pd.DataFrame
     rate: float
     horizon_date: str
+    paid_by: str = "municipality"
 
     @property
     def n(self) -> int:
@@ -81,6 +85,11 @@ class BusinessCase:
             f"Against business as usual, discounted at {self.rate:.1%} a year to the start, "
             f"up to {self.horizon_date} ({self.n} replications; positive = net cost):"
         ]
+        if self.paid_by == "funder":
+            out.append(
+                f"  the programme's own cost, {r['cost:funder'].mean():,.0f} DKK (discounted), "
+                "is paid by its outside funder and is in none of the public accounts below"
+            )
         for p in PAYERS:
             net = r[f"net:{p}"]
             paid = r[f"payback_weeks:{p}"]

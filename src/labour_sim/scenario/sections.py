@@ -373,8 +373,11 @@ class Accounts(BaseModel):
     discount_rate_per_year: Quantity[Rate] = described(
         "discount rate of the business case (real, per year)", "1/year"
     )
-    programme_paid_by: Literal["municipality", "state"] = described(
-        "who pays the programme's own cost (the grant)", None, "municipality"
+    programme_paid_by: Literal["municipality", "state", "funder"] = described(
+        "who pays the programme's own cost (the grant): the municipality, the state, or an "
+        "outside funder such as a foundation (then in neither public account)",
+        None,
+        "municipality",
     )
 
 
