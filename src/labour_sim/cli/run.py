@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..calibration import DEFAULT_DRIFT, Calibration
 from ..errors import ScenarioError
 from ..experiments import Results, compare, run_experiment
+from ..experiments.posterior import PosteriorDraws
 from ..levers import budget_for
 from ..metrics import METRIC_LABELS
 from ..programmes import programme_table, programmes_markdown
@@ -28,6 +32,7 @@ from .options import (
     add_execution_options,
     add_size_options,
     dask_client,
+    drift_sd,
     execution,
     finite,
     probability,
@@ -52,6 +57,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
   labour-sim run scenarios/lolland_falster.toml -n 5000 --workers 2 --out out/lf
   labour-sim run scenarios/lolland_falster.toml --precision 0.01
   labour-sim run scenarios/lolland_falster.toml --scheduler tcp://10.0.0.5:8786
+  labour-sim run scenarios/lolland_falster.toml --calibration out/calibration/lolland_falster_midterm
+
+With --calibration (a folder written by labour-sim calibrate) each replication runs at its
+own draw from the posterior: the verdicts then include parameter uncertainty and, unless
+--drift 0, the future drift of hiring after the last observation. Without it the run is
+uncalibrated (the scenario's numbers as written) and says so.
 
 An interrupted run with --out resumes where it stopped when started again with the
 same arguments, and ends with exactly the results of an uninterrupted run.""",
@@ -63,6 +74,16 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     run.add_argument(
         "--overwrite", action="store_true", help="replace a different run found in --out"
     )
+    run.add_argument(
+        "--calibration", type=Path, metavar="DIR",
+        help="a folder written by labour-sim calibrate: run the posterior predictive "
+        "(each replication at its own posterior draw)",
+    )  # fmt: skip
+    run.add_argument(
+        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
+        help=f"with --calibration: sd of the yearly log change of hiring after the last "
+        f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
+    )  # fmt: skip
     run.set_defaults(func=_run)
 
     comp = sub.add_parser(
@@ -147,10 +168,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    draws = calibration_draws(args.calibration, scenario, args.drift) if args.calibration else None
     with dask_client(args.scheduler) as client:
         results = run_experiment(
             scenario, args.replications, args.seed,
-            precision=args.precision, execution=execution(args, client),
+            precision=args.precision, execution=execution(args, client), calibration=draws,
         )  # fmt: skip
     print(verdict_table(scenario, results))
     costs = results.cost_lines()
@@ -162,6 +184,32 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"\nresults written to {args.out}/")
     return EXIT_OK
+
+
+def calibration_draws(folder: Path, scenario: Scenario, drift: float) -> PosteriorDraws:
+    """The posterior draws of the calibration in ``folder`` (``--calibration``), for ``scenario``.
+
+    A folder without ``calibration.json`` is a one-line error naming ``--calibration``; a
+    calibration made on another scenario is run all the same, with a note on stderr.
+    """
+    if not (folder / "calibration.json").is_file():
+        raise ScenarioError.single(
+            "--calibration",
+            "a folder written by labour-sim calibrate (with calibration.json)",
+            str(folder),
+        )
+    found = Calibration.load(folder)
+    if found.scenario.hash != scenario.hash:
+        print(
+            f"note: {folder} calibrated '{found.scenario.name}' ({found.scenario.hash}); "
+            f"its posterior is applied to '{scenario.name}' ({scenario.hash})",
+            file=sys.stderr,
+        )
+    draws = found.posterior_draws(drift or None)
+    return PosteriorDraws(
+        draws.label, draws.paths, draws.values, draws.weights, draws.integer, draws.drift,
+        {**draws.about, "folder": str(folder)},
+    )  # fmt: skip
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -244,7 +292,10 @@ def _parse_change(text: str) -> tuple[str, Any]:
 def verdict_table(scenario: Scenario, results: Results) -> str:
     """Each target's verdict in plain words, under a header saying how many replications."""
     meta = results.metadata
-    lines = [f"{scenario.name}: {results.n:,} replications (seed {meta.get('seed')})"]
+    lines = [
+        f"{scenario.name}: {results.n:,} replications (seed {meta.get('seed')})",
+        *textwrap.wrap(results.basis(), 92, initial_indent="  ", subsequent_indent="  "),
+    ]
     precision = meta.get("precision")
     if precision:
         lines.append(

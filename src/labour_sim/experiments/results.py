@@ -37,7 +37,7 @@ from ..stats import (
 )
 from .store import read_json, read_parquet, reading, write_json, write_parquet
 
-__all__ = ["Results", "band_table", "cost_table", "target_table"]
+__all__ = ["Results", "band_table", "basis_words", "cost_table", "target_table"]
 
 _TABLES = ("replications", "bands", "targets", "costs")
 
@@ -63,6 +63,15 @@ class Results:
         if rows.empty:
             raise KeyError(f"no target {name!r}; targets: {list(self.targets['target'])}")
         return rows.iloc[0]
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the run is a posterior predictive run of a calibration."""
+        return bool(self.metadata.get("calibration"))
+
+    def basis(self) -> str:
+        """What the numbers rest on, in one sentence: calibrated to what, or uncalibrated."""
+        return basis_words(self.metadata.get("calibration"))
 
     def verdicts(self) -> list[str]:
         """Each target in plain words, e.g. '550 employed ... by 2021-12-31: 3 % likely [2-5 %]'."""
@@ -115,6 +124,26 @@ class Results:
             tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
             metadata = read_json(root / "metadata.json")
             return cls(metadata=metadata, **tables)
+
+
+def basis_words(calibration: dict[str, Any] | None) -> str:
+    """A run's basis in words, from its ``metadata["calibration"]`` (``None``: uncalibrated)."""
+    if not calibration:
+        return (
+            "uncalibrated: the scenario's numbers as written; the intervals include "
+            "Monte Carlo noise only (the programme's own randomness)"
+        )
+    dates = calibration.get("observation_dates") or []
+    when = f" dated {', '.join(dates)}" if dates else ""
+    names = calibration.get("observation_names") or []
+    what = f" ({', '.join(names)})" if names else ""
+    include = calibration.get("intervals_include") or []
+    drift = "" if calibration.get("drift_from") else "; future drift of conditions not included"
+    return (
+        f"calibrated to {calibration.get('observations', '?')}{what}{when}, by the "
+        f"calibration '{calibration.get('label', '?')}': each replication runs at its own "
+        f"draw from the posterior; the intervals include {' + '.join(include)}{drift}"
+    )
 
 
 def verdict_line(row: pd.Series) -> str:
