@@ -135,10 +135,20 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
         "table",
         help="write the programme table (docs/programmes.md)",
         description="Run every scenario and tabulate each programme's promise.",
-        epilog="example:\n  labour-sim table scenarios/*.toml --out docs/programmes.md",
+        epilog="""examples:
+  labour-sim table scenarios/*.toml --out docs/programmes.md
+  labour-sim table scenarios/*.toml --calibration out/calibration/lolland_falster_midterm
+
+A programme with a --calibration (matched by the scenario it was made on) gets the
+calibrated answer, the uncalibrated probability beside it; the others say uncalibrated.""",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     table.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    table.add_argument(
+        "--calibration", type=Path, action="append", default=[], metavar="DIR",
+        help="a folder written by labour-sim calibrate (repeatable): that programme's row "
+        "is the calibrated answer",
+    )  # fmt: skip
     table.add_argument("--out", type=Path, help="Markdown file (default: print)")
     _experiment_options(table, precision=False)
     table.set_defaults(func=_table)
@@ -192,20 +202,29 @@ def calibration_draws(folder: Path, scenario: Scenario, drift: float) -> Posteri
     A folder without ``calibration.json`` is a one-line error naming ``--calibration``; a
     calibration made on another scenario is run all the same, with a note on stderr.
     """
-    if not (folder / "calibration.json").is_file():
-        raise ScenarioError.single(
-            "--calibration",
-            "a folder written by labour-sim calibrate (with calibration.json)",
-            str(folder),
-        )
-    found = Calibration.load(folder)
+    found = Calibration.load(_calibration_folder(folder))
     if found.scenario.hash != scenario.hash:
         print(
             f"note: {folder} calibrated '{found.scenario.name}' ({found.scenario.hash}); "
             f"its posterior is applied to '{scenario.name}' ({scenario.hash})",
             file=sys.stderr,
         )
-    draws = found.posterior_draws(drift or None)
+    return _with_folder(found.posterior_draws(drift or None), folder)
+
+
+def _calibration_folder(folder: Path) -> Path:
+    """``folder`` if it holds a calibration; else a one-line error naming ``--calibration``."""
+    if not (folder / "calibration.json").is_file():
+        raise ScenarioError.single(
+            "--calibration",
+            "a folder written by labour-sim calibrate (with calibration.json)",
+            str(folder),
+        )
+    return folder
+
+
+def _with_folder(draws: PosteriorDraws, folder: Path) -> PosteriorDraws:
+    """``draws`` recording the folder they were read from (for the results' metadata)."""
     return PosteriorDraws(
         draws.label, draws.paths, draws.values, draws.weights, draws.integer, draws.drift,
         {**draws.about, "folder": str(folder)},
@@ -264,11 +283,21 @@ def _table(args: argparse.Namespace) -> int:
     paths = sorted(args.scenarios)
     for path in paths:
         load_scenario(path)  # every mistake before any long run
+    folders = sorted(args.calibration)
+    calibrations = []
+    for folder in folders:
+        found = Calibration.load(_calibration_folder(folder))
+        draws = _with_folder(found.posterior_draws(DEFAULT_DRIFT), folder)
+        calibrations.append(draws)
     with dask_client(args.scheduler) as client:
         table = programme_table(
-            paths, args.replications, args.seed, execution=execution(args, client, out=False)
-        )
-    write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
+            paths, args.replications, args.seed, execution=execution(args, client, out=False),
+            calibrations=calibrations,
+        )  # fmt: skip
+    options = "".join(f" --calibration {folder}" for folder in folders)
+    write_or_print(
+        programmes_markdown(table, args.replications, args.seed, options=options), args.out
+    )
     return EXIT_OK
 
 
