@@ -140,7 +140,7 @@ def test_cli_run_with_a_calibration_and_with_a_bad_folder(
     proc = run_cli("run", str(scenario), "--calibration", str(folder), "-n", "4",
                    "--seed", str(SEED), "--workers", "1", "-q")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "calibrated to monthly report (ordinary) dated 2020-12-28" in proc.stdout
+    assert "calibrated to monthly report: ordinary, dated 2020-12-28" in proc.stdout
     assert "note:" not in proc.stderr  # the calibration's own scenario
     proc = run_cli("run", str(scenario), "-n", "4", "--workers", "1", "-q")
     assert proc.returncode == 0 and "uncalibrated: the scenario's numbers" in proc.stdout

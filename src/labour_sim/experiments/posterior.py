@@ -221,8 +221,8 @@ def intervals_include(drift: Drift | None) -> list[str]:
     out = ["Monte Carlo noise (the programme's own randomness)", "parameter uncertainty"]
     if drift is not None:
         out.append(
-            f"future conditions (hiring drifting from {drift.start.isoformat()}, "
-            f"sd {drift.sd:g} of its log a year)"
+            f"future conditions (hiring drifts from {drift.start.isoformat()}: a yearly log "
+            f"change with sd {drift.sd:g}, an assumption)"
         )
     return out
 

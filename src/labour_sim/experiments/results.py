@@ -133,16 +133,15 @@ def basis_words(calibration: dict[str, Any] | None) -> str:
             "uncalibrated: the scenario's numbers as written; the intervals include "
             "Monte Carlo noise only (the programme's own randomness)"
         )
-    dates = calibration.get("observation_dates") or []
-    when = f" dated {', '.join(dates)}" if dates else ""
-    names = calibration.get("observation_names") or []
-    what = f" ({', '.join(names)})" if names else ""
-    include = calibration.get("intervals_include") or []
+    dates = ", ".join(calibration.get("observation_dates") or []) or "?"
+    names = ", ".join(calibration.get("observation_names") or []) or "?"
+    include = list(calibration.get("intervals_include") or [])
+    listed = ", ".join(include[:-1]) + (" and " if len(include) > 1 else "") + include[-1]
     drift = "" if calibration.get("drift_from") else "; future drift of conditions not included"
     return (
-        f"calibrated to {calibration.get('observations', '?')}{what}{when}, by the "
-        f"calibration '{calibration.get('label', '?')}': each replication runs at its own "
-        f"draw from the posterior; the intervals include {' + '.join(include)}{drift}"
+        f"calibrated to {calibration.get('observations', '?')}: {names}, dated {dates} "
+        f"(calibration '{calibration.get('label', '?')}'); each replication runs at its own "
+        f"draw from the posterior, so the intervals include {listed}{drift}"
     )
 
 
