@@ -56,13 +56,16 @@ checks that neither the model nor a scenario has changed since.*
 Each row is one programme scenario in `scenarios/`: its promise (the targets), how likely
 the model finds each target (Wilson 95 % interval), the median outcome with its 80 %
 interval, the programme cost per job still held 26 weeks after hire, and the share of the
-scenario's numbers that are assumptions rather than sourced facts. {basis}
+scenario's numbers that are assumptions rather than sourced facts.
+
+{basis}
 """
 
 _CALIBRATED = """Rows marked **calibrated** are the calibrated answer: the programme's calibration set-up
 (`scenarios/calibration/`) fitted its assumed numbers to the figures named, and each
 replication runs at its own draw from the posterior, so the intervals include parameter
-uncertainty and Monte Carlo noise{drift}; the uncalibrated probability (the scenario's numbers
+uncertainty and Monte Carlo noise{drift}. A calibration that cannot reproduce a figure says
+so. The uncalibrated probability (the scenario's numbers
 as written) is given below it. Rows marked **uncalibrated** have no calibration set-up:
 read them as what the cited facts and the labelled assumptions imply."""
 
@@ -202,7 +205,9 @@ def _calibrated_to(cal: dict[str, Any]) -> str | None:
         return None
     names = ", ".join(cal.get("observation_names") or [])
     dates = ", ".join(cal.get("observation_dates") or [])
-    return f"{cal.get('observations')} ({names}; {dates})"
+    missed = ", ".join(cal.get("not_reproduced") or [])
+    warning = f"; it does not reproduce {missed}" if missed else ""
+    return f"{cal.get('observations')} ({names}; {dates}){warning}"
 
 
 def programmes_markdown(

@@ -245,6 +245,12 @@ class Calibration:
             "scenario_hash": self.scenario.hash,
             "calibration_seed": int(self.metadata.get("seed", 0)),
             "effective_sample_size": self.effective_sample_size,
+            "not_reproduced": [
+                str(name)
+                for name in self.predictive_check.loc[
+                    ~self.predictive_check["covered"], "observation"
+                ]
+            ],
         }
         return PosteriorDraws(
             self.label,

@@ -138,6 +138,12 @@ def basis_words(calibration: dict[str, Any] | None) -> str:
     include = list(calibration.get("intervals_include") or [])
     listed = ", ".join(include[:-1]) + (" and " if len(include) > 1 else "") + include[-1]
     drift = "" if calibration.get("drift_from") else "; future drift of conditions not included"
+    missed = ", ".join(calibration.get("not_reproduced") or [])
+    if missed:
+        drift += (
+            f"; the calibrated model does not reproduce {missed} (outside its posterior "
+            "predictive 95 % interval): read the answer with that in mind"
+        )
     return (
         f"calibrated to {calibration.get('observations', '?')}: {names}, dated {dates} "
         f"(calibration '{calibration.get('label', '?')}'); each replication runs at its own "
