@@ -106,6 +106,10 @@ def test_each_replication_runs_at_its_own_posterior_draw_whatever_the_workers(
     alone = run_replication(scenario.with_changes(draw), SEED, 5)
     assert rows.loc[5, "ordinary"] == alone.outcome("ordinary", scenario.period.end)
     assert (rows["scenario_hash"] == scenario.hash).all()
+    # on the calibration's seed, replication r is the calibration's forecast draw r
+    forecast = result.forecast("ordinary", draws=12, execution=QUIET)
+    assert rows["ordinary"].tolist() == forecast.draws["ordinary"].tolist()
+    assert rows["particle"].tolist() == forecast.draws["particle"].tolist()
     # the first 8 rows do not depend on how many replications were run
     eight = run_experiment(scenario, 8, SEED, calibration=result, execution=QUIET)
     pd.testing.assert_frame_equal(eight.replications, rows.iloc[:8])
