@@ -215,7 +215,7 @@ class Calibration:
                 table["range"] = [min(low, value), max(high, value)]
                 table["note"] = (
                     f"prior {p.prior}; before calibration {node.get('value', node.get('mean'))}"
-                    f" ({origin}: {was})"
+                    f" ({origin}: {was})" + (f"; {node['note']}" if node.get("note") else "")
                 )
                 change[p.path] = table
             else:
