@@ -591,7 +591,8 @@ def test_cli_calibrate_then_forecast(
                     "--draws", "20", "--workers", "1", "-q", "--out", str(tmp_path / "fc")])  # fmt: skip
     printed = capsys.readouterr().out
     assert code == 0
-    assert "Forecast by 2021-06-28 (20 posterior draws, parameter uncertainty included)" in printed
+    assert "Forecast by 2021-06-28 (20 posterior draws, parameter uncertainty included, " in printed
+    assert "future drift of hiring (sd 0.1 a year in log) from 2020-12-28)" in printed
     assert (tmp_path / "fc" / "forecast.parquet").is_file()
     code = run_cli(["forecast", str(out), "--metric", "ordinary", "--draws", "20", "--sources",
                     "--drift", "0.2", "--workers", "1", "-q"])  # fmt: skip

@@ -35,7 +35,8 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
 
 def test_validate_ok() -> None:
     proc = run_cli("validate", str(LOLLAND))
-    assert proc.returncode == 0 and proc.stdout.strip() == "ok"
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == "ok (scenario: Rekruttering fra kanten, Lolland-Falster)"
 
 
 def test_validate_lists_every_problem(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 A pause stops placement starts exactly in its weeks (and placements under way go on); a
 factor or a series multiplies the rate it names and no other; referral and recruitment
 factors move arrivals without changing whose draws they are; a job-loss factor stretches
-job spells by the integrated factor. Every behaviour is checked on both engines.
+job spells, a dropout factor the time to dropout, by the integrated factor. Every behaviour is checked on both engines.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 from factory import build, d, q
 from labour_sim import ScenarioError, State, run_replication
+from labour_sim.model import draw_citizens
 from labour_sim.model.timeline import WEEKS_PER_YEAR, advance, timeline
 from labour_sim.scenario import Scenario
 
@@ -65,6 +66,9 @@ def with_conditions(*conditions: dict[str, Any], **changes: Any) -> Scenario:
         (period("p", ["hiring"], 5, 5, 0.5), "a date after start"),
         (period("p", ["unknown"], 1, 2, 0.5), "conditions.0.applies_to.0"),
         (period("p", ["referral"], 1, 2, 0.5), "intake.schedule = 'monthly'"),
+        (period("p", ["drop_out"], 1, 2, 0.5), "conditions.0.applies_to.0"),
+        ({**period("p", ["dropout"], 1, 2, 0.5), "factor": factor(-0.5)}, "conditions.0.factor"),
+        ({**series(["dropout"], [1], [4.0], -1.0), "dates": None}, "'dates' for kind = 'series'"),
     ],
 )
 def test_bad_conditions_name_the_field(condition: dict[str, Any], message: str) -> None:
@@ -267,6 +271,67 @@ def test_a_job_loss_factor_shortens_jobs_by_the_integrated_factor(engine: str) -
     )
     assert len(begin) > 20 and np.any(begin < 20) and np.any(begin > 40)
     np.testing.assert_allclose(end, expected, rtol=0, atol=1e-9)
+
+
+DROPOUT_RATE, DROPOUT_FROM, DROPOUT_FACTOR = 0.02, 30.0, 3.0
+
+
+def _dropout_scenario() -> Scenario:
+    """Citizens stay active (an intake longer than the horizon) until they drop out; the
+    dropout hazard, 0.02 a week for readiness 1, is tripled from week 30 on."""
+    return with_conditions(
+        period("crisis", ["dropout"], DROPOUT_FROM, 500, DROPOUT_FACTOR),
+        **{
+            "intake.assessment_weeks": d("constant", 500.0),
+            "dropout.rate_per_week": q(DROPOUT_RATE),
+        },
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_dropout_factor_shortens_the_time_to_dropout_by_the_integrated_factor(
+    engine: str,
+) -> None:
+    # A citizen referred at week t with a drawn time to dropout x (weeks under the base
+    # hazard) drops out at t + x before week 30, at 30 + (x - (30 - t)) / 3 across it and
+    # at t + x / 3 from week 30 on: the cumulative hazard is time-changed, by hand.
+    s = _dropout_scenario()
+    res = run_replication(s, 8, 0, engine=engine)
+    x = draw_citizens(s, 8, 0).dropout[:, 0]
+    t, a, f = res.arrival, DROPOUT_FROM, DROPOUT_FACTOR
+    expected = np.where(t + x <= a, t + x, np.where(t >= a, t + x / f, a + (x - (a - t)) / f))
+    rows = res.log["state"] == State.DROPOUT
+    week = np.full(res.n_citizens, np.inf)
+    week[res.log["citizen"][rows]] = res.log["week"][rows]
+    seen = expected < res.horizon
+    assert seen.sum() > 100 and np.any(t + x < a) and np.any(t >= a)  # all three cases
+    np.testing.assert_allclose(week[seen], expected[seen], rtol=0, atol=1e-9)
+    assert np.all(np.isinf(week[~seen]))
+
+
+def test_a_dropout_factor_multiplies_the_dropout_hazard() -> None:
+    # Dropouts per week at risk, before and after week 30: with D dropouts over an exposure
+    # of E weeks at hazard h, (D - h E) / sqrt(h E) is asymptotically standard normal (the
+    # counting process's martingale); within 4 standard errors (a false alarm 6e-5 of the time).
+    s = _dropout_scenario()
+    dropped, exposure = np.zeros(2), np.zeros(2)
+    for r in range(2):
+        so = run_replication(s, 21, r).sojourns
+        active = so.state == State.INTAKE
+        enter, leave = so.enter[active], so.leave[active]
+        out = so.next_state[active] == State.DROPOUT
+        exposure[0] += np.sum(
+            np.clip(leave, None, DROPOUT_FROM) - np.clip(enter, None, DROPOUT_FROM)
+        )
+        exposure[1] += np.sum(
+            np.clip(leave, DROPOUT_FROM, None) - np.clip(enter, DROPOUT_FROM, None)
+        )
+        dropped[0] += np.count_nonzero(out & (leave < DROPOUT_FROM))
+        dropped[1] += np.count_nonzero(out & (leave >= DROPOUT_FROM))
+    for k, hazard in enumerate((DROPOUT_RATE, DROPOUT_RATE * DROPOUT_FACTOR)):
+        mean = hazard * exposure[k]
+        assert dropped[k] > 50, dropped  # power: with the factor ignored the second fails
+        assert abs(dropped[k] - mean) < 4 * math.sqrt(mean), (k, dropped[k], mean)
 
 
 def test_a_timeline_is_built_once_per_scenario_and_forgotten_with_it() -> None:

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from factory import build, q, target
@@ -17,6 +18,7 @@ from labour_sim import (
     run_experiment,
     run_replication,
 )
+from labour_sim.levers import BudgetAnswer
 from labour_sim.metrics import COST_COLUMNS
 from labour_sim.replication import replication_costs
 from labour_sim.scenario import iter_numbers
@@ -265,3 +267,26 @@ def test_every_cost_number_has_a_source_or_is_an_assumption(path: Path) -> None:
             assert prov.assumption and prov.range is not None, name
         else:
             assert prov.source in scenario.sources or prov.source.startswith("http"), name
+
+
+def _answer(confirmation: dict[str, float] | None, search: pd.DataFrame) -> BudgetAnswer:
+    value = None if confirmation is None else 4.0
+    return BudgetAnswer("t", "staff.mentors", 0.8, value, 1e6, 1.2e6, search, confirmation, False)
+
+
+def test_budget_answer_decides_only_when_the_interval_clears_the_goal() -> None:
+    search = pd.DataFrame(
+        {"value": [2.0, 4.0], "probability": [0.4, 0.81], "ci_low": [0.0, 0.0],
+         "ci_high": [0.0, 0.0], "programme_cost": [1.0, 1.0], "replications": [200, 200]}
+    )  # fmt: skip
+    fresh = {"probability": 0.81, "ci_low": 0.75, "ci_high": 0.86, "replications": 200, "seed": 1}
+    lines = _answer(fresh, search).lines()
+    assert "undecided at this precision against 80%" in lines[-1]
+    assert "(confirmed)" not in lines[-1]
+    sure = dict(fresh, probability=0.9)
+    assert "(confirmed)" in _answer(sure, search).lines()[-1]
+    # No value reached the goal: "not reached" only when the best interval is below it.
+    close = search.assign(probability=[0.4, 0.78])
+    assert "undecided at this precision" in _answer(None, close).lines()[0]
+    far = search.assign(probability=[0.4, 0.5])
+    assert "is not reached" in _answer(None, far).lines()[0]

@@ -6,7 +6,8 @@ week, the SimPy event count, and every column of the per-replication summary row
 on every shipped scenario and on hypothesis-generated variants that make caseworkers,
 mentors and slots bind, match sectors, let companies leave, tie many events in the same week
 (constant durations), vary the attempt limit and add conditions over calendar time (pauses of
-placement starts, factors on referrals, recruitment, hiring and job loss, series, trends).
+placement starts, factors on referrals, recruitment, hiring, job loss and dropout, series,
+trends).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from labour_sim import (
 )
 from labour_sim.model import Programme, draw_citizens, draw_companies
 from labour_sim.model.compiled import simulate
+from labour_sim.model.timeline import timeline
 from labour_sim.replication import QUEUES, summarise, weekly_counts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +102,8 @@ def _factor(value: float) -> dict[str, Any]:
 @st.composite
 def conditions(draw: st.DrawFn, base: Scenario) -> list[dict[str, Any]]:
     """Pauses of placement starts (whole weeks: ties with constant durations), factors on
-    referrals, recruitment and job loss, a hiring series and a learning trend."""
+    referrals, recruitment, job loss and dropout, a hiring (and dropout) series and a
+    learning trend."""
     start = base.period.start
 
     def on(week: float) -> dt.date:
@@ -114,7 +117,7 @@ def conditions(draw: st.DrawFn, base: Scenario) -> list[dict[str, Any]]:
              "start": on(a), "end": on(a + draw(st.sampled_from([2, 5, 12, 40]))),
              "factor": _factor(0.0)}
         )  # fmt: skip
-    rates = ["company_recruitment", "job_loss", "hire_reduced"]
+    rates = ["company_recruitment", "job_loss", "hire_reduced", "dropout"]
     if base.intake.schedule == "poisson":
         rates.append("referral")
     for rate in draw(st.lists(st.sampled_from(rates), max_size=3, unique=True)):
@@ -127,7 +130,8 @@ def conditions(draw: st.DrawFn, base: Scenario) -> list[dict[str, Any]]:
     if draw(st.booleans()):
         level = {"unit": "%", "assumption": "test", "range": [1.0, 10.0]}
         out.append(
-            {"name": "demand", "kind": "series", "applies_to": ["hiring"],
+            {"name": "demand", "kind": "series",
+             "applies_to": draw(st.sampled_from([["hiring"], ["hiring", "dropout"]])),
              "dates": [on(w) for w in (2, 9, 30)],
              "values": {"values": draw(st.lists(st.sampled_from([2.5, 3.7, 5.6]), min_size=3,
                                                 max_size=3)), **level},
@@ -183,6 +187,9 @@ def variants(draw: st.DrawFn) -> tuple[Scenario, int]:
     changes["dropout.rate_per_week"] = draw(st.sampled_from([0.0, 0.005, 0.03, 0.2]))
     changes["employment.relapse_to_programme"] = draw(st.sampled_from([0.0, 0.3, 0.9]))
     changes["placement.back_to_preparation"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    hybrid = draw(st.sampled_from([None, 0.0, 0.3, 1.0]))  # share of hybrid placements
+    if hybrid is not None:  # else the base's (none in most)
+        changes["placement.hybrid_share"] = q(hybrid, "share")
     if draw(st.booleans()):
         changes["conditions"] = draw(conditions(base))
     try:
@@ -212,6 +219,10 @@ def test_generated_scenarios_run_identically(case: tuple[Scenario, int]) -> None
         event(f"dropout while waiting for a {queue}: {bool(gave_up.any())}")
     ties = np.unique(result.log["week"]).size < result.log["week"].size
     event(f"several changes in the same week: {ties}")
+    rate = scenario.dropout.rate_per_week.value
+    event(
+        f"dropout hazard changed by conditions: {rate > 0 and timeline(scenario).varies('dropout')}"
+    )
 
 
 def test_an_unknown_engine_is_a_scenario_error() -> None:

@@ -29,7 +29,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labour_sim"
 NAME = "labour_sim"
 
 LAYERS = {
-    "errors": 0, "metrics": 0, "distributions": 0, "streams": 0, "stats": 0,
+    "errors": 0, "metrics": 0, "distributions": 0, "streams": 0, "stats": 0, "version": 0, "display": 0,
     "scenario": 1,
     "model": 2,
     "replication": 3,
@@ -37,7 +37,7 @@ LAYERS = {
     "calibration": 5, "levers": 5, "programmes": 5,
     "plots": 6,
     "report": 7,
-    "cli": 8,
+    "cli": 8, "__main__": 8,
 }  # fmt: skip
 
 #: What runs replications: presentation imports none of these.

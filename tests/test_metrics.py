@@ -31,7 +31,7 @@ from labour_sim.metrics import (
 )
 from labour_sim.model.states import State
 from labour_sim.replication import SERIES, summarise, weekly_counts
-from labour_sim.replication.result import POINT_STATES
+from labour_sim.replication.result import HYBRID_PLACEMENT, POINT_STATES
 from labour_sim.report import write_report
 from test_tally import assert_same_outputs
 
@@ -41,8 +41,9 @@ R, IN, P, W, PL = State.REFERRED, State.INTAKE, State.PREPARATION, State.WAITING
 OR, RD, D, LEFT = State.ORDINARY, State.REDUCED, State.DROPOUT, State.LEFT
 
 # Three citizens over a 10-week horizon, as (week, citizen, state), in the order they happen:
-# 0 is hired on ordinary hours at week 6 and stays; 1 goes from a small job (week 5) to
-# ordinary hours (week 7) and loses the job for good at week 9; 2 drops out at week 2.
+# 0 is hired on ordinary hours at week 6 and stays; 1 goes from a hybrid placement (paid
+# hours within it, weeks 3.5-5) to a small job (week 5) to ordinary hours (week 7) and
+# loses the job for good at week 9; 2 drops out at week 2.
 ROWS = [
     (0.0, 0, R), (0.5, 1, R), (1.0, 0, IN), (1.0, 1, IN), (1.0, 2, R), (2.0, 0, P), (2.0, 2, D),
     (2.5, 1, P), (3.0, 1, W), (3.5, 0, W), (3.5, 1, PL), (4.0, 0, PL), (5.0, 1, RD),
@@ -67,7 +68,7 @@ def hand_built() -> ReplicationResult:
         group_names=("all",), readiness=np.ones(3), company_join=np.array([0.0]),
         company_leave=np.array([np.inf]), company_slots=np.array([2], dtype=np.int64),
         company_first_hosted=np.array([3.5]), capacity={"caseworker": None, "mentor": None},
-        events=n,
+        events=n, hybrid=np.array([[False, False], [True, False], [False, False]]),
     )  # fmt: skip
 
 
@@ -75,9 +76,9 @@ def hand_built() -> ReplicationResult:
 def test_metric_names_are_unchanged_and_kinds_apart() -> None:
     """Observation files, targets and saved results name these: the names stay."""
     assert METRICS == (
-        "referred", "preparation", "placed", "ordinary", "reduced", "paid", "flexjob",
-        "education", "attached", "dropout", "employed_13w", "employed_26w", "employed_52w",
-        "companies_joined", "companies_hosting",
+        "referred", "preparation", "placed", "hybrid_placed", "ordinary", "reduced", "paid",
+        "paid_hours", "flexjob", "education", "attached", "dropout", "employed_13w",
+        "employed_26w", "employed_52w", "companies_joined", "companies_hosting",
     )  # fmt: skip
     assert ALL_METRICS == METRICS + POINT_METRICS
     assert not set(METRICS) & set(POINT_METRICS)
@@ -128,6 +129,16 @@ def test_weekly_series_keep_their_shape() -> None:
         ("in_preparation", 3.0, 1),
         ("in_flexjob", 10.0, 0),
         ("in_education", 10.0, 0),
+        ("in_hybrid_placement", 3.49, 0),
+        ("in_hybrid_placement", 3.5, 1),  # citizen 1's placement, citizen 0's is not hybrid
+        ("in_hybrid_placement", 5.0, 0),
+        ("hybrid_placed", 3.49, 0),
+        ("hybrid_placed", 10.0, 1),
+        ("paid_hours", 3.49, 0),
+        ("paid_hours", 3.5, 1),  # paid hours in the hybrid placement, before any paid work
+        ("paid", 3.5, 0),
+        ("paid_hours", 5.0, 1),  # the same citizen, now in a small job
+        ("paid_hours", 6.0, 2),
     ],
 )
 def test_point_counts_of_a_hand_built_log(metric: str, week: float, expected: int) -> None:
@@ -151,13 +162,21 @@ def test_point_counts_differ_from_ever_reached() -> None:
 
 
 def test_point_counts_equal_the_weekly_state_counts_at_whole_weeks() -> None:
-    for result in (hand_built(), ls.run_replication(build(), 4, 0)):
+    hybrid = build({"placement.hybrid_share": q(0.5)})
+    for result in (
+        hand_built(),
+        ls.run_replication(build(), 4, 0),
+        ls.run_replication(hybrid, 4, 0),
+    ):
         counts = result.state_counts
         for metric, states in POINT_STATES.items():
-            columns = [int(s) for s in states]
+            if metric == "in_hybrid_placement":  # a kind of placement, not a state
+                continue
+            columns = [int(s) for s in states if s != HYBRID_PLACEMENT]
             for w in result.weeks:
                 expected = int(counts[w, columns].sum())
                 assert result.outcome(metric, float(w)) == expected, (metric, w)
+                assert result.outcome("in_hybrid_placement", float(w)) <= counts[w, PL]
 
 
 @pytest.mark.parametrize("engine", ["fast", "des"])
@@ -184,6 +203,40 @@ def test_a_target_on_a_point_metric(engine: str) -> None:
         assert row["in_paid_work"] == result.outcome("in_paid_work", scenario.period.end)
         assert row["in_paid_work"] <= row["paid"]  # in work now: among those ever in work
         assert weekly_counts(result).shape == (len(result.weeks), len(SERIES))
+
+
+def test_a_share_of_placements_is_hybrid_and_changes_nothing_else() -> None:
+    """Each placement is hybrid with probability ``hybrid_share``, independently: among n
+    placements the count is Binomial(n, share), here within 4 standard deviations. The flag
+    changes no event: the log and every other metric are those of the same run without it."""
+    share = 0.3
+    scenario = build({"placement.hybrid_share": q(share)})
+    plain = build()
+    hybrid = placements = 0
+    for r in range(3):
+        result, without = ls.run_replication(scenario, 12, r), ls.run_replication(plain, 12, r)
+        for name, column in result.log.items():
+            assert np.array_equal(column, without.log[name]), name
+        keys = result.log_keys[result.log["state"] == PL]
+        placements += len(keys)
+        hybrid += int(np.count_nonzero(keys == HYBRID_PLACEMENT))
+        row, other = summarise(scenario, result), summarise(plain, without)
+        changed = {m for m in ALL_METRICS if row[m] != other[m]}
+        assert changed <= {"hybrid_placed", "in_hybrid_placement", "paid_hours"}, changed
+        assert other["hybrid_placed"] == other["in_hybrid_placement"] == 0
+        assert other["paid_hours"] == other["paid"]
+        assert row["paid"] <= row["paid_hours"] <= row["paid"] + row["hybrid_placed"]
+        assert row["hybrid_placed"] <= row["placed"]
+    mean, sd = placements * share, (placements * share * (1 - share)) ** 0.5
+    assert placements > 300 and abs(hybrid - mean) < 4 * sd, (hybrid, placements)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [(1.5, "placement.hybrid_share.value"), (-0.1, "hybrid_share")]
+)
+def test_a_hybrid_share_outside_0_to_1_names_the_field(value: float, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        build({"placement.hybrid_share": q(value)})
 
 
 def test_an_unknown_metric_in_a_target_is_rejected() -> None:

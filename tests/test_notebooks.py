@@ -1,8 +1,11 @@
-"""Every notebook in notebooks/ executes top to bottom (with a small replication count)."""
+"""Every notebook in notebooks/ executes top to bottom (with a small replication count) and
+shows every figure it draws as an image, in a kernel set up as a newcomer's is (the default
+inline backend, no ``%matplotlib`` magic needed)."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -22,7 +25,7 @@ def test_there_are_notebooks() -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LABOUR_SIM_REPLICATIONS", REPLICATIONS)
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own default, as in Jupyter
     monkeypatch.setenv("TQDM_DISABLE", "1")
     notebook = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
@@ -43,3 +46,43 @@ def test_notebook_executes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if out.get("output_type") == "error"
     ]
     assert not errors, errors
+    missing = [
+        cell.source.splitlines()[-1]
+        for cell in notebook.cells
+        if cell.cell_type == "code" and PLOTTING.search(cell.source) and not images(cell)
+    ]
+    assert not missing, f"plotting cells without an image output: {missing}"
+    as_text = [
+        out["data"]["text/plain"]
+        for cell in notebook.cells
+        for out in cell.get("outputs", [])
+        if "<Figure size" in out.get("data", {}).get("text/plain", "") and not images(cell)
+    ]
+    assert not as_text, f"figures shown as text: {as_text}"
+
+
+#: A cell that draws: a call of labour_sim.plots or of pyplot's figure makers.
+PLOTTING = re.compile(r"\bplots\.\w+\(|\bplt\.(subplots|figure|plot)\(")
+
+
+def images(cell: nbformat.NotebookNode) -> list[str]:
+    """The image outputs of a code cell (PNG or SVG)."""
+    return [
+        kind
+        for out in cell.get("outputs", [])
+        for kind in out.get("data", {})
+        if kind in ("image/png", "image/svg+xml")
+    ]
+
+
+def test_plot_figures_display_in_ipython_without_magic() -> None:
+    """What a notebook shows for a returned figure when no backend was set up: an image."""
+    pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+
+    from labour_sim.plots.style import new_figure
+
+    fig, (ax,) = new_figure()
+    ax.plot([0, 1], [0, 1])
+    data, _ = DisplayFormatter().format(fig)
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"

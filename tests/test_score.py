@@ -459,3 +459,22 @@ def test_several_observation_files_combine_and_clashes_are_named() -> None:
     assert both.names == ("a", "b") and both.last_date == dt.date(2020, 12, 28)
     with pytest.raises(ScenarioError, match=r"observations\.a: expected a name not used"):
         combine_observations([first, first])
+
+
+def test_calibration_and_forecast_describe_themselves_in_short(
+    tiny: Calibration, files: dict[str, Path]
+) -> None:
+    text = repr(tiny)
+    assert len(text.splitlines()) <= 15 and "DataFrame" not in text, text
+    assert text.startswith(f"Calibration: {tiny.scenario.name} to {tiny.observations.name}")
+    assert "placement.outcomes.ordinary" in text and "90 % credible interval" in text
+    assert "<table>" in tiny._repr_html_()
+    forecast = tiny.forecast(["ordinary"], "2021-06-28", draws=8, execution=QUIET)
+    text = repr(forecast)
+    assert text.startswith("Forecast by 2021-06-28: 8 posterior draws") and len(text) < 1_500
+    assert forecast.table["label"].iloc[0] in text
+    assert "<table>" in forecast._repr_html_()
+    score = tiny.score(files["later"], draws=8, execution=QUIET)
+    text = repr(score)
+    assert text.startswith("Score:\n  Score of the calibration") and "ordinary_summer" in text
+    assert "<pre>" in score._repr_html_() and "DataFrame" not in text

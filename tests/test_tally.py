@@ -68,6 +68,7 @@ def discounted(scenario: Scenario) -> Scenario:
                 dated("late", "employed_26w", 1, scenario.period.end),
                 dated("in_work", "in_paid_work", 1, scenario.date_of(60.0)),
                 dated("in_placement", "in_placement", 1, scenario.period.end),
+                dated("hybrid_now", "in_hybrid_placement", 0, scenario.date_of(30.0)),
             ],
         }
     )
@@ -93,6 +94,7 @@ def costed_variants(draw: st.DrawFn) -> tuple[Scenario, int]:
         for _ in range(draw(st.integers(0, 3)))
     ]
     metrics = ["referred", "placed", "paid", "employed_13w", "in_paid_work", "waiting"]
+    metrics += ["hybrid_placed", "paid_hours", "in_hybrid_placement"]
     # Thresholds within the cohort (at least 5) and the companies (perhaps none).
     goals = st.tuples(st.sampled_from(metrics), st.integers(0, 5)) | st.just(
         ("companies_hosting", 0)

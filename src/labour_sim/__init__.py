@@ -25,11 +25,14 @@ calibrate_setup, load_setup, CalibrationSetup, Score
     sets later reports against the forecast (intervals, PIT, coverage, CRPS).
 sweep, morris, sobol, tornado, what_would_it_take
     Which levers matter, and the least-cost setting that reaches a target.
+scenarios, scenario_folder
+    The scenario, observation and calibration files that ship with the package, with paths.
 ScenarioError, Problem
     The one error type for user mistakes.
 """
 
 from .calibration import (
+    DEFAULT_DRIFT,
     Calibration,
     CalibrationSetup,
     Forecast,
@@ -60,10 +63,11 @@ from .metrics import METRICS
 from .model.states import State
 from .replication import ReplicationResult, run_replication
 from .scenario import Scenario, load_scenario, parse_scenario
-
-__version__ = "0.1.0"
+from .scenario.files import scenario_folder, scenarios
+from .version import __version__
 
 __all__ = [
+    "DEFAULT_DRIFT",
     "METRICS",
     "BudgetAnswer",
     "Calibration",
@@ -96,6 +100,8 @@ __all__ = [
     "parse_scenario",
     "run_experiment",
     "run_replication",
+    "scenario_folder",
+    "scenarios",
     "sobol",
     "sweep",
     "tornado",

@@ -11,6 +11,11 @@ Two kinds of metric, each label saying which it is:
   to the end), e.g. ``in_paid_work``: "citizens in paid work on the date". An evaluation
   that reports "how many are in work now" is an observation of one of these.
 
+A *hybrid* placement combines a few paid hours in the company with the internship or wage
+subsidy (``placement.hybrid_share`` of placements): ``hybrid_placed`` and
+``in_hybrid_placement`` count them, ``paid_hours`` counts citizens who ever had paid hours
+in either form (paid work or a hybrid placement), which ``paid`` does not.
+
 Both can be targets (scenario files) and observations (calibration files); both are columns
 of every summary row (at the end date, and ``metric@DATE`` at each other target date).
 Only the cumulative metrics have weekly series of their own (``metric:NAME`` in
@@ -49,9 +54,11 @@ CUMULATIVE_LABELS: Final[dict[str, str]] = {
     "referred": "citizens ever referred to the programme",
     "preparation": "citizens who ever started preparation",
     "placed": "citizens ever placed in a company",
+    "hybrid_placed": "citizens ever in a hybrid placement (a few paid hours within a placement)",
     "ordinary": "citizens ever employed on ordinary hours",
     "reduced": "citizens ever in a small job on reduced hours",
     "paid": "citizens ever in paid work (ordinary, small job or flexjob)",
+    "paid_hours": "citizens who ever had paid hours (paid work or a hybrid placement)",
     "flexjob": "citizens ever in a flexjob",
     "education": "citizens who ever started education",
     "attached": "citizens ever attached to the labour market (ordinary work, flexjob or education)",
@@ -68,6 +75,7 @@ POINT_LABELS: Final[dict[str, str]] = {
     "in_preparation": "citizens in preparation on the date",
     "waiting": "citizens waiting for a company slot on the date",
     "in_placement": "citizens in a company placement on the date",
+    "in_hybrid_placement": "citizens in a hybrid placement (paid hours within it) on the date",
     "in_ordinary": "citizens employed on ordinary hours on the date",
     "in_reduced": "citizens in a small job on reduced hours on the date",
     "in_flexjob": "citizens in a flexjob on the date",

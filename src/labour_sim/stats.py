@@ -6,6 +6,8 @@ Pure functions of numpy arrays; no simulation, no I/O.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -13,6 +15,8 @@ from scipy import stats as sps
 
 __all__ = [
     "BAND_QUANTILES",
+    "Decision",
+    "decide",
     "mean_interval",
     "percent",
     "probability_words",
@@ -87,3 +91,101 @@ def percent(p: float) -> str:
 def probability_words(p: float, low: float, high: float) -> str:
     """``'3% likely [2%-5%]'``: a probability with its interval."""
     return f"{percent(p)} likely [{percent(low)}-{percent(high)}]"
+
+
+#: Most replications :func:`decide` will suggest; beyond it the estimate sits on the goal.
+MOST_REPLICATIONS = 10_000_000
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a probability estimated from replications clears a goal, at 95 %.
+
+    Attributes
+    ----------
+    probability, low, high : float
+        The estimate and its Wilson 95 % interval.
+    goal : float
+        The probability asked for.
+    replications : int
+        Replications behind the estimate.
+    verdict : {"above", "below", "undecided"}
+        ``above`` if the whole interval is at or above the goal, ``below`` if it is below,
+        ``undecided`` if it straddles the goal.
+    more : int or None
+        If undecided: about how many more replications would decide, were the estimate
+        to stay where it is (``None`` if it sits on the goal, where no count decides).
+    """
+
+    probability: float
+    low: float
+    high: float
+    goal: float
+    replications: int
+    verdict: Literal["above", "below", "undecided"]
+    more: int | None
+
+    @property
+    def decided(self) -> bool:
+        """Whether the interval clears the goal, on either side."""
+        return self.verdict != "undecided"
+
+    def words(self) -> str:
+        """``'81% likely [75%-86%]: undecided at this precision against 80%: ...'``."""
+        head = f"{probability_words(self.probability, self.low, self.high)}"
+        if self.verdict == "above":
+            return f"{head}: above {percent(self.goal)}"
+        if self.verdict == "below":
+            return f"{head}: below {percent(self.goal)}"
+        tail = (
+            f"run about {self.more:,} more replications to decide"
+            if self.more is not None
+            else "the estimate sits on the goal, so no number of replications decides"
+        )
+        return f"{head}: undecided at this precision against {percent(self.goal)} ({tail})"
+
+
+def decide(probability: float, replications: int, goal: float, level: float = 0.95) -> Decision:
+    """Decide whether ``probability`` (from ``replications`` runs) clears ``goal``.
+
+    The Wilson interval at ``level`` must lie wholly on one side of the goal. When it
+    straddles it, the replications needed are the smallest count at which the interval
+    around the same estimate would no longer contain the goal, found by doubling and
+    bisection on the (continuous) Wilson half-width; ``more`` is that count minus
+    ``replications``.
+    """
+    successes = round(probability * replications)
+    low, high = wilson_interval(successes, replications, level)
+    if low >= goal:
+        verdict: Literal["above", "below", "undecided"] = "above"
+    elif high < goal:
+        verdict = "below"
+    else:
+        verdict = "undecided"
+    more = None
+    if verdict == "undecided" and probability != goal:
+        need = _replications_to_exclude(probability, goal, level)
+        more = None if need is None else max(need - replications, 1)
+    return Decision(probability, low, high, goal, replications, verdict, more)
+
+
+def _replications_to_exclude(p: float, goal: float, level: float) -> int | None:
+    """Smallest ``n`` whose Wilson interval around ``p`` excludes ``goal`` (None past the cap)."""
+    z = float(sps.norm.ppf(0.5 + level / 2))
+
+    def excludes(n: int) -> bool:
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        return centre - half > goal if p > goal else centre + half < goal
+
+    high = 1
+    while not excludes(high):
+        high *= 2
+        if high > MOST_REPLICATIONS:
+            return None
+    low = high // 2  # excludes(low) is False (or low == 0)
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if excludes(mid) else (mid, high)
+    return high

@@ -54,6 +54,7 @@ class Stream(IntEnum):
     COMPANY_SECTOR = 16
     CITIZEN_SECTOR = 17
     GROWTH_DECISION = 18
+    HYBRID_PLACEMENT = 19
 
 
 def generator(seed: int, replication: int, stream: Stream) -> np.random.Generator:

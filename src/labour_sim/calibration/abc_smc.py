@@ -179,7 +179,7 @@ def calibrate(
         score = result.score(held, execution=execution.replace(workers=workers, out=None))
         result = dataclasses.replace(result, holdout=score)
     if out is not None:
-        result.save(out)
+        result.save(out, execution.table_format)
     return result
 
 

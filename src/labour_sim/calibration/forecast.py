@@ -40,16 +40,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..display import Table, as_html, as_text
 from ..errors import Problem, ScenarioError
 from ..experiments import Execution
 from ..experiments.executors import map_chunks
 from ..experiments.posterior import draw_changes, drift_condition, drift_draws, particle_draws
-from ..experiments.store import write_json, write_parquet
+from ..experiments.store import write_json, write_table
 from ..experiments.worker import Chunk
 from ..metrics import ALL_METRICS, METRIC_LABELS
 from ..replication import run_replication
 from ..scenario import Scenario
-from ..stats import quantile_summary, wilson_interval
+from ..stats import probability_words, quantile_summary, wilson_interval
 from .observations import Observations
 
 __all__ = [
@@ -202,6 +203,12 @@ class Forecast:
             if self.metadata.get("parameter_uncertainty", True)
             else "point estimate only"
         )
+        drift = float(self.metadata.get("drift_sd_per_year", 0.0))
+        if drift:
+            kind += (
+                f", future drift of hiring (sd {drift:g} a year in log) from "
+                f"{self.metadata.get('drift_from', '?')}"
+            )
         out = [
             f"Forecast by {self.date} ({len(self.draws)} posterior draws, {kind})",
             f"  {'':58s} {'mean':>7s} {'median':>7s} {'80 % interval':>15s} {'95 % interval':>15s}",
@@ -222,12 +229,52 @@ class Forecast:
             )
         return out
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the tables (Parquet) and ``forecast.json``, each file atomically."""
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        uncertainty = self.metadata.get("parameter_uncertainty", True)
+        title = (
+            f"Forecast by {self.date}: {len(self.draws):,} posterior draws "
+            f"({'parameter uncertainty included' if uncertainty else 'point estimate only'})"
+        )
+        metrics = Table(
+            ("metric", "mean", "median", "80 % interval", "95 % interval"),
+            tuple(
+                (
+                    str(r["label"]),
+                    f"{r['mean']:,.0f}",
+                    f"{r['median']:,.0f}",
+                    f"{r['p10']:,.0f} to {r['p90']:,.0f}",
+                    f"{r['p2_5']:,.0f} to {r['p97_5']:,.0f}",
+                )
+                for _, r in self.table.iterrows()
+            ),
+        )
+        targets = Table(
+            ("target", "by", "probability [95 % interval]", "median"),
+            tuple(
+                (
+                    str(r["target"]),
+                    str(r["date"]),
+                    probability_words(r["probability"], r["ci_low"], r["ci_high"]),
+                    f"{r['median']:,.0f}",
+                )
+                for _, r in self.targets.iterrows()
+            ),
+            caption="targets (each at its own date)",
+        )
+        return title, [], [metrics, *([targets] if len(self.targets) else [])]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
+
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write the tables (``parquet``, ``csv`` or ``xlsx``) and ``forecast.json``, atomically."""
         root = Path(folder)
-        write_parquet(root / "forecast.parquet", self.table)
-        write_parquet(root / "forecast_targets.parquet", self.targets)
-        write_parquet(root / "forecast_draws.parquet", self.draws)
+        write_table(root, "forecast", self.table, format)
+        write_table(root, "forecast_targets", self.targets, format)
+        write_table(root, "forecast_draws", self.draws, format)
         write_json(root / "forecast.json", {**self.metadata, "date": self.date.isoformat()})
         return root
 

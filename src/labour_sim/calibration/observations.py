@@ -49,6 +49,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
+from ..display import Table, as_html, as_text
 from ..errors import Problem, ScenarioError
 from ..metrics import ALL_METRICS, CITIZEN_METRICS, METRIC_LABELS
 from ..replication import ReplicationResult
@@ -198,6 +199,29 @@ class Observations:
 
     def __iter__(self) -> Iterator[Observation]:
         return iter(self.items)
+
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        table = Table(
+            ("observation", "metric", "date", "value", "sd"),
+            tuple(
+                (
+                    o.name,
+                    o.metric if o.share_of is None else f"{o.metric} / {o.share_of}",
+                    str(o.date),
+                    f"{o.value:,.4g}",
+                    f"{o.scale:,.3g}",
+                )
+                for o in self.items
+            ),
+        )
+        lines = [f"file: {self.origin}"] if self.origin else []
+        return f"Observations: {self.name} ({len(self.items)})", lines, [table]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
 
     def __len__(self) -> int:
         return len(self.items)

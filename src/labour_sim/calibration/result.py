@@ -33,16 +33,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import Table, as_html, as_text
 from ..errors import ScenarioError
 from ..experiments import Execution
 from ..experiments.posterior import Drift, PosteriorDraws
 from ..experiments.store import (
     atomic_write,
     read_json,
-    read_parquet,
+    read_table,
     reading,
     write_json,
-    write_parquet,
+    write_table,
 )
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
@@ -297,6 +298,40 @@ class Calibration:
         out += [f"warning: {w}" for w in self.warnings]
         return out
 
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        check = self.predictive_check
+        covered = int(check["covered"].sum()) if len(check) else 0
+        lines = [
+            f"{len(self.observations)} observations, {self.simulations:,} simulations, "
+            f"effective sample size {self.effective_sample_size:.0f} (seed {self.metadata.get('seed')})",
+            f"posterior predictive check: {covered} of {len(check)} observations covered "
+            "(95 % interval)",
+            *(f"warning: {w}" for w in self.warnings),
+            "lines() says it all; calibrated is the scenario at the point estimate",
+        ]
+        posterior = Table(
+            ("parameter", "median", "90 % credible interval", "prior", "identified"),
+            tuple(
+                (
+                    str(r["parameter"]),
+                    f"{r['median']:.4g}",
+                    f"{r['p5']:.4g} to {r['p95']:.4g}",
+                    str(r["prior"]),
+                    "yes" if r["identified"] else "no",
+                )
+                for _, r in self.marginals.iterrows()
+            ),
+            caption="posterior",
+        )
+        title = f"Calibration: {self.scenario.name} to {self.observations.name}"
+        return title, lines, [posterior]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
+
     # -- forecasts ----------------------------------------------------------------------------
     def forecast(
         self,
@@ -470,14 +505,20 @@ class Calibration:
         return Score(obs, scored, summary, table, meta)
 
     # -- files --------------------------------------------------------------------------------
-    def save(self, folder: str | Path) -> Path:
-        """Write the result folder (see the module docstring); ``calibration.json`` last."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write the result folder (see the module docstring); ``calibration.json`` last.
+
+        ``format`` (``parquet``, ``csv`` or ``xlsx``) is the tables' format.
+        """
         root = Path(folder)
         for name in _TABLES:
-            write_parquet(root / f"{name}.parquet", getattr(self, name))
+            write_table(root, name, getattr(self, name), format)
         for name in ("marginals", "correlations", "predictive_check"):
-            write_parquet(root / f"{name}.parquet", getattr(self, name))
-        atomic_write(root / "posterior.csv", lambda tmp: self.posterior.to_csv(tmp, index=False))
+            write_table(root, name, getattr(self, name), format)
+        if format != "csv":  # the posterior draws as text too, for any tool
+            atomic_write(
+                root / "posterior.csv", lambda tmp: self.posterior.to_csv(tmp, index=False)
+            )
         text = scenario_toml(self.calibrated, _calibrated_header(self))
         atomic_write(root / CALIBRATED_SCENARIO, partial(_write_text, text=text))
         meta = {
@@ -496,7 +537,7 @@ class Calibration:
             ],
         }
         if self.holdout is not None:
-            self.holdout.save(root / "holdout")
+            self.holdout.save(root / "holdout", format)
         elif (root / "holdout" / "score.json").is_file():  # left by a replaced calibration
             (root / "holdout" / "score.json").unlink()
         write_json(root / "calibration.json", meta)
@@ -536,7 +577,7 @@ class Calibration:
         )
         for derived in ("point_estimate", "warnings"):
             meta.pop(derived, None)
-        tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
+        tables = {name: read_table(root, name) for name in _TABLES}
         held = Score.load(root / "holdout") if (root / "holdout" / "score.json").is_file() else None
         return cls(scenario, observations, parameters, metadata=meta, holdout=held, **tables)
 

@@ -46,8 +46,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 from scipy import stats as sps
 
+from ..display import lines_html, lines_text
 from ..errors import Problem, ScenarioError
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import read_json, read_table, reading, write_json, write_table
 from .observations import Observations, parse_observations
 
 __all__ = [
@@ -227,6 +228,12 @@ class Score:
         """Mean CRPS over the scored observations (value's units; see the module docstring)."""
         return float(self.summary["mean_crps"].iloc[0])
 
+    def __repr__(self) -> str:
+        return lines_text("Score", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Score", self.lines())
+
     def lines(self) -> list[str]:
         """The score in plain words: one line per observation, then coverage and mean CRPS."""
         m = self.metadata
@@ -253,16 +260,17 @@ class Score:
         )
         return out
 
-    def save(self, folder: str | Path) -> Path:
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
         """Write the score's tables and ``score.json`` (last), each file atomically.
 
-        Files: ``score.parquet``, ``score_summary.parquet``, ``score_draws.parquet`` and
-        ``score.json`` (metadata and the observations scored).
+        Files: ``score.parquet``, ``score_summary.parquet``, ``score_draws.parquet`` (or
+        ``.csv``, ``.xlsx``: ``format``) and ``score.json`` (metadata and the observations
+        scored).
         """
         root = Path(folder)
-        write_parquet(root / "score.parquet", self.table)
-        write_parquet(root / "score_summary.parquet", self.summary)
-        write_parquet(root / "score_draws.parquet", self.draws)
+        write_table(root, "score", self.table, format)
+        write_table(root, "score_summary", self.summary, format)
+        write_table(root, "score_draws", self.draws, format)
         write_json(
             root / "score.json",
             {**self.metadata, "observations_data": self.observations.to_dict(),
@@ -281,9 +289,9 @@ class Score:
             )
             return cls(
                 obs,
-                read_parquet(root / "score.parquet"),
-                read_parquet(root / "score_summary.parquet"),
-                read_parquet(root / "score_draws.parquet"),
+                read_table(root, "score"),
+                read_table(root, "score_summary"),
+                read_table(root, "score_draws"),
                 meta,
             )
 

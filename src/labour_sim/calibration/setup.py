@@ -36,7 +36,7 @@ given, as for scenario files.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -122,7 +122,7 @@ class CalibrationSetup:
     engine: str
     hold_out_last: bool
     origin: str | None = None
-    text: str | None = None
+    text: str | None = field(default=None, repr=False)
 
     def inputs(self) -> tuple[Scenario, Observations]:
         """The scenario and the combined observations, checked against each other."""

@@ -43,6 +43,7 @@ from ..scenario import load_scenario
 from .options import (
     EXIT_OK,
     add_execution_options,
+    add_format_option,
     dask_client,
     drift_sd,
     execution,
@@ -125,6 +126,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="folder for the result (required without a set-up; default with one: "
         f"{SETUP_OUT}/NAME, NAME the set-up file's name)",
     )  # fmt: skip
+    add_format_option(cal)
     cal.add_argument(
         "--population", type=positive_int,
         help=f"accepted particles per generation (default {DEFAULT_POPULATION})",
@@ -181,6 +183,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )  # fmt: skip
     _add_drift(fc)
     fc.add_argument("--out", type=Path, help="folder to save the forecast tables in")
+    add_format_option(fc)
     add_execution_options(fc)
     fc.set_defaults(func=_forecast)
 
@@ -198,6 +201,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     _add_drift(sc)
     sc.add_argument("--out", type=Path, help="folder to save the score tables in")
+    add_format_option(sc)
     add_execution_options(sc)
     sc.set_defaults(func=_score)
 
@@ -306,7 +310,7 @@ def _score(args: argparse.Namespace) -> int:
     print(f"{result.scenario.name}, calibrated to {result.observations.name}")
     print("\n".join(score.lines()))
     if args.out is not None:
-        score.save(args.out)
+        score.save(args.out, args.table_format)
         print(f"\nscore written to {args.out}/")
     return EXIT_OK
 
@@ -336,7 +340,7 @@ def _forecast(args: argparse.Namespace) -> int:
                 f"parameters {r['share_parameters']:.0%}, future conditions {r['share_future']:.0%}"
             )
     if args.out is not None:
-        forecast.save(args.out)
+        forecast.save(args.out, args.table_format)
         print(f"\nforecast written to {args.out}/")
     return EXIT_OK
 

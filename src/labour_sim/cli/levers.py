@@ -47,6 +47,7 @@ from ..stats import percent
 from .options import (
     EXIT_OK,
     add_execution_options,
+    add_format_option,
     add_out_options,
     add_size_options,
     dask_client,
@@ -177,6 +178,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )  # fmt: skip
     _experiment_options(goal, 200)
     goal.add_argument("--out", type=Path, help="folder for the answer, search and frontier")
+    add_format_option(goal)
     goal.set_defaults(func=_what_would_it_take)
 
 

@@ -10,6 +10,7 @@ Examples
 ::
 
     labour-sim validate scenarios/lolland_falster.toml
+    labour-sim validate scenarios/observations/lolland_falster_midterm.toml
     labour-sim run scenarios/lolland_falster.toml --replications 1000 --out out/lf
     labour-sim run scenarios/lolland_falster.toml --precision 0.01
     labour-sim compare scenarios/lolland_falster.toml --set companies.slots_per_company=2
@@ -26,7 +27,8 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import ScenarioError
-from . import calibration, levers, report, run
+from ..version import __version__
+from . import calibration, levers, report, run, validate
 from .options import EXIT_USAGE, Parser
 
 __all__ = ["build_parser", "main"]
@@ -67,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=__doc__.split("::", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (run, calibration, levers, report):
+    for group in (validate, run, calibration, levers, report):
         group.add_commands(sub)
     parser.set_defaults(commands=tuple(sub.choices))  # the command names, for tests and docs
     return parser

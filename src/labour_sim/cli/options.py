@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
+from ..experiments.store import TABLE_FORMATS
 from ..replication import ENGINES
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "EXIT_USAGE",
     "Parser",
     "add_execution_options",
+    "add_format_option",
     "add_out_options",
     "add_seed_option",
     "add_size_options",
@@ -156,6 +158,16 @@ def add_out_options(
     parser.add_argument(
         "--overwrite", action="store_true", help="replace a different run found in --out"
     )
+    add_format_option(parser)
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """``--format parquet|csv|xlsx``: the format of the result tables written to ``--out``."""
+    parser.add_argument(
+        "--format", choices=TABLE_FORMATS, default="parquet", dest="table_format",
+        help="format of the result tables in --out: parquet (default; keeps every type), "
+        "csv or xlsx (Excel)",
+    )  # fmt: skip
 
 
 def execution(args: argparse.Namespace, client: Any, *, out: bool = True) -> Execution:
@@ -167,6 +179,7 @@ def execution(args: argparse.Namespace, client: Any, *, out: bool = True) -> Exe
         overwrite=bool(getattr(args, "overwrite", False)),
         progress=not getattr(args, "quiet", False),
         engine=getattr(args, "engine", "auto"),
+        table_format=getattr(args, "table_format", "parquet"),
     )
 
 

@@ -1,4 +1,4 @@
-"""``labour-sim validate``, ``run``, ``compare``, ``budget``, ``table`` and ``schema``.
+"""``labour-sim run``, ``compare``, ``budget``, ``table`` and ``schema``.
 
 :func:`add_commands` registers them on the ``labour-sim`` parser; each is a thin wrapper
 over the public API. Mistakes raise :class:`~labour_sim.errors.ScenarioError`, which the
@@ -30,6 +30,7 @@ from ..scenario.doc import scenario_format
 from .options import (
     EXIT_OK,
     add_execution_options,
+    add_format_option,
     add_size_options,
     dask_client,
     drift_sd,
@@ -43,11 +44,7 @@ __all__ = ["add_commands", "pathway_summary", "verdict_table"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Register ``validate``, ``run``, ``compare``, ``budget``, ``table`` and ``schema``."""
-    validate = sub.add_parser("validate", help="check a scenario file; print 'ok' or the problems")
-    validate.add_argument("scenario", help="scenario TOML file")
-    validate.set_defaults(func=_validate)
-
+    """Register ``run``, ``compare``, ``budget``, ``table`` and ``schema``."""
     run = sub.add_parser(
         "run",
         help="run many replications and print how likely each target is",
@@ -84,6 +81,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
         help=f"with --calibration: sd of the yearly log change of hiring after the last "
         f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
     )  # fmt: skip
+    add_format_option(run)
     run.set_defaults(func=_run)
 
     comp = sub.add_parser(
@@ -108,6 +106,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     )
     _experiment_options(comp, precision=False)
     comp.add_argument("--out", type=Path, help="folder for both results and the differences")
+    add_format_option(comp)
     comp.set_defaults(func=_compare)
 
     budget = sub.add_parser(
@@ -168,12 +167,6 @@ def _experiment_options(
 ) -> None:
     add_size_options(parser, precision=precision, default_replications=default_replications)
     add_execution_options(parser)
-
-
-def _validate(args: argparse.Namespace) -> int:
-    load_scenario(args.scenario)
-    print("ok")
-    return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:

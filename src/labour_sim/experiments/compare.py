@@ -19,6 +19,7 @@ job held 26 weeks.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,15 +27,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from ..display import Table, as_html, as_text
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
 from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment
 from .results import Results
-from .store import write_parquet
+from .store import write_table
 
 __all__ = ["Comparison", "compare", "paired_differences"]
 
+#: Outcomes a comparison shows first (its targets follow).
+SHOWN_OUTCOMES = ("ordinary", "attached", "employed_26w", "cost:programme", "cost:net_public")
 #: Columns of the replications table that identify a replication rather than measure it.
 _IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
 
@@ -102,12 +106,41 @@ class Comparison:
         half = _t_half_width(max(var, 0.0), n - 1, level)
         return ratio, ratio - half, ratio + half
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``a/``, ``b/`` (see :meth:`Results.save`) and ``differences.parquet``."""
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        a, b = self.a.metadata, self.b.metadata
+        title = (
+            f"Comparison: {b.get('scenario')} against {a.get('scenario')}, "
+            f"{self.a.n:,} paired replications (seed {a.get('seed')})"
+        )
+        present = set(self.differences["outcome"])
+        rows = []
+        for outcome in (o for o in SHOWN_OUTCOMES if o in present):
+            r = self.difference(outcome)
+            if outcome.startswith("cost:") and r["mean_a"] == r["mean_b"] == 0:
+                continue  # a scenario without costs
+            label = METRIC_LABELS.get(outcome, COST_LABELS.get(outcome, outcome)).split(" (")[0]
+            rows.append((label, *_cells(r, _number)))
+        for outcome in sorted(o for o in present if str(o).startswith("reached:")):
+            r = self.difference(outcome)
+            rows.append(
+                (f"chance of reaching {outcome.removeprefix('reached:')}", *_cells(r, _points))
+            )
+        table = Table(("outcome (mean)", "A", "B", "B - A [95 % interval]"), tuple(rows))
+        lines = ["paired on common random numbers; .differences has every outcome"]
+        return title, lines, [table]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
+
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write ``a/``, ``b/`` (see :meth:`Results.save`) and the ``differences`` table."""
         root = Path(folder)
-        self.a.save(root / "a")
-        self.b.save(root / "b")
-        write_parquet(root / "differences.parquet", self.differences)
+        self.a.save(root / "a", format)
+        self.b.save(root / "b", format)
+        write_table(root, "differences", self.differences, format)
         return root
 
 
@@ -131,7 +164,8 @@ def compare(
         The common seed.
     execution : Execution, optional
         How both experiments run; with ``out`` they are stored in ``out/a`` and ``out/b``
-        (resumable) and the differences in ``out/differences.parquet``.
+        (resumable) and the differences in ``out/differences.parquet`` (or ``.csv``,
+        ``.xlsx``: ``execution.table_format``).
 
     Returns
     -------
@@ -143,7 +177,7 @@ def compare(
     b = run_experiment(scenario_b, replications, seed, execution=execution.folder("b"))
     comparison = Comparison(a, b, paired_differences(a.replications, b.replications))
     if execution.out is not None:
-        write_parquet(execution.out / "differences.parquet", comparison.differences)
+        write_table(execution.out, "differences", comparison.differences, execution.table_format)
     return comparison
 
 
@@ -192,6 +226,21 @@ def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def _cells(row: pd.Series, number: Callable[[float, str], str]) -> tuple[str, str, str]:
+    """Mean of A, mean of B, and the paired difference with its interval."""
+    return (
+        number(row["mean_a"], ""),
+        number(row["mean_b"], ""),
+        f"{number(row['difference'], '+')} "
+        f"[{number(row['ci_low'], '+')}, {number(row['ci_high'], '+')}]",
+    )
+
+
+def _points(x: float, sign: str = "") -> str:
+    """A probability (or a difference of two) in percent (points)."""
+    return f"{100 * x:{sign}.1f} %"
 
 
 def _number(x: float, sign: str = "") -> str:

@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import enum
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..replication import ENGINES
+from .store import TABLE_FORMATS
 
 __all__ = ["Execution", "default_workers"]
 
@@ -33,6 +35,12 @@ __all__ = ["Execution", "default_workers"]
 def default_workers() -> int:
     """Worker processes to use by default: the cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _Keep(enum.Enum):
+    """The default of :meth:`Execution.replace`: keep the field as it is."""
+
+    KEEP = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class Execution:
         Which engine runs each replication (see :func:`~labour_sim.run_replication`): the
         compiled one (``auto``, ``fast``) or the SimPy reference (``des``). Both give the same
         numbers; only the time differs.
+    table_format : {"parquet", "csv", "xlsx"}, default "parquet"
+        Format of the result tables written into ``out`` (the chunks a run resumes from
+        are always Parquet). Parquet keeps every type; CSV and Excel open in other tools.
     """
 
     workers: int | None = None
@@ -68,10 +79,15 @@ class Execution:
     progress: bool = True
     chunk_size: int = 25
     engine: str = "auto"
+    table_format: str = "parquet"
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ScenarioError.single("engine", f"one of {', '.join(ENGINES)}", self.engine)
+        if self.table_format not in TABLE_FORMATS:
+            raise ScenarioError.single(
+                "table_format", f"one of {', '.join(TABLE_FORMATS)}", self.table_format
+            )
         if self.workers is not None and (
             isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1
         ):
@@ -103,6 +119,23 @@ class Execution:
         """The same execution without progress bars."""
         return self.replace(progress=False)
 
-    def replace(self, **changes: Any) -> Execution:
-        """A copy with ``changes`` (checked again)."""
+    def replace(
+        self,
+        *,
+        workers: int | _Keep | None = _Keep.KEEP,
+        executor: Any = _Keep.KEEP,
+        out: str | Path | _Keep | None = _Keep.KEEP,
+        overwrite: bool | _Keep = _Keep.KEEP,
+        progress: bool | _Keep = _Keep.KEEP,
+        chunk_size: int | _Keep = _Keep.KEEP,
+        engine: str | _Keep = _Keep.KEEP,
+        table_format: str | _Keep = _Keep.KEEP,
+    ) -> Execution:
+        """A copy with the fields given changed (checked again); the others are kept."""
+        given = {
+            "workers": workers, "executor": executor, "out": out, "overwrite": overwrite,
+            "progress": progress, "chunk_size": chunk_size, "engine": engine,
+            "table_format": table_format,
+        }  # fmt: skip
+        changes = {name: value for name, value in given.items() if value is not _Keep.KEEP}
         return dataclasses.replace(self, **changes)

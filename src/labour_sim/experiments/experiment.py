@@ -140,7 +140,7 @@ def run_experiment(
             "checks": [{"replications": k, "half_width": w} for k, w in history],
         }
     if out is not None:
-        results.save(out)
+        results.save(out, execution.table_format)
     return results
 
 

@@ -11,8 +11,9 @@
   95 % intervals across replications; the row ``cost:within_grant`` is the probability that
   the programme cost stays within the grant (Wilson interval).
 
-``Results.save`` writes Parquet tables and a self-describing ``metadata.json`` (scenario text
-and hash, seed, replications, versions, times); ``Results.load`` reads them back.
+``Results.save`` writes the tables (Parquet, CSV or Excel) and a self-describing
+``metadata.json`` (scenario text and hash, seed, replications, versions, times);
+``Results.load`` reads them back, in whichever format they were written.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import Table, as_html, as_text
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..replication import SERIES
 from ..scenario import Scenario
@@ -35,7 +37,7 @@ from ..stats import (
     quantile_summary,
     wilson_interval,
 )
-from .store import read_json, read_parquet, reading, write_json, write_parquet
+from .store import read_json, read_table, reading, write_json, write_table
 
 __all__ = ["Results", "band_table", "basis_words", "cost_table", "target_table"]
 
@@ -108,20 +110,59 @@ class Results:
             )
         return lines
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the tables (Parquet) and ``metadata.json`` into ``folder``, atomically."""
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        meta = self.metadata
+        title = f"Results: {meta.get('scenario', 'a scenario')}, {self.n:,} replications (seed {meta.get('seed')})"
+        targets = Table(
+            ("target", "probability [95 % interval]", "median", "80 % interval"),
+            tuple(
+                (
+                    str(r["target"]),
+                    probability_words(r["probability"], r["ci_low"], r["ci_high"]),
+                    f"{r['median']:,.0f}",
+                    f"{r['p10']:,.0f} to {r['p90']:,.0f}",
+                )
+                for _, r in self.targets.iterrows()
+            ),
+            caption="targets (each at its own date)",
+        )
+        main = tuple(f"{COST_LABELS[item]}:" for item in ("cost:programme", "cost:net_public"))
+        lines = [line for line in self.cost_lines() if line.startswith(main)]
+        lines.append(
+            f"tables: replications ({self.n:,} rows), bands ({len(self.bands):,} rows), "
+            f"targets ({len(self.targets)}), costs ({len(self.costs)}); verdicts(), cost_lines()"
+        )
+        return title, lines, [targets]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
+
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write the tables and ``metadata.json`` into ``folder``, atomically.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Created if missing.
+        format : {"parquet", "csv", "xlsx"}, default "parquet"
+            One file per table (``replications.csv`` ...). Parquet keeps every type; CSV
+            and Excel open in other tools and load back with the same values.
+        """
         root = Path(folder)
         for name in _TABLES:
-            write_parquet(root / f"{name}.parquet", getattr(self, name))
+            write_table(root, name, getattr(self, name), format)
         write_json(root / "metadata.json", self.metadata)
         return root
 
     @classmethod
     def load(cls, folder: str | Path) -> Results:
-        """Read results written by :meth:`save`."""
+        """Read results written by :meth:`save` (in any of its formats)."""
         root = Path(folder)
         with reading(root, "a folder written by labour-sim run --out"):
-            tables = {name: read_parquet(root / f"{name}.parquet") for name in _TABLES}
+            tables = {name: read_table(root, name) for name in _TABLES}
             metadata = read_json(root / "metadata.json")
             return cls(metadata=metadata, **tables)
 

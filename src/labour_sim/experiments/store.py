@@ -33,16 +33,30 @@ from ..errors import ScenarioError
 from .worker import Chunk
 
 __all__ = [
+    "TABLE_FORMATS",
     "RunFolder",
     "atomic_write",
     "damaged",
     "read_json",
     "read_npy",
     "read_parquet",
+    "read_table",
     "reading",
+    "table_exists",
     "write_json",
     "write_parquet",
+    "write_table",
 ]
+
+#: Formats a result table can be written in: Parquet keeps every type exactly (the default,
+#: and what resumable chunks always use); CSV and Excel are for other tools, and read back
+#: with the same values (text columns kept as text) though not always the same types.
+TABLE_FORMATS = ("parquet", "csv", "xlsx")
+#: Columns read from CSV as text whatever they look like (a hash may look like a number).
+_TEXT_COLUMNS = frozenset(
+    {"scenario", "scenario_hash", "target", "metric", "date", "description", "item", "label",
+     "series", "kind", "outcome", "observation", "name", "path", "lever", "parameter"}
+)  # fmt: skip
 
 #: What to do about a damaged or foreign file in a result folder.
 _REMEDY = "remove it (or the folder), or run again with --overwrite"
@@ -150,6 +164,59 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 def write_parquet(path: Path, table: pd.DataFrame) -> None:
     """Write ``table`` as Parquet (no index), atomically."""
     atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+
+
+def write_table(folder: Path, name: str, table: pd.DataFrame, format: str = "parquet") -> Path:
+    """Write ``table`` as ``folder/name.<format>`` (no index), atomically; returns the path.
+
+    The same table in another format is removed, so a folder holds each table once.
+    """
+    if format not in TABLE_FORMATS:
+        raise ScenarioError.single("format", f"one of {', '.join(TABLE_FORMATS)}", format)
+    path = folder / f"{name}.{format}"
+    if format == "parquet":
+        write_parquet(path, table)
+    elif format == "csv":
+        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+    else:
+        atomic_write(path, lambda tmp: table.to_excel(tmp, index=False, engine="openpyxl"))
+    for other in TABLE_FORMATS:
+        if other != format:
+            (folder / f"{name}.{other}").unlink(missing_ok=True)
+    return path
+
+
+def table_exists(folder: Path, name: str) -> bool:
+    """Whether ``folder`` holds the table ``name`` in any format."""
+    return any((folder / f"{name}.{format}").exists() for format in TABLE_FORMATS)
+
+
+def read_table(
+    folder: Path, name: str, what: str = "a table written by labour_sim"
+) -> pd.DataFrame:
+    """The table ``name`` from ``folder``, in whichever format it was written.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file when it is missing or cannot be read.
+    """
+    for format in TABLE_FORMATS:
+        path = folder / f"{name}.{format}"
+        if not path.exists():
+            continue
+        if format == "parquet":
+            return read_parquet(path, what)
+        try:
+            if format == "csv":
+                header = pd.read_csv(path, nrows=0).columns
+                text = {c: str for c in header if c in _TEXT_COLUMNS}
+                table = pd.read_csv(path, dtype=text)
+                return table.fillna(dict.fromkeys(text, ""))  # CSV cannot tell "" from missing
+            return pd.read_excel(path, engine="openpyxl")
+        except Exception as exc:  # the readers raise many types for a damaged file
+            raise damaged(path, what, f"unreadable ({type(exc).__name__})") from None
+    raise damaged(folder / f"{name}.parquet", what, "no such file")
 
 
 class RunFolder:

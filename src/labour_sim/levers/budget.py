@@ -9,8 +9,11 @@ lever (more mentors, companies, slots), so the search bisects the grid: about
 lever too, so the smallest lever value that reaches the probability is the smallest budget.
 
 The answer is then re-run on a fresh seed: a confirmation that it was not bought by the
-luck of the search seed. ``confirmed`` says whether the fresh run's 95 % interval still
-reaches the requested probability.
+luck of the search seed. It decides only where its Wilson 95 % interval clears the goal
+(:func:`labour_sim.stats.decide`): ``confirmed`` if the whole interval is at or above the
+requested probability, not confirmed if below, and otherwise "undecided at this precision"
+with about how many more replications would decide. A search that finds no value says
+"not reached" only when the highest value's interval lies below the goal.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..scenario import Scenario
 from ..scenario.paths import number_at
+from ..stats import Decision, decide
 from .confirm import confirm
 
 __all__ = ["BudgetAnswer", "budget_for", "lever_grid"]
@@ -48,12 +53,14 @@ class BudgetAnswer:
     budget_p90_dkk : float
         90th percentile of that cost: a grant this large covers it in 9 runs of 10.
     search : pandas.DataFrame
-        Every lever value tried: ``value, probability, ci_low, ci_high, programme_cost``.
+        Every lever value tried: ``value, probability, ci_low, ci_high, programme_cost,
+        replications``.
     confirmation : dict or None
         The fresh-seed run at ``value`` (see :func:`.confirm.confirm`): ``probability``,
         ``ci_low``, ``ci_high``, ``replications``, ``seed``.
     confirmed : bool
-        Whether the fresh run's interval reaches the requested probability.
+        Whether the fresh run's whole Wilson 95 % interval is at or above the requested
+        probability (see :attr:`decision`: an interval that straddles it is undecided).
     """
 
     target: str
@@ -66,24 +73,50 @@ class BudgetAnswer:
     confirmation: dict[str, float] | None
     confirmed: bool
 
+    @property
+    def decision(self) -> Decision:
+        """The fresh-seed run against the probability.
+
+        If no value reached it in the search: the search at the highest value tried.
+        """
+        if self.confirmation is not None:
+            c = self.confirmation
+            return decide(c["probability"], int(c["replications"]), self.probability)
+        best = self.search.iloc[self.search["value"].argmax()]
+        return decide(float(best["probability"]), int(best["replications"]), self.probability)
+
+    def __repr__(self) -> str:
+        return lines_text("BudgetAnswer", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("BudgetAnswer", self.lines())
+
     def lines(self) -> list[str]:
-        """The answer in plain words."""
+        """The answer in plain words; a verdict only where the interval clears the goal."""
+        d = self.decision
         if self.value is None:
-            best = self.search.iloc[self.search["value"].argmax()]
+            best = self.search["value"].max()
+            if d.verdict == "below":
+                return [
+                    f"{self.target} is not reached with {self.probability:.0%} probability for "
+                    f"any {self.lever} up to {best:g} (there: {d.words()})."
+                ]
             return [
-                f"{self.target} is not reached with {self.probability:.0%} probability for any "
-                f"{self.lever} up to {best['value']:g} (there: {best['probability']:.0%})."
+                f"No {self.lever} up to {best:g} reached {self.target} with "
+                f"{self.probability:.0%} probability in the search, but at {best:g} it is "
+                f"{d.words()}."
             ]
-        c = self.confirmation
-        assert c is not None
+        verdict = {
+            "above": "confirmed",
+            "below": "NOT confirmed: the fresh run is below the goal; widen the search",
+            "undecided": "",
+        }[d.verdict]
         return [
             f"{self.lever} = {self.value:g} is the smallest value that reaches {self.target} "
             f"with {self.probability:.0%} probability.",
             f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
             f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",
-            f"Fresh-seed confirmation: {c['probability']:.0%} likely "
-            f"[{c['ci_low']:.0%}-{c['ci_high']:.0%}] "
-            f"({'confirmed' if self.confirmed else 'NOT confirmed: widen the search or add replications'}).",
+            f"Fresh-seed confirmation: {d.words()}{f' ({verdict})' if verdict else ''}.",
         ]
 
 
@@ -173,6 +206,7 @@ def budget_for(
                 "ci_low": r.target(target)["ci_low"],
                 "ci_high": r.target(target)["ci_high"],
                 "programme_cost": r.cost("cost:programme")["mean"],
+                "replications": replications,
             }
             for i, r in sorted(tried.items())
         ]
@@ -194,7 +228,7 @@ def budget_for(
         float(np.quantile(cost, 0.9)),
         search,
         confirmation,
-        bool(confirmation["ci_high"] >= probability),
+        decide(confirmation["probability"], replications, probability).verdict == "above",
     )
 
 

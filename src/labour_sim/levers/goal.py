@@ -7,8 +7,9 @@ the search seed (common random numbers; the search is in :mod:`.search`: a surro
 optimised by ``scipy.optimize.differential_evolution``, then a verified polish).
 
 The answer is then re-run on a fresh seed (:func:`.confirm.confirm`, as ``budget_for``
-does): ``confirmed`` says whether that run's Wilson 95 % interval still
-reaches the probability. With ``frontier``, the least cost is also sought at each
+does): ``confirmed`` says whether that run's Wilson 95 % interval lies wholly at or above
+the probability; one that straddles it is "undecided at this precision", with about how many
+more replications would decide (:func:`labour_sim.stats.decide`). With ``frontier``, the least cost is also sought at each
 probability from 0.5 to 0.95; the frontier at ``q`` is the cheapest evaluated setting that
 reaches ``q`` (so it never falls as ``q`` grows).
 
@@ -28,12 +29,20 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import (
+    read_json,
+    read_table,
+    reading,
+    table_exists,
+    write_json,
+    write_table,
+)
 from ..scenario import Scenario
-from ..stats import probability_words
+from ..stats import decide, probability_words
 from .confirm import confirm
 from .search import Evaluation, Evaluator, initial_design, least_cost, polish
 from .space import Design, Lever, LeverSpec, design_generator, parse_levers
@@ -68,7 +77,8 @@ class GoalAnswer:
     confirmation : dict or None
         The fresh-seed run: ``probability, ci_low, ci_high, replications, seed``.
     confirmed : bool
-        Whether the fresh run's interval reaches ``probability``.
+        Whether the fresh run's whole Wilson 95 % interval is at or above ``probability``
+        (:func:`labour_sim.stats.decide`; one that straddles it is undecided).
     search : pandas.DataFrame
         Every setting evaluated, in order (lever values, cost, probability with interval,
         whether it reaches ``probability``, programme cost).
@@ -97,13 +107,27 @@ class GoalAnswer:
     simulations: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return lines_text("GoalAnswer", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("GoalAnswer", self.lines())
+
     def lines(self) -> list[str]:
         """The answer in plain words."""
         want = f"{self.target} with {self.probability:.0%} probability"
         if self.setting is None:
+            d = decide(
+                self.search_probability, int(self.metadata.get("replications", 0)), self.probability
+            )
+            if d.verdict == "below":
+                return [
+                    f"{want} is out of reach: even with every lever at its high end it is "
+                    f"{d.words()}."
+                ]
             return [
-                f"{want} is out of reach: even with every lever at its high end it is "
-                f"{probability_words(self.search_probability, self.search_ci_low, self.search_ci_high)}."
+                f"No setting searched reached {want}; with every lever at its high end it is "
+                f"{d.words()}."
             ]
         out = [f"Least-cost setting that reaches {want}:"]
         for lever in self.levers:
@@ -124,11 +148,15 @@ class GoalAnswer:
         )
         c = self.confirmation
         if c is not None:
-            verdict = "confirmed" if self.confirmed else "NOT confirmed: add replications"
+            d = decide(c["probability"], int(c["replications"]), self.probability)
+            verdict = {
+                "above": "confirmed",
+                "below": "NOT confirmed: the fresh run is below the goal",
+                "undecided": "",
+            }[d.verdict]
             out.append(
                 f"Fresh-seed confirmation (seed {int(c['seed'])}, {int(c['replications'])} "
-                f"replications): {probability_words(c['probability'], c['ci_low'], c['ci_high'])} "
-                f"({verdict})."
+                f"replications): {d.words()}{f' ({verdict})' if verdict else ''}."
             )
         out.append(
             f"{len(self.search)} settings evaluated, {self.simulations:,} replications simulated."
@@ -140,12 +168,12 @@ class GoalAnswer:
             )
         return out
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``answer.json``, ``search.parquet`` and ``frontier.parquet``."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write ``answer.json`` and the ``search`` and ``frontier`` tables (``format``)."""
         root = Path(folder)
-        write_parquet(root / "search.parquet", self.search)
+        write_table(root, "search", self.search, format)
         if self.frontier is not None:
-            write_parquet(root / "frontier.parquet", self.frontier)
+            write_table(root, "frontier", self.frontier, format)
         answer = {
             "target": self.target, "probability": self.probability,
             "levers": [lever.as_dict() for lever in self.levers], "setting": self.setting,
@@ -165,14 +193,13 @@ class GoalAnswer:
         root = Path(folder)
         with reading(root, "a folder written by what_would_it_take"):
             data = read_json(root / "answer.json")
-            frontier_path = root / "frontier.parquet"
             return cls(
                 data["target"], data["probability"],
                 tuple(Lever.from_dict(item) for item in data["levers"]), data["setting"],
                 data["lever_cost"], data["baseline_cost"], data["search_probability"],
                 data["search_ci_low"], data["search_ci_high"], data["programme_cost"],
-                data["confirmation"], data["confirmed"], read_parquet(root / "search.parquet"),
-                read_parquet(frontier_path) if frontier_path.exists() else None,
+                data["confirmation"], data["confirmed"], read_table(root, "search"),
+                read_table(root, "frontier") if table_exists(root, "frontier") else None,
                 data["simulations"], data["metadata"],
             )  # fmt: skip
 
@@ -246,7 +273,7 @@ def what_would_it_take(
         confirmation = (confirm(scenario, setting, target, n, seed, runs), n)
     result = _result(evaluator, probability, answer, confirmation, levels, metadata)
     if execution.out is not None:
-        result.save(execution.out)
+        result.save(execution.out, execution.table_format)
     return result
 
 
@@ -288,7 +315,9 @@ def _result(
         float(sum(lever.cost * lever.baseline for lever in levers)),
         shown.probability, shown.ci_low, shown.ci_high,
         answer.programme_cost if answer else math.nan, fresh,
-        fresh is not None and fresh["ci_high"] >= probability,
+        fresh is not None
+        and decide(fresh["probability"], int(fresh["replications"]), probability).verdict
+        == "above",
         evaluator.table(probability), _frontier_table(evaluator, levels) if levels else None,
         evaluator.simulations + extra, metadata,
     )  # fmt: skip

@@ -40,9 +40,10 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import read_json, read_table, reading, write_json, write_table
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
 from ..stats import mean_interval
@@ -96,6 +97,12 @@ class Sensitivity:
         rows = self.table[self.table["outcome"] == (outcome or self.outcomes[0])]
         return list(rows.sort_values("rank")["lever"])
 
+    def __repr__(self) -> str:
+        return lines_text("Sensitivity", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Sensitivity", self.lines())
+
     def lines(self) -> list[str]:
         """The indices in plain words, most influential lever first."""
         meta = self.metadata
@@ -136,11 +143,11 @@ class Sensitivity:
             f"[{change(row['swing_low'], '+')}, {change(row['swing_high'], '+')}])"
         )
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``indices.parquet``, ``metadata.json`` and the sweep (``sweep/``)."""
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
+        """Write ``indices.parquet`` (or ``.csv``, ``.xlsx``), ``metadata.json`` and ``sweep/``."""
         root = Path(folder)
-        self.sweep.save(root / "sweep")
-        write_parquet(root / "indices.parquet", self.table)
+        self.sweep.save(root / "sweep", format)
+        write_table(root, "indices", self.table, format)
         write_json(root / "metadata.json", {**self.metadata, "outcomes": list(self.outcomes)})
         return root
 
@@ -153,7 +160,7 @@ class Sensitivity:
             return cls(
                 str(metadata["method"]),
                 tuple(metadata["outcomes"]),
-                read_parquet(root / "indices.parquet"),
+                read_table(root, "indices"),
                 Sweep.load(root / "sweep"),
                 metadata,
             )
@@ -413,7 +420,7 @@ def _finish(
     }  # fmt: skip
     found = Sensitivity(method, outcomes, table, result, metadata)
     if execution is not None and execution.out is not None:
-        found.save(execution.out)
+        found.save(execution.out, execution.table_format)
     return found
 
 

@@ -31,10 +31,18 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
-from ..experiments.store import read_json, read_parquet, reading, write_json, write_parquet
+from ..experiments.store import (
+    read_json,
+    read_table,
+    reading,
+    table_exists,
+    write_json,
+    write_table,
+)
 from ..replication import run_replication, summarise
 from ..scenario import Scenario
 from ..stats import percent
@@ -91,6 +99,12 @@ class Sweep:
         """Where ``target`` is reached with at least ``probability`` (see :mod:`.region`)."""
         return describe_region(self, target, probability)
 
+    def __repr__(self) -> str:
+        return lines_text("Sweep", self.lines())
+
+    def _repr_html_(self) -> str:
+        return lines_html("Sweep", self.lines())
+
     def lines(self) -> list[str]:
         """A short account: size, and each target's best point."""
         meta = self.metadata
@@ -112,15 +126,16 @@ class Sweep:
             )
         return out
 
-    def save(self, folder: str | Path) -> Path:
+    def save(self, folder: str | Path, format: str = "parquet") -> Path:
         """Write ``sweep.parquet``, ``metadata.json`` and any kept per-replication values.
 
-        Kept values go to ``kept.parquet``: one row per point and replication.
+        Kept values go to ``kept.parquet``: one row per point and replication. ``format``
+        (``parquet``, ``csv`` or ``xlsx``) is the tables' format.
         """
         root = Path(folder)
-        write_parquet(root / "sweep.parquet", self.table)
+        write_table(root, "sweep", self.table, format)
         if self.kept:
-            write_parquet(root / "kept.parquet", _long(self.kept))
+            write_table(root, "kept", _long(self.kept), format)
         write_json(root / "metadata.json", self.metadata)
         return root
 
@@ -132,12 +147,12 @@ class Sweep:
             metadata = read_json(root / "metadata.json")
             levers = tuple(Lever.from_dict(item) for item in metadata["levers"])
             kept: dict[str, NDArray[np.float64]] = {}
-            if (root / "kept.parquet").exists():
-                long = read_parquet(root / "kept.parquet")
+            if table_exists(root, "kept"):
+                long = read_table(root, "kept")
                 shape = (long["point"].nunique(), long["replication"].nunique())
                 for column in long.columns.drop(["point", "replication"]):
                     kept[str(column)] = long[column].to_numpy(dtype=np.float64).reshape(shape)
-            return cls(levers, read_parquet(root / "sweep.parquet"), metadata, kept)
+            return cls(levers, read_table(root, "sweep"), metadata, kept)
 
 
 def _long(kept: Mapping[str, NDArray[np.float64]]) -> pd.DataFrame:
@@ -239,7 +254,7 @@ def run_design(
     }
     result = Sweep(tuple(levers), table, metadata, runs.kept)
     if execution.out is not None:
-        result.save(execution.out)
+        result.save(execution.out, execution.table_format)
     return result
 
 

@@ -148,6 +148,7 @@ def simulate(
             int(st.mentors is not None),
             int(has_hire),
             int(tl.varies("job_loss")),
+            int(tl.varies("dropout")),
         ],
         dtype=_I8,
     )
@@ -181,6 +182,7 @@ def simulate(
         tl.column("job_loss"),
         np.ascontiguousarray(tl.pause_start, dtype=_F8),
         np.ascontiguousarray(tl.pause_end, dtype=_F8),
+        tl.column("dropout"),
     )
     week, citizen, state, attempt, company, mentored, first_hosted, events = out
     log = {
@@ -454,6 +456,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     job_loss: NDArray[np.float64],
     pause_start: NDArray[np.float64],
     pause_end: NDArray[np.float64],
+    dropout_factor: NDArray[np.float64],
 ) -> Any:
     max_attempts = ints[0]
     mentor_required = ints[1] != 0
@@ -463,6 +466,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     has_mentors = ints[5] != 0
     has_hire = ints[6] != 0
     has_job_loss = ints[7] != 0
+    has_dropout_factor = ints[8] != 0
     p_ord, p_red, p_flex, p_edu, p_total = floats[0], floats[1], floats[2], floats[3], floats[4]
     mentor_mult, back_to_prep, red_to_ord, relapse = floats[5], floats[6], floats[7], floats[8]
     case_cap, mentor_cap, until = floats[9], floats[10], floats[11]
@@ -665,6 +669,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
             p = pc[c]
             if p == _P_EPISODE:
                 left[c] = dropout[c, episode[c]]
+                if has_dropout_factor:  # Programme.citizen: the dropout factor from now on
+                    left[c] = advance(breaks, dropout_factor, now, left[c]) - now
                 alive[c] = True
                 nl = _log(lw, li, nl, now, c, REFERRED, attempt[c], -1, False)
                 pc[c] = _P_AFTER_CASE

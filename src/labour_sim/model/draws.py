@@ -47,6 +47,8 @@ class CitizenDraws:
     """Per-citizen draws (row = citizen); durations in weeks, already scaled by levers.
 
     The per-use arrays have one column per use the scenario allows (attempt limit + 1).
+    ``hybrid[k, a]``: citizen ``k``'s placement of attempt ``a`` is hybrid (paid hours
+    within it), with probability ``placement.hybrid_share``; no engine reads it.
     """
 
     arrival: FloatArray
@@ -64,6 +66,7 @@ class CitizenDraws:
     relapse_u: FloatArray
     after_u: FloatArray
     dropout: FloatArray
+    hybrid: NDArray[np.bool_]
 
     @property
     def n(self) -> int:
@@ -78,7 +81,7 @@ class CitizenDraws:
 
 _PER_USE = (
     "assessment", "preparation", "placement", "outcome_u", "ordinary_job", "reduced_job",
-    "growth_weeks", "growth_u", "relapse_u", "after_u", "dropout",
+    "growth_weeks", "growth_u", "relapse_u", "after_u", "dropout", "hybrid",
 )  # fmt: skip
 
 
@@ -231,6 +234,13 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
     # Ordinary and reduced jobs share a uniform (a hire is one or the other), and so the
     # same uniform under the citizen's hazard ratio.
     job_u = proportional_hazard_u(kept(rng(Stream.JOB_DURATION).random(shape)), job_hr)
+    # Whether each placement (column = attempt) has paid hours: it changes no event, so the
+    # engines never read it; the results do (see ReplicationResult.log_keys).
+    share = s.placement.hybrid_share
+    if share is not None and share.value > 0:
+        hybrid = kept(rng(Stream.HYBRID_PLACEMENT).random(shape)) < share.value
+    else:
+        hybrid = np.zeros((n, width), dtype=np.bool_)
     return CitizenDraws(
         arrival=arrival,
         group=group.astype(np.int64),
@@ -252,6 +262,7 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
         relapse_u=kept(rng(Stream.RELAPSE).random(shape)),
         after_u=kept(rng(Stream.AFTER_PLACEMENT).random(shape)),
         dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
+        hybrid=hybrid,
     )
 
 

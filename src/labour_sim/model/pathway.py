@@ -26,11 +26,14 @@ SimPy process per citizen and per company (same weeks, same order at equal weeks
   when both durations are continuous: then no other citizen's event falls in the same week,
   which would otherwise run, and be logged, in a different order.
 
-Conditions over calendar time (:mod:`.timeline`) enter in three places: hiring
+Conditions over calendar time (:mod:`.timeline`) enter in four places: hiring
 probabilities take the factors in force when a placement ends, the slot pool hands out no
 slot during a pause of placement starts (a timeout at each pause's end, scheduled first,
-gives the free slots to the citizens waiting), and a job spell is stretched by the job-loss
-factor from the hire on. The compiled engine does the same, in the same event order.
+gives the free slots to the citizens waiting), a job spell is stretched by the job-loss
+factor from the hire on, and the time to dropout by the dropout factor from the referral on.
+Whether a placement is hybrid (a few paid hours within it) changes no event: it is a draw
+per placement (``CitizenDraws.hybrid``) that neither engine reads; the results look it up
+by the placement row's attempt. The compiled engine does the same, in the same event order.
 
 Per-citizen draws are kept as flat :class:`array.array` (citizen ``k``, column ``i`` at
 ``k * width + i``): indexing one is several times faster than indexing a numpy array, and
@@ -137,6 +140,7 @@ class Programme:
             else None
         )
         self.job_loss = tl.column("job_loss") if tl.varies("job_loss") else None
+        self.dropout_factor = tl.column("dropout") if tl.varies("dropout") else None
         self.first_hosted = [_INF] * companies.n
         p, e = s.placement, s.employment
         o = p.outcomes
@@ -209,7 +213,12 @@ class Programme:
         merge, until = self.merge_intake, self.until
         attempt = prep_i = 0
         for episode in range(self.max_attempts + 1):
-            left: float | None = self.dropout[row + episode]
+            drawn = self.dropout[row + episode]
+            # Active from here to the episode's end: under dropout conditions the time to
+            # dropout ends when the dropout factor, integrated from now, reaches the draw.
+            if self.dropout_factor is not None:
+                drawn = advance(self.timeline.breaks, self.dropout_factor, env.now, drawn) - env.now
+            left: float | None = drawn
             log((env.now, k, REFERRED, attempt, -1, False))
             if cases is not None:
                 request = cases.acquire()

@@ -15,7 +15,9 @@ Both engines read the same arrays and do the same arithmetic with them:
   free slots go to the citizens waiting;
 * a job spell drawn under the base hazard is stretched by the job-loss factor
   (:func:`advance`: the spell ends when the integrated hazard factor reaches the drawn
-  spell), and the random arrival processes (referrals, company recruitment) are
+  spell); so is the time to dropout drawn for each referral, by the dropout factor from
+  the referral on (a citizen is active throughout an episode, so the dropout hazard runs
+  on calendar time from the referral); and the random arrival processes (referrals, company recruitment) are
   time-changed in :mod:`.draws` (:func:`time_changed`), so each citizen keeps the same
   random numbers whatever the conditions (common random numbers).
 

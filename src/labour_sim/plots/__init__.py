@@ -10,7 +10,8 @@ Import it on its own (matplotlib is not loaded by ``import labour_sim``)::
     plots.outcome_distribution(results, "ordinary_550").savefig("ordinary.png")
 
 Each plot draws on a fresh :class:`matplotlib.figure.Figure` that pyplot does not know
-about (nothing to close, no global state changed), in one style (:mod:`.style`: the
+about (nothing to close, no global state changed) and that a Jupyter notebook shows as an
+image without ``%matplotlib inline`` (:class:`~.style.PlotFigure`), in one style (:mod:`.style`: the
 Okabe-Ito colour-blind-safe palette, a light grid), with a title, axis labels with units
 (citizens, companies, DKK, weeks, %, date) and the target marked where one applies.
 

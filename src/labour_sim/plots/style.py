@@ -1,14 +1,17 @@
 """One look for every plot: a colour-blind-safe palette, readable fonts, a light grid.
 
 Every plot function runs inside :func:`styled` (a :func:`matplotlib.rc_context`), so the
-style never leaks into the caller's pyplot settings, and draws on a fresh
-:class:`matplotlib.figure.Figure` (not registered with pyplot: nothing to close by hand).
+style never leaks into the caller's pyplot settings, and draws on a fresh :class:`PlotFigure`:
+a :class:`matplotlib.figure.Figure` that pyplot does not know (nothing to close by hand, no
+figure leaks in a script) and that shows itself as an image in Jupyter with no
+``%matplotlib`` magic (``_repr_png_``).
 Helpers here name outcomes with their units, draw target lines, and scale money.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable, Sequence
 from typing import Any, Final, ParamSpec, cast
 
@@ -26,6 +29,7 @@ __all__ = [
     "PALETTE",
     "RC",
     "TARGET",
+    "PlotFigure",
     "money_scale",
     "new_figure",
     "outcome_label",
@@ -89,11 +93,28 @@ def styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
     return wrapper
 
 
+class PlotFigure(Figure):
+    """A Figure that Jupyter (IPython) displays as a PNG image, with no magic needed.
+
+    Without pyplot a plain Figure prints as ``<Figure size 850x460 with 1 Axes>`` in a
+    notebook; this one gives IPython its image (``_repr_png_``). Where the inline backend is
+    active, IPython's own figure printer takes precedence and the image appears once.
+    """
+
+    #: Resolution of the image a notebook shows (dots per inch).
+    NOTEBOOK_DPI: Final = 100
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=self.NOTEBOOK_DPI, bbox_inches="tight")
+        return buffer.getvalue()
+
+
 def new_figure(
     rows: int = 1, cols: int = 1, size: tuple[float, float] = (8.0, 4.5), **kwargs: Any
 ) -> tuple[Figure, list[Axes]]:
-    """A constrained-layout figure (not known to pyplot) and its axes, as a flat list."""
-    fig = Figure(figsize=size, layout="constrained")
+    """A constrained-layout :class:`PlotFigure` (not known to pyplot) and its flat axes."""
+    fig = PlotFigure(figsize=size, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, **kwargs)
     flat = [ax for row in axes for ax in row]
     for ax in flat:

@@ -7,6 +7,10 @@ arrays, the cohort's and companies' attributes) and derives everything else from
   time-averaged queue lengths, waits and utilisation;
 * first-reach times of every milestone (see :mod:`labour_sim.metrics`) -> counts at any date;
 * sojourns covering a date -> point-in-time counts (:data:`~labour_sim.metrics.POINT_METRICS`);
+* which placements were hybrid (paid hours within them): a placement row's key is
+  :data:`HYBRID_PLACEMENT` instead of its state when the citizen's draw for that attempt
+  says so (:attr:`ReplicationResult.log_keys`), and milestones and point-in-time counts
+  are looked up by key;
 * the event log as a tidy :class:`pandas.DataFrame`, on request.
 
 Derived arrays are computed once and cached. Nothing here simulates or draws random numbers.
@@ -28,7 +32,15 @@ from ..metrics import ALL_METRICS, METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
 from ..model.tallies import by_citizen, first_times
 
-__all__ = ["MILESTONE_STATES", "POINT_STATES", "QUEUES", "ReplicationResult", "Sojourns"]
+__all__ = [
+    "HYBRID_PLACEMENT",
+    "MILESTONE_STATES",
+    "POINT_STATES",
+    "QUEUES",
+    "ReplicationResult",
+    "Sojourns",
+    "keyed",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -36,25 +48,34 @@ IntArray = NDArray[np.int64]
 #: Queue name -> (waiting state, capacity attribute).
 QUEUES = {"caseworker": State.REFERRED, "slot": State.WAITING, "mentor": State.MENTOR_WAIT}
 
-#: Milestone -> the states that reach it (the first metrics of :data:`~labour_sim.metrics.METRICS`).
-MILESTONE_STATES: dict[str, frozenset[State]] = {
+#: The key of a placement with paid hours (a hybrid placement) in place of its state: one
+#: past the states, so that tables over states extended by one look it up.
+HYBRID_PLACEMENT = len(State)
+_PLACEMENTS = frozenset({int(State.PLACEMENT), HYBRID_PLACEMENT})
+
+#: Milestone -> the keys (states, and :data:`HYBRID_PLACEMENT`) that reach it (the first
+#: metrics of :data:`~labour_sim.metrics.METRICS`, but retention).
+MILESTONE_STATES: dict[str, frozenset[int]] = {
     "referred": frozenset({State.REFERRED}),
     "preparation": frozenset({State.PREPARATION}),
-    "placed": frozenset({State.PLACEMENT}),
+    "placed": _PLACEMENTS,
+    "hybrid_placed": frozenset({HYBRID_PLACEMENT}),
     "ordinary": frozenset({State.ORDINARY}),
     "reduced": frozenset({State.REDUCED}),
     "paid": PAID,
+    "paid_hours": PAID | {HYBRID_PLACEMENT},
     "flexjob": frozenset({State.FLEXJOB}),
     "education": frozenset({State.EDUCATION}),
     "attached": frozenset({State.ORDINARY, State.FLEXJOB, State.EDUCATION}),
     "dropout": frozenset({State.DROPOUT}),
 }
 
-#: Point-in-time metric -> the states it counts (:data:`~labour_sim.metrics.POINT_METRICS`).
-POINT_STATES: dict[str, frozenset[State]] = {
+#: Point-in-time metric -> the keys it counts (:data:`~labour_sim.metrics.POINT_METRICS`).
+POINT_STATES: dict[str, frozenset[int]] = {
     "in_preparation": frozenset({State.PREPARATION}),
     "waiting": frozenset({State.WAITING}),
-    "in_placement": frozenset({State.PLACEMENT}),
+    "in_placement": _PLACEMENTS,
+    "in_hybrid_placement": frozenset({HYBRID_PLACEMENT}),
     "in_ordinary": frozenset({State.ORDINARY}),
     "in_reduced": frozenset({State.REDUCED}),
     "in_flexjob": frozenset({State.FLEXJOB}),
@@ -63,6 +84,17 @@ POINT_STATES: dict[str, frozenset[State]] = {
 }
 if tuple(POINT_STATES) != POINT_METRICS:  # pragma: no cover - the names moved apart
     raise ImportError(f"point states {tuple(POINT_STATES)} do not follow {POINT_METRICS}")
+
+
+def keyed(keys: frozenset[int]) -> NDArray[np.bool_]:
+    """A lookup table over keys (states and :data:`HYBRID_PLACEMENT`), as ``table`` is."""
+    out = np.zeros(HYBRID_PLACEMENT + 1, dtype=np.bool_)
+    out[[int(x) for x in keys]] = True
+    return out
+
+
+def _no_hybrid() -> NDArray[np.bool_]:
+    return np.zeros((0, 0), dtype=np.bool_)
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,7 @@ class Sojourns:
     next_state: IntArray  # -1 when the stay lasts to the horizon
     mentored: NDArray[np.bool_]
     company: IntArray
+    key: IntArray  # the state, or HYBRID_PLACEMENT for a placement with paid hours
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +128,9 @@ class ReplicationResult:
     log : dict of arrays
         The state-change log: ``week``, ``citizen``, ``state``, ``attempt``, ``company``,
         ``mentored``, in the order the changes happened.
+    hybrid : array of bool, shape (citizens, placements)
+        ``hybrid[k, a]``: citizen ``k``'s placement of attempt ``a`` has paid hours (a
+        hybrid placement); empty when no placement is hybrid.
     """
 
     scenario_name: str
@@ -114,6 +150,7 @@ class ReplicationResult:
     company_first_hosted: FloatArray
     capacity: dict[str, float | None]
     events: int
+    hybrid: NDArray[np.bool_] = field(default_factory=_no_hybrid)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- time -----------------------------------------------------------------------------
@@ -149,8 +186,26 @@ class ReplicationResult:
         nxt = np.where(same, np.append(state[1:], -1), -1)
         return Sojourns(
             citizen, state, week, np.minimum(leave, self.horizon), nxt,
-            log["mentored"][order], log["company"][order],
+            log["mentored"][order], log["company"][order], self.log_keys[order],
         )  # fmt: skip
+
+    @cached_property
+    def log_keys(self) -> IntArray:
+        """Each log row's state, or :data:`HYBRID_PLACEMENT` for a placement with paid hours.
+
+        A placement row names its attempt; :attr:`hybrid` says whether that placement of
+        that citizen was hybrid.
+        """
+        log, hybrid = self.log, self.hybrid
+        key = np.array(log["state"], dtype=np.int64)
+        rows = np.flatnonzero(key == State.PLACEMENT)
+        if hybrid.size and len(rows):
+            c, a = log["citizen"][rows], log["attempt"][rows]
+            ok = (c >= 0) & (c < hybrid.shape[0]) & (a >= 0) & (a < hybrid.shape[1])
+            paid = np.zeros(len(rows), dtype=np.bool_)
+            paid[ok] = hybrid[c[ok], a[ok]]
+            key[rows[paid]] = HYBRID_PLACEMENT
+        return key
 
     @cached_property
     def state_counts(self) -> IntArray:
@@ -181,10 +236,10 @@ class ReplicationResult:
     def milestone_times(self) -> dict[str, FloatArray]:
         """Per citizen, the week each milestone was first reached (``inf`` if never)."""
         log, n = self.log, self.n_citizens
-        members = np.array([table(states) for states in MILESTONE_STATES.values()])
+        members = np.array([keyed(keys) for keys in MILESTONE_STATES.values()])
         first = first_times(
             np.ascontiguousarray(log["citizen"], dtype=np.int64),
-            np.ascontiguousarray(log["state"], dtype=np.int64),
+            self.log_keys,
             np.ascontiguousarray(log["week"], dtype=np.float64),
             members,
             n,
@@ -231,15 +286,15 @@ class ReplicationResult:
             return self.in_states(POINT_STATES[metric], week)
         return int(np.count_nonzero(self._times(metric) <= week))
 
-    def in_states(self, states: frozenset[State], week: float) -> int:
-        """Citizens in one of ``states`` at ``week`` (weeks from the start).
+    def in_states(self, states: frozenset[int], week: float) -> int:
+        """Citizens in one of ``states`` (keys: :data:`POINT_STATES`) at ``week`` (weeks).
 
         A stay counts when ``enter <= week < leave``; a stay still under way at the horizon
         counts to the end (as :attr:`state_counts` has it, which this equals at whole weeks).
         """
         s = self.sojourns
         under = (s.enter <= week) & ((s.next_state < 0) | (week < s.leave))
-        return int(np.count_nonzero(table(states)[s.state] & under))
+        return int(np.count_nonzero(keyed(states)[s.key] & under))
 
     def _times(self, metric: str) -> FloatArray:
         if metric == "companies_joined":

@@ -85,6 +85,7 @@ def run_replication(
         group=citizens.group,
         group_names=tuple(g.name for g in scenario.groups),
         readiness=citizens.readiness,
+        hybrid=citizens.hybrid,
         company_join=companies.join,
         company_leave=companies.leave,
         company_slots=companies.slots,

@@ -37,12 +37,18 @@ from ..model.states import (
     PAID,
     PLACEMENT,
     REDUCED,
-    State,
     table,
 )
 from ..model.tallies import by_citizen
 from .costs import COST_WEEKS, CostBasis
-from .result import MILESTONE_STATES, POINT_STATES, QUEUES, ReplicationResult
+from .result import (
+    HYBRID_PLACEMENT,
+    MILESTONE_STATES,
+    POINT_STATES,
+    QUEUES,
+    ReplicationResult,
+    keyed,
+)
 
 __all__ = ["RowTally", "log_in_range", "pairwise_sum", "tally_row", "tally_weekly"]
 
@@ -56,14 +62,17 @@ _ROWS = (*_CITIZEN_ROWS, "companies_joined", "companies_hosting")
 if _ROWS != METRICS:  # pragma: no cover - the metrics and their derivation moved apart
     raise ImportError(f"tally rows {_ROWS} do not follow METRICS {METRICS}")
 _MILESTONES = len(MILESTONE_STATES)
-# The milestones each state reaches (-1 padded): a short list per log row, not a mask of all.
-_REACHES = np.full((len(State), _MILESTONES), -1, dtype=np.int64)
+# The milestones each key (state, or a hybrid placement) reaches (-1 padded): a short list
+# per log row, not a mask of all.
+_REACHES = np.full((HYBRID_PLACEMENT + 1, _MILESTONES), -1, dtype=np.int64)
 for _k, _states in enumerate(MILESTONE_STATES.values()):
     for _s in _states:
         _REACHES[int(_s), np.argmax(_REACHES[int(_s)] < 0)] = _k
 _PAID, _CASE, _SLOT = table(PAID), table(HOLDS_CASE), table(HOLDS_SLOT)
-# Which states each point-in-time metric counts: (len(POINT_METRICS), states).
-_POINTS = np.array([table(POINT_STATES[m]) for m in POINT_METRICS]).reshape(-1, len(State))
+# Which keys each point-in-time metric counts: (len(POINT_METRICS), keys).
+_POINTS = np.array([keyed(POINT_STATES[m]) for m in POINT_METRICS]).reshape(
+    -1, HYBRID_PLACEMENT + 1
+)
 _RETENTION = np.array(RETENTION_WEEKS, dtype=np.float64)
 _QUEUE_STATES = np.array([int(s) for s in QUEUES.values()], dtype=np.int64)
 _NO_EXP = np.empty(0)
@@ -126,6 +135,7 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
     week = np.ascontiguousarray(log["week"], dtype=np.float64)
     citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
     state = np.ascontiguousarray(log["state"], dtype=np.int64)
+    key = result.log_keys
     order = by_citizen(citizen, result.n_citizens)
     asked = np.ascontiguousarray(weeks, dtype=np.float64)
     delta = basis.delta
@@ -138,6 +148,7 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
         week,
         citizen,
         state,
+        key,
         np.ascontiguousarray(log["mentored"], dtype=np.bool_),
         order,
         result.n_citizens,
@@ -161,7 +172,7 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
         np.ascontiguousarray(basis.benefit[result.group], dtype=np.float64),
         basis.reduced_kept,
     )
-    points = _in_states(week, citizen, order, state, horizon, asked, _POINTS)
+    points = _in_states(week, citizen, order, key, horizon, asked, _POINTS)
     return RowTally(counts, _queue_figures(result, sums, served), _cost_weeks(sums), points)
 
 
@@ -202,6 +213,7 @@ def tally_weekly(result: ReplicationResult) -> NDArray[np.int32]:
         np.ascontiguousarray(log["week"], dtype=np.float64),
         citizen,
         np.ascontiguousarray(log["state"], dtype=np.int64),
+        result.log_keys,
         np.ascontiguousarray(log["mentored"], dtype=np.bool_),
         by_citizen(citizen, result.n_citizens),
         result.n_citizens,
@@ -300,6 +312,7 @@ def _first_reach(
     week: FloatArray,
     citizen: IntArray,
     state: IntArray,
+    key: IntArray,
     order: IntArray,
     n: int,
     horizon: float,
@@ -310,8 +323,9 @@ def _first_reach(
     """First week of each citizen metric per citizen (``inf``: never): milestones, retention.
 
     :attr:`ReplicationResult.milestone_times`, over the sojourns (log rows in ``order``: by
-    citizen, then log order): milestones are the least week of a row in one of their states
-    (``reaches[s, :]``: the milestones of state ``s``, ``-1`` padded); a paid spell
+    citizen, then log order): milestones are the least week of a row with one of their keys
+    (``reaches[k, :]``: the milestones of key ``k``, a state or a hybrid placement, ``-1``
+    padded); a paid spell
     (consecutive paid sojourns of a citizen) that lasted ``w`` weeks reaches
     ``employed_{w}w`` at its start plus ``w``.
     """
@@ -323,7 +337,7 @@ def _first_reach(
         i = order[j]
         c, s, w = citizen[i], state[i], week[i]
         for p in range(reaches.shape[1]):
-            k = reaches[s, p]
+            k = reaches[key[i], p]
             if k < 0:
                 break
             if w < out[k, c]:
@@ -367,7 +381,9 @@ def _in_states(
     weeks: FloatArray,
     members: NDArray[np.bool_],
 ) -> IntArray:
-    """``out[p, a]``: citizens in a state of ``members[p]`` at ``weeks[a]``.
+    """``out[p, a]``: citizens with a key of ``members[p]`` at ``weeks[a]``.
+
+    ``state`` holds the rows' keys (a state, or a hybrid placement).
 
     :meth:`ReplicationResult.in_states` over the sojourns (log rows in ``order``): a stay
     counts when ``enter <= week < leave``, one under way at the horizon to the end.
@@ -418,6 +434,7 @@ def _row(
     week: FloatArray,
     citizen: IntArray,
     state: IntArray,
+    key: IntArray,
     mentored: NDArray[np.bool_],
     order: IntArray,
     n: int,
@@ -442,7 +459,7 @@ def _row(
     reduced_kept: float,
 ) -> tuple[IntArray, FloatArray, IntArray]:
     """Counts by ``weeks``, the sums (see ``_SUMS``; the slot capacity last), served waits."""
-    first = _first_reach(week, citizen, state, order, n, horizon, reaches, paid, retention)
+    first = _first_reach(week, citizen, state, key, order, n, horizon, reaches, paid, retention)
     counts = np.empty((first.shape[0] + 2, weeks.shape[0]), np.int64)
     for k in range(first.shape[0]):
         _count_by(first[k], weeks, counts, k)
@@ -553,6 +570,7 @@ def _weekly(
     week: FloatArray,
     citizen: IntArray,
     state: IntArray,
+    key: IntArray,
     mentored: NDArray[np.bool_],
     order: IntArray,
     n: int,
@@ -571,7 +589,7 @@ def _weekly(
     mentees_available: int,
 ) -> NDArray[np.int32]:
     """States, metrics and capacity at the start of each of weeks ``0..n_weeks - 1``."""
-    first = _first_reach(week, citizen, state, order, n, horizon, reaches, paid, retention)
+    first = _first_reach(week, citizen, state, key, order, n, horizon, reaches, paid, retention)
     n_states = paid.shape[0]
     n_metrics = first.shape[0] + 2
     mentor_col = 4

@@ -3,8 +3,9 @@
 ``quantities`` (numbers with unit and provenance), ``units``, ``paths`` (dotted paths),
 ``problems`` (errors in user data) -> ``sections`` (the parts of a programme) and
 ``conditions`` (dated changes of rates), ``changes`` (what-ifs as data) -> ``schema`` (the :class:`Scenario`, made by
-:func:`parse_scenario`, the one constructor) -> ``loader`` (TOML files and their bases) and
-``doc`` (the generated format reference). Nothing here runs a simulation.
+:func:`parse_scenario`, the one constructor) -> ``loader`` (TOML files and their bases),
+``doc`` (the generated format reference), ``numbers`` (``Scenario.levers()``, every number as
+a table) and ``files`` (the shipped scenario files). Nothing here runs a simulation.
 """
 
 from .conditions import RATES, Condition

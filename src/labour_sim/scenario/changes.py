@@ -16,11 +16,14 @@ from .paths import VALUE_KEYS, locate
 __all__ = ["changed"]
 
 
-def changed(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def changed(
+    data: Mapping[str, Any], changes: Mapping[str, Any], where: str = "changes"
+) -> dict[str, Any]:
     """A copy of a scenario's data with ``changes`` applied (see ``Scenario.with_changes``).
 
-    Every path is tried; the problems of all that fail are reported together. The result
-    is data, not yet a scenario: :func:`~.schema.parse_scenario` validates it.
+    Every path is tried; the problems of all that fail are reported together, as found in
+    ``where`` (the what-if). The result is data, not yet a scenario:
+    :func:`~.schema.parse_scenario` validates it.
     """
     plain: dict[str, Any] = _plain(dict(data))
     problems: list[Problem] = []
@@ -30,7 +33,7 @@ def changed(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, An
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
-        raise ScenarioError(problems, "changes")
+        raise ScenarioError(problems, where)
     return plain
 
 

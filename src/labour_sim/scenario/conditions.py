@@ -18,8 +18,8 @@ A scenario's base rates (referrals a week, hiring probabilities, job-loss hazard
 Rates that conditions can name (:data:`RATES`): ``referral`` (the intake rate of a Poisson
 schedule), ``company_recruitment``, ``placement_start``, each hiring outcome
 (``hire_ordinary``, ``hire_reduced``, ``hire_flexjob``, ``hire_education``; ``hiring``
-names all four) and ``job_loss`` (the hazard of losing a job). Several conditions on one
-rate multiply. Every factor, elasticity and trend is a quantity with a source or an
+names all four), ``job_loss`` (the hazard of losing a job) and ``dropout`` (the hazard of
+leaving the programme while active). Several conditions on one rate multiply. Every factor, elasticity and trend is a quantity with a source or an
 assumption with a range, so each can be a calibration parameter or a lever
 (``conditions.NAME.factor``, ``conditions.NAME.elasticity``, ``conditions.NAME.per_year``).
 """
@@ -47,6 +47,7 @@ RateName = Literal[
     "hire_education",
     "hiring",
     "job_loss",
+    "dropout",
 ]
 #: Rates and probabilities a condition can multiply, in the order of timeline columns.
 RATES: tuple[str, ...] = tuple(r for r in get_args(RateName) if r != "hiring")

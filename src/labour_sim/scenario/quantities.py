@@ -132,17 +132,38 @@ class Provenance(BaseModel):
         """True when the number is an assumption rather than a sourced fact."""
         return self.assumption is not None
 
+    def __repr__(self) -> str:
+        if self.source is not None:
+            origin = f"source {self.source!r}"
+        else:
+            low, high = self.range or (math.nan, math.nan)
+            origin = f"assumption, range {low:g} to {high:g}"
+        return f"{type(self).__name__.split('[')[0]}({self._shown()} {self.unit}; {origin})"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _shown(self) -> str:
+        return ""
+
 
 class Quantity(Provenance, Generic[V]):
     """A scalar with unit and provenance; ``V`` carries the bounds (e.g. a probability)."""
 
     value: V
 
+    def _shown(self) -> str:
+        return f"{self.value!r}"
+
 
 class ArrayQuantity(Provenance):
     """A list of numbers with one unit and provenance (e.g. monthly referral counts)."""
 
     values: list[PerMonth] = Field(min_length=1, max_length=MAX_MONTHS)
+
+    def _shown(self) -> str:
+        head = ", ".join(f"{v:g}" for v in self.values[:3])
+        return f"[{head}{', ...' if len(self.values) > 3 else ''}] ({len(self.values)} values)"
 
 
 DistName = Literal["constant", "exponential", "gamma", "lognormal", "weibull"]
@@ -195,6 +216,11 @@ class DistQuantity(Provenance):
             )
         _check_moments(self.build(), self.dist)
         return self
+
+    def _shown(self) -> str:
+        spread = f", shape {self.shape:g}" if self.shape is not None else ""
+        spread += f", sd {self.sd:g}" if self.sd is not None else ""
+        return f"{self.dist}(mean {self.mean:g}{spread})"
 
     def build(self) -> Distribution:
         """The frozen distribution spec this table describes."""

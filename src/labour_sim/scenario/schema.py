@@ -20,12 +20,15 @@ from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
+from ..display import Table, as_html, as_text
 from ..errors import Problem, ScenarioError, short
-from ..metrics import CITIZEN_METRICS
+from ..metrics import CITIZEN_METRICS, METRIC_LABELS
 from .changes import changed
 from .conditions import Condition
+from .numbers import lever_rows, value_text
 from .problems import MAX_DEPTH, depth, problems_from
 from .quantities import Text, Version, iter_numbers
 from .sections import (
@@ -101,6 +104,8 @@ class Scenario(BaseModel):
         data = self.model_dump(mode="json")
         if not data["conditions"]:  # scenarios without conditions keep their hashes
             del data["conditions"]
+        if data["placement"]["hybrid_share"] is None:  # and those without hybrid placements
+            del data["placement"]["hybrid_share"]
         payload = json.dumps(data, sort_keys=True).encode()
         return hashlib.sha256(payload).hexdigest()[:16]
 
@@ -125,6 +130,89 @@ class Scenario(BaseModel):
         raise ScenarioError.single(
             "targets", f"one of {[t.name for t in self.targets]}", name, self.origin
         )
+
+    # -- what it is, in short ----------------------------------------------------------------
+    def levers(self) -> pd.DataFrame:
+        """Every number of the scenario, one row each, at the dotted path ``with_changes`` takes.
+
+        Columns: ``path, value`` (a distribution's mean; a list for monthly counts), ``unit``,
+        ``distribution``, ``origin`` (``source`` or ``assumption``), ``source`` (the cited
+        URL or file), ``assumption`` (its wording) and ``low, high`` (an assumption's range).
+        """
+        return lever_rows(iter_numbers(self), self.sources)
+
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        p, intake = self.period, self.intake
+        lines = [f"{p.start} to {p.end}; outcomes followed {p.follow_up_weeks.value:g} weeks more"]
+        if intake.schedule == "monthly" and intake.monthly_counts is not None:
+            counts = intake.monthly_counts.values
+            lines.append(f"cohort: {sum(counts):,.0f} citizens referred over {len(counts)} months")
+        else:
+            rate = intake.rate_per_week.value if intake.rate_per_week else 0.0
+            cap = f", at most {intake.cohort_max.value:,}" if intake.cohort_max else ""
+            lines.append(
+                f"cohort: about {expected_citizens(self):,.0f} citizens referred "
+                f"({rate:g} a week{cap})"
+            )
+        lines.append("groups: " + ", ".join(f"{g.name} {g.share.value:.0%}" for g in self.groups))
+        c, st = self.companies, self.staff
+        staff = [
+            f"{q.value:,} {what}"
+            for q, what in ((st.caseworkers, "caseworkers"), (st.mentors, "mentors"))
+            if q is not None
+        ]
+        lines.append(
+            f"companies: {c.initial.value:,} at the start, at most {c.max_companies.value:,}, "
+            f"{c.slots_per_company.value:,} slot{'' if c.slots_per_company.value == 1 else 's'} each"
+            + (f"; {', '.join(staff)}" if staff else "")
+        )
+        numbers = self.levers()
+        assumed = int((numbers["origin"] == "assumption").sum())
+        lines.append(
+            f"{len(numbers)} numbers: {len(numbers) - assumed} sourced, {assumed} assumptions "
+            "(scenario.levers() lists them)"
+        )
+        if self.origin:
+            lines.append(f"file: {self.origin}")
+        targets = Table(
+            ("target", "promise", "by"),
+            tuple(
+                (
+                    t.name,
+                    f"{t.threshold.value:,.0f} "
+                    + METRIC_LABELS.get(t.metric, t.metric).removeprefix("citizens "),
+                    str(t.date),
+                )
+                for t in self.targets
+            ),
+            caption="targets",
+        )
+        rows = tuple(
+            (
+                str(r.path),
+                value_text(r.value),
+                str(r.unit),
+                f"source: {r.source}"
+                if r.origin == "source"
+                else f"assumption, {r.low:g} to {r.high:g}",
+            )
+            for r in numbers.itertuples()
+        )
+        levers = Table(
+            ("path", "value", "unit", "origin"), rows,
+            caption=f"levers: {len(numbers)} numbers ({assumed} assumptions)", folded=True,
+            limit=len(rows),
+        )  # fmt: skip
+        return f"Scenario: {self.name}", lines, [targets, levers]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
 
     def with_provenance(self, origin: str | None, text: str | None) -> Scenario:
         """A copy of the scenario marked as read from ``origin``, with file text ``text``.
@@ -157,10 +245,23 @@ class Scenario(BaseModel):
         Raises
         ------
         ScenarioError
-            If a path does not exist or the changed scenario is invalid.
+            If a path does not exist or the changed scenario is invalid; it names the
+            what-if (and the file it changes), not the file, as where the mistake is.
         """
-        data = changed(self.model_dump(mode="python"), changes)
-        return parse_scenario(data, self.origin, self.text)
+        where = what_if_name(changes, self.origin)
+        data = changed(self.model_dump(mode="python"), changes, where)
+        try:
+            return parse_scenario(data, self.origin, self.text)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.problems, where) from None
+
+
+def what_if_name(changes: Mapping[str, Any], origin: str | None) -> str:
+    """How an error names a what-if: its changes, and the file they change."""
+    shown = ", ".join(f"{path}={short(value, 30)}" for path, value in changes.items())
+    return f"the what-if {{{short(shown, 100).strip(chr(39))}}}" + (
+        f" of {origin}" if origin else ""
+    )
 
 
 def _rebuild(data: dict[str, Any], origin: str | None, text: str | None) -> Scenario:

@@ -270,6 +270,13 @@ class Placement(BaseModel):
     back_to_preparation: Quantity[Probability] = described(
         "after a placement without hire: share who go back to preparation", "share"
     )
+    hybrid_share: Quantity[Probability] | None = described(
+        "share of placements that are hybrid: a few paid hours in the company alongside the "
+        "internship or wage subsidy (counted by the hybrid metrics; no other effect); none if "
+        "left out",
+        "share",
+        None,
+    )
 
 
 class Employment(BaseModel):
