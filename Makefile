@@ -1,10 +1,15 @@
 # Two commands for a fresh machine with Python 3.11 and make:
-#   make demo   create .venv, install labour_sim, run the Lolland-Falster scenario, write its report
+#   make demo   create .venv, install labour_sim, calibrate Lolland-Falster to VIVE's midterm
+#               (once: out/calibration/ is kept), run the calibrated scenario, write its report
 #   make test   install the dev extras, lint, type-check and run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/lolland_falster
+# Calibrations of the programmes with a set-up (scenarios/calibration/NAME.toml), one folder each.
+CALIBRATIONS := out/calibration
+MIDTERM := $(CALIBRATIONS)/lolland_falster_midterm
+SETUPS := $(wildcard scenarios/calibration/*.toml)
 TABLE_REPS ?= 1000
 # Test processes (pytest-xdist); the tests that share an expensive fixture run on one of them.
 TEST_WORKERS ?= 2
@@ -26,8 +31,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: install
-	$(BIN)/labour-sim run scenarios/lolland_falster.toml --replications 1000 --out $(OUT) --overwrite
+# A calibration is redone when its set-up or any scenario or observation file changes.
+$(CALIBRATIONS)/%/calibration.json: scenarios/calibration/%.toml $(wildcard scenarios/*.toml scenarios/base/*.toml scenarios/observations/*.toml) | $(VENV)/.installed
+	$(BIN)/labour-sim calibrate $< --out $(CALIBRATIONS)/$* --overwrite --quiet
+
+demo: install $(MIDTERM)/calibration.json
+	$(BIN)/labour-sim run scenarios/lolland_falster.toml --calibration $(MIDTERM) \
+		--replications 1000 --out $(OUT) --overwrite
 	$(BIN)/labour-sim report scenarios/lolland_falster.toml --results $(OUT) \
 		--observations scenarios/observations/lolland_falster_midterm.toml --out $(OUT)/report.html
 
@@ -39,9 +49,10 @@ lint: install-dev
 test: lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
-docs: install
+docs: install $(SETUPS:scenarios/calibration/%.toml=$(CALIBRATIONS)/%/calibration.json)
 	$(BIN)/labour-sim schema --out docs/scenario-format.md
-	$(BIN)/labour-sim table scenarios/*.toml --out docs/programmes.md --replications $(TABLE_REPS)
+	$(BIN)/labour-sim table scenarios/*.toml --out docs/programmes.md --replications $(TABLE_REPS) \
+		$(SETUPS:scenarios/calibration/%.toml=--calibration $(CALIBRATIONS)/%)
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py

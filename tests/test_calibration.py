@@ -336,6 +336,7 @@ MIDTERM_PRIORS = {
     "placement.outcomes.ordinary": "uniform(0.01, 0.3)",
     "placement.outcomes.reduced": "uniform(0.01, 0.3)",
     "employment.follow_up_hazard_ratio": "uniform(0.6, 1.0)",  # cannot matter by 2019-12
+    "placement.hybrid_share": "uniform(0.01, 0.5)",  # the midterm's paid hours count them
 }
 
 

@@ -74,6 +74,8 @@ def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Pat
     assert job["mean"] == pytest.approx(results.replications["cost:programme"].mean() / extra)
     assert "very unlikely" in verdict  # 550 on ordinary hours
     assert "within the grant of 21.1 mio DKK" in verdict
+    first = page[: page.index('class="toc"')]
+    assert "<strong>Uncalibrated.</strong>" in first and "Monte Carlo noise only" in first
 
 
 def test_sections_in_order(lolland: tuple[Results, str, Path]) -> None:

@@ -379,6 +379,7 @@ def test_the_lolland_falster_setup_is_the_readme_calibration() -> None:
         "companies.recruitment_per_week": "uniform(2, 6)",
         "placement.outcomes.ordinary": "uniform(0.01, 0.3)",
         "placement.outcomes.reduced": "uniform(0.01, 0.3)",
+        "placement.hybrid_share": "uniform(0.01, 0.5)",
     }
     assert (setup.seed, setup.population, setup.generations) == (20180101, 200, 8)
     assert setup.observations == (

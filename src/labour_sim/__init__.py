@@ -12,7 +12,8 @@ run_replication, ReplicationResult
     One replication and everything it reports.
 run_experiment, Results, Execution
     Many replications (in parallel, on Dask, resumable): target probabilities, bands;
-    ``Execution`` says where and how visibly they run, and into which folder.
+    ``Execution`` says where and how visibly they run, and into which folder;
+    ``calibration=`` a Calibration (or its ``PosteriorDraws``) runs the posterior predictive.
 compare, Comparison
     Two scenarios on common random numbers: paired differences, incremental cost.
 budget_for, BudgetAnswer
@@ -46,6 +47,7 @@ from .calibration import (
 )
 from .errors import Problem, ScenarioError
 from .experiments import Comparison, Execution, Results, compare, run_experiment
+from .experiments.posterior import PosteriorDraws
 from .levers import (
     BudgetAnswer,
     GoalAnswer,
@@ -77,6 +79,7 @@ __all__ = [
     "Forecast",
     "GoalAnswer",
     "Observations",
+    "PosteriorDraws",
     "Prior",
     "Problem",
     "ReplicationResult",

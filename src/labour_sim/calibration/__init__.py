@@ -7,9 +7,11 @@
 * :mod:`.abc_smc`      :func:`calibrate`: pyabc ABC-SMC, exact under the observation errors
 * :mod:`.diagnostics`  marginals, correlations, identifiability, posterior predictive check
 * :mod:`.forecast`     posterior predictive draws and :class:`Forecast`
-* :mod:`.evaluation`   :func:`evaluation_table`: observations against the uncalibrated scenario
+* :mod:`.evaluation`   :func:`evaluation_table`: observations against the scenario's
+                       replications (uncalibrated, or a calibrated run's)
 * :mod:`.result`       :class:`Calibration`: posterior, point estimate, calibrated scenario,
-                       diagnostics, ``forecast``, ``score``, save and load
+                       diagnostics, ``forecast``, ``score``, ``posterior_draws`` (for
+                       ``run_experiment(..., calibration=...)``), save and load
 * :mod:`.score`        :class:`Score`: later reports against the forecast (intervals, PIT,
                        coverage, CRPS)
 * :mod:`.setup`        set-up files (``scenarios/calibration/*.toml``): :func:`load_setup`,

@@ -27,6 +27,11 @@ yearly log change drawn from a normal with that standard deviation (its own stre
 number per draw). :func:`spread_sources` splits a forecast's variance into Monte Carlo
 noise, parameter uncertainty and future conditions by running the same draws three ways.
 
+How a draw picks its particle and drift, and the changes it runs at, live in
+:mod:`labour_sim.experiments.posterior`, which calibrated experiments
+(``run_experiment(..., calibration=...)``) share: replication ``r`` of such a run on the
+calibration's seed is forecast draw ``r``.
+
 :class:`Forecast` reports the distribution of each metric at the date (mean, median, 80 %
 and 95 % intervals) and each scenario target's probability with a Wilson 95 % interval.
 """
@@ -34,10 +39,11 @@ and 95 % intervals) and each scenario target's probability with a Wilson 95 % in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -47,6 +53,7 @@ from ..display import Table, as_html, as_text
 from ..errors import Problem, ScenarioError
 from ..experiments import Execution
 from ..experiments.executors import map_chunks
+from ..experiments.posterior import draw_changes, drift_condition, drift_draws, particle_draws
 from ..experiments.store import write_json, write_table
 from ..experiments.worker import Chunk
 from ..metrics import ALL_METRICS, METRIC_LABELS
@@ -69,10 +76,6 @@ __all__ = [
     "spread_sources",
 ]
 
-#: Spawn-key tag of the stream that picks posterior particles for draws.
-_DRAWS = 0xD8A
-#: Spawn-key tag of the stream of each draw's future drift of hiring.
-_DRIFT = 0xD81F7
 #: Standard deviation of the yearly log change of hiring after the last observation. An
 #: assumption, not a measured figure (range 0.05 to 0.3): no source for the year-to-year
 #: movement of these transition rates was found. For scale, the base scenario's sourced
@@ -80,36 +83,6 @@ _DRIFT = 0xD81F7
 #: elasticity of -0.5 is a log change of hiring of about 0.2.
 DEFAULT_DRIFT = 0.1
 DRIFT_RANGE = (0.05, 0.3)
-
-
-def drift_draws(n: int, sd: float, seed: int) -> NDArray[np.float64]:
-    """Each draw's yearly log change of hiring, ``N(0, sd)``; the first ``m`` never depend on ``n``."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRIFT,)))
-    return sd * rng.standard_normal(n)
-
-
-def drift_condition(start: dt.date, log_change: float, sd: float) -> dict[str, Any]:
-    """The trend condition of one draw's future drift of hiring, from ``start`` on."""
-    return {
-        "name": "future_drift",
-        "kind": "trend",
-        "applies_to": ["hiring"],
-        "description": "how hiring moves after the last observation (one draw)",
-        "start": start,
-        "per_year": {
-            "value": float(np.expm1(log_change)),
-            "unit": "per year",
-            "assumption": f"a draw of the future drift of hiring: log change N(0, {sd:g}) a year",
-            "range": [float(np.expm1(-2 * sd)), float(np.expm1(2 * sd))],
-        },
-    }
-
-
-def particle_draws(weights: NDArray[np.float64], n: int, seed: int) -> NDArray[np.int64]:
-    """Indices of ``n`` particles resampled by weight; the first ``m`` never depend on ``n``."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_DRAWS,)))
-    cdf = np.cumsum(weights) / np.sum(weights)
-    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
 
 
 def path_replications(parameters: tuple[Parameter, ...], values: NDArray[np.float64]) -> list[int]:
@@ -132,9 +105,23 @@ class Reading:
     targets: bool
 
 
+class Settable(Protocol):
+    """What :func:`run_draws` needs of a parameter: its path and whether it is whole."""
+
+    @property
+    def path(self) -> str:
+        """Dotted scenario path."""
+        ...
+
+    @property
+    def integer(self) -> bool:
+        """Whether values are rounded to whole numbers."""
+        ...
+
+
 def run_draws(
     scenario: Scenario,
-    parameters: tuple[Parameter, ...],
+    parameters: Sequence[Settable],
     values: NDArray[np.float64],
     seed: int,
     reading: Reading,
@@ -166,7 +153,7 @@ def run_draws(
 
 def _draw_chunk(
     scenario: Scenario,
-    parameters: tuple[Parameter, ...],
+    parameters: Sequence[Settable],
     values: NDArray[np.float64],
     seed: int,
     reading: Reading,
@@ -177,14 +164,14 @@ def _draw_chunk(
     stop: int,
 ) -> Chunk:
     rows = []
-    base = [c.model_dump(mode="python") for c in scenario.conditions]
+    paths = [p.path for p in parameters]
+    whole = [p.integer for p in parameters]
     for i in range(start, stop):
-        changes: dict[str, Any] = {p.path: p.value(values[i, j]) for j, p in enumerate(parameters)}
-        row: dict[str, Any] = {"draw": i, **changes}
-        if drift is not None:
-            begin, log_changes, sd = drift
-            changes["conditions"] = [*base, drift_condition(begin, log_changes[i], sd)]
-            row["drift_per_year"] = float(log_changes[i])
+        move = None if drift is None else (drift[0], float(drift[1][i]), drift[2])
+        changes = draw_changes(scenario, paths, whole, values[i], move)
+        row: dict[str, Any] = {"draw": i, **{path: changes[path] for path in paths}}
+        if move is not None:
+            row["drift_per_year"] = move[1]
         result = run_replication(scenario.with_changes(changes), seed, replications[i], engine)
         if reading.observations is not None:
             row.update({o.name: o.simulated(result) for o in reading.observations})

@@ -8,7 +8,11 @@ and ``calibration.json`` last, so a folder with it is complete::
 
     calibration.json        scenario (data and file text), observations, priors, settings,
                             seed, versions, times, point estimate, warnings
-    posterior.parquet       one row per particle: each parameter path, weight
+    calibrated_scenario.toml  the calibrated scenario (``load_scenario`` reads it): the
+                            posterior medians, each labelled as an estimate of this
+                            calibration with its 90 % credible interval
+    posterior.parquet       the posterior draws: one row per particle, each parameter path,
+    posterior.csv           ``weight`` (the same table as text, for any tool)
     generations.parquet     per ABC generation: temperature, simulations, acceptance
     predictive_draws.parquet  per draw: particle, parameter values, simulated observations
     marginals.parquet, correlations.parquet, predictive_check.parquet   (derived, for tools)
@@ -22,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +36,19 @@ import pandas as pd
 from ..display import Table, as_html, as_text
 from ..errors import ScenarioError
 from ..experiments import Execution
-from ..experiments.store import read_json, read_table, reading, write_json, write_table
+from ..experiments.posterior import Drift, PosteriorDraws
+from ..experiments.store import (
+    atomic_write,
+    read_json,
+    read_table,
+    reading,
+    write_json,
+    write_table,
+)
 from ..metrics import METRICS
 from ..scenario import Scenario, parse_scenario
 from ..scenario.paths import find
+from ..scenario.writer import scenario_toml
 from .diagnostics import (
     correlation_table,
     marginal_table,
@@ -60,9 +73,11 @@ from .priors import Parameter, parse_prior
 from .score import Score, check_after, score_table
 from .simulate import truncated
 
-__all__ = ["Calibration"]
+__all__ = ["CALIBRATED_SCENARIO", "Calibration"]
 
 _TABLES = ("posterior", "generations", "predictive_draws")
+#: The calibrated scenario's file in a calibration's folder.
+CALIBRATED_SCENARIO = "calibrated_scenario.toml"
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,29 +176,95 @@ class Calibration:
         )
         return float(low), float(high)
 
+    @property
+    def label(self) -> str:
+        """The calibration's name: its set-up's, or what it was calibrated to."""
+        setup = self.metadata.get("setup") or {}
+        return str(setup.get("name") or f"{self.scenario.name} to {self.observations.name}")
+
     @cached_property
     def calibrated(self) -> Scenario:
-        """The scenario at the point estimate, each calibrated number saying so."""
+        """The scenario at the point estimate, each calibrated number labelled an estimate.
+
+        Each calibrated number keeps its unit; its provenance becomes an ``assumption``
+        (a model estimate is not a sourced fact) that names this calibration, the
+        observations and their dates, and the 90 % credible interval, with that interval as
+        its ``range``; its ``note`` keeps the prior and where the uncalibrated value came
+        from.
+        """
         data = self.scenario.model_dump(mode="json")
-        label = self.observations.name
+        dates = ", ".join(sorted({o.date.isoformat() for o in self.observations}))
         change: dict[str, Any] = {}
         for p in self.parameters:
             value = self.point_estimate[p.path]
             low, high = self.credible_interval(p.path)
             note = (
-                f"calibrated to '{label}' by ABC-SMC: posterior median; 90 % credible "
-                f"interval [{low:.4g}, {high:.4g}]; prior {p.prior}"
+                f"estimate: calibrated by '{self.label}' to '{self.observations.name}' "
+                f"({dates}) by ABC-SMC: posterior median; 90 % credible interval "
+                f"[{low:.4g}, {high:.4g}]"
             )
             node = find(data, p.path)
             if isinstance(node, dict) and "unit" in node:
-                table = {k: v for k, v in node.items() if v is not None and k != "source"}
+                was = node.get("source") or node.get("assumption")
+                origin = "source" if node.get("source") else "assumption"
+                table = {
+                    k: v
+                    for k, v in node.items()
+                    if v is not None and k not in ("source", "assumption", "note")
+                }
                 table["value" if "value" in node else "mean"] = value
                 table["assumption"] = note
                 table["range"] = [min(low, value), max(high, value)]
+                table["note"] = (
+                    f"prior {p.prior}; before calibration {node.get('value', node.get('mean'))}"
+                    f" ({origin}: {was})" + (f"; {node['note']}" if node.get("note") else "")
+                )
                 change[p.path] = table
             else:
                 change[p.path] = value
         return self.scenario.with_changes(change)
+
+    def posterior_draws(self, drift: float | None = DEFAULT_DRIFT) -> PosteriorDraws:
+        """The posterior as a calibrated experiment takes it (``run_experiment(calibration=)``).
+
+        Parameters
+        ----------
+        drift : float or None, default DEFAULT_DRIFT
+            Standard deviation of the yearly log change of hiring after the last
+            observation, as in :meth:`forecast`; ``None`` or 0 leaves future drift out.
+        """
+        paths = tuple(p.path for p in self.parameters)
+        dates = sorted({o.date.isoformat() for o in self.observations})
+        setup = self.metadata.get("setup") or {}
+        about = {
+            "setup": setup.get("name"),
+            "setup_file": setup.get("file"),
+            "observations": self.observations.name,
+            "observation_names": list(self.observations.names),
+            "observation_dates": dates,
+            "last_observation": self.observations.last_date.isoformat(),
+            "scenario": self.scenario.name,
+            "scenario_hash": self.scenario.hash,
+            "calibration_seed": int(self.metadata.get("seed", 0)),
+            "effective_sample_size": self.effective_sample_size,
+            "not_reproduced": [
+                str(name)
+                for name in self.predictive_check.loc[
+                    ~self.predictive_check["covered"], "observation"
+                ]
+            ],
+        }
+        values = self.posterior[list(paths)].to_numpy(dtype=float)
+        return PosteriorDraws(
+            self.label,
+            paths,
+            values,
+            self.posterior["weight"].to_numpy(dtype=float),
+            tuple(p.integer for p in self.parameters),
+            Drift(self.observations.last_date, float(drift)) if drift else None,
+            about,
+            np.asarray(path_replications(self.parameters, values), dtype=np.int64),
+        )
 
     @property
     def simulations(self) -> int:
@@ -446,6 +527,12 @@ class Calibration:
             write_table(root, name, getattr(self, name), format)
         for name in ("marginals", "correlations", "predictive_check"):
             write_table(root, name, getattr(self, name), format)
+        if format != "csv":  # the posterior draws as text too, for any tool
+            atomic_write(
+                root / "posterior.csv", lambda tmp: self.posterior.to_csv(tmp, index=False)
+            )
+        text = scenario_toml(self.calibrated, _calibrated_header(self))
+        atomic_write(root / CALIBRATED_SCENARIO, partial(_write_text, text=text))
         meta = {
             **self.metadata,
             "point_estimate": self.point_estimate,
@@ -505,6 +592,24 @@ class Calibration:
         tables = {name: read_table(root, name) for name in _TABLES}
         held = Score.load(root / "holdout") if (root / "holdout" / "score.json").is_file() else None
         return cls(scenario, observations, parameters, metadata=meta, holdout=held, **tables)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _calibrated_header(cal: Calibration) -> str:
+    lines = [
+        f"Calibrated scenario: {cal.scenario.name}",
+        f"written by the calibration '{cal.label}' (seed {cal.metadata.get('seed')})",
+        f"calibrated to {cal.observations.name}, observations dated "
+        + ", ".join(sorted({o.date.isoformat() for o in cal.observations})),
+        "Each calibrated number is its posterior median, labelled as an estimate with its 90 %",
+        "credible interval as its range; every other number is the scenario's own.",
+        "A single scenario at the medians: for answers with parameter uncertainty run",
+        "  labour-sim run SCENARIO --calibration THIS_FOLDER",
+    ]
+    return "\n".join(lines)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -296,7 +296,8 @@ def _print_calibration(result: Calibration, out: Path) -> None:
     if result.holdout is not None:
         print("\nLeave-future-out: the last observation date, held out of the calibration")
         print("\n".join(result.holdout.lines()))
-    print(f"\nresult written to {out}/ (forecast with: labour-sim forecast {out})")
+    print(f"\nresult written to {out}/ (forecast with: labour-sim forecast {out}; the calibrated")
+    print(f"answer with: labour-sim run SCENARIO --calibration {out})")
 
 
 def _score(args: argparse.Namespace) -> int:

@@ -22,9 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..business import business_case
-from ..calibration import Observations, evaluation_table, load_observations
+from ..calibration import DEFAULT_DRIFT, Observations, evaluation_table, load_observations
 from ..errors import ScenarioError
 from ..experiments import Execution, Results, run_experiment
+from ..experiments.posterior import PosteriorDraws
 from ..levers import Sensitivity, run_tornado
 from ..report import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, write_report
 from ..scenario import Scenario, load_scenario
@@ -36,6 +37,7 @@ from .options import (
     execution,
     whole_number,
 )
+from .run import calibration_draws
 
 __all__ = ["add_commands"]
 
@@ -49,13 +51,18 @@ _EPILOG = f"""examples:
   labour-sim report scenarios/kalundborg_plads_til_flere.toml -n 200 --levers 0 --out k.html
   labour-sim run scenarios/lolland_falster.toml --out out/lf && \
       labour-sim report scenarios/lolland_falster.toml --results out/lf --out out/lf/report.html
+  labour-sim report scenarios/lolland_falster.toml \
+      --calibration out/calibration/lolland_falster_midterm --out out/lf_calibrated.html
 
 The page opens in any browser without a network connection and prints well (A4). It holds
 the verdict per target and the cost per sustained job, the pathway funnel, fan charts,
 costs, a tornado of the programme's levers (--levers N replications per setting, default
 {DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), with --observations a comparison with what an
 evaluation reported, every number with its source or assumption, a STRESS-DES model
-description and the command that reproduces it."""
+description and the command that reproduces it. With --calibration (or --results of a
+calibrated run) the verdicts are the posterior predictive, and the first screen says what
+they were calibrated to and what the intervals include; without, it says they are
+uncalibrated."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -96,6 +103,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="report the results saved by `labour-sim run SCENARIO --out DIR` instead of "
         "running the scenario again",
     )
+    rep.add_argument(
+        "--calibration", type=Path, metavar="DIR",
+        help="a folder written by labour-sim calibrate: report the calibrated answer "
+        "(default with --results of a calibrated run: the folder it was run with)",
+    )  # fmt: skip
     rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     add_size_options(rep)
     add_execution_options(rep)
@@ -110,16 +122,19 @@ def _report(args: argparse.Namespace) -> int:
     saved = _saved_results(args.results) if args.results else None
     if saved is not None:
         check_report_inputs(scenario, saved)  # before running anything more for it
+    draws = _calibration(args.calibration, scenario, saved)
     with dask_client(args.scheduler) as client:
         runs = execution(args, client, out=False)
         results = (
-            run_experiment(scenario, args.replications, args.seed, execution=runs)
+            run_experiment(
+                scenario, args.replications, args.seed, execution=runs, calibration=draws
+            )
             if saved is None
             else saved
         )
         seed = int(results.metadata.get("seed", args.seed))
         sensitivity, evaluation = _analyses(
-            scenario, results, seed, observations, args.levers, runs
+            scenario, results, seed, observations, args.levers, runs, draws
         )
         business = (
             business_case(scenario, args.business, seed)
@@ -155,6 +170,7 @@ def _analyses(
     observations: Observations | None,
     lever_replications: int,
     runs: Execution,
+    draws: PosteriorDraws | None = None,
 ) -> tuple[Sensitivity | None, pd.DataFrame | None]:
     """The tornado and the comparison with the evaluation, both on ``seed``.
 
@@ -164,7 +180,9 @@ def _analyses(
     evaluation = (
         None
         if observations is None
-        else evaluation_table(scenario, observations, results.n, seed, execution=runs)
+        else evaluation_table(
+            scenario, observations, results.n, seed, execution=runs, calibration=draws
+        )
     )
     sensitivity = (
         run_tornado(scenario, lever_replications, seed, results=results, execution=runs)
@@ -172,6 +190,38 @@ def _analyses(
         else None
     )
     return sensitivity, evaluation
+
+
+def _calibration(
+    folder: Path | None, scenario: Scenario, saved: Results | None
+) -> PosteriorDraws | None:
+    """The calibration to report: ``--calibration``, or the one saved results were run with.
+
+    Saved results and ``--calibration`` must agree (same posterior and drift), so that the
+    report never mixes a calibrated run with uncalibrated figures or another calibration.
+    """
+    ran = (saved.metadata.get("calibration") or None) if saved is not None else None
+    if folder is None and ran is not None:
+        folder = Path(str(ran.get("folder") or ""))
+        if not ran.get("folder") or not (folder / "calibration.json").is_file():
+            raise ScenarioError.single(
+                "--calibration",
+                "the calibration folder the saved results were run with",
+                f"none (results calibrated by '{ran.get('label')}', folder "
+                f"{ran.get('folder')!r} not found)",
+            )
+    if folder is None:
+        return None
+    drift = float(ran.get("drift_sd_per_year", 0.0)) if ran is not None else DEFAULT_DRIFT
+    draws = calibration_draws(folder, scenario, drift)
+    if saved is not None and (ran or {}).get("fingerprint") != draws.fingerprint:
+        raise ScenarioError.single(
+            "--calibration",
+            "the calibration the saved results were run with"
+            + (f" ('{ran.get('label')}', {ran.get('fingerprint')})" if ran else " (none)"),
+            f"{folder} ({draws.fingerprint})",
+        )
+    return draws
 
 
 def _saved_results(folder: Path) -> Results:

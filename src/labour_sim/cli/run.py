@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..calibration import DEFAULT_DRIFT, Calibration
 from ..errors import ScenarioError
 from ..experiments import Results, compare, run_experiment
+from ..experiments.posterior import PosteriorDraws
 from ..levers import budget_for
 from ..metrics import METRIC_LABELS
 from ..programmes import programme_table, programmes_markdown
@@ -29,6 +33,7 @@ from .options import (
     add_format_option,
     add_size_options,
     dask_client,
+    drift_sd,
     execution,
     finite,
     probability,
@@ -49,6 +54,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
   labour-sim run scenarios/lolland_falster.toml -n 5000 --workers 2 --out out/lf
   labour-sim run scenarios/lolland_falster.toml --precision 0.01
   labour-sim run scenarios/lolland_falster.toml --scheduler tcp://10.0.0.5:8786
+  labour-sim run scenarios/lolland_falster.toml --calibration out/calibration/lolland_falster_midterm
+
+With --calibration (a folder written by labour-sim calibrate) each replication runs at its
+own draw from the posterior: the verdicts then include parameter uncertainty and, unless
+--drift 0, the future drift of hiring after the last observation. Without it the run is
+uncalibrated (the scenario's numbers as written) and says so.
 
 An interrupted run with --out resumes where it stopped when started again with the
 same arguments, and ends with exactly the results of an uninterrupted run.""",
@@ -60,6 +71,16 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     run.add_argument(
         "--overwrite", action="store_true", help="replace a different run found in --out"
     )
+    run.add_argument(
+        "--calibration", type=Path, metavar="DIR",
+        help="a folder written by labour-sim calibrate: run the posterior predictive "
+        "(each replication at its own posterior draw)",
+    )  # fmt: skip
+    run.add_argument(
+        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
+        help=f"with --calibration: sd of the yearly log change of hiring after the last "
+        f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
+    )  # fmt: skip
     add_format_option(run)
     run.set_defaults(func=_run)
 
@@ -113,10 +134,20 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
         "table",
         help="write the programme table (docs/programmes.md)",
         description="Run every scenario and tabulate each programme's promise.",
-        epilog="example:\n  labour-sim table scenarios/*.toml --out docs/programmes.md",
+        epilog="""examples:
+  labour-sim table scenarios/*.toml --out docs/programmes.md
+  labour-sim table scenarios/*.toml --calibration out/calibration/lolland_falster_midterm
+
+A programme with a --calibration (matched by the scenario it was made on) gets the
+calibrated answer, the uncalibrated probability beside it; the others say uncalibrated.""",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     table.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    table.add_argument(
+        "--calibration", type=Path, action="append", default=[], metavar="DIR",
+        help="a folder written by labour-sim calibrate (repeatable): that programme's row "
+        "is the calibrated answer",
+    )  # fmt: skip
     table.add_argument("--out", type=Path, help="Markdown file (default: print)")
     _experiment_options(table, precision=False)
     table.set_defaults(func=_table)
@@ -140,10 +171,11 @@ def _experiment_options(
 
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    draws = calibration_draws(args.calibration, scenario, args.drift) if args.calibration else None
     with dask_client(args.scheduler) as client:
         results = run_experiment(
             scenario, args.replications, args.seed,
-            precision=args.precision, execution=execution(args, client),
+            precision=args.precision, execution=execution(args, client), calibration=draws,
         )  # fmt: skip
     print(verdict_table(scenario, results))
     effects = results.effect_lines()
@@ -159,6 +191,41 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"\nresults written to {args.out}/")
     return EXIT_OK
+
+
+def calibration_draws(folder: Path, scenario: Scenario, drift: float) -> PosteriorDraws:
+    """The posterior draws of the calibration in ``folder`` (``--calibration``), for ``scenario``.
+
+    A folder without ``calibration.json`` is a one-line error naming ``--calibration``; a
+    calibration made on another scenario is run all the same, with a note on stderr.
+    """
+    found = Calibration.load(_calibration_folder(folder))
+    if found.scenario.hash != scenario.hash:
+        print(
+            f"note: {folder} calibrated '{found.scenario.name}' ({found.scenario.hash}); "
+            f"its posterior is applied to '{scenario.name}' ({scenario.hash})",
+            file=sys.stderr,
+        )
+    return _with_folder(found.posterior_draws(drift or None), folder)
+
+
+def _calibration_folder(folder: Path) -> Path:
+    """``folder`` if it holds a calibration; else a one-line error naming ``--calibration``."""
+    if not (folder / "calibration.json").is_file():
+        raise ScenarioError.single(
+            "--calibration",
+            "a folder written by labour-sim calibrate (with calibration.json)",
+            str(folder),
+        )
+    return folder
+
+
+def _with_folder(draws: PosteriorDraws, folder: Path) -> PosteriorDraws:
+    """``draws`` recording the folder they were read from (for the results' metadata)."""
+    return PosteriorDraws(
+        draws.label, draws.paths, draws.values, draws.weights, draws.integer, draws.drift,
+        {**draws.about, "folder": str(folder)},
+    )  # fmt: skip
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -219,11 +286,21 @@ def _table(args: argparse.Namespace) -> int:
     paths = sorted(args.scenarios)
     for path in paths:
         load_scenario(path)  # every mistake before any long run
+    folders = sorted(args.calibration)
+    calibrations = []
+    for folder in folders:
+        found = Calibration.load(_calibration_folder(folder))
+        draws = _with_folder(found.posterior_draws(DEFAULT_DRIFT), folder)
+        calibrations.append(draws)
     with dask_client(args.scheduler) as client:
         table = programme_table(
-            paths, args.replications, args.seed, execution=execution(args, client, out=False)
-        )
-    write_or_print(programmes_markdown(table, args.replications, args.seed), args.out)
+            paths, args.replications, args.seed, execution=execution(args, client, out=False),
+            calibrations=calibrations,
+        )  # fmt: skip
+    options = "".join(f" --calibration {folder}" for folder in folders)
+    write_or_print(
+        programmes_markdown(table, args.replications, args.seed, options=options), args.out
+    )
     return EXIT_OK
 
 
@@ -247,7 +324,10 @@ def _parse_change(text: str) -> tuple[str, Any]:
 def verdict_table(scenario: Scenario, results: Results) -> str:
     """Each target's verdict in plain words, under a header saying how many replications."""
     meta = results.metadata
-    lines = [f"{scenario.name}: {results.n:,} replications (seed {meta.get('seed')})"]
+    lines = [
+        f"{scenario.name}: {results.n:,} replications (seed {meta.get('seed')})",
+        *textwrap.wrap(results.basis(), 92, initial_indent="  ", subsequent_indent="  "),
+    ]
     precision = meta.get("precision")
     if precision:
         lines.append(

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from ..scenario import Scenario
 from .execution import Execution
 from .executors import map_chunks
+from .posterior import PosteriorDraws
 from .worker import Chunk, run_chunk
 
 __all__ = ["BATCH_UNITS", "Changes", "run_settings", "units_of"]
@@ -48,6 +49,7 @@ def run_settings(
     *,
     keep_weekly: int = 0,
     description: str = "replications",
+    draws: PosteriorDraws | None = None,
 ) -> Iterator[Chunk]:
     """Run every unit ``(setting, start, stop)``; yield chunks (tagged with ``setting``).
 
@@ -67,6 +69,10 @@ def run_settings(
         Keep the weekly counts of replications below this number (for bands).
     description : str
         Label of the progress bar.
+    draws : PosteriorDraws, optional
+        A calibrated run: replication ``r`` of every setting runs at its own posterior
+        draw (the same draw in every setting, so settings still share their random numbers;
+        see :mod:`.posterior`).
     """
     total = sum(stop - start for _, start, stop in units)
     quiet = execution.quiet()
@@ -76,7 +82,7 @@ def run_settings(
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}
-            task = partial(_run_unit, scenario, needed, seed, keep_weekly, execution.engine)
+            task = partial(_run_unit, scenario, needed, seed, keep_weekly, execution.engine, draws)
             for chunk in map_chunks(
                 task, batch, quiet.replace(workers=execution.workers_for(len(units)))
             ):
@@ -90,10 +96,11 @@ def _run_unit(
     seed: int,
     keep_weekly: int,
     engine: str,
+    draws: PosteriorDraws | None,
     setting: int,
     start: int,
     stop: int,
 ) -> Chunk:
     change = changes[setting]
     changed = scenario.with_changes(dict(change)) if change else scenario
-    return run_chunk(changed, seed, start, stop, keep_weekly, setting, engine)
+    return run_chunk(changed, seed, start, stop, keep_weekly, setting, engine, draws)

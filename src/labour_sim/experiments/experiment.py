@@ -5,6 +5,12 @@ so the work, the files on disk and the final tables do not depend on the number 
 or the executor. With ``out`` every finished chunk is stored at once; a run started again
 with the same arguments reuses them and only runs what is missing.
 
+With ``calibration`` the experiment is a posterior predictive run: replication ``r`` runs at
+its own draw from the calibration's posterior (resampled by weight from a stream of the
+seed, with the future drift of hiring the draws carry; see :mod:`.posterior`), and the
+metadata says what it was calibrated to. Without it the metadata says the run is
+uncalibrated: the scenario's numbers as written.
+
 With ``precision`` the experiment grows in whole chunks until the Wilson 95 % interval of
 every target probability has a half-width of at most ``precision`` (or ``max_replications``
 is reached, which the metadata then says).
@@ -29,6 +35,7 @@ from ..scenario import Scenario
 from ..stats import wilson_interval
 from .driver import run_settings, units_of
 from .execution import Execution
+from .posterior import HasPosteriorDraws, PosteriorDraws, as_posterior_draws
 from .results import Results, band_table, cost_table, target_table
 from .store import RunFolder
 from .worker import Chunk
@@ -48,6 +55,7 @@ def run_experiment(
     max_replications: int = 100_000,
     band_replications: int = 1000,
     execution: Execution | None = None,
+    calibration: PosteriorDraws | HasPosteriorDraws | None = None,
 ) -> Results:
     """Run ``replications`` replications of ``scenario`` and aggregate them.
 
@@ -69,6 +77,11 @@ def run_experiment(
         Workers, executor, progress, chunk size and the result folder (``out``: chunk files
         and the final tables, see :meth:`Results.save`; started again with the same
         arguments, the run reuses finished chunks). Default: :class:`Execution()`.
+    calibration : Calibration or PosteriorDraws, optional
+        Run the posterior predictive: each replication at its own posterior draw over
+        ``scenario`` (usually the scenario the calibration was made on). The rows record
+        each replication's ``particle`` and ``parameter:PATH`` values; ``metadata
+        ["calibration"]`` what it was calibrated to and what the intervals include.
 
     Returns
     -------
@@ -78,12 +91,17 @@ def run_experiment(
     execution = execution or Execution()
     chunk_size = execution.chunk_size
     _check_arguments(replications, precision, max_replications)
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    if draws is not None:  # a path the scenario lacks: one clear error before any run
+        scenario.with_changes(draws.changes(scenario, seed, 0, 1)[0])
     started = dt.datetime.now(dt.UTC)
     key = {
         "scenario_hash": scenario.hash, "seed": seed, "chunk_size": chunk_size,
         "band_replications": band_replications, "replications": replications,
         "precision": precision, "max_replications": max_replications,
     }  # fmt: skip
+    if draws is not None:
+        key["calibration"] = draws.fingerprint
     out = execution.out
     folder = RunFolder(out, key, execution.overwrite) if out is not None else None
     check = partial(_check_chunk, scenario, seed, chunk_size, band_replications)
@@ -97,7 +115,7 @@ def run_experiment(
             workers = execution.workers_for(len(missing))
         runs = run_settings(
             scenario, [{}], missing, seed, execution.replace(workers=workers),
-            keep_weekly=band_replications,
+            keep_weekly=band_replications, draws=draws,
         )  # fmt: skip
         for chunk in runs:
             done[chunk.start] = chunk
@@ -111,6 +129,7 @@ def run_experiment(
             break
         n = _next_size(scenario, _rows(done, n), precision, n, max_replications, chunk_size)
     results = _results(scenario, seed, done, n, started, execution.replace(workers=workers))
+    results.metadata["calibration"] = draws.metadata(results.n, seed) if draws is not None else None
     if precision is not None:
         results.metadata["precision"] = {
             "requested_half_width": precision,

@@ -40,7 +40,7 @@ from ..stats import (
 )
 from .store import read_json, read_table, reading, write_json, write_table
 
-__all__ = ["Results", "band_table", "cost_table", "target_table"]
+__all__ = ["Results", "band_table", "basis_words", "cost_table", "target_table"]
 
 _TABLES = ("replications", "bands", "targets", "costs")
 
@@ -66,6 +66,15 @@ class Results:
         if rows.empty:
             raise KeyError(f"no target {name!r}; targets: {list(self.targets['target'])}")
         return rows.iloc[0]
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the run is a posterior predictive run of a calibration."""
+        return bool(self.metadata.get("calibration"))
+
+    def basis(self) -> str:
+        """What the numbers rest on, in one sentence: calibrated to what, or uncalibrated."""
+        return basis_words(self.metadata.get("calibration"))
 
     def verdicts(self) -> list[str]:
         """Each target in plain words, e.g. '550 employed ... by 2021-12-31: 3 % likely [2-5 %]'."""
@@ -207,6 +216,31 @@ class Results:
             tables = {name: read_table(root, name) for name in _TABLES}
             metadata = read_json(root / "metadata.json")
             return cls(metadata=metadata, **tables)
+
+
+def basis_words(calibration: dict[str, Any] | None) -> str:
+    """A run's basis in words, from its ``metadata["calibration"]`` (``None``: uncalibrated)."""
+    if not calibration:
+        return (
+            "uncalibrated: the scenario's numbers as written; the intervals include "
+            "Monte Carlo noise only (the programme's own randomness)"
+        )
+    dates = ", ".join(calibration.get("observation_dates") or []) or "?"
+    names = ", ".join(calibration.get("observation_names") or []) or "?"
+    include = list(calibration.get("intervals_include") or [])
+    listed = ", ".join(include[:-1]) + (" and " if len(include) > 1 else "") + include[-1]
+    drift = "" if calibration.get("drift_from") else "; future drift of conditions not included"
+    missed = ", ".join(calibration.get("not_reproduced") or [])
+    if missed:
+        drift += (
+            f"; the calibrated model does not reproduce {missed} (outside its posterior "
+            "predictive 95 % interval): read the answer with that in mind"
+        )
+    return (
+        f"calibrated to {calibration.get('observations', '?')}: {names}, dated {dates} "
+        f"(calibration '{calibration.get('label', '?')}'); each replication runs at its own "
+        f"draw from the posterior, so the intervals include {listed}{drift}"
+    )
 
 
 def verdict_line(row: pd.Series) -> str:

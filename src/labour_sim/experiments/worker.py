@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from ..replication import run_replication, summarise, weekly_counts
 from ..scenario import Scenario
+from .posterior import PosteriorDraws
 
 __all__ = ["Chunk", "run_chunk"]
 
@@ -38,15 +39,28 @@ def run_chunk(
     keep_weekly: int,
     setting: int = 0,
     engine: str = "auto",
+    draws: PosteriorDraws | None = None,
 ) -> Chunk:
     """Run replications ``start..stop-1``; keep weekly counts of those below ``keep_weekly``.
+
+    With ``draws`` (a calibrated run), replication ``r`` runs at its own posterior draw
+    (:meth:`PosteriorDraws.changes`) and its row says which: ``particle``, each
+    ``parameter:PATH`` and, with drift, ``drift_per_year`` (the draw's yearly log change of
+    hiring); ``scenario_hash`` stays ``scenario``'s, the run's baseline.
 
     Pure and picklable: the unit of work sent to local processes and Dask workers.
     """
     rows, weekly = [], []
+    changes = draws.changes(scenario, seed, start, stop) if draws is not None else None
+    records = draws.columns(seed, start, stop) if draws is not None else None
+    reps = draws.replications(seed, start, stop) if draws is not None else range(start, stop)
     for r in range(start, stop):
-        result = run_replication(scenario, seed, r, engine)
-        rows.append(summarise(scenario, result))
+        run = scenario if changes is None else scenario.with_changes(changes[r - start])
+        result = run_replication(run, seed, reps[r - start], engine)
+        row = summarise(run, result)
+        if records is not None:
+            row.update({"scenario_hash": scenario.hash, **records[r - start]})
+        rows.append(row)
         if r < keep_weekly:
             weekly.append(weekly_counts(result))
     weekly_array = np.stack(weekly) if weekly else None

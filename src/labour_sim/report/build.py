@@ -203,6 +203,15 @@ def check_report_inputs(
         raise ScenarioError.single(
             "evaluation", f"one row per observation ({', '.join(names)})", ", ".join(rows)
         )
+    ran = (results.metadata.get("calibration") or {}).get("fingerprint")
+    read_at = (evaluation.attrs.get("calibration") or {}).get("fingerprint")
+    if "calibration" in evaluation.attrs and ran != read_at:
+        raise ScenarioError.single(
+            "evaluation",
+            "read from the replications of the results "
+            + (f"(calibrated, {ran})" if ran else "(uncalibrated)"),
+            f"{'calibrated, ' + read_at if read_at else 'uncalibrated'} replications",
+        )
     run = (results.metadata.get("seed"), results.n)
     read = (evaluation.attrs.get("seed", run[0]), evaluation.attrs.get("replications", run[1]))
     if tuple(read) != run:
@@ -315,10 +324,11 @@ def _first_screen(x: _Inputs) -> Html:
         tag("p", "Is the promise realistic, and at what cost?", class_="question"),
         tag(
             "p",
-            f"{r.n:,} simulated runs of the programme (seed {r.metadata.get('seed')}), "
-            f"with the scenario's numbers as given (not calibrated). Report made {x.generated}.",
+            f"{r.n:,} simulated runs of the programme (seed {r.metadata.get('seed')}). "
+            f"Report made {x.generated}.",
             class_="lede",
         ),
+        _basis(r),
     )
     cards = [_verdict_card(row) for _, row in r.targets.iterrows()]
     verdict = tag(
@@ -332,6 +342,13 @@ def _first_screen(x: _Inputs) -> Html:
         aria_label="verdict",
     )
     return join([header, verdict])
+
+
+def _basis(r: Results) -> Html:
+    """What the numbers rest on: calibrated to what (and what the intervals include), or not."""
+    head = "Calibrated." if r.calibrated else "Uncalibrated."
+    return tag("p", tag("strong", head), " ", r.basis()[0].upper() + r.basis()[1:] + ".",
+               class_="basis", id="basis")  # fmt: skip
 
 
 def likelihood_words(p: float) -> str:
@@ -703,6 +720,9 @@ def _command(
     words = ["labour-sim", "report", s.origin or "SCENARIO.toml"]
     if observations is not None:
         words += ["--observations", observations.origin or "OBSERVATIONS.toml"]
+    calibration = r.metadata.get("calibration") or {}
+    if calibration:
+        words += ["--calibration", str(calibration.get("folder") or "CALIBRATION_FOLDER")]
     words += ["--replications", str(r.n), "--seed", str(r.metadata.get("seed"))]
     words += ["--levers", str(lever_replications), "--out", out or "report.html"]
     return shlex.join(words)

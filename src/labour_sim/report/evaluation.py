@@ -1,4 +1,7 @@
-"""Against the evaluation: what was reported, next to what the uncalibrated scenario simulates.
+"""Against the evaluation: what was reported, next to what the scenario simulates.
+
+The scenario as given, or, for a calibrated run, the calibrated model (the table's
+``attrs["calibration"]`` says which).
 
 :func:`evaluation_section` shows the table of
 :func:`labour_sim.calibration.evaluation_table` (each observation read from the report's
@@ -55,11 +58,25 @@ def evaluation_section(observations: Observations, found: pd.DataFrame, replicat
             )
         )
     disagree = int((found["p_value"] < DISAGREE).sum())
+    calibration = found.attrs.get("calibration")
+    model = (
+        f"the calibrated model (posterior predictive of '{calibration['label']}')"
+        if calibration
+        else "the scenario as given (not calibrated)"
+    )
+    fitted = (
+        " The calibration was fitted to figures like these: agreement checks the fit, it "
+        "does not test the model on new data."
+        if calibration
+        else ""
+    )
     summary = (
-        f"{len(found) - disagree} of {len(found)} reported figures are within what the "
-        "uncalibrated scenario simulates"
+        f"{len(found) - disagree} of {len(found)} reported figures are within what "
+        + ("the calibrated model" if calibration else "the uncalibrated scenario")
+        + " simulates"
         + (
-            f"; {disagree} are not, so the scenario's numbers need revisiting (calibration)."
+            f"; {disagree} are not, so the scenario's numbers need revisiting"
+            + (" (the priors or the model)." if calibration else " (calibration).")
             if disagree
             else "."
         )
@@ -72,9 +89,9 @@ def evaluation_section(observations: Observations, found: pd.DataFrame, replicat
         ),
         tag(
             "p",
-            f"Each figure the evaluation reported, next to what the scenario as given "
-            f"(not calibrated) simulates at the same date, over {replications:,} replications "
-            "(the same simulated programmes as above). The judgement allows for the report's "
+            f"Each figure the evaluation reported, next to what {model} simulates at the "
+            f"same date, over {replications:,} replications (the same simulated programmes "
+            f"as above).{fitted} The judgement allows for the report's "
             "own uncertainty: the tail probability is how often a report simulated from the "
             "model, with the report's stated error, would lie at least as far out as the one "
             "published; below 0.05 the model and the evaluation disagree.",
@@ -85,7 +102,9 @@ def evaluation_section(observations: Observations, found: pd.DataFrame, replicat
     grid = table(
         ("observation", "reported", "source", "simulated (median, intervals)", "verdict"),
         rows,
-        caption="Reported figures against the uncalibrated model at the same dates.",
+        caption="Reported figures against the "
+        + ("calibrated" if calibration else "uncalibrated")
+        + " model at the same dates.",
     )
     return join([*intro, grid])
 

@@ -183,6 +183,7 @@ p, li { max-width: 48rem; }
 a { color: var(--accent); overflow-wrap: anywhere; }
 .lede { color: var(--muted); margin: 0 0 1rem; }
 .question { font-size: 1.1rem; margin: .25rem 0 1rem; }
+.basis { margin: 0 0 1rem; padding: .4rem .8rem; border-left: 4px solid var(--accent); background: var(--soft); }
 .verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
   gap: .9rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .verdict { border: 1px solid var(--line); border-left: 6px solid var(--mid);
