@@ -78,6 +78,23 @@ def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Pat
     assert "<strong>Uncalibrated.</strong>" in first and "Monte Carlo noise only" in first
 
 
+def test_first_screen_gives_each_payers_net_against_business_as_usual(
+    lolland: tuple[Results, str, Path], inputs: Inputs
+) -> None:
+    _, page, _ = lolland
+    verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
+    assert 'id="payers"' in verdict and "against business as usual" in verdict
+    runs = inputs.business.runs
+
+    def money(x: float) -> str:  # the page's own rounding: mio from a million, k from 10,000
+        return f"{x / 1e6:,.1f} mio DKK" if abs(x) >= 1e6 else f"{x / 1e3:,.0f}k DKK"
+
+    for payer in ("municipality", "state", "public"):
+        assert f"{payer} {money(runs[f'net:{payer}'].mean())} (90 %: " in verdict
+    # Lolland-Falster's grant is A.P. Moeller Fonden's: outside the public accounts, and said so.
+    assert f"{money(runs['cost:funder'].mean())}, is its outside funder" in verdict
+
+
 def test_sections_in_order(lolland: tuple[Results, str, Path]) -> None:
     _, page, _ = lolland
     order = [

@@ -338,10 +338,37 @@ def _first_screen(x: _Inputs) -> Html:
         if cards
         else tag("p", "The scenario states no targets."),
         _key_facts(x),
+        _payers(x),
         id="verdict",
         aria_label="verdict",
     )
     return join([header, verdict])
+
+
+def _payers(x: _Inputs) -> Html:
+    """The business case in one line: each payer's net against business as usual, with bands."""
+    b = x.business
+    if b is None:
+        return join([])
+    r = b.runs
+    parts = [
+        f"{p} {_dkk(r[f'net:{p}'].mean())} (90 %: {_dkk(float(r[f'net:{p}'].quantile(0.05)))} "
+        f"to {_dkk(float(r[f'net:{p}'].quantile(0.95)))})"
+        for p in PAYERS
+    ]
+    funder = (
+        f" The programme's own cost, {_dkk(r['cost:funder'].mean())}, is its outside funder's."
+        if b.paid_by == "funder"
+        else ""
+    )
+    return tag(
+        "p",
+        tag("strong", "Net cost against business as usual"),
+        f" to {b.horizon_date}, discounted at {b.rate:.1%} a year ({b.n} runs; negative = a "
+        f"saving): {'; '.join(parts)}.{funder} See “The business case, by payer”.",
+        class_="payers",
+        id="payers",
+    )
 
 
 def _basis(r: Results) -> Html:
