@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/lolland_falster
-# Calibrations of the programmes with a set-up (scenarios/calibration/NAME.toml), one folder each.
+# Calibrations of the programmes with a set-up file in scenarios/calibration, one folder each.
 CALIBRATIONS := out/calibration
 MIDTERM := $(CALIBRATIONS)/lolland_falster_midterm
 SETUPS := $(wildcard scenarios/calibration/*.toml)

@@ -336,19 +336,22 @@ MIDTERM_PRIORS = {
     "placement.outcomes.ordinary": "uniform(0.01, 0.3)",
     "placement.outcomes.reduced": "uniform(0.01, 0.3)",
     "employment.follow_up_hazard_ratio": "uniform(0.6, 1.0)",  # cannot matter by 2019-12
-    "placement.hybrid_share": "uniform(0.01, 0.5)",  # the midterm's paid hours count them
 }
+#: The midterm's paid hours count hybrid placements; the midterm set-up calibrates their share
+#: (posterior median about 0.03). Held there, so this fixture keeps three parameters and an
+#: effective sample size at which the identifiability check means something.
+MIDTERM_HYBRID = {"placement.hybrid_share": 0.03}
 
 
 @pytest.fixture(scope="module")
 def midterm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Calibration, Path]:
     out = tmp_path_factory.mktemp("midterm")
     result = calibrate(
-        ls.load_scenario(LOLLAND),
+        ls.load_scenario(LOLLAND).with_changes(MIDTERM_HYBRID),
         MIDTERM,
         MIDTERM_PRIORS,
         seed=1,
-        population_size=40,
+        population_size=80,
         generations=6,
         predictive_draws=100,
         execution=Execution(workers=2, out=out, progress=False),
@@ -378,7 +381,7 @@ def test_midterm_flags_the_parameter_the_data_cannot_identify(
     assert not identified["employment.follow_up_hazard_ratio"]
     assert identified["placement.outcomes.ordinary"]
     assert any(w.startswith("employment.follow_up_hazard_ratio") for w in result.warnings)
-    assert len(result.correlations) == 3
+    assert len(result.correlations) == len(MIDTERM_PRIORS) * (len(MIDTERM_PRIORS) - 1) // 2
 
 
 @pytest.mark.slow
@@ -435,7 +438,7 @@ def test_forecast_continues_each_particles_accepted_simulation(
     """
     result, _ = midterm
     forecast = result.forecast(
-        ["referred", "paid"], "2019-12-31", draws=30, execution=Execution(progress=False)
+        ["referred", "paid_hours"], "2019-12-31", draws=30, execution=Execution(progress=False)
     )
     seed = int(result.metadata["seed"])
     last = result.observations.last_date
@@ -445,7 +448,7 @@ def test_forecast_continues_each_particles_accepted_simulation(
     for _, draw in forecast.draws.iterrows():
         accepted = simulator({p.key: float(draw[p.path]) for p in result.parameters})
         assert draw["referred"] == accepted["citizens"]
-        assert draw["paid"] / draw["referred"] == pytest.approx(accepted["paid_share"])
+        assert draw["paid_hours"] / draw["referred"] == pytest.approx(accepted["paid_share"])
 
 
 @pytest.mark.slow

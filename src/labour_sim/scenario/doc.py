@@ -154,7 +154,7 @@ def lever_name(path: str) -> str:
                 return _path_words(path)
             words.append(short)
         elif many and i + 1 < len(parts):
-            words.append(f"{_singular(parts[i])} {parts[i + 1]}")
+            words.append(f"{_singular(parts[i])} {parts[i + 1].replace('_', ' ')}")
             i += 1
         elif i > 0 and field.description:
             words.append(_short(field.description))
