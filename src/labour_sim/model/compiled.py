@@ -436,6 +436,22 @@ def _log(
 
 
 @numba.njit(cache=True, nogil=True)
+def _arm(
+    u_at: NDArray[np.float64], c: int, now: float, until: float, left: float
+) -> tuple[int, float]:
+    """``Programme._arm``: the candidate exit that comes before dropout and the time to it.
+
+    Returns ``(-1, left)`` when dropout (or the horizon) comes first.
+    """
+    i = np.searchsorted(u_at[c], now, side="left")
+    if i < u_at.shape[1] and u_at[c, i] < until:
+        wait = u_at[c, i] - now
+        if wait < left:
+            return int(i), wait
+    return -1, left
+
+
+@numba.njit(cache=True, nogil=True)
 def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     ints: NDArray[np.int64],
     floats: NDArray[np.float64],
@@ -694,15 +710,11 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 alive[c] = True
                 nl = _log(lw, li, nl, now, c, REFERRED, attempt[c], -1, False)
                 if has_usual:  # Programme._arm
-                    usual[c] = -1
-                    i = np.searchsorted(u_at[c], now, side="left")
-                    if i < n_points and u_at[c, i] < until:
-                        wait = u_at[c, i] - now
-                        if wait < left[c]:
-                            usual[c] = i
-                            u_drop[c] = left[c]
-                            u_armed[c] = now
-                            left[c] = wait
+                    usual[c], wait = _arm(u_at, c, now, until, left[c])
+                    if usual[c] >= 0:
+                        u_drop[c] = left[c]
+                        u_armed[c] = now
+                        left[c] = wait
                 pc[c] = _P_AFTER_CASE
                 if has_cases:
                     if cases_in_use < case_cap and qlive[0] == 0:
@@ -926,15 +938,11 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 else:
                     to_prep[c] = after_u[c, a] < back_to_prep
                     if has_usual:  # Programme._arm
-                        usual[c] = -1
-                        i = np.searchsorted(u_at[c], now, side="left")
-                        if i < n_points and u_at[c, i] < until:
-                            wait = u_at[c, i] - now
-                            if wait < left[c]:
-                                usual[c] = i
-                                u_drop[c] = left[c]
-                                u_armed[c] = now
-                                left[c] = wait
+                        usual[c], wait = _arm(u_at, c, now, until, left[c])
+                        if usual[c] >= 0:
+                            u_drop[c] = left[c]
+                            u_armed[c] = now
+                            left[c] = wait
                     pc[c] = _P_LOOP
             elif p == _P_END:
                 if has_case[c]:  # Capacity.release of the case
