@@ -86,3 +86,16 @@ def test_plot_figures_display_in_ipython_without_magic() -> None:
     ax.plot([0, 1], [0, 1])
     data, _ = DisplayFormatter().format(fig)
     assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_notebook_needs_a_magic() -> None:
+    """Figures show with the kernel's defaults, so no notebook sets a backend by magic."""
+    magics = [
+        f"{path.name}: {line}"
+        for path in NOTEBOOKS
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.lstrip().startswith("%matplotlib")
+    ]
+    assert not magics, magics

@@ -16,7 +16,6 @@ Imports pyabc (slow to import): only :func:`labour_sim.calibrate` loads this mod
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,9 +25,9 @@ from typing import Any
 import cloudpickle  # type: ignore[import-untyped]
 import numpy as np
 import pyabc
-from tqdm.auto import tqdm
 
 from ..experiments.executors import Pool
+from ..progress import progress_bar, progress_note
 
 __all__ = ["SeededSampler", "global_random_state_kept", "run_candidates"]
 
@@ -126,7 +125,7 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
         batches: dict[int, list[Any]] = {}
         pending: dict[Any, int] = {}
         accepted = run = next_batch = 0
-        bar = tqdm(total=n, desc=label, unit="accepted", leave=False, disable=not self.progress)
+        bar = progress_bar(total=n, desc=label, unit="accepted", leave=False, enabled=self.progress)
         try:
             while True:
                 while (
@@ -188,8 +187,7 @@ class SeededSampler(pyabc.sampler.Sampler):  # type: ignore[misc]
         )  # fmt: skip
         if self.progress:
             rate = accepted / evaluations if evaluations else math.nan
-            tqdm.write(
+            progress_note(
                 f"{label}: {accepted} accepted of {evaluations:,} simulations ({rate:.0%}), "
-                f"{seconds:.1f} s",
-                file=sys.stderr,
+                f"{seconds:.1f} s"
             )

@@ -19,8 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from tqdm.auto import tqdm
-
+from ..progress import progress_bar
 from ..scenario import Scenario
 from .execution import Execution
 from .executors import map_chunks
@@ -76,9 +75,7 @@ def run_settings(
     """
     total = sum(stop - start for _, start, stop in units)
     quiet = execution.quiet()
-    with tqdm(
-        total=total, desc=description, unit="rep", disable=not execution.progress or not total
-    ) as bar:
+    with progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress) as bar:
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}

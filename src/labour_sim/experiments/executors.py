@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from tqdm.auto import tqdm
-
+from ..progress import progress_bar
 from .execution import Execution
 from .worker import Chunk
 
@@ -114,9 +113,7 @@ def map_chunks(
     """
     total = sum(unit[-1] - unit[-2] for unit in units)
     workers = execution.workers_for(len(units)) if len(units) > 1 else 1
-    bar = tqdm(
-        total=total, desc=description, unit="rep", disable=not execution.progress or not total
-    )
+    bar = progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress)
     with bar, Pool(workers, execution.executor) as pool:
         queue = iter(units)
         pending: list[Any] = []

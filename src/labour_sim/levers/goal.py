@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ..display import lines_html, lines_text
 from ..errors import ScenarioError
@@ -41,6 +40,7 @@ from ..experiments.store import (
     write_json,
     write_table,
 )
+from ..progress import progress_bar
 from ..scenario import Scenario, target_spec
 from ..stats import decide, probability_words
 from .confirm import confirm
@@ -253,7 +253,7 @@ def what_would_it_take(
     started = dt.datetime.now(dt.UTC)
     execution = execution or Execution()
     runs = execution.without_folder().quiet()
-    with tqdm(desc="settings evaluated", unit="setting", disable=not execution.progress) as bar:
+    with progress_bar(desc="settings evaluated", unit="setting", enabled=execution.progress) as bar:
         evaluator = Evaluator(
             scenario, parsed, target, replications, seed, max_evaluations, runs, bar
         )
