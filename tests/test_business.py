@@ -130,3 +130,12 @@ def test_an_outside_funder_pays_the_programme_outside_the_public_accounts() -> N
     assert np.array_equal(other["dkk"].to_numpy(), same.reset_index(drop=True)["dkk"].to_numpy())
     case = business_case(funded, replications=1, seed=2)
     assert "paid by its outside funder" in case.lines()[1]
+
+
+def test_the_business_case_is_the_same_whatever_the_workers() -> None:
+    s = scenario()
+    here = business_case(s, 3, seed=4, execution=Execution(workers=1, progress=False))
+    spread = Execution(workers=2, chunk_size=1, progress=False)
+    there = business_case(s, 3, seed=4, execution=spread)
+    pd.testing.assert_frame_equal(here.runs, there.runs)
+    pd.testing.assert_frame_equal(here.flows, there.flows)

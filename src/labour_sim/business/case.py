@@ -11,11 +11,16 @@ both positive (``nan`` otherwise, and counted).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..experiments import Execution
+from ..experiments.executors import map_chunks
+from ..experiments.worker import Chunk
 from ..replication import run_replication
 from ..replication.effect import arm_measures
 from ..scenario import Scenario
@@ -27,10 +32,21 @@ __all__ = ["BusinessCase", "business_case"]
 _COSTS = ("programme", "caseworker", "wage_subsidy", "flexjob_subsidy")
 
 
+@dataclass(frozen=True)
+class _Costed(Chunk):
+    """A chunk of costed replications: ``rows`` one per replication, ``flows`` their items."""
+
+    flows: pd.DataFrame | None = None
+
+
 def business_case(
-    scenario: Scenario, replications: int = 20, seed: int = 2025, engine: str = "auto"
+    scenario: Scenario,
+    replications: int = 20,
+    seed: int = 2025,
+    *,
+    execution: Execution | None = None,
 ) -> BusinessCase:
-    """The business case of ``scenario`` (see the module notes), run here, serially.
+    """The business case of ``scenario`` (see the module notes).
 
     Parameters
     ----------
@@ -41,17 +57,42 @@ def business_case(
         Replications (each one run of the programme and its business-as-usual arm).
     seed : int
         Seed of the run.
-    engine : str
-        As for :func:`~labour_sim.replication.run_replication`.
+    execution : Execution, optional
+        Workers, executor, progress bar and engine (its ``out`` is not used). The numbers
+        are the same whatever the workers or the engine.
     """
     if scenario.accounts is None:
         raise ScenarioError.single(
             "accounts", "an [accounts] section for the business case", "none"
         )
-    if replications < 1:
-        raise ScenarioError.single("replications", "at least 1", str(replications))
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ScenarioError.single("replications", "a whole number >= 1", str(replications))
+    execution = (execution or Execution()).without_folder()
+    size = execution.chunk_size
+    units = [(start, min(start + size, replications)) for start in range(0, replications, size)]
+    task = partial(_cost_chunk, scenario, seed, execution.engine)
+    chunks = sorted(
+        map_chunks(task, units, execution, description="business case"),
+        key=lambda chunk: chunk.start,
+    )
+    flows = pd.concat([c.flows for c in chunks if c.flows is not None], ignore_index=True)
+    runs = pd.concat([c.rows for c in chunks], ignore_index=True)
+    end = scenario.period.end
+    horizon = end.fromordinal(scenario.period.start.toordinal() + round(scenario.horizon_weeks * 7))
+    return BusinessCase(
+        scenario.name,
+        flows,
+        runs,
+        scenario.accounts.discount_rate_per_year.value,
+        horizon.isoformat(),
+        scenario.accounts.programme_paid_by,
+    )
+
+
+def _cost_chunk(scenario: Scenario, seed: int, engine: str, start: int, stop: int) -> _Costed:
+    """Replications ``start..stop-1``, each costed by payer (picklable: sent to workers)."""
     flows, runs = [], []
-    for rep in range(replications):
+    for rep in range(start, stop):
         result = run_replication(scenario, seed, rep, engine=engine)
         table, payback = replication_accounts(scenario, result)
         table.insert(0, "replication", rep)
@@ -75,13 +116,5 @@ def business_case(
             row[f"break_even:{p}"] = cost * effect / saving if ok else math.nan
         row["cost:funder"] = float(table.loc[table["payer"] == "funder", "dkk"].sum())
         runs.append(row)
-    end = scenario.period.end
-    horizon = end.fromordinal(scenario.period.start.toordinal() + round(scenario.horizon_weeks * 7))
-    return BusinessCase(
-        scenario.name,
-        pd.concat(flows, ignore_index=True),
-        pd.DataFrame(runs),
-        scenario.accounts.discount_rate_per_year.value,
-        horizon.isoformat(),
-        scenario.accounts.programme_paid_by,
-    )
+    rows = pd.DataFrame(runs)
+    return _Costed(start, stop, rows, None, flows=pd.concat(flows, ignore_index=True))

@@ -6,7 +6,7 @@ import argparse
 
 from ..business import business_case
 from ..scenario import load_scenario
-from .options import EXIT_OK
+from .options import EXIT_OK, add_execution_options, dask_client, execution
 
 __all__ = ["add_commands"]
 
@@ -27,11 +27,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     case.add_argument("scenario", help="scenario TOML file")
     case.add_argument("-r", "--replications", type=int, default=20, help="replications (20)")
     case.add_argument("--seed", type=int, default=2025, help="seed of the run (2025)")
+    add_execution_options(case)
     case.set_defaults(func=_business_case)
 
 
 def _business_case(args: argparse.Namespace) -> int:
-    answer = business_case(load_scenario(args.scenario), args.replications, args.seed)
+    scenario = load_scenario(args.scenario)
+    with dask_client(args.scheduler) as client:
+        runs = execution(args, client, out=False)
+        answer = business_case(scenario, args.replications, args.seed, execution=runs)
     print("\n".join(answer.lines()))
     print("\nnet cost by year since the start and payer, DKK, discounted (mean, 5 %, 95 %):")
     print(answer.table().to_string(float_format=lambda x: f"{x:,.0f}"))

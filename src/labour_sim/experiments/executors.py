@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
+from typing import Any, TypeVar
 
 from ..progress import progress_bar
 from .execution import Execution
 from .worker import Chunk
 
 __all__ = ["Pool", "map_chunks"]
+
+#: A chunk, or a richer chunk of the caller's (its ``start`` and ``stop`` count progress).
+C = TypeVar("C", bound=Chunk)
 
 
 class Pool:
@@ -91,12 +94,12 @@ class Pool:
 
 
 def map_chunks(
-    task: Callable[..., Chunk],
+    task: Callable[..., C],
     units: Sequence[tuple[int, ...]],
     execution: Execution,
     *,
     description: str = "replications",
-) -> Iterator[Chunk]:
+) -> Iterator[C]:
     """Run ``task(*unit)`` for each unit of work; yield the chunks as they finish.
 
     Parameters
@@ -125,7 +128,7 @@ def map_chunks(
                     return
                 for future in pool.wait_first(pending):
                     pending.remove(future)
-                    chunk: Chunk = future.result()
+                    chunk: C = future.result()
                     bar.update(chunk.stop - chunk.start)
                     yield chunk
         finally:
