@@ -9,8 +9,11 @@ with an evaluation, every number with its source or assumption, a STRESS-DES mod
 description and what it takes to reproduce the numbers.
 
 * :mod:`.build`        :func:`write_report`, :func:`render_report`: the page, section by section
+* :mod:`.first`        :func:`first_screen`: the answers before scrolling (reusable: with
+  :data:`CSS` and :func:`page` it makes a page of its own)
+* :mod:`.bottleneck`   :func:`bottleneck`: the binding capacity, or where the pathway loses most
 * :mod:`.html`         markup that escapes by construction; :func:`figure_to_data_uri`; CSS
-* :mod:`.figures`      :mod:`labour_sim.plots` embedded with alt text
+* :mod:`.figures`      :mod:`labour_sim.plots` embedded as SVG with alt text
 * :mod:`.assumptions`  the table of every number (value, unit, source or assumption)
 * :mod:`.evaluation`   reported figures against the uncalibrated scenario (the section)
 * :mod:`.sensitivity`  the tables of the tornado of the programme's levers
@@ -42,16 +45,26 @@ The analyses come from the analysis layer (:mod:`labour_sim.levers`,
 """
 
 from .assumptions import ParameterRow, parameter_rows
+from .bottleneck import Bottleneck, CapacityUse, bottleneck
 from .build import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, render_report, write_report
-from .html import figure_to_data_uri
+from .first import GOAL_PROBABILITY, first_screen, missed_targets
+from .html import CSS, figure_to_data_uri, page
 from .stress import STRESS_REFERENCE
 
 __all__ = [
+    "CSS",
     "DEFAULT_LEVER_REPLICATIONS",
+    "GOAL_PROBABILITY",
     "STRESS_REFERENCE",
+    "Bottleneck",
+    "CapacityUse",
     "ParameterRow",
+    "bottleneck",
     "check_report_inputs",
     "figure_to_data_uri",
+    "first_screen",
+    "missed_targets",
+    "page",
     "parameter_rows",
     "render_report",
     "write_report",
