@@ -288,7 +288,8 @@ def intervals_line(scenario: Scenario, results: Results) -> str:
 def _basis(r: Results) -> Html:
     """Calibrated (to what) or uncalibrated, said plainly."""
     if r.calibrated:
-        text = r.basis().split("; each replication")[0]
+        text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
+        text = text.replace("_", " ")  # observation names (paid_share) in words
         head, words = "Calibrated.", text[0].upper() + text[1:] + "."
     else:
         head = "Uncalibrated."

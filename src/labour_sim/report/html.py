@@ -290,8 +290,7 @@ footer dd { margin: 0; overflow-wrap: anywhere; }
   table.params td:first-child { font-size: 6.5pt; width: 30mm; }
   table.params td:nth-child(2) { width: 18mm; }
   .chapter-model, .chapter-assumptions, .chapter-evaluation, footer { font-size: 8pt; }
-  section.stress-part { column-count: 2; column-gap: 6mm; }
-  section.stress-part h3 { column-span: all; }
+  section.stress-part > dl { column-count: 2; column-gap: 6mm; margin-top: 0; }
   dl.stress dt { margin-top: .3rem; break-after: avoid; }
   dl.stress dd { margin-left: .6rem; }
   .chapter-model h3 { break-before: auto; }
