@@ -8,7 +8,7 @@ the levers that matter most, the comparison with what an evaluation reported, ev
 of the scenario with its source or assumption, a STRESS-DES model description and a
 reproducibility footer (package version, seed, hashes, the command that reruns it).
 
-The file has inline CSS (with a print stylesheet), PNG images as ``data:`` URIs with alt
+The file has inline CSS (with a print stylesheet), SVG images as ``data:`` URIs with alt
 text, no scripts and nothing fetched from the network. All text from scenario and
 observation files is escaped (:mod:`.html`).
 """
