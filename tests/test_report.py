@@ -17,9 +17,9 @@ from labour_sim import Execution, Results, ScenarioError, load_scenario, run_exp
 from labour_sim.calibration import evaluation_table, load_observations
 from labour_sim.cli import main
 from labour_sim.cli.report import goal_lever, goal_searches
-from labour_sim.levers import default_levers, run_tornado
+from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
 from labour_sim.report import bottleneck, figure_to_data_uri, parameter_rows, write_report
-from labour_sim.report.first import disagreement_line, intervals_line, promise_words
+from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
 from labour_sim.report.html import esc, tag
 from labour_sim.stats import percent
 from shared_inputs import GOAL_REPLICATIONS, LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
@@ -178,6 +178,24 @@ def test_intervals_line_of_a_calibrated_run(inputs: Inputs) -> None:
     assert "parameter uncertainty (the calibration's posterior, 2 parameters)" in line
     assert "future conditions (hiring drifts from 2019-12-31)" in line
     assert f"the {assumed} of {len(levers)} numbers that are assumptions (not calibrated)" in line
+
+
+def test_goal_line_says_the_value_its_precision_and_what_fell_short(inputs: Inputs) -> None:
+    """A constructed search: 14 mentors reach 80 % in the search, the fresh seed straddles it."""
+    search = pd.DataFrame({"value": [13.0, 14.0, 20.0], "probability": [0.72, 0.86, 0.97],
+                           "ci_low": 0.0, "ci_high": 1.0, "programme_cost": 1e6,
+                           "replications": 100})  # fmt: skip
+    fresh = {"probability": 0.86, "ci_low": 0.78, "ci_high": 0.91, "replications": 100, "seed": 9}
+    answer = BudgetAnswer(
+        "ordinary_550", "staff.mentors", 0.8, 14.0, 1e6, 1.1e6, search, fresh, False
+    )
+    line = goal_line("550 ever employed on ordinary hours by 2021-12-31", answer, inputs.scenario)
+    assert answer.decision.verdict == "undecided"  # Wilson [78 %, 92 %] holds 80 %
+    assert line == (
+        "550 ever employed on ordinary hours by 2021-12-31 with 80% probability: mentors at 14 "
+        f"(now 20); on a fresh seed {answer.decision.words()}; 13 was not enough (72%)."
+    )
+    assert "undecided at this precision against 80% (run about" in line
 
 
 def test_goal_lever_follows_the_binding_capacity(inputs: Inputs) -> None:

@@ -77,8 +77,9 @@ _EPILOG = f"""examples:
 The page opens in any browser without a network connection and prints well (A4). It holds
 the verdict per target and the cost per sustained job, the pathway funnel, fan charts,
 costs, a tornado of the programme's levers (--levers N replications per setting, default
-{DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), with --observations a comparison with what an
-evaluation reported, every number with its source or assumption, a STRESS-DES model
+{DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), for each target below {GOAL_PROBABILITY:.0%} a goal search
+on one lever (--goal N replications per value, default {DEFAULT_GOAL_REPLICATIONS}; 0 leaves it
+out), with --observations a comparison with what an evaluation reported, every number with its source or assumption, a STRESS-DES model
 description and the command that reproduces it. With --calibration (or --results of a
 calibrated run) the verdicts are the posterior predictive, and the first screen says what
 they were calibrated to and what the intervals include; without, it says they are

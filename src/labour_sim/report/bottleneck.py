@@ -97,12 +97,12 @@ class Bottleneck:
             )
         if self.capacities:
             longest = max(self.capacities, key=lambda o: o.wait_weeks)
-            head = (
-                f"No capacity binds (longest mean wait {longest.wait_weeks:,.1f} weeks, for "
-                f"{longest.waited_for}; {used} used)"
-                if used
-                else f"No capacity binds (longest mean wait {longest.wait_weeks:,.1f} weeks)"
+            waited = (
+                f"longest mean wait {longest.wait_weeks:,.1f} weeks, for {longest.waited_for}"
+                if longest.wait_weeks >= 0.05
+                else "no one waited"
             )
+            head = f"No capacity binds ({waited}" + (f"; {used} used)" if used else ")")
         else:
             head = "No capacity binds"
         if self.loss is None:

@@ -96,11 +96,7 @@ def first_screen(
     answers = [
         ("bottleneck", "Bottleneck", bottleneck(r).sentence()),
         ("what-it-takes", "What it would take", " ".join(goal_lines(r, goals, scenario))),
-        *(
-            [("payers", "Net cost against business as usual", _payers(business))]
-            if business is not None
-            else []
-        ),
+        ("payers", "Net cost against business as usual", _payers(business)),
         ("disagreement", "Against the evaluation", disagreement_line(observations, evaluation)),
         ("intervals", "The intervals", intervals_line(scenario, r)),
     ]
@@ -162,8 +158,8 @@ def goal_lines(
         promise = promise_words(results.target(name))
         if g is None:
             lines.append(
-                f"{promise}: no lever was searched (no capacity binds, and no tornado of the "
-                "levers picked one: labour-sim report --levers N)."
+                f"{promise}: no lever was searched (no capacity binds, and no lever in a "
+                "tornado raises it; labour-sim report --levers N runs the tornado)."
             )
             continue
         lines.append(goal_line(promise, g, scenario))
@@ -395,8 +391,13 @@ def _fact(value: str, label: str, detail: str) -> Html:
     )
 
 
-def _payers(b: BusinessCase) -> str:
+def _payers(b: BusinessCase | None) -> str:
     """The business case in one line: each payer's net against business as usual, with bands."""
+    if b is None:
+        return (
+            "not computed for this report (labour-sim report --business N compares the "
+            "programme with business as usual, payer by payer)."
+        )
     r = b.runs
     parts = [
         f"{p} {dkk(r[f'net:{p}'].mean())} (90 %: {dkk(float(r[f'net:{p}'].quantile(0.05)))} "
