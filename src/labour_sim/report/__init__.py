@@ -3,7 +3,9 @@
 *With these companies, these mentors and this budget, is the target realistic, and at what
 cost?* :func:`write_report` takes a scenario's results (and optionally the tornado of its
 levers and the comparison with an evaluation), runs nothing, and writes one HTML file
-that answers it for a funder: the verdict per target and the cost per sustained job first,
+that answers it for a funder: the verdict per target, the cost per additional sustained
+job, the bottleneck, what it would take, the payers' net, any disagreement with an
+evaluation and what the intervals include first (:func:`first_screen`),
 then the pathway, the outcome over time, costs, the levers that matter most, the comparison
 with an evaluation, every number with its source or assumption, a STRESS-DES model
 description and what it takes to reproduce the numbers.
@@ -25,6 +27,7 @@ Example
 
     import labour_sim as ls
     from labour_sim.calibration import evaluation_table, load_observations
+    from labour_sim.cli.report import goal_searches
     from labour_sim.levers import run_tornado
     from labour_sim.report import write_report
 
@@ -33,11 +36,13 @@ Example
         "scenarios/observations/lolland_falster_midterm.toml", scenario
     )
     results = ls.run_experiment(scenario, 1000, seed=1)
+    tornado = run_tornado(scenario, 30, 1, results=results)
     write_report(
         scenario, "out/lolland_falster.html", results,
-        sensitivity=run_tornado(scenario, 30, 1, results=results),
+        sensitivity=tornado,
         evaluation=evaluation_table(scenario, observations, 1000, 1),
         observations=observations,
+        goals=goal_searches(scenario, results, tornado, 100, 1),  # what it would take
     )
 
 The analyses come from the analysis layer (:mod:`labour_sim.levers`,
