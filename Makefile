@@ -14,7 +14,7 @@ TABLE_REPS ?= 1000
 # Test processes (pytest-xdist); the tests that share an expensive fixture run on one of them.
 TEST_WORKERS ?= 2
 
-.PHONY: demo test install install-dev lint bench docs clean
+.PHONY: demo test install install-dev lint bench docs screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,13 @@ $(CALIBRATIONS)/%/calibration.json: scenarios/calibration/%.toml $(wildcard scen
 demo: install $(MIDTERM)/calibration.json
 	$(BIN)/labour-sim run scenarios/lolland_falster.toml --calibration $(MIDTERM) \
 		--replications 1000 --out $(OUT) --overwrite
-	$(BIN)/labour-sim report scenarios/lolland_falster.toml --results $(OUT) \
+	$(BIN)/labour-sim report scenarios/lolland_falster.toml --results $(OUT) --goal 100 \
 		--observations scenarios/observations/lolland_falster_midterm.toml --out $(OUT)/report.html
+
+# The README's picture of the report's first screen (1280 x 800), from make demo's report.
+screenshot: install-dev
+	test -f $(OUT)/report.html || $(MAKE) demo
+	$(BIN)/python docs/report_screenshot.py $(OUT)/report.html docs/report_first_screen.png
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

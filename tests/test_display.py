@@ -126,7 +126,7 @@ def test_every_result_object_has_a_short_representation() -> None:
 
     for cls in (
         ls.Scenario, ls.Results, ls.Comparison, ls.Calibration, ls.Forecast, ls.Score, ls.Observations,
-        ls.BudgetAnswer, ls.GoalAnswer, ls.Sweep, ls.Sensitivity,
+        ls.BudgetAnswer, ls.GoalAnswer, ls.Sweep, ls.Sensitivity, ls.BusinessCase,
     ):  # fmt: skip
         assert "__repr__" in vars(cls) and "_repr_html_" in vars(cls), cls.__name__
     text = lines_text("Sweep", [f"line {i}" for i in range(30)])
@@ -137,3 +137,27 @@ def test_every_result_object_has_a_short_representation() -> None:
     )
     short(repr(observations), lines=10)
     assert re.search(r"attached_share +attached / referred +2019-12-31 +0\.167", repr(observations))
+
+
+def test_business_case_says_each_payers_net_in_a_few_lines() -> None:
+    """A constructed business case (three runs): the repr's figures are the runs' own."""
+    import numpy as np
+    import pandas as pd
+
+    runs = pd.DataFrame({"sustained_effect": [2.0, 4.0, 6.0], "cost:funder": [9e6] * 3})
+    for k, payer in enumerate(("municipality", "state", "public")):
+        runs[f"net:{payer}"] = [1e6 * (k + 1), -5e5, 2e6]
+        runs[f"payback_weeks:{payer}"] = [52.0, np.inf, np.inf]
+        runs[f"break_even:{payer}"] = [np.nan] * 3
+    case = ls.BusinessCase("Test", pd.DataFrame(), runs, 0.035, "2022-12-30", "funder")
+    text = repr(case)
+    short(text, lines=12)
+    assert text.startswith("BusinessCase: Test, 3 replications against business as usual")
+    assert "discounted at 3.5% a year" in text and "outside funder" in text
+    net = runs["net:state"]
+    assert re.search(
+        rf"state +{net.mean():,.0f} +{net.quantile(0.05):,.0f} to {net.quantile(0.95):,.0f} +33%",
+        text,
+    ), text
+    html = case._repr_html_()
+    assert html.count("<tr>") == 1 + 3 and "municipality" in html and len(html) < 3_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import html
@@ -15,10 +16,13 @@ from factory import q, raw, run_cli, target, write_toml
 from labour_sim import Execution, Results, ScenarioError, load_scenario, run_experiment
 from labour_sim.calibration import evaluation_table, load_observations
 from labour_sim.cli import main
-from labour_sim.levers import run_tornado
-from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
+from labour_sim.cli.report import goal_lever, goal_searches
+from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
+from labour_sim.report import bottleneck, figure_to_data_uri, parameter_rows, write_report
+from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
 from labour_sim.report.html import esc, tag
-from shared_inputs import LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
+from labour_sim.stats import percent
+from shared_inputs import GOAL_REPLICATIONS, LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 # The report's inputs (REPLICATIONS replications, seed SEED) are built once per session by
@@ -32,6 +36,7 @@ def lolland(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> tuple[R
     write_report(
         inputs.scenario, path, inputs.results, sensitivity=inputs.sensitivity,
         evaluation=inputs.evaluation, observations=MIDTERM, business=inputs.business,
+        goals=inputs.goals,
     )  # fmt: skip
     return inputs.results, path.read_text(encoding="utf-8"), path
 
@@ -48,7 +53,10 @@ def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) 
     _, page, path = lolland
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing beside it
     sources = re.findall(r'\bsrc\s*=\s*"([^"]*)"', page)
-    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert sources and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
+    for uri in sources:  # vector images that refer to nothing outside themselves
+        svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+        assert "<svg" in svg and not re.search(r'href="(?!#)', svg)
     for forbidden in ("<script", "<link", "<iframe", "<object", "<embed", "@import", "url(",
                       "srcset", "<base"):  # fmt: skip
         assert forbidden not in page.lower(), forbidden
@@ -63,8 +71,10 @@ def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) 
 def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Path]) -> None:
     results, page, _ = lolland
     verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
-    for line in results.verdicts():
-        assert html.escape(line) in verdict
+    for _, row in results.targets.iterrows():
+        assert html.escape(promise_words(row)) in verdict
+        assert f"{percent(row['probability'])} likely" in verdict
+        assert f"median {row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to" in verdict
     assert "programme cost per additional job held 26 weeks" in verdict
     job = results.cost("cost:per_additional_sustained_job")
     assert f"{job['mean'] / 1e3:,.0f}k DKK" in verdict
@@ -75,7 +85,143 @@ def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Pat
     assert "very unlikely" in verdict  # 550 on ordinary hours
     assert "within the grant of 21.1 mio DKK" in verdict
     first = page[: page.index('class="toc"')]
-    assert "<strong>Uncalibrated.</strong>" in first and "Monte Carlo noise only" in first
+    assert "<strong>Uncalibrated.</strong>" in first and "not fitted to any reported" in first
+
+
+def test_first_screen_answers_in_one_sentence_each(
+    lolland: tuple[Results, str, Path], inputs: Inputs
+) -> None:
+    """Bottleneck, what it would take, the disagreement and the intervals, from the inputs."""
+    results, page, _ = lolland
+    first = html.unescape(page[page.index('id="verdict"') : page.index('class="toc"')])
+    assert bottleneck(results).sentence() in first
+    assert (
+        "No capacity binds" in first and "the loss is at the step from placed in a company" in first
+    )
+    # The goal search for the missed target (550 on ordinary hours), as the answer says it.
+    (goal,) = inputs.goals
+    assert goal.target == "ordinary_550" and goal.value is None and goal.decision.verdict == "below"
+    assert "550 ever employed on ordinary hours by 2021-12-31 is out of reach by one lever" in first
+    assert f"at {goal.search['value'].max():g}, the top of its plausible range" in first
+    assert f"({goal.decision.words()})" in first
+    assert f"{GOAL_REPLICATIONS} runs per lever value" in first
+    # Each disagreeing figure with simulated, reported, p-value and date; the others not named.
+    assert "2 of 4 figures reported by VIVE midterm evaluation" in first
+    assert "paid share" in first and "attached share" in first and "2019-12-31" in first
+    assert "citizens 6" not in first
+    # The intervals: Monte Carlo noise and nothing else; the scenario's assumptions counted.
+    levers = inputs.scenario.levers()
+    assumed = int((levers["origin"] == "assumption").sum())
+    assert "Monte Carlo noise (the programme's own randomness) and nothing else" in first
+    assert f"the {assumed} of {len(levers)} numbers that are assumptions" in first
+    # The search's tables, under the levers.
+    levers_section = page[page.index('id="levers"') : page.index('id="evaluation"')]
+    assert "What it would take: 550 ever employed on ordinary hours" in levers_section
+
+
+def _constructed(**columns: object) -> Results:
+    """Results with only the columns the bottleneck reads (three runs)."""
+    base: dict[str, object] = {
+        "referred": [100, 100, 100], "preparation": [90, 90, 90], "placed": [80, 80, 80],
+        "paid": [20, 25, 30], "employed_26w": [10, 12, 14],
+    }  # fmt: skip
+    for key in ("caseworker", "slot", "mentor"):
+        base |= {f"wait_{key}_mean": [0.1] * 3, f"queue_{key}_mean": [0.5] * 3,
+                 f"utilisation_{key}": [0.5] * 3}  # fmt: skip
+    table = pd.DataFrame(base | columns)
+    empty = pd.DataFrame()
+    return Results(table, empty, empty, empty, {"end_date": "2021-12-31"})
+
+
+def test_bottleneck_names_scarce_slots() -> None:
+    found = bottleneck(
+        _constructed(wait_slot_mean=[6.0, 8.0, 9.0], queue_slot_mean=[30, 40, 50],
+                     utilisation_slot=[0.97, 0.99, 0.98], wait_mentor_mean=[2.5, 2.5, 2.5])
+    )  # fmt: skip
+    assert found.capacity is not None and found.capacity.key == "slot"  # the longer of two waits
+    assert found.sentence() == (
+        "The bottleneck is company slots: citizens waited a mean of 8.0 weeks for a placement "
+        "in a company (40 waiting on average; 98% in use), while caseworkers 50%, mentors 50% "
+        "used (median run)."
+    )
+
+
+def test_bottleneck_without_a_binding_capacity_names_the_loss() -> None:
+    found = bottleneck(_constructed(wait_slot_mean=[1.9, 1.9, 1.9]))  # just under two weeks
+    assert found.capacity is None
+    assert found.sentence().startswith("No capacity binds (longest mean wait 1.9 weeks")
+    # placed 80 -> hired 25 loses the most (55), more than referral -> preparation (10).
+    assert found.sentence().endswith(
+        "the loss is at the step from placed in a company (80) to hired "
+        "(25 by 2021-12-31; medians over runs)."
+    )
+
+
+def test_disagreement_line_when_all_agree(inputs: Inputs) -> None:
+    agreeing = inputs.evaluation.assign(p_value=0.5)
+    line = disagreement_line(inputs.observations, agreeing)
+    assert line.startswith("All 4 figures reported by VIVE midterm evaluation")
+    assert disagreement_line(None, None).startswith("No evaluation was compared")
+
+
+def test_intervals_line_of_a_calibrated_run(inputs: Inputs) -> None:
+    """The calibrated parameters leave the count of uncertain assumptions; drift is named."""
+    levers = inputs.scenario.levers()
+    fitted = [str(p) for p in levers[levers["origin"] == "assumption"]["path"][:2]]
+    calibration = {"parameters": fitted, "intervals_include": ["Monte Carlo noise", "parameter uncertainty",
+                   "future conditions (hiring drifts from 2019-12-31)"]}  # fmt: skip
+    results = dataclasses.replace(
+        inputs.results, metadata={**inputs.results.metadata, "calibration": calibration}
+    )
+    line = intervals_line(inputs.scenario, results)
+    assumed = int((levers["origin"] == "assumption").sum()) - 2
+    assert "parameter uncertainty (the calibration's posterior, 2 parameters)" in line
+    assert "future conditions (hiring drifts from 2019-12-31)" in line
+    assert f"the {assumed} of {len(levers)} numbers that are assumptions (not calibrated)" in line
+
+
+def test_goal_line_says_the_value_its_precision_and_what_fell_short(inputs: Inputs) -> None:
+    """A constructed search: 14 mentors reach 80 % in the search, the fresh seed straddles it."""
+    search = pd.DataFrame({"value": [13.0, 14.0, 20.0], "probability": [0.72, 0.86, 0.97],
+                           "ci_low": 0.0, "ci_high": 1.0, "programme_cost": 1e6,
+                           "replications": 100})  # fmt: skip
+    fresh = {"probability": 0.86, "ci_low": 0.78, "ci_high": 0.91, "replications": 100, "seed": 9}
+    answer = BudgetAnswer(
+        "ordinary_550", "staff.mentors", 0.8, 14.0, 1e6, 1.1e6, search, fresh, False
+    )
+    line = goal_line("550 ever employed on ordinary hours by 2021-12-31", answer, inputs.scenario)
+    assert answer.decision.verdict == "undecided"  # Wilson [78 %, 92 %] holds 80 %
+    assert line == (
+        "550 ever employed on ordinary hours by 2021-12-31 with 80% probability: mentors at 14 "
+        f"(now 20); on a fresh seed {answer.decision.words()}; 13 was not enough (72%)."
+    )
+    assert "undecided at this precision against 80% (run about" in line
+
+
+def test_goal_lever_follows_the_binding_capacity(inputs: Inputs) -> None:
+    rows = inputs.results.replications.assign(wait_mentor_mean=5.0)
+    results = dataclasses.replace(inputs.results, replications=rows)
+    lever, values = goal_lever(inputs.scenario, "ordinary_550", results, None)  # type: ignore[misc]
+    high = default_levers(inputs.scenario)["staff.mentors"][1]
+    assert lever == "staff.mentors" and values[-1] == high and values[0] > 20
+    assert values == sorted(values) and all(float(v).is_integer() for v in values)
+    # No binding capacity and no tornado: nothing to search.
+    assert goal_lever(inputs.scenario, "ordinary_550", inputs.results, None) is None
+
+
+def test_page_is_under_a_megabyte(lolland: tuple[Results, str, Path]) -> None:
+    path = lolland[2]
+    assert path.stat().st_size < 1_000_000, path.stat().st_size
+
+
+def test_assumptions_cite_with_short_links(lolland: tuple[Results, str, Path]) -> None:
+    _, page, _ = lolland
+    section = page[page.index('id="assumptions"') : page.index('id="model"')]
+    texts = re.findall(r"<a [^>]*>([^<]*)</a>", section)
+    assert texts and all(not t.startswith("http") and len(t) <= 40 for t in texts), texts
+    assert ">jobindsats.dk</a>" in section  # a long URL, shown by its domain
+    model = page[page.index('id="model"') : page.index('id="reproducibility"')]
+    assert all(not t.startswith("http") for t in re.findall(r"<a [^>]*>([^<]*)</a>", model))
 
 
 def test_first_screen_gives_each_payers_net_against_business_as_usual(
@@ -224,13 +370,21 @@ def _with_attrs(table: pd.DataFrame, **attrs: object) -> pd.DataFrame:
     return found
 
 
-def test_figure_to_data_uri_embeds_a_png() -> None:
+def test_figure_to_data_uri_embeds_svg_or_png() -> None:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(2, 1))
-    fig.add_subplot().plot([0, 1], [0, 1])
-    uri = figure_to_data_uri(fig)
-    assert uri.startswith("data:image/png;base64,iVBORw0KGgo")
+    def figure() -> Figure:
+        fig = Figure(figsize=(2, 1))
+        fig.add_subplot().plot([0, 1], [0, 1], label="a line")
+        return fig
+
+    uri = figure_to_data_uri(figure())
+    assert uri.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode()
+    assert "<svg" in svg and figure_to_data_uri(figure()) == uri  # the same bytes each time
+    assert figure_to_data_uri(figure(), image_format="png").startswith(
+        "data:image/png;base64,iVBORw0KGgo"
+    )
 
 
 def test_markup_escapes_by_construction() -> None:
@@ -320,7 +474,7 @@ def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str
     the same results, tornado and evaluation computed by the caller."""
     out = tmp_path / "sub" / "report.html"
     code = main(["report", str(LOLLAND), "-n", "8", "--levers", "1", "--business", "0", "--seed", "3",
-                 "--observations", str(MIDTERM), "--workers", "1", "--quiet",
+                 "--goal", "4", "--observations", str(MIDTERM), "--workers", "1", "--quiet",
                  "--out", str(out)])  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
@@ -331,11 +485,13 @@ def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str
     observations = load_observations(MIDTERM, scenario)
     options = {"execution": Execution(progress=False, workers=1)}
     results = run_experiment(scenario, 8, 3, **options)
+    sensitivity = run_tornado(scenario, 1, 3, results=results, **options)
+    goals = goal_searches(scenario, results, sensitivity, 4, 3, **options)
+    assert goals  # 550 on ordinary hours is missed: its search is on the page
     write_report(
-        scenario, out, results,
-        sensitivity=run_tornado(scenario, 1, 3, results=results, **options),
+        scenario, out, results, sensitivity=sensitivity,
         evaluation=evaluation_table(scenario, observations, 8, 3, **options),
-        observations=observations,
+        observations=observations, goals=goals,
     )  # fmt: skip
     assert _without_clock(out.read_text(encoding="utf-8")) == _without_clock(page)
 

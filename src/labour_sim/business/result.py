@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..display import Table, as_html, as_text
 from .accounts import PAYERS
 
 __all__ = ["BusinessCase"]
@@ -76,6 +77,41 @@ class BusinessCase:
         """Mean discounted DKK over the horizon by item (rows) and payer (columns)."""
         per_run = self.flows.groupby(["replication", "item", "payer"])["dkk"].sum()
         return per_run.groupby(["item", "payer"]).mean().unstack("payer")[list(PAYERS)]
+
+    def _summary(self) -> tuple[str, list[str], list[Table]]:
+        r = self.runs
+        title = f"BusinessCase: {self.scenario}, {self.n:,} replications against business as usual"
+        effect = r["sustained_effect"]
+        lines = [
+            f"net cost (DKK) up to {self.horizon_date}, discounted at {self.rate:.1%} a year; "
+            "positive = net cost, negative = saving",
+            f"additional citizens in a job held 26 weeks by {self.horizon_date}: "
+            f"{effect.mean():.1f} (90 %: {effect.quantile(0.05):.0f} to "
+            f"{effect.quantile(0.95):.0f})",
+        ]
+        if self.paid_by == "funder":
+            lines.append(
+                f"programme's own cost {r['cost:funder'].mean():,.0f} DKK: its outside funder's"
+            )
+        rows = []
+        for p in PAYERS:
+            net, paid = r[f"net:{p}"], r[f"payback_weeks:{p}"]
+            rows.append(
+                (
+                    p,
+                    f"{net.mean():,.0f}",
+                    f"{net.quantile(0.05):,.0f} to {net.quantile(0.95):,.0f}",
+                    f"{float(np.isfinite(paid).mean()):.0%}",
+                )
+            )
+        table = Table(("payer", "net (mean)", "90 % of runs", "pays back in"), tuple(rows))
+        return title, [*lines, "table(), items(), lines(): by year, by item, in words"], [table]
+
+    def __repr__(self) -> str:
+        return as_text(*self._summary())
+
+    def _repr_html_(self) -> str:
+        return as_html(*self._summary())
 
     def lines(self) -> list[str]:
         """The business case in words, one payer a line, with payback and break-even."""

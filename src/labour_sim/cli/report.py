@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -26,8 +27,15 @@ from ..calibration import DEFAULT_DRIFT, Observations, evaluation_table, load_ob
 from ..errors import ScenarioError
 from ..experiments import Execution, Results, run_experiment
 from ..experiments.posterior import PosteriorDraws
-from ..levers import Sensitivity, run_tornado
-from ..report import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, write_report
+from ..levers import BudgetAnswer, Sensitivity, budget_for, default_levers, run_tornado
+from ..report import (
+    DEFAULT_LEVER_REPLICATIONS,
+    GOAL_PROBABILITY,
+    bottleneck,
+    check_report_inputs,
+    missed_targets,
+    write_report,
+)
 from ..scenario import Scenario, load_scenario
 from .options import (
     EXIT_OK,
@@ -39,10 +47,22 @@ from .options import (
 )
 from .run import calibration_draws
 
-__all__ = ["add_commands"]
+__all__ = ["CAPACITY_LEVERS", "add_commands", "goal_lever", "goal_searches"]
 
 #: Replications of the report's business case (each one run and its business-as-usual arm).
 DEFAULT_BUSINESS_REPLICATIONS = 10
+#: Replications per lever value of the report's goal searches (0 skips them). At 100 a
+#: probability's Wilson 95 % interval is about +-8 points: the answer says when that is too
+#: coarse to decide ("undecided at this precision").
+DEFAULT_GOAL_REPLICATIONS = 100
+#: The lever that adds each capacity: the one searched when that capacity binds.
+CAPACITY_LEVERS = {
+    "slot": "companies.slots_per_company",
+    "mentor": "staff.mentors",
+    "caseworker": "staff.caseload",
+}
+#: At most this many lever values above the scenario's own (whole-number levers step wider).
+GOAL_STEPS = 12
 
 _EPILOG = f"""examples:
   labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
@@ -57,8 +77,9 @@ _EPILOG = f"""examples:
 The page opens in any browser without a network connection and prints well (A4). It holds
 the verdict per target and the cost per sustained job, the pathway funnel, fan charts,
 costs, a tornado of the programme's levers (--levers N replications per setting, default
-{DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), with --observations a comparison with what an
-evaluation reported, every number with its source or assumption, a STRESS-DES model
+{DEFAULT_LEVER_REPLICATIONS}; 0 leaves it out), for each target below {GOAL_PROBABILITY:.0%} a goal search
+on one lever (--goal N replications per value, default {DEFAULT_GOAL_REPLICATIONS}; 0 leaves it
+out), with --observations a comparison with what an evaluation reported, every number with its source or assumption, a STRESS-DES model
 description and the command that reproduces it. With --calibration (or --results of a
 calibrated run) the verdicts are the posterior predictive, and the first screen says what
 they were calibrated to and what the intervals include; without, it says they are
@@ -95,6 +116,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         metavar="N",
         help=f"replications of the business case against business as usual (default "
         f"{DEFAULT_BUSINESS_REPLICATIONS}; 0: leave it out)",
+    )
+    rep.add_argument(
+        "--goal",
+        type=whole_number(0),
+        default=DEFAULT_GOAL_REPLICATIONS,
+        metavar="N",
+        help=f"replications per lever value of the goal search for each target below "
+        f"{GOAL_PROBABILITY:.0%} (default {DEFAULT_GOAL_REPLICATIONS}; 0: leave it out)",
     )
     rep.add_argument(
         "--results",
@@ -141,6 +170,11 @@ def _report(args: argparse.Namespace) -> int:
             if args.business > 0 and scenario.accounts is not None
             else None
         )
+        goals = (
+            goal_searches(scenario, results, sensitivity, args.goal, seed, runs)
+            if args.goal > 0
+            else None
+        )
     try:
         path = write_report(
             scenario,
@@ -150,6 +184,7 @@ def _report(args: argparse.Namespace) -> int:
             evaluation=evaluation,
             observations=observations,
             business=business,
+            goals=goals,
         )
     except OSError as exc:
         raise ScenarioError.single(
@@ -190,6 +225,68 @@ def _analyses(
         else None
     )
     return sensitivity, evaluation
+
+
+def goal_lever(
+    scenario: Scenario, target: str, results: Results, sensitivity: Sensitivity | None
+) -> tuple[str, list[float]] | None:
+    """The lever to search for ``target`` and the values to try, or ``None``.
+
+    The binding capacity's lever (:data:`CAPACITY_LEVERS`) when a capacity binds; else the
+    lever whose high end raises the target's outcome most in the tornado; the values run
+    from one step above the scenario's value to the top of the lever's plausible range
+    (:func:`labour_sim.levers.default_levers`), at most :data:`GOAL_STEPS` of them.
+    """
+    ranges = default_levers(scenario)
+    found = bottleneck(results).capacity
+    lever = CAPACITY_LEVERS.get(found.key) if found is not None else None
+    if (lever is None or lever not in ranges) and sensitivity is not None:
+        rows = sensitivity.table[sensitivity.table["outcome"] == f"target:{target}"]
+        rows = rows[(rows["at_high"] > rows["at_baseline"]) & rows["lever"].isin(list(ranges))]
+        gain = (rows["at_high"] - rows["at_baseline"]).to_numpy(dtype=float)
+        lever = str(rows["lever"].iloc[int(gain.argmax())]) if len(rows) else None
+    if lever is None or lever not in ranges:
+        return None
+    numbers = scenario.levers()
+    now = float(numbers[numbers["path"] == lever]["value"].iloc[0])
+    high = float(ranges[lever][1])
+    if not high > now:
+        return None
+    whole = all(float(v).is_integer() for v in (now, *ranges[lever]))
+    step = max(1.0, math.ceil((high - now) / GOAL_STEPS)) if whole else (high - now) / GOAL_STEPS
+    values = [
+        round(now + step * i, 3) for i in range(1, GOAL_STEPS + 1) if now + step * i <= high + 1e-9
+    ]
+    return lever, values if values[-1] == high else [*values, high]
+
+
+def goal_searches(
+    scenario: Scenario,
+    results: Results,
+    sensitivity: Sensitivity | None,
+    replications: int,
+    seed: int,
+    execution: Execution | None = None,
+) -> list[BudgetAnswer]:
+    """A goal search (:func:`labour_sim.levers.budget_for`) for each missed target.
+
+    A target is missed below :data:`labour_sim.report.GOAL_PROBABILITY`; each search asks
+    for the smallest value of :func:`goal_lever`'s lever that reaches that probability,
+    with ``replications`` per value on ``seed`` (the scenario as written: uncalibrated).
+    """
+    answers = []
+    for target in missed_targets(results):
+        found = goal_lever(scenario, target, results, sensitivity)
+        if found is None:
+            continue
+        lever, values = found
+        answers.append(
+            budget_for(
+                scenario, target, GOAL_PROBABILITY, lever, values,
+                replications=replications, seed=seed, execution=execution,
+            )
+        )  # fmt: skip
+    return answers
 
 
 def _calibration(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..scenario import Scenario, iter_numbers
 from ..scenario.quantities import ArrayQuantity, DistQuantity, Provenance, Quantity
-from .html import Html, join, link, table, tag
+from .html import Html, join, short_link, table, tag
 
 __all__ = ["ParameterRow", "assumptions_section", "parameter_rows"]
 
@@ -95,7 +95,12 @@ def _number(x: object) -> str:
 
 
 def assumptions_section(scenario: Scenario) -> Html:
-    """The section body: a count of assumptions, then the table of every number."""
+    """The appendix body: a count of assumptions, then one compact row per number.
+
+    Three columns: the dotted path, the value with its unit, and where it comes from (a
+    short link to the source, its domain as the text; or the assumption's reason with its
+    plausible range), the file's note beneath in small type.
+    """
     rows = parameter_rows(scenario)
     assumed = sum(r.assumption for r in rows)
     intro = tag(
@@ -103,22 +108,18 @@ def assumptions_section(scenario: Scenario) -> Html:
         f"The scenario sets {len(rows)} numbers. {len(rows) - assumed} cite a source; "
         f"{assumed} are assumptions, each with the reason given in the scenario file and a "
         "plausible range (the range a sensitivity analysis or calibration would explore). "
-        "Values are as simulated (the scenario merged over its base file); the model is not "
-        "calibrated unless the scenario says so.",
+        "Values are as simulated (the scenario merged over its base file).",
     )
     body = [
         (
             join(r.path.split("."), ".<wbr>"),
-            r.value,
-            r.unit,
+            f"{r.value} {r.unit}".strip(),
             _origin_cell(r),
-            r.range,
-            r.note,
         )
         for r in rows
     ]
     grid = table(
-        ("parameter", "value", "unit", "source or assumption", "plausible range", "note"),
+        ("parameter", "value", "source, or assumption (plausible range)"),
         body,
         caption="Every number in the scenario, with its unit and where it comes from.",
         class_="params",
@@ -129,5 +130,17 @@ def assumptions_section(scenario: Scenario) -> Html:
 
 def _origin_cell(r: ParameterRow) -> Html:
     if r.assumption:
-        return join([tag("strong", "assumption:"), " ", r.origin], "")
-    return join(["source: ", link(r.origin, r.url)], "")
+        head = join(
+            [
+                tag("strong", "assumption:"),
+                " ",
+                r.origin,
+                *([f" (range {r.range})"] if r.range else []),
+            ],
+            "",
+        )
+    else:
+        head = join(["source: ", short_link(r.url, None if r.url else r.origin)], "")
+    if not r.note:
+        return head
+    return join([head, tag("span", r.note, class_="note")], " ")

@@ -8,7 +8,7 @@ the levers that matter most, the comparison with what an evaluation reported, ev
 of the scenario with its source or assumption, a STRESS-DES model description and a
 reproducibility footer (package version, seed, hashes, the command that reruns it).
 
-The file has inline CSS (with a print stylesheet), PNG images as ``data:`` URIs with alt
+The file has inline CSS (with a print stylesheet), SVG images as ``data:`` URIs with alt
 text, no scripts and nothing fetched from the network. All text from scenario and
 observation files is escaped (:mod:`.html`).
 """
@@ -21,7 +21,7 @@ import json
 import math
 import shlex
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -34,15 +34,15 @@ from ..business.result import BusinessCase
 from ..calibration import Observations, load_observations
 from ..errors import ScenarioError
 from ..experiments import Results
-from ..experiments.results import verdict_line
 from ..experiments.store import atomic_write
-from ..levers import Sensitivity, default_levers
+from ..levers import BudgetAnswer, Sensitivity, default_levers
 from ..metrics import METRIC_LABELS, METRICS
-from ..scenario import Scenario, load_scenario
-from ..stats import percent, probability_words
+from ..scenario import Scenario, lever_name, load_scenario
+from ..stats import percent
 from . import figures
 from .assumptions import assumptions_section
 from .evaluation import evaluation_section
+from .first import dkk, first_screen, goal_line, promise_words
 from .html import Html, join, page, table, tag
 from .sensitivity import outcome_words, tornado_table
 from .stress import StudyInfo, stress_des
@@ -76,6 +76,7 @@ class _Inputs:
     evaluation: pd.DataFrame | None
     sensitivity: Sensitivity | None
     business: BusinessCase | None
+    goals: Sequence[BudgetAnswer] | None
     lever_replications: int
     command: str
     generated: str
@@ -91,6 +92,7 @@ def write_report(
     observations: Observations | str | Path | None = None,
     command: str | None = None,
     business: BusinessCase | None = None,
+    goals: Sequence[BudgetAnswer] | None = None,
 ) -> Path:
     """Write the funders' report of ``scenario`` to ``path`` (one self-contained HTML file).
 
@@ -123,6 +125,10 @@ def write_report(
     business : BusinessCase, optional
         The business case against business as usual (:func:`labour_sim.business_case`)
         for the section "The business case, by payer"; without it the section says how.
+    goals : sequence of BudgetAnswer, optional
+        Goal searches for the missed targets (:func:`labour_sim.levers.budget_for`, one
+        per target below 80 %), for "What it would take" on the first screen and their
+        tables under "The levers that matter most".
 
     Returns
     -------
@@ -138,7 +144,15 @@ def write_report(
     """
     out = Path(path)
     text = _render(
-        scenario, results, sensitivity, evaluation, observations, command, str(out), business
+        scenario,
+        results,
+        sensitivity,
+        evaluation,
+        observations,
+        command,
+        str(out),
+        business,
+        goals,
     )
     atomic_write(out, lambda tmp: _write(tmp, text))
     return out
@@ -158,13 +172,22 @@ def render_report(
     observations: Observations | str | Path | None = None,
     command: str | None = None,
     business: BusinessCase | None = None,
+    goals: Sequence[BudgetAnswer] | None = None,
 ) -> str:
     """The report as an HTML string, as :func:`write_report` writes it.
 
     Its default command says ``--out report.html``.
     """
     return _render(
-        scenario, results, sensitivity, evaluation, observations, command, None, business
+        scenario,
+        results,
+        sensitivity,
+        evaluation,
+        observations,
+        command,
+        None,
+        business,
+        goals,
     )
 
 
@@ -240,6 +263,7 @@ def _render(
     command: str | None,
     out: str | None,
     business: BusinessCase | None = None,
+    goals: Sequence[BudgetAnswer] | None = None,
 ) -> str:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -264,6 +288,7 @@ def _render(
         evaluation,
         sensitivity,
         business,
+        goals,
         lever_replications,
         command or _command(scenario, observations, results, lever_replications, out),
         dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -304,202 +329,23 @@ def _document(x: _Inputs) -> Html:
         aria_label="contents",
     )
     body = [
-        _first_screen(x),
+        first_screen(
+            s,
+            x.results,
+            evaluation=x.evaluation,
+            observations=x.observations,
+            business=x.business,
+            goals=x.goals,
+            generated=x.generated,
+        ),
         toc,
         *(
-            tag("section", tag("h2", title, id=key), content, class_="chapter")
+            tag("section", tag("h2", title, id=key), content, class_=f"chapter chapter-{key}")
             for key, title, content in chapters
         ),
         _footer(x),
     ]
     return page(f"{s.name}: is the promise realistic?", body)
-
-
-# -- first screen ------------------------------------------------------------------------------
-def _first_screen(x: _Inputs) -> Html:
-    s, r = x.scenario, x.results
-    header = tag(
-        "header",
-        tag("h1", s.name),
-        tag("p", "Is the promise realistic, and at what cost?", class_="question"),
-        tag(
-            "p",
-            f"{r.n:,} simulated runs of the programme (seed {r.metadata.get('seed')}). "
-            f"Report made {x.generated}.",
-            class_="lede",
-        ),
-        _basis(r),
-    )
-    cards = [_verdict_card(row) for _, row in r.targets.iterrows()]
-    verdict = tag(
-        "section",
-        tag("h2", "Verdict", class_="visually-first"),
-        tag("ul", *cards, class_="verdicts")
-        if cards
-        else tag("p", "The scenario states no targets."),
-        _key_facts(x),
-        _payers(x),
-        id="verdict",
-        aria_label="verdict",
-    )
-    return join([header, verdict])
-
-
-def _payers(x: _Inputs) -> Html:
-    """The business case in one line: each payer's net against business as usual, with bands."""
-    b = x.business
-    if b is None:
-        return join([])
-    r = b.runs
-    parts = [
-        f"{p} {_dkk(r[f'net:{p}'].mean())} (90 %: {_dkk(float(r[f'net:{p}'].quantile(0.05)))} "
-        f"to {_dkk(float(r[f'net:{p}'].quantile(0.95)))})"
-        for p in PAYERS
-    ]
-    funder = (
-        f" The programme's own cost, {_dkk(r['cost:funder'].mean())}, is its outside funder's."
-        if b.paid_by == "funder"
-        else ""
-    )
-    return tag(
-        "p",
-        tag("strong", "Net cost against business as usual"),
-        f" to {b.horizon_date}, discounted at {b.rate:.1%} a year ({b.n} runs; negative = a "
-        f"saving): {'; '.join(parts)}.{funder} See “The business case, by payer”.",
-        class_="payers",
-        id="payers",
-    )
-
-
-def _basis(r: Results) -> Html:
-    """What the numbers rest on: calibrated to what (and what the intervals include), or not."""
-    head = "Calibrated." if r.calibrated else "Uncalibrated."
-    return tag("p", tag("strong", head), " ", r.basis()[0].upper() + r.basis()[1:] + ".",
-               class_="basis", id="basis")  # fmt: skip
-
-
-def likelihood_words(p: float) -> str:
-    """A probability in plain words (after the IPCC's calibrated language, coarser)."""
-    if not math.isfinite(p):
-        return "not known"
-    if p >= 0.9:
-        return "very likely"
-    if p >= 0.66:
-        return "likely"
-    if p > 0.33:
-        return "about as likely as not"
-    if p > 0.1:
-        return "unlikely"
-    return "very unlikely"
-
-
-def _verdict_card(row: pd.Series) -> Html:
-    p = float(row["probability"])
-    label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
-    kind = "likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain"
-    return tag(
-        "li",
-        tag("p", f"{row['threshold']:,.0f} {label} by {row['date']}", class_="promise"),
-        tag("p", f"{percent(p)} likely", class_="chance"),
-        tag(
-            "p",
-            tag("strong", likelihood_words(p)),
-            f" (95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])})",
-            class_="words",
-        ),
-        *(
-            [tag("p", f"Promise: {row['description']}", class_="detail")]
-            if row["description"]
-            else []
-        ),
-        tag("p", verdict_line(row), class_="detail"),
-        class_=f"verdict {kind}",
-    )
-
-
-def _key_facts(x: _Inputs) -> Html:
-    """Cost per additional sustained job, and beside it its numerator and denominator.
-
-    The three cards are means over the replications with the dates they are counted at,
-    so the first divided by the second gives the third (see ``PER_FIGURES``).
-    """
-    r = x.results
-    facts = []
-    end = r.metadata.get("end_date", "the end")
-    horizon = r.metadata.get("savings_horizon_date", "the savings horizon")
-    job = _cost_row(r, "cost:per_additional_sustained_job")
-    if job is not None and "denominator" in job:
-        none = float(job["zero_share"])
-        facts.append(
-            _fact(
-                _dkk(job["mean"]),
-                "programme cost per additional job held 26 weeks "
-                "(against business as usual; mean cost / mean additional jobs)",
-                f"95 % interval {_dkk(job['ci_low'])} to {_dkk(job['ci_high'])}; "
-                f"no additional sustained job in {none:.0%} of runs",
-            )
-        )
-    else:
-        facts.append(
-            _fact("n/a", "programme cost per additional sustained job", "no cost inputs, or no job")
-        )
-    programme = _cost_row(r, "cost:programme")
-    grant = r.metadata.get("grant_dkk")
-    within = _cost_row(r, "cost:within_grant")
-    if programme is not None:
-        detail = f"80 % interval {_dkk(programme['p10'])} to {_dkk(programme['p90'])}"
-        if grant is not None and within is not None:
-            detail += (
-                f"; within the grant of {_dkk(grant)}: "
-                f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
-            )
-        facts.append(_fact(_dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
-    extra = r.replications.get("effect:sustained@savings")
-    if extra is not None and len(extra):
-        q = extra.quantile([0.1, 0.9])
-        facts.append(
-            _fact(
-                f"{extra.mean():,.1f}",
-                f"additional citizens in a job held 26 weeks by {horizon} (mean; programme "
-                "minus business as usual)",
-                f"80 % interval {q[0.1]:,.0f} to {q[0.9]:,.0f}",
-            )
-        )
-    return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
-
-
-def _fact(value: str, label: str, detail: str) -> Html:
-    return tag(
-        "div",
-        tag("p", value, class_="value"),
-        tag("p", label, class_="label"),
-        tag("p", detail, class_="detail"),
-        class_="keyfact",
-    )
-
-
-def _cost_row(r: Results, item: str) -> pd.Series | None:
-    try:
-        row = r.cost(item)
-    except KeyError:
-        return None
-    return (
-        row
-        if math.isfinite(float(row["mean"]))
-        and (item == "cost:within_grant" or float(row["mean"]) != 0)
-        else None
-    )
-
-
-def _dkk(x: float) -> str:
-    x = float(x)
-    if not math.isfinite(x):
-        return "n/a"
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f} mio DKK"
-    if abs(x) >= 1e4:
-        return f"{x / 1e3:,.0f}k DKK"
-    return f"{x:,.0f} DKK"
 
 
 # -- chapters ----------------------------------------------------------------------------------
@@ -541,9 +387,9 @@ def _over_time(x: _Inputs) -> Html:
         )
     ]
     for _, row in r.targets.iterrows():
-        if row["metric"] in METRICS:  # a point-in-time count has no weekly series to fan
-            parts.append(figures.fan(r, row))
-        parts.append(figures.distribution(r, row))
+        pair = [figures.fan(r, row)] if row["metric"] in METRICS else []  # a point-in-time
+        pair.append(figures.distribution(r, row))  # count has no weekly series to fan
+        parts.append(tag("div", *pair, class_="pair"))
     if r.targets.empty:
         parts.append(figures.fan(r, None))
     return join(parts)
@@ -560,9 +406,9 @@ def _costs(x: _Inputs) -> Html:
         rows.append(
             (
                 row["label"],
-                _dkk(row["mean"]),
-                f"{_dkk(row['p10'])} to {_dkk(row['p90'])}",
-                f"{_dkk(row['ci_low'])} to {_dkk(row['ci_high'])}",
+                dkk(row["mean"]),
+                f"{dkk(row['p10'])} to {dkk(row['p90'])}",
+                f"{dkk(row['ci_low'])} to {dkk(row['ci_high'])}",
             )
         )
     lines = r.cost_lines()
@@ -603,15 +449,15 @@ def _business(x: _Inputs) -> Html:
         (
             str(year),
             *(
-                f"{_dkk(t.loc[year, (p, 'mean')])} ({_dkk(t.loc[year, (p, 'p5')])} to "
-                f"{_dkk(t.loc[year, (p, 'p95')])})"
+                f"{dkk(t.loc[year, (p, 'mean')])} ({dkk(t.loc[year, (p, 'p5')])} to "
+                f"{dkk(t.loc[year, (p, 'p95')])})"
                 for p in PAYERS
             ),
         )
         for year in t.index
     ]
     items = b.items()
-    item_rows = [(str(i), *(_dkk(items.loc[i, p]) for p in PAYERS)) for i in items.index]
+    item_rows = [(str(i), *(dkk(items.loc[i, p]) for p in PAYERS)) for i in items.index]
     return join(
         [
             tag(
@@ -641,6 +487,48 @@ def _business(x: _Inputs) -> Html:
 
 
 def _levers(x: _Inputs) -> Html:
+    return join([_tornado(x), *(_goal_table(x, g) for g in x.goals or ())])
+
+
+def _goal_table(x: _Inputs, g: BudgetAnswer) -> Html:
+    """One goal search: every lever value tried, with its probability and cost."""
+    rows = [
+        (
+            f"{r['value']:g}",
+            percent(r["probability"]),
+            f"{percent(r['ci_low'])} to {percent(r['ci_high'])}",
+            dkk(r["programme_cost"]),
+        )
+        for _, r in g.search.sort_values("value").iterrows()
+    ]
+    c = g.confirmation
+    if c is not None:
+        rows.append(
+            (
+                f"{g.value:g} (fresh seed {int(c['seed'])})",
+                percent(c["probability"]),
+                f"{percent(c['ci_low'])} to {percent(c['ci_high'])}",
+                "",
+            )
+        )
+    promise = promise_words(x.results.target(g.target))
+    return join(
+        [
+            tag("h3", f"What it would take: {promise}"),
+            tag("p", goal_line(promise, g, x.scenario)),
+            table(
+                (lever_name(g.lever), "probability", "95 % interval", "programme cost (mean)"),
+                rows,
+                numeric=(0, 1, 2, 3),
+                caption=f"Goal search for {percent(g.probability)} probability: the values "
+                f"tried by bisection, {int(g.search['replications'].iloc[0]):,} runs each on "
+                "the same random numbers (the scenario as written), then a fresh-seed check.",
+            ),
+        ]
+    )
+
+
+def _tornado(x: _Inputs) -> Html:
     # Without a tornado, say whether one could have been run: the programme's levers are read
     # from the scenario (nothing is simulated).
     if x.sensitivity is None and default_levers(x.scenario):
@@ -672,7 +560,7 @@ def _levers(x: _Inputs) -> Html:
         figures.levers(sens, outcome, outcome_words(x.scenario, outcome))
         for outcome in sens.outcomes
     ]
-    return join([intro, *plots, tornado_table(x.scenario, sens)])
+    return join([intro, tag("div", *plots, class_="pair"), tornado_table(x.scenario, sens)])
 
 
 def _study(x: _Inputs) -> StudyInfo:

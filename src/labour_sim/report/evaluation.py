@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..calibration import Observations
-from .html import Html, join, link, table, tag
+from .html import Html, join, short_link, table, tag
 
 __all__ = ["evaluation_section"]
 
@@ -38,7 +38,7 @@ def evaluation_section(observations: Observations, found: pd.DataFrame, replicat
                 join([_value(o.value, share), tag("br"), _uncertainty(o, share)], ""),
                 join(
                     [
-                        link(o.source, observations.source_url(o)),
+                        _source(o.source, observations.source_url(o)),
                         *([tag("br"), tag("q", o.wording)] if o.wording else []),
                         *([tag("br"), tag("span", o.note, class_="note")] if o.note else []),
                     ],
@@ -107,6 +107,11 @@ def evaluation_section(observations: Observations, found: pd.DataFrame, replicat
         + " model at the same dates.",
     )
     return join([*intro, grid])
+
+
+def _source(key: str, url: str) -> Html:
+    """A short citation: the source key (or the URL's domain) linked to the URL."""
+    return short_link(url, None if key == url else key)
 
 
 def _value(x: float, share: bool) -> str:

@@ -1,4 +1,4 @@
-"""The report's figures: :mod:`labour_sim.plots` embedded as PNG data URIs, with alt text.
+"""The report's figures: :mod:`labour_sim.plots` embedded as SVG data URIs, with alt text.
 
 Each function draws one plot and returns it as an HTML ``<figure>``: the image (a ``data:``
 URI, so the page stays one file), alt text that says what the plot shows with its key

@@ -21,7 +21,7 @@ from ..metrics import METRIC_LABELS
 from ..scenario import Scenario, iter_numbers
 from ..scenario.quantities import DistQuantity
 from ..streams import Stream
-from .html import Html, join, link, tag
+from .html import Html, join, short_link, tag
 
 __all__ = ["STRESS_REFERENCE", "StudyInfo", "stress_des"]
 
@@ -334,10 +334,10 @@ def _data(s: Scenario) -> list[Item]:
         if q.source is not None:
             cited[q.source] = cited.get(q.source, 0) + 1
     sources = [
-        tag("li", tag("code", key), ": ", link(url, url), f" (cited by {cited.get(key, 0)})")
+        tag("li", tag("code", key), ": ", short_link(url), f" (cited by {cited.get(key, 0)})")
         for key, url in sorted(s.sources.items())
     ] + [
-        tag("li", link(src, src), f" (cited by {n})")
+        tag("li", short_link(src), f" (cited by {n})")
         for src, n in sorted(cited.items())
         if src not in s.sources
     ]
