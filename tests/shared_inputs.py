@@ -17,7 +17,7 @@ from labour_sim import (
     run_experiment,
 )
 from labour_sim.calibration import Observations, evaluation_table, load_observations
-from labour_sim.cli.report import goal_searches
+from labour_sim.diagnosis import goal_searches
 from labour_sim.levers import BudgetAnswer, Sensitivity, run_tornado
 
 ROOT = Path(__file__).resolve().parents[1]

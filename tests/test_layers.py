@@ -35,7 +35,7 @@ LAYERS = {
     "model": 2,
     "replication": 3,
     "experiments": 4,
-    "calibration": 5, "levers": 5, "programmes": 5, "business": 5,
+    "calibration": 5, "levers": 5, "programmes": 5, "business": 5, "diagnosis": 5,
     "plots": 6,
     "report": 7,
     "cli": 8, "__main__": 8,
@@ -47,7 +47,7 @@ SIMULATING = frozenset(
         "run_replication", "run_chunk", "run_settings", "run_experiment", "compare",
         "run_points", "run_design", "sweep", "morris", "sobol", "tornado", "budget_for",
         "what_would_it_take", "calibrate", "run_draws", "evaluation_table", "run_tornado",
-        "programme_table", "map_chunks", "Pool", "business_case",
+        "programme_table", "map_chunks", "Pool", "business_case", "goal_searches",
     }
 )  # fmt: skip
 #: Modules whose job is to run replications: presentation imports nothing from them.
@@ -57,6 +57,7 @@ SIMULATING_MODULES = (
     "levers.sweep", "levers.sensitivity", "levers.programme", "levers.goal", "levers.search",
     "levers.budget", "levers.confirm", "calibration.forecast", "calibration.sampler",
     "calibration.abc_smc", "calibration.simulate", "calibration.evaluation", "business.case",
+    "diagnosis.goals",
 )  # fmt: skip
 PRESENTATION = ("plots", "report")
 

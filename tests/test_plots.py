@@ -37,9 +37,9 @@ import labour_sim as ls
 from factory import build, q, target
 from labour_sim import Execution, plots
 from labour_sim.calibration import Calibration, calibrate, parse_observations
+from labour_sim.metrics import FUNNEL, FUNNEL_PART, funnel_steps
 from labour_sim.model.states import State
 from labour_sim.plots.levers import SOBOL_MARGIN
-from labour_sim.plots.outcomes import FUNNEL, FUNNEL_PART, funnel_steps
 from labour_sim.replication.summary import (
     CAPACITY_SERIES,
     in_use,

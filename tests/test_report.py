@@ -16,9 +16,9 @@ from factory import q, raw, run_cli, target, write_toml
 from labour_sim import Execution, Results, ScenarioError, load_scenario, run_experiment
 from labour_sim.calibration import evaluation_table, load_observations
 from labour_sim.cli import main
-from labour_sim.cli.report import goal_lever, goal_searches
+from labour_sim.diagnosis import bottleneck, goal_lever, goal_searches
 from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
-from labour_sim.report import bottleneck, figure_to_data_uri, parameter_rows, write_report
+from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
 from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
 from labour_sim.report.html import esc, tag
 from labour_sim.stats import percent

@@ -45,6 +45,7 @@ from .calibration import (
     load_observations,
     load_setup,
 )
+from .diagnosis import Bottleneck, bottleneck, goal_searches, missed_targets
 from .errors import Problem, ScenarioError
 from .experiments import Comparison, Execution, Results, compare, run_experiment
 from .experiments.posterior import PosteriorDraws
@@ -70,6 +71,7 @@ from .version import __version__
 __all__ = [
     "DEFAULT_DRIFT",
     "METRICS",
+    "Bottleneck",
     "BudgetAnswer",
     "BusinessCase",
     "Calibration",
@@ -91,14 +93,17 @@ __all__ = [
     "State",
     "Sweep",
     "__version__",
+    "bottleneck",
     "budget_for",
     "business_case",
     "calibrate",
     "calibrate_setup",
     "compare",
+    "goal_searches",
     "load_observations",
     "load_scenario",
     "load_setup",
+    "missed_targets",
     "morris",
     "parse_scenario",
     "run_experiment",

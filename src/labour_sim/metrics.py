@@ -30,7 +30,10 @@ all, cumulative first.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ALL_METRICS",
@@ -39,12 +42,15 @@ __all__ = [
     "COST_COLUMNS",
     "COST_LABELS",
     "CUMULATIVE_LABELS",
+    "FUNNEL",
+    "FUNNEL_PART",
     "METRICS",
     "METRIC_LABELS",
     "PER_FIGURES",
     "POINT_LABELS",
     "POINT_METRICS",
     "RETENTION_WEEKS",
+    "funnel_steps",
     "metric_at",
     "metric_noun",
     "target_words",
@@ -187,3 +193,36 @@ PER_FIGURES: Final[dict[str, tuple[str, str, str]]] = {
         "savings",
     ),
 }
+
+
+#: Steps of the pathway funnel, each a subset of the one above (replications-table column
+#: and label, citizens): everyone placed was referred, everyone in paid work was placed,
+#: and everyone still in paid work 26 weeks after hire was hired. Preparation is shown only
+#: where it lies between referred and placed in every replication.
+FUNNEL = (
+    ("referred", "referred to the programme"),
+    ("preparation", "started preparation"),
+    ("placed", "placed in a company"),
+    ("paid", "hired (ordinary, small job or flexjob)"),
+    ("employed_26w", "still in paid work 26 weeks after hire"),
+)
+#: A part of a step drawn as an inner bar: (column, label, the step it is part of).
+FUNNEL_PART = ("ordinary", "of which on ordinary hours", "paid")
+
+
+def funnel_steps(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The :data:`FUNNEL` steps present in ``table`` that nest in every replication.
+
+    A step is kept when, in every row, it is at most the step kept above it and at least
+    the next step present: no bar can exceed the one above it.
+    """
+    present = [(c, label) for c, label in FUNNEL if c in table]
+    kept: list[tuple[str, str]] = []
+    for i, (column, label) in enumerate(present):
+        above = table[kept[-1][0]] if kept else None
+        below = table[present[i + 1][0]] if i + 1 < len(present) else None
+        if (above is None or (table[column] <= above).all()) and (
+            below is None or (below <= table[column]).all()
+        ):
+            kept.append((column, label))
+    return kept

@@ -17,25 +17,18 @@ Examples
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..business import business_case
 from ..calibration import DEFAULT_DRIFT, Observations, evaluation_table, load_observations
+from ..diagnosis import GOAL_PROBABILITY, goal_searches
 from ..errors import ScenarioError
 from ..experiments import Execution, Results, run_experiment
 from ..experiments.posterior import PosteriorDraws
-from ..levers import BudgetAnswer, Sensitivity, budget_for, default_levers, run_tornado
-from ..report import (
-    DEFAULT_LEVER_REPLICATIONS,
-    GOAL_PROBABILITY,
-    bottleneck,
-    check_report_inputs,
-    missed_targets,
-    write_report,
-)
+from ..levers import Sensitivity, run_tornado
+from ..report import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, write_report
 from ..scenario import Scenario, load_scenario
 from .options import (
     EXIT_OK,
@@ -47,7 +40,7 @@ from .options import (
 )
 from .run import calibration_draws
 
-__all__ = ["CAPACITY_LEVERS", "add_commands", "goal_lever", "goal_searches"]
+__all__ = ["add_commands"]
 
 #: Replications of the report's business case (each one run and its business-as-usual arm).
 DEFAULT_BUSINESS_REPLICATIONS = 10
@@ -55,15 +48,6 @@ DEFAULT_BUSINESS_REPLICATIONS = 10
 #: probability's Wilson 95 % interval is about +-8 points: the answer says when that is too
 #: coarse to decide ("undecided at this precision").
 DEFAULT_GOAL_REPLICATIONS = 100
-#: The lever that adds each capacity: the one searched when that capacity binds.
-CAPACITY_LEVERS = {
-    "slot": "companies.slots_per_company",
-    "mentor": "staff.mentors",
-    "caseworker": "staff.caseload",
-}
-#: At most this many lever values above the scenario's own (whole-number levers step wider).
-GOAL_STEPS = 12
-
 _EPILOG = f"""examples:
   labour-sim report scenarios/lolland_falster.toml --out out/lolland_falster.html
   labour-sim report scenarios/lolland_falster.toml \\
@@ -225,68 +209,6 @@ def _analyses(
         else None
     )
     return sensitivity, evaluation
-
-
-def goal_lever(
-    scenario: Scenario, target: str, results: Results, sensitivity: Sensitivity | None
-) -> tuple[str, list[float]] | None:
-    """The lever to search for ``target`` and the values to try, or ``None``.
-
-    The binding capacity's lever (:data:`CAPACITY_LEVERS`) when a capacity binds; else the
-    lever whose high end raises the target's outcome most in the tornado; the values run
-    from one step above the scenario's value to the top of the lever's plausible range
-    (:func:`labour_sim.levers.default_levers`), at most :data:`GOAL_STEPS` of them.
-    """
-    ranges = default_levers(scenario)
-    found = bottleneck(results).capacity
-    lever = CAPACITY_LEVERS.get(found.key) if found is not None else None
-    if (lever is None or lever not in ranges) and sensitivity is not None:
-        rows = sensitivity.table[sensitivity.table["outcome"] == f"target:{target}"]
-        rows = rows[(rows["at_high"] > rows["at_baseline"]) & rows["lever"].isin(list(ranges))]
-        gain = (rows["at_high"] - rows["at_baseline"]).to_numpy(dtype=float)
-        lever = str(rows["lever"].iloc[int(gain.argmax())]) if len(rows) else None
-    if lever is None or lever not in ranges:
-        return None
-    numbers = scenario.levers()
-    now = float(numbers[numbers["path"] == lever]["value"].iloc[0])
-    high = float(ranges[lever][1])
-    if not high > now:
-        return None
-    whole = all(float(v).is_integer() for v in (now, *ranges[lever]))
-    step = max(1.0, math.ceil((high - now) / GOAL_STEPS)) if whole else (high - now) / GOAL_STEPS
-    values = [
-        round(now + step * i, 3) for i in range(1, GOAL_STEPS + 1) if now + step * i <= high + 1e-9
-    ]
-    return lever, values if values[-1] == high else [*values, high]
-
-
-def goal_searches(
-    scenario: Scenario,
-    results: Results,
-    sensitivity: Sensitivity | None,
-    replications: int,
-    seed: int,
-    execution: Execution | None = None,
-) -> list[BudgetAnswer]:
-    """A goal search (:func:`labour_sim.levers.budget_for`) for each missed target.
-
-    A target is missed below :data:`labour_sim.report.GOAL_PROBABILITY`; each search asks
-    for the smallest value of :func:`goal_lever`'s lever that reaches that probability,
-    with ``replications`` per value on ``seed`` (the scenario as written: uncalibrated).
-    """
-    answers = []
-    for target in missed_targets(results):
-        found = goal_lever(scenario, target, results, sensitivity)
-        if found is None:
-            continue
-        lever, values = found
-        answers.append(
-            budget_for(
-                scenario, target, GOAL_PROBABILITY, lever, values,
-                replications=replications, seed=seed, execution=execution,
-            )
-        )  # fmt: skip
-    return answers
 
 
 def _calibration(

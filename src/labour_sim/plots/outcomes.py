@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..experiments import Comparison, Results
-from ..metrics import metric_at
+from ..metrics import FUNNEL_PART, funnel_steps, metric_at
 from ..stats import probability_words
 from .common import context, outcome_words, target_label, target_row, target_specs
 from .style import (
@@ -31,11 +31,8 @@ from .style import (
 )
 
 __all__ = [
-    "FUNNEL",
-    "FUNNEL_PART",
     "cost_breakdown",
     "funnel",
-    "funnel_steps",
     "outcome_distribution",
     "paired_comparison",
 ]
@@ -98,39 +95,6 @@ def _bins(values: np.ndarray) -> list[float] | int:
     if span <= 60:
         return [float(b) for b in np.arange(values.min() - 0.5, values.max() + 1.5)]
     return min(40, max(10, int(np.sqrt(len(values)) * 2)))
-
-
-#: Steps of the pathway funnel, each a subset of the one above (replications-table column
-#: and label, citizens): everyone placed was referred, everyone in paid work was placed,
-#: and everyone still in paid work 26 weeks after hire was hired. Preparation is shown only
-#: where it lies between referred and placed in every replication.
-FUNNEL = (
-    ("referred", "referred to the programme"),
-    ("preparation", "started preparation"),
-    ("placed", "placed in a company"),
-    ("paid", "hired (ordinary, small job or flexjob)"),
-    ("employed_26w", "still in paid work 26 weeks after hire"),
-)
-#: A part of a step drawn as an inner bar: (column, label, the step it is part of).
-FUNNEL_PART = ("ordinary", "of which on ordinary hours", "paid")
-
-
-def funnel_steps(table: pd.DataFrame) -> list[tuple[str, str]]:
-    """The :data:`FUNNEL` steps present in ``table`` that nest in every replication.
-
-    A step is kept when, in every row, it is at most the step kept above it and at least
-    the next step present: no bar can exceed the one above it.
-    """
-    present = [(c, label) for c, label in FUNNEL if c in table]
-    kept: list[tuple[str, str]] = []
-    for i, (column, label) in enumerate(present):
-        above = table[kept[-1][0]] if kept else None
-        below = table[present[i + 1][0]] if i + 1 < len(present) else None
-        if (above is None or (table[column] <= above).all()) and (
-            below is None or (below <= table[column]).all()
-        ):
-            kept.append((column, label))
-    return kept
 
 
 @styled

@@ -13,7 +13,6 @@ description and what it takes to reproduce the numbers.
 * :mod:`.build`        :func:`write_report`, :func:`render_report`: the page, section by section
 * :mod:`.first`        :func:`first_screen`: the answers before scrolling (reusable: with
   :data:`CSS` and :func:`page` it makes a page of its own)
-* :mod:`.bottleneck`   :func:`bottleneck`: the binding capacity, or where the pathway loses most
 * :mod:`.html`         markup that escapes by construction; :func:`figure_to_data_uri`; CSS
 * :mod:`.figures`      :mod:`labour_sim.plots` embedded as SVG with alt text
 * :mod:`.assumptions`  the table of every number (value, unit, source or assumption)
@@ -27,7 +26,7 @@ Example
 
     import labour_sim as ls
     from labour_sim.calibration import evaluation_table, load_observations
-    from labour_sim.cli.report import goal_searches
+    from labour_sim.diagnosis import goal_searches
     from labour_sim.levers import run_tornado
     from labour_sim.report import write_report
 
@@ -46,29 +45,23 @@ Example
     )
 
 The analyses come from the analysis layer (:mod:`labour_sim.levers`,
-:mod:`labour_sim.calibration`); no module here starts a simulation.
+:mod:`labour_sim.calibration`, :mod:`labour_sim.diagnosis`); no module here starts a simulation.
 """
 
 from .assumptions import ParameterRow, parameter_rows
-from .bottleneck import Bottleneck, CapacityUse, bottleneck
 from .build import DEFAULT_LEVER_REPLICATIONS, check_report_inputs, render_report, write_report
-from .first import GOAL_PROBABILITY, first_screen, missed_targets
+from .first import first_screen
 from .html import CSS, figure_to_data_uri, page
 from .stress import STRESS_REFERENCE
 
 __all__ = [
     "CSS",
     "DEFAULT_LEVER_REPLICATIONS",
-    "GOAL_PROBABILITY",
     "STRESS_REFERENCE",
-    "Bottleneck",
-    "CapacityUse",
     "ParameterRow",
-    "bottleneck",
     "check_report_inputs",
     "figure_to_data_uri",
     "first_screen",
-    "missed_targets",
     "page",
     "parameter_rows",
     "render_report",

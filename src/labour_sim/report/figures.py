@@ -12,8 +12,7 @@ import pandas as pd
 from .. import plots
 from ..experiments import Results
 from ..levers import Sensitivity
-from ..metrics import METRIC_LABELS
-from ..plots.outcomes import funnel_steps
+from ..metrics import METRIC_LABELS, funnel_steps
 from ..scenario import Scenario, lever_name
 from ..stats import percent
 from .html import Html, figure_html

@@ -20,12 +20,12 @@ import pandas as pd
 from ..business.accounts import PAYERS
 from ..business.result import BusinessCase
 from ..calibration import Observations
+from ..diagnosis import GOAL_PROBABILITY, bottleneck, missed_targets
 from ..experiments import Results
 from ..levers import BudgetAnswer
 from ..metrics import METRIC_LABELS
 from ..scenario import Scenario, lever_name
 from ..stats import percent, probability_words
-from .bottleneck import bottleneck
 from .evaluation import DISAGREE
 from .html import Html, join, tag
 
@@ -38,12 +38,8 @@ __all__ = [
     "goal_lines",
     "intervals_line",
     "likelihood_words",
-    "missed_targets",
     "promise_words",
 ]
-
-#: A target is missed (and a goal search asks what would reach it) below this probability.
-GOAL_PROBABILITY = 0.8
 
 
 def first_screen(
@@ -123,12 +119,6 @@ def promise_words(row: pd.Series) -> str:
     """A target in words: ``550 ever employed on ordinary hours by 2021-12-31``."""
     label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
     return f"{row['threshold']:,.0f} {label} by {row['date']}"
-
-
-def missed_targets(results: Results, probability: float = GOAL_PROBABILITY) -> list[str]:
-    """Names of the targets whose probability is below ``probability`` (in target order)."""
-    return [str(row["target"]) for _, row in results.targets.iterrows()
-            if float(row["probability"]) < probability]  # fmt: skip
 
 
 def goal_lines(

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from ..experiments import Results
-from ..plots.outcomes import funnel_steps
+from ..metrics import funnel_steps
 
 __all__ = ["BINDING_WAIT_WEEKS", "CAPACITIES", "Bottleneck", "CapacityUse", "bottleneck"]
 
