@@ -180,15 +180,23 @@ def summarise_point(rows: pd.DataFrame, targets: Sequence[str]) -> dict[str, flo
         out[f"ci_low:{name}"], out[f"ci_high:{name}"] = low, high
         for stat in ("median", "p10", "p90"):
             out[f"{stat}:{name}"] = spread[stat]
-    for column in rows.columns:
-        if column in IDENTIFIERS or column.startswith("reached:"):
-            continue
+    measured = [
+        (str(column), kind.kind in "biuf")
+        for column, kind in rows.dtypes.items()
+        if column not in IDENTIFIERS and not str(column).startswith("reached:")
+    ]
+    numeric = [column for column, number in measured if number and column not in PER_FIGURES]
+    # One conversion for all numeric columns; each column's mean over its own contiguous
+    # values, so every figure is the one a per-column mean gives, bit for bit.
+    values = np.ascontiguousarray(rows[numeric].to_numpy(dtype=float).T)
+    means = dict(zip(numeric, map(_finite_mean, values), strict=True))
+    for column, number in measured:
         if column in PER_FIGURES and f"{column}:n" in rows:  # mean numerator / mean denominator
             den = float(rows[f"{column}:n"].mean())
             out[column] = float(rows[PER_FIGURES[column][0]].mean()) / den if den > 0 else math.nan
-        elif pd.api.types.is_numeric_dtype(rows[column]) or pd.api.types.is_bool_dtype(
-            rows[column]
-        ):
+        elif column in means:
+            out[column] = means[column]
+        elif number:  # a per figure without its denominator column
             out[column] = _finite_mean(rows[column].to_numpy(dtype=float))
     return out
 
