@@ -50,13 +50,15 @@ replications on --seed (common random numbers); the page's link holds the settin
     )
     exp.add_argument(
         "--replications", "-n", type=positive_int, default=DEFAULT_REPLICATIONS,
-        help=f"replications per setting (default {DEFAULT_REPLICATIONS}: about "
-        "2 s per update on 2 cores)",
+        help=f"replications per setting (default {DEFAULT_REPLICATIONS}: an update of "
+        "Lolland-Falster in about 2 s)",
     )  # fmt: skip
     add_seed_option(exp)
     exp.add_argument(
-        "--workers", type=positive_int, help="local worker processes (default: all cores)"
-    )
+        "--workers", type=positive_int, default=1,
+        help="worker processes per update (default 1: in the server, where the compiled "
+        "engine stays loaded; more start a pool at each update)",
+    )  # fmt: skip
     exp.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     exp.set_defaults(func=_explore)
 

@@ -110,7 +110,7 @@ class ExplorerPage:
         self.generation = 0
         self.lock = asyncio.Lock()
         self.last_moved: str | None = None
-        self.showing = False  # True while _show sets the target list (no re-run then)
+        self.shown_target: str | None = None  # the target the fan chart shows
         self.location = pn.state.location  # this tab's address bar (None in a notebook)
         link_problem = ""
         try:
@@ -271,6 +271,7 @@ class ExplorerPage:
             self._show_problems(exc)
             return
         self._show_problems(None)
+        self.link_problem.visible = False  # the link's mistake is no longer the setting
         await self._update(settings)
 
     async def _chosen(self, event: Any) -> None:
@@ -285,7 +286,7 @@ class ExplorerPage:
         await self._update(self.settings)
 
     async def _target_chosen(self, event: Any) -> None:
-        if not self.showing and event.old is not None and event.new != event.old:
+        if event.new is not None and event.new != self.shown_target:
             await self._update(self.settings)
 
     async def _update(self, settings: Settings) -> None:
@@ -315,9 +316,10 @@ class ExplorerPage:
         self._show(view)
 
     def _show(self, view: View) -> None:
+        head, _, rest = view.basis.partition(" ")
         self.header.object = (
             f"<h2>{html.escape(view.title)}</h2>"
-            f'<p class="basis">{html.escape(view.basis)}</p>'
+            f'<p class="basis"><strong>{html.escape(head)}</strong> {html.escape(rest)}</p>'
             f'<p class="note">{html.escape(view.note)}</p>'
             f'<p class="changes">Levers moved: {html.escape(view.changes)} '
             f'(<a href="?{html.escape(view.link)}">link to this setting</a>)</p>'
@@ -338,14 +340,10 @@ class ExplorerPage:
             "<p>No lever moved: this is the scenario as written.</p>"
         )
         targets = [c.target for c in view.cards]
+        self.shown_target = view.shown
         if list(self.target.options) != targets:
-            missed = [c.target for c in view.cards if c.probability < 0.8]
-            self.showing = True
-            try:
-                self.target.options = targets
-                self.target.value = (missed or targets)[0] if targets else None
-            finally:
-                self.showing = False
+            self.target.options = targets
+        self.target.value = view.shown
         self.status.object = _status(f"updated in {view.seconds:.1f} s")
         if self.location is not None:  # the address bar: the link restores the setting
             self.location.search = f"?{view.link}"

@@ -45,16 +45,25 @@ from .view import Card, Fact, GoalView, View
 
 __all__ = ["DEFAULT_REPLICATIONS", "Options", "Session", "likelihood_words"]
 
-#: Replications per setting: one update within about 2 s on 2 cores with the fast engine
-#: (measured: see the README's "Explore in the browser").
-DEFAULT_REPLICATIONS = 100
+#: Replications per setting: an update of Lolland-Falster (2,600 citizens) with the fast
+#: engine in the server process took 2.4 s of CPU (2.4-3.1 s wall clock) on a shared 2-core
+#: machine under a load of 4 (2026-12-02); at the ~20 ms a replication of a quiet core,
+#: about 1 s. Koege's (5 citizens) takes 0.3 s.
+DEFAULT_REPLICATIONS = 50
 #: Outcomes whose difference from the original setting the page shows (then each target).
 SHOWN_OUTCOMES = ("ordinary", "employed_26w", "cost:programme", "cost:net_public")
+#: The fan chart first shows a target the original setting reaches less likely than this.
+SHOWN_BELOW = 0.8
 
 
 @dataclass(frozen=True)
 class Options:
-    """How a session runs: replications per setting, seed, workers, engine."""
+    """How a session runs: replications per setting, seed, workers, engine.
+
+    ``workers=1`` (the default) runs in the server process, where the compiled engine
+    stays loaded; more workers start a process pool at every update, which costs more than
+    it saves at these replication counts.
+    """
 
     replications: int = DEFAULT_REPLICATIONS
     seed: int = DEFAULT_SEED
@@ -106,7 +115,9 @@ class Session:
         settings : Settings
             The scenario's key and the changed levers.
         shown : str, optional
-            The target whose metric the fan chart shows (default: the first target).
+            The target whose metric the fan chart shows (default: the first target the
+            original setting reaches with less than :data:`SHOWN_BELOW` probability, else
+            the first target).
 
         Raises
         ------
@@ -125,7 +136,7 @@ class Session:
             if changes
             else None
         )  # fmt: skip
-        target = shown if shown in set(results.targets["target"]) else None
+        target = shown if shown in set(results.targets["target"]) else first_missed(original)
         return View(
             title=scenario.name,
             basis=("Calibrated. " if results.calibrated else "Uncalibrated. ")
@@ -140,6 +151,7 @@ class Session:
             cards=tuple(card(row) for _, row in results.targets.iterrows()),
             facts=key_facts(results),
             figure=_fan(results, original, target, bool(changes)),
+            shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),
             changes=", ".join(f"{p} = {v:g}" for p, v in settings.changes)
             or "none: the scenario as written",
@@ -189,6 +201,15 @@ class Session:
             f"then open ?{format_link(settings)}"
         )
         return write_report(scenario, path, results, command=command)
+
+
+def first_missed(results: Results) -> str | None:
+    """The first target reached with less than :data:`SHOWN_BELOW`, else the first one."""
+    targets = results.targets
+    if targets.empty:
+        return None
+    missed = targets[targets["probability"] < SHOWN_BELOW]
+    return str((missed if not missed.empty else targets)["target"].iloc[0])
 
 
 def likelihood_words(p: float) -> str:

@@ -72,6 +72,8 @@ class View:
         additional sustained jobs.
     figure : matplotlib.figure.Figure
         The fan chart of the shown target's metric, with the original setting's median.
+    shown : str or None
+        The target the fan chart shows (``None``: the scenario has none).
     differences : tuple of str
         The difference from the original setting on common random numbers, one line each
         (empty when no lever has moved).
@@ -89,6 +91,7 @@ class View:
     cards: tuple[Card, ...]
     facts: tuple[Fact, ...]
     figure: Figure
+    shown: str | None
     differences: tuple[str, ...]
     changes: str
     link: str
