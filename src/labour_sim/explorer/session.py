@@ -33,7 +33,6 @@ from ..experiments import (
     paired_differences,
     run_experiment,
 )
-from ..experiments.results import verdict_line
 from ..levers import budget_for
 from ..metrics import METRIC_LABELS
 from ..plots import fan_chart
@@ -139,10 +138,7 @@ class Session:
         target = shown if shown in set(results.targets["target"]) else first_missed(original)
         return View(
             title=scenario.name,
-            basis=("Calibrated. " if results.calibrated else "Uncalibrated. ")
-            + results.basis()[0].upper()
-            + results.basis()[1:]
-            + ".",
+            basis=basis_words(results),
             note=(
                 f"{results.n:,} replications per setting (seed {self.options.seed}); the "
                 "bands include Monte Carlo noise. Every setting runs the same replications, "
@@ -203,6 +199,15 @@ class Session:
         return write_report(scenario, path, results, command=command)
 
 
+def basis_words(r: Results) -> str:
+    """Calibrated (to what) or uncalibrated, said plainly, as the report's first screen does."""
+    if not r.calibrated:
+        return "Uncalibrated. The scenario's numbers as written, not fitted to any reported figure."
+    text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
+    text = text.replace("_", " ")
+    return f"Calibrated. {text[0].upper()}{text[1:]}."
+
+
 def first_missed(results: Results) -> str | None:
     """The first target reached with less than :data:`SHOWN_BELOW`, else the first one."""
     targets = results.targets
@@ -235,9 +240,9 @@ def card(row: pd.Series) -> Card:
         target=str(row["target"]),
         promise=f"{row['threshold']:,.0f} {label} by {row['date']}",
         chance=f"{percent(p)} likely",
-        words=f"{likelihood_words(p)} (95 % interval {percent(row['ci_low'])} to "
-        f"{percent(row['ci_high'])})",
-        detail=verdict_line(row),
+        words=likelihood_words(p),
+        detail=f"95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])}; median "
+        f"{row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to {row['p90']:,.0f})",
         kind="likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain",
         probability=p,
     )
