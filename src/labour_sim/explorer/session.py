@@ -12,6 +12,11 @@ deterministically: the same setting always gives the same numbers.
 one lever over its slider's range with the session's replications; its answer decides only
 where its Wilson interval clears the goal. The report of the current setting is written
 from the results already computed (:func:`labour_sim.report.write_report` runs nothing).
+
+The cards, the key figures and the basis are worded as the report's first screen words
+them (:func:`card`, :func:`key_facts`, :func:`basis_words`, :func:`likelihood_words`,
+:func:`dkk`); they are built here from :class:`~labour_sim.Results` rather than taken from
+the report's HTML, because the page lays them out as widgets.
 """
 
 from __future__ import annotations
