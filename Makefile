@@ -2,6 +2,7 @@
 #   make demo   create .venv, install labour_sim, calibrate Lolland-Falster to VIVE's midterm
 #               (once: out/calibration/ is kept), run the calibrated scenario, write its report
 #   make test   install the dev extras, lint, type-check and run the whole test suite
+#   make explore  the scenario explorer in the browser, on Lolland-Falster (the explore extra)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ TABLE_REPS ?= 1000
 # Test processes (pytest-xdist); the tests that share an expensive fixture run on one of them.
 TEST_WORKERS ?= 2
 
-.PHONY: demo test install install-dev lint bench docs screenshot clean
+.PHONY: demo explore test install install-dev install-explore lint bench docs screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +29,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-explore: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[explore]"
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-explore: $(VENV)/.installed-explore
+
+# The scenario explorer on Lolland-Falster: open the printed address, move a lever.
+explore: install-explore
+	$(BIN)/labour-sim explore scenarios/lolland_falster.toml
 
 # A calibration is redone when its set-up or any scenario or observation file changes.
 $(CALIBRATIONS)/%/calibration.json: scenarios/calibration/%.toml $(wildcard scenarios/*.toml scenarios/base/*.toml scenarios/observations/*.toml) | $(VENV)/.installed

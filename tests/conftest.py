@@ -18,8 +18,13 @@ Three things here keep that cheap and correct:
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +55,7 @@ COST: dict[str, float] = {
     "test_fuzz.py::test_scenario_mutants": 40,
     "test_cli.py::test_every_command_runs_from_the_console_script": 30,
     "test_notebooks.py::test_notebook_executes[05": 27,
+    "test_explorer.py::test_the_explorer_in_chromium": 25,
     "group:lolland-report": 25,
     "test_experiments.py::test_target_interval_covers": 20,
     "test_calibration.py::test_same_seed_same_calibration": 15,
@@ -74,6 +80,56 @@ def _warm_numba_cache() -> None:
     scenario = build({"targets": [target("ordinary_5", "ordinary", 5)]})
     # A whole experiment, not one replication: the summaries' tallies are compiled too.
     run_experiment(scenario, 2, 0, execution=Execution(workers=1, progress=False))
+
+
+# -- a real browser (test_browser.py, test_explorer.py) ---------------------------------------
+# Chromium is installed with apt-get when /usr/bin/chromium is missing (once per session;
+# needs root); the tests skip, saying why, only when that install fails. Playwright drives
+# the system browser (executable_path), so `playwright install` is not needed.
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _install_chromium() -> str | None:
+    """apt-get update and install Debian's chromium; ``None`` on success, else why not."""
+    if shutil.which("apt-get") is None:
+        return "no apt-get on this machine"
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        return "installing it needs root (apt-get install -y chromium)"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        try:
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"{' '.join(command)} failed: {exc}"
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            return f"{' '.join(command)} exited with {proc.returncode}: {last}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Path of a Chromium binary, installed once per session if missing."""
+    if not CHROMIUM.exists():
+        problem = _install_chromium()
+        if problem is not None or not CHROMIUM.exists():
+            pytest.skip(f"no headless Chromium at {CHROMIUM}: {problem or 'not installed'}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium: Path) -> Iterator[Any]:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package (dev extras) is not installed"
+    )
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(chromium), headless=True, args=["--no-sandbox"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:

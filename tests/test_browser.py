@@ -1,8 +1,7 @@
 """The report in a real browser: headless Chromium (Debian's), driven by Playwright.
 
-Chromium is installed with apt-get when ``/usr/bin/chromium`` is missing (once per session;
-needs root); the test skips, saying why, only when that install fails. Playwright drives the
-system browser (``executable_path``), so ``playwright install`` is not needed.
+The ``browser`` fixture (``conftest.py``) installs Chromium with apt-get when it is missing
+and skips, saying why, only when that install fails.
 
 One browser session checks the first screen at 1280 x 800 (every answer on it, no block
 over another), that no figure overlaps a neighbour, and the printed PDF (at most
@@ -11,10 +10,6 @@ over another), that no figure overlaps a neighbour, and the printed PDF (at most
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +19,6 @@ from pypdf import PdfReader
 from labour_sim.report import write_report
 from shared_inputs import Inputs
 
-CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
 #: The printed report's length limit (A4 pages).
 MOST_PAGES = 12
@@ -54,34 +48,6 @@ _CHILD_BOXES = """selectors => selectors.flatMap((sel, k) =>
     }).filter(b => b[5])]))"""
 
 
-def _install_chromium() -> str | None:
-    """apt-get update and install Debian's chromium; ``None`` on success, else why not."""
-    if shutil.which("apt-get") is None:
-        return "no apt-get on this machine"
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        return "installing it needs root (apt-get install -y chromium)"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-        try:
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"{' '.join(command)} failed: {exc}"
-        if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            return f"{' '.join(command)} exited with {proc.returncode}: {last}"
-    return None
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Path of a Chromium binary, installed once per session if missing."""
-    if not CHROMIUM.exists():
-        problem = _install_chromium()
-        if problem is not None or not CHROMIUM.exists():
-            pytest.skip(f"no headless Chromium at {CHROMIUM}: {problem or 'not installed'}")
-    return CHROMIUM
-
-
 @pytest.fixture(scope="module")
 def report(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Lolland-Falster report, from the inputs the report tests use (built once)."""
@@ -91,21 +57,6 @@ def report(inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> Path:
         sensitivity=inputs.sensitivity, evaluation=inputs.evaluation,
         observations=inputs.observations, business=inputs.business, goals=inputs.goals,
     )  # fmt: skip
-
-
-@pytest.fixture
-def browser(chromium: Path) -> Iterator[Any]:
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package (dev extras) is not installed"
-    )
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(chromium), headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.mark.slow

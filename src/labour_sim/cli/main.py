@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from ..errors import ScenarioError
 from ..version import __version__
-from . import business, calibration, levers, report, run, validate
+from . import business, calibration, explore, levers, report, run, validate
 from .options import EXIT_USAGE, Parser
 
 __all__ = ["build_parser", "main"]
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (validate, run, calibration, levers, report, business):
+    for group in (validate, run, calibration, levers, report, business, explore):
         group.add_commands(sub)
     parser.set_defaults(commands=tuple(sub.choices))  # the command names, for tests and docs
     return parser

@@ -1,0 +1,348 @@
+"""The explorer's computation: a scenario and its settings -> a :class:`~.view.View`.
+
+A :class:`Session` belongs to one open page (one user) and lives as long as it: it holds
+the scenario as written, the results of the original setting (run once, on the session's
+seed) and those of the current setting. Every setting runs the same replications on the
+same seed, so the difference from the original setting is paired on common random numbers
+(:func:`labour_sim.experiments.paired_differences`, as :func:`labour_sim.compare` computes
+it, without running the original setting again), and a changed lever changes the answer
+deterministically: the same setting always gives the same numbers.
+
+"What would it take" is :func:`labour_sim.budget_for` on the current setting, searching
+one lever over its slider's range with the session's replications; its answer decides only
+where its Wilson interval clears the goal. The report of the current setting is written
+from the results already computed (:func:`labour_sim.report.write_report` runs nothing).
+
+The cards, the key figures and the basis are worded as the report's first screen words
+them (:func:`card`, :func:`key_facts`, :func:`basis_words`, :func:`likelihood_words`,
+:func:`dkk`); they are built here from :class:`~labour_sim.Results` rather than taken from
+the report's HTML, because the page lays them out as widgets.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..errors import ScenarioError
+from ..experiments import (
+    DEFAULT_SEED,
+    Comparison,
+    Execution,
+    Results,
+    paired_differences,
+    run_experiment,
+)
+from ..levers import budget_for
+from ..metrics import METRIC_LABELS
+from ..plots import fan_chart
+from ..report import write_report
+from ..scenario import Scenario
+from ..stats import percent, probability_words
+from .state import LeverSpec, Settings, format_link, lever_specs
+from .view import Card, Fact, GoalView, View
+
+__all__ = ["DEFAULT_REPLICATIONS", "Options", "Session", "likelihood_words"]
+
+#: Replications per setting: an update of Lolland-Falster (2,600 citizens) with the fast
+#: engine in the server process took 2.4 s of CPU (2.4-3.1 s wall clock) on a shared 2-core
+#: machine under a load of 4 (2026-12-02); at the ~20 ms a replication of a quiet core,
+#: about 1 s. Koege's (5 citizens) takes 0.3 s.
+DEFAULT_REPLICATIONS = 50
+#: Outcomes whose difference from the original setting the page shows (then each target).
+SHOWN_OUTCOMES = ("ordinary", "employed_26w", "cost:programme", "cost:net_public")
+#: The fan chart first shows a target the original setting reaches less likely than this.
+SHOWN_BELOW = 0.8
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a session runs: replications per setting, seed, workers, engine.
+
+    ``workers=1`` (the default) runs in the server process, where the compiled engine
+    stays loaded; more workers start a process pool at every update, which costs more than
+    it saves at these replication counts.
+    """
+
+    replications: int = DEFAULT_REPLICATIONS
+    seed: int = DEFAULT_SEED
+    workers: int | None = 1
+    engine: str = "fast"
+
+    def execution(self) -> Execution:
+        """The :class:`Execution` of every run (no progress bar, no folder)."""
+        return Execution(workers=self.workers, progress=False, engine=self.engine)
+
+
+class Session:
+    """One page's computation: the original setting's results, and the current one's.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as written in its file.
+    key : str
+        Its key in the link (the file's stem).
+    options : Options, optional
+        Replications, seed, workers and engine.
+    """
+
+    def __init__(self, scenario: Scenario, key: str, options: Options | None = None) -> None:
+        self.scenario = scenario
+        self.key = key
+        self.options = options or Options()
+        self.specs: list[LeverSpec] = lever_specs(scenario)
+        self._original: Results | None = None
+        self.current: tuple[Settings, Scenario, Results] | None = None
+
+    @property
+    def original(self) -> Results:
+        """Results of the scenario as written (run on first use)."""
+        if self._original is None:
+            self._original = self._run(self.scenario)
+        return self._original
+
+    def _run(self, scenario: Scenario) -> Results:
+        o = self.options
+        return run_experiment(scenario, o.replications, o.seed, execution=o.execution())
+
+    def view(self, settings: Settings, shown: str | None = None) -> View:
+        """Run ``settings`` (on the session's seed) and the view of it.
+
+        Parameters
+        ----------
+        settings : Settings
+            The scenario's key and the changed levers.
+        shown : str, optional
+            The target whose metric the fan chart shows (default: the first target the
+            original setting reaches with less than :data:`SHOWN_BELOW` probability, else
+            the first target).
+
+        Raises
+        ------
+        ScenarioError
+            A change the scenario's validation refuses (the command line's message).
+        """
+        started = time.perf_counter()
+        changes = settings.as_dict()
+        scenario = self.scenario.with_changes(changes) if changes else self.scenario
+        original = self.original
+        results = original if not changes else self._run(scenario)
+        self.current = (settings, scenario, results)
+        comparison = (
+            Comparison(original, results, paired_differences(original.replications,
+                                                              results.replications))
+            if changes
+            else None
+        )  # fmt: skip
+        target = shown if shown in set(results.targets["target"]) else first_missed(original)
+        return View(
+            title=scenario.name,
+            basis=basis_words(results),
+            note=(
+                f"{results.n:,} replications per setting (seed {self.options.seed}); the "
+                "bands include Monte Carlo noise. Every setting runs the same replications, "
+                "so differences are paired on common random numbers."
+            ),
+            cards=tuple(card(row) for _, row in results.targets.iterrows()),
+            facts=key_facts(results),
+            figure=_fan(results, original, target, bool(changes)),
+            shown=target,
+            differences=difference_lines(comparison) if comparison is not None else (),
+            changes=", ".join(f"{p} = {v:g}" for p, v in settings.changes)
+            or "none: the scenario as written",
+            link=format_link(settings),
+            seconds=time.perf_counter() - started,
+        )
+
+    def what_would_it_take(self, target: str, probability: float, lever: str) -> GoalView:
+        """The smallest value of ``lever`` (in its slider's range) that reaches ``target``.
+
+        Runs :func:`labour_sim.budget_for` on the current setting (the scenario as written
+        before any :meth:`view`), with the session's replications and seed.
+
+        Raises
+        ------
+        ScenarioError
+            An unknown target or lever, or a probability outside (0, 1).
+        """
+        started = time.perf_counter()
+        spec = next((s for s in self.specs if s.path == lever), None)
+        if spec is None:
+            raise ScenarioError.single("lever", "a lever of the scenario", lever)
+        scenario = self.current[1] if self.current is not None else self.scenario
+        step = None if spec.whole else (spec.high - spec.low) / 20
+        answer = budget_for(
+            scenario, target, probability, lever, low=spec.low, high=spec.high, step=step,
+            replications=self.options.replications, seed=self.options.seed,
+            execution=self.options.execution(),
+        )  # fmt: skip
+        return GoalView(
+            question=(
+                f"What would it take to reach {target} with {probability:.0%} probability, "
+                f"moving {lever} from {spec.low:g} to {spec.high:g}?"
+            ),
+            lines=tuple(answer.lines()),
+            seconds=time.perf_counter() - started,
+        )
+
+    def write_report(self, path: str | Path) -> Path:
+        """Write the full report of the current setting to ``path`` (runs nothing new)."""
+        if self.current is None:
+            raise ScenarioError.single("report", "a setting shown first", "none")
+        settings, scenario, results = self.current
+        command = (
+            f"labour-sim explore {self.scenario.origin or self.key} "
+            f"--replications {results.n} --seed {self.options.seed}, "
+            f"then open ?{format_link(settings)}"
+        )
+        return write_report(scenario, path, results, command=command)
+
+
+def basis_words(r: Results) -> str:
+    """Calibrated (to what) or uncalibrated, said plainly, as the report's first screen does."""
+    if not r.calibrated:
+        return "Uncalibrated. The scenario's numbers as written, not fitted to any reported figure."
+    text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
+    text = text.replace("_", " ")
+    return f"Calibrated. {text[0].upper()}{text[1:]}."
+
+
+def first_missed(results: Results) -> str | None:
+    """The first target reached with less than :data:`SHOWN_BELOW`, else the first one."""
+    targets = results.targets
+    if targets.empty:
+        return None
+    missed = targets[targets["probability"] < SHOWN_BELOW]
+    return str((missed if not missed.empty else targets)["target"].iloc[0])
+
+
+def likelihood_words(p: float) -> str:
+    """A probability in plain words (the report's first screen says the same)."""
+    if not math.isfinite(p):
+        return "not known"
+    if p >= 0.9:
+        return "very likely"
+    if p >= 0.66:
+        return "likely"
+    if p > 0.33:
+        return "about as likely as not"
+    if p > 0.1:
+        return "unlikely"
+    return "very unlikely"
+
+
+def card(row: pd.Series) -> Card:
+    """A target's verdict card from its row of ``Results.targets``."""
+    p = float(row["probability"])
+    label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
+    return Card(
+        target=str(row["target"]),
+        promise=f"{row['threshold']:,.0f} {label} by {row['date']}",
+        chance=f"{percent(p)} likely",
+        words=likelihood_words(p),
+        detail=f"95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])}; median "
+        f"{row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to {row['p90']:,.0f})",
+        kind="likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain",
+        probability=p,
+    )
+
+
+def key_facts(r: Results) -> tuple[Fact, ...]:
+    """Cost per additional sustained job, the programme cost and the additional jobs."""
+    facts = []
+    end = r.metadata.get("end_date", "the end")
+    horizon = r.metadata.get("savings_horizon_date", "the savings horizon")
+    job = _cost(r, "cost:per_additional_sustained_job")
+    if job is not None:
+        facts.append(
+            Fact(
+                dkk(job["mean"]),
+                "programme cost per additional job held 26 weeks (against business as "
+                "usual; mean cost / mean additional jobs)",
+                f"95 % interval {dkk(job['ci_low'])} to {dkk(job['ci_high'])}; no additional "
+                f"sustained job in {float(job['zero_share']):.0%} of runs",
+            )
+        )
+    programme = _cost(r, "cost:programme")
+    if programme is not None:
+        detail = f"80 % interval {dkk(programme['p10'])} to {dkk(programme['p90'])}"
+        grant, within = r.metadata.get("grant_dkk"), _cost(r, "cost:within_grant")
+        if grant is not None and within is not None:
+            detail += (
+                f"; within the grant of {dkk(grant)}: "
+                f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
+            )
+        facts.append(Fact(dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
+    extra = r.replications.get("effect:sustained@savings")
+    if extra is not None and len(extra):
+        q = extra.quantile([0.1, 0.9])
+        facts.append(
+            Fact(
+                f"{extra.mean():,.1f}",
+                f"additional citizens in a job held 26 weeks by {horizon} (mean; programme "
+                "minus business as usual)",
+                f"80 % interval {q[0.1]:,.0f} to {q[0.9]:,.0f}",
+            )
+        )
+    return tuple(facts)
+
+
+def _cost(r: Results, item: str) -> pd.Series | None:
+    try:
+        row = r.cost(item)
+    except KeyError:
+        return None
+    usable = math.isfinite(float(row["mean"])) and (
+        item == "cost:within_grant" or float(row["mean"]) != 0
+    )
+    return row if usable else None
+
+
+def dkk(x: float) -> str:
+    """An amount in DKK, rounded for reading: ``21.1 mio DKK``, ``241k DKK``, ``950 DKK``."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f} mio DKK"
+    if abs(x) >= 1e4:
+        return f"{x / 1e3:,.0f}k DKK"
+    return f"{x:,.0f} DKK"
+
+
+def difference_lines(comparison: Comparison) -> tuple[str, ...]:
+    """The difference from the original setting in words: main outcomes, then each target."""
+    lines = comparison.lines(SHOWN_OUTCOMES)
+    for _, row in comparison.differences.iterrows():
+        outcome = str(row["outcome"])
+        if not outcome.startswith("reached:"):
+            continue
+        lines.append(
+            f"chance of reaching {outcome.removeprefix('reached:')}: "
+            f"{percent(row['mean_a'])} -> {percent(row['mean_b'])}, difference "
+            f"{100 * row['difference']:+.1f} points [{100 * row['ci_low']:+.1f}, "
+            f"{100 * row['ci_high']:+.1f}]"
+        )
+    return tuple(lines)
+
+
+def _fan(results: Results, original: Results, target: str | None, changed: bool) -> Figure:
+    """The fan chart of ``results``, with the original setting's median dashed when changed."""
+    figure = fan_chart(results, target=target)
+    if changed and figure.axes:
+        ax = figure.axes[0]
+        row = results.target(target) if target is not None else results.targets.iloc[0]
+        bands = original.bands
+        median = bands[(bands["kind"] == "metric") & (bands["series"] == row["metric"])]
+        if not median.empty and "q50" in median:
+            ax.plot(
+                pd.to_datetime(median["date"]), median["q50"], color="black", linestyle="--",
+                linewidth=1.2, label="original setting: median",
+            )  # fmt: skip
+    return figure

@@ -1,0 +1,307 @@
+"""The scenario explorer: its link (state), its computation (session) and the page in Chromium.
+
+The state and session tests run on the Koege scenario (five citizens, so a setting runs in
+a fraction of a second); the browser test starts ``labour-sim explore`` as a server on a
+free port, drives the page in headless Chromium, and stops the server with Ctrl-C (SIGINT).
+Set ``LABOUR_SIM_EXPLORER_SCREENSHOT=docs/explorer.png`` to keep the page's screenshot (the
+README's); otherwise it goes to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import labour_sim as ls
+from labour_sim.cli import main
+from labour_sim.explorer import session as session_module
+from labour_sim.explorer.session import Options, Session, difference_lines
+from labour_sim.explorer.state import (
+    SOURCED_BAND,
+    Settings,
+    error_text,
+    format_link,
+    lever_specs,
+    parse_link,
+    problems_by_lever,
+    settings_of,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+KOEGE = ROOT / "scenarios" / "koege_taettere_paa_job.toml"
+LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
+KEY = "koege_taettere_paa_job"
+REPLICATIONS = 60
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def koege() -> ls.Scenario:
+    return ls.load_scenario(KOEGE)
+
+
+@pytest.fixture(scope="module")
+def offered(koege: ls.Scenario) -> dict[str, ls.Scenario]:
+    return {KEY: koege, "lolland_falster": ls.load_scenario(LOLLAND)}
+
+
+# -- state: the levers and the link ----------------------------------------------------------
+def test_each_lever_gets_a_slider_within_its_bounds(koege: ls.Scenario) -> None:
+    specs = {s.path: s for s in lever_specs(koege)}
+    levers = koege.levers().set_index("path")
+    mentors = specs["staff.mentors"]
+    assert mentors.whole and mentors.step == 1 and mentors.important
+    assert next(iter(specs)) == "staff.mentors"  # the important levers come first
+    for path, spec in specs.items():
+        row = levers.loc[path]
+        assert spec.low <= spec.value <= spec.high, path
+        assert spec.unit == row["unit"]
+        if row["origin"] == "assumption" and row["low"] < row["high"]:
+            assert (spec.low, spec.high) == (
+                min(row["low"], spec.value), max(row["high"], spec.value)
+            ), path  # fmt: skip
+        if row["origin"] == "assumption":
+            assert spec.origin.startswith("assumption: ")
+        else:
+            assert spec.origin == f"source: {row['source']}"
+            if spec.value > 0 and not spec.whole:
+                assert spec.low >= SOURCED_BAND[0] * spec.value - 1e-12, path
+        if row["unit"] in ("probability", "share"):
+            assert spec.high <= 1, path
+    assert not any(p.startswith("targets.") for p in specs)
+
+
+def test_a_link_round_trips(offered: dict[str, ls.Scenario], koege: ls.Scenario) -> None:
+    settings = settings_of(
+        koege, KEY, {"staff.mentors": 3, "placement.mentor_multiplier": 1.5, "staff.caseworkers": 1}
+    )
+    assert settings.changes == (("staff.mentors", 3), ("placement.mentor_multiplier", 1.5))
+    link = format_link(settings)
+    assert link == f"scenario={KEY}&staff.mentors=3&placement.mentor_multiplier=1.5"
+    assert parse_link("?" + link, offered) == settings
+    assert parse_link("", offered) == Settings(KEY)  # no link: the first scenario as written
+    assert parse_link("scenario=lolland_falster", offered) == Settings("lolland_falster")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (f"scenario={KEY}&staff.mentors=4.5",
+         "staff.mentors: expected a whole number; got '4.5' in the link"),
+        (f"scenario={KEY}&staff.mentors=many",
+         "staff.mentors: expected a whole number; got 'many' in the link"),
+        (f"scenario={KEY}&placement.mentor_multiplier=nan",
+         "placement.mentor_multiplier: expected a finite number; got 'nan' in the link"),
+        (f"scenario={KEY}&staff.mentors=3&staff.mentors=4",
+         "staff.mentors: expected one value; got '3' and '4' in the link"),
+        ("scenario=atlantis",
+         f"scenario: expected one of {KEY}, lolland_falster; got 'atlantis' in the link"),
+        (f"scenario={KEY}&staff.wizards=2",
+         "staff.wizards: expected a lever of Taettere paa job, Koege (a path scenario.levers() "
+         "lists); got 'staff.wizards=2' in the link"),
+        (f"scenario={KEY}&targets.paid_1_of_5.threshold=0",
+         "targets.paid_1_of_5.threshold: expected a lever of"),
+        ("scenario=", "scenario: expected one of"),
+        ("scenario", "link: expected a query string"),
+        ("a=b=c&&", "link: expected a query string like scenario=NAME&staff.mentors=40"),
+    ],
+)  # fmt: skip
+def test_a_bad_link_names_its_field(
+    offered: dict[str, ls.Scenario], query: str, message: str
+) -> None:
+    with pytest.raises(ls.ScenarioError) as caught:
+        parse_link(query, offered)
+    assert error_text(caught.value).startswith(message)
+    assert "\n" not in error_text(caught.value)
+
+
+def test_an_impossible_combination_is_the_command_lines_message(
+    offered: dict[str, ls.Scenario], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ls.ScenarioError) as caught:
+        parse_link(f"scenario={KEY}&companies.initial=20", offered)
+    text = error_text(caught.value)
+    assert text.startswith("companies.initial: expected at most max_companies (8); got 20")
+    code = main(["compare", str(KOEGE), "--set", "companies.initial=20", "-n", "1"])
+    assert code == 2
+    cli_line = capsys.readouterr().err.strip().removeprefix("labour-sim: ")
+    assert cli_line == text  # the same one line
+    specs = [s.path for s in lever_specs(offered[KEY])]
+    assert list(problems_by_lever(caught.value, specs)) == ["companies.initial"]
+
+
+def test_a_problem_of_several_levers_is_under_each(koege: ls.Scenario) -> None:
+    with pytest.raises(ls.ScenarioError) as caught:
+        settings_of(koege, KEY, {"groups.under_30_long_term.share": 0.5})
+    assert str(caught.value).startswith("groups.*.share: expected shares that sum to 1")
+    by_lever = problems_by_lever(caught.value, [s.path for s in lever_specs(koege)])
+    assert list(by_lever) == ["groups.under_30_long_term.share"]
+
+
+# -- session: the computation ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def session(koege: ls.Scenario) -> Session:
+    return Session(koege, KEY, Options(replications=REPLICATIONS, seed=SEED, workers=1))
+
+
+def test_more_mentors_change_the_probability_deterministically(
+    session: Session, koege: ls.Scenario
+) -> None:
+    original = session.view(Settings(KEY))
+    assert [c.target for c in original.cards] == [t.name for t in koege.targets]
+    assert original.differences == () and original.changes.startswith("none")
+    fewer = Settings(KEY, (("staff.mentors", 2),))
+    changed = session.view(fewer)
+    assert [c.probability for c in changed.cards] != [c.probability for c in original.cards]
+    again = Session(koege, KEY, session.options).view(fewer)  # a new page, the same numbers
+    assert [c.chance for c in again.cards] == [c.chance for c in changed.cards]
+    assert [c.detail for c in again.cards] == [c.detail for c in changed.cards]
+    assert changed.link == f"scenario={KEY}&staff.mentors=2"
+    assert f"{REPLICATIONS:,} replications per setting" in changed.note
+    assert "Monte Carlo noise" in changed.note
+
+
+def test_the_difference_is_paired_on_common_random_numbers(
+    session: Session, koege: ls.Scenario
+) -> None:
+    view = session.view(Settings(KEY, (("staff.mentors", 2),)))
+    paired = ls.compare(
+        koege, koege.with_changes({"staff.mentors": 2}), REPLICATIONS, SEED,
+        execution=ls.Execution(workers=1, progress=False, engine="fast"),
+    )  # fmt: skip
+    assert view.differences == difference_lines(paired)
+    assert any(line.startswith("chance of reaching attached_2_of_5") for line in view.differences)
+
+
+def test_what_would_it_take_on_the_current_setting(session: Session) -> None:
+    session.view(Settings(KEY, (("staff.mentors", 3),)))
+    goal = session.what_would_it_take("paid_1_of_5", 0.5, "staff.mentors")
+    assert "staff.mentors" in goal.question and "paid_1_of_5" in goal.question
+    assert any("paid_1_of_5" in line for line in goal.lines)
+    with pytest.raises(ls.ScenarioError, match=r"^lever: expected a lever of the scenario"):
+        session.what_would_it_take("paid_1_of_5", 0.5, "staff.wizards")
+    with pytest.raises(ls.ScenarioError, match=r"paid_99"):
+        session.what_would_it_take("paid_99", 0.5, "staff.mentors")
+
+
+# -- the page in a real browser ---------------------------------------------------------------
+@dataclass
+class Server:
+    """The explorer served from a thread of this process (the engine is warm here)."""
+
+    address: str = ""
+    stop: Callable[[], None] | None = None
+    thread: threading.Thread | None = None
+
+
+@pytest.fixture
+def server(koege: ls.Scenario, capsys: pytest.CaptureFixture[str]) -> Iterator[Server]:
+    """``serve`` (what ``labour-sim explore`` runs) on Koege, on a free port of 127.0.0.1."""
+    pytest.importorskip("panel", reason="the explore extra (panel) is not installed")
+    from labour_sim.explorer.app import free_port, serve
+
+    served = Server()
+    started = threading.Event()
+
+    def on_start(address: str, stop: Callable[[], None]) -> None:
+        served.address, served.stop = address, stop
+        started.set()
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        options = Options(replications=REPLICATIONS, workers=1)
+        serve({KEY: koege}, options, port=free_port(), open_browser=False, on_start=on_start)
+
+    served.thread = threading.Thread(target=run, daemon=True)
+    served.thread.start()
+    assert started.wait(60), "the server did not start"
+    assert served.address.startswith("http://127.0.0.1:")
+    try:
+        yield served
+    finally:
+        if served.thread.is_alive() and served.stop is not None:
+            served.stop()
+            served.thread.join(20)
+
+
+@pytest.mark.slow
+def test_the_explorer_in_chromium(
+    browser: Any,
+    server: Server,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    address = server.address
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    # A bad link: the command line's one-line message, no traceback; the scenario as written.
+    page.goto(address + f"?scenario={KEY}&staff.mentors=many", wait_until="load")
+    problem = page.locator(".link-problem .problem")
+    problem.wait_for(timeout=60_000)
+    assert problem.inner_text() == "staff.mentors: expected a whole number; got 'many' in the link"
+    chance = page.locator('.verdict[data-target="attached_2_of_5"] .chance')
+    chance.wait_for(timeout=60_000)
+    before = chance.inner_text()
+
+    started = time.perf_counter()
+    page.locator(".lever-staff-mentors .noUi-handle").focus()
+    page.keyboard.press("Home")  # the fewest mentors the slider offers (2)
+    _wait_for_change(page, chance, before)
+    seconds = time.perf_counter() - started
+    print(f"\nthe probability changed {before} -> {chance.inner_text()} in {seconds:.1f} s")
+    page.wait_for_url("**staff.mentors=2**", timeout=10_000)  # the link holds the setting
+    differences = page.locator(".differences li")  # (in the pane's shadow root)
+    assert "chance of reaching attached_2_of_5" in " ".join(differences.all_inner_texts())
+
+    def no_run(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the report ran a simulation")
+
+    with monkeypatch.context() as patched:  # the server runs in this process
+        patched.setattr(session_module, "run_experiment", no_run)
+        with page.expect_download(timeout=60_000) as download:
+            page.locator(".download button, .download a").first.click()
+        report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Taettere paa job, Koege" in report and 'id="verdict"' in report
+    assert "staff.mentors=2" in report  # its footer says how to get this setting back
+
+    screenshot = Path(os.environ.get("LABOUR_SIM_EXPLORER_SCREENSHOT") or tmp_path / "e.png")
+    page.screenshot(path=str(screenshot), full_page=False)
+    assert screenshot.stat().st_size > 10_000
+
+    # An impossible setting: the one-line message beside the slider that caused it.
+    page.get_by_text("More: groups").click()
+    page.locator(".lever-groups-under_30_long_term-share .noUi-handle").focus()
+    page.keyboard.press("Home")
+    beside = page.locator(".problem-for-groups-under_30_long_term-share .problem")
+    beside.wait_for(timeout=30_000)
+    assert beside.inner_text().startswith("groups.*.share: expected shares that sum to 1; got ")
+    assert "Traceback" not in page.content()
+    assert problems == []
+    context.close()
+
+    assert server.stop is not None and server.thread is not None
+    server.stop()  # as Ctrl-C does: the server stops cleanly
+    server.thread.join(20)
+    assert not server.thread.is_alive()
+    out = capsys.readouterr().out
+    assert f"at {address} ({REPLICATIONS} replications per setting" in out
+    assert out.rstrip().endswith("labour-sim explore: stopped")
+
+
+def _wait_for_change(page: Any, locator: Any, before: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while locator.inner_text() == before:
+        assert time.monotonic() < deadline, f"the probability stayed {before}"
+        page.wait_for_timeout(100)
