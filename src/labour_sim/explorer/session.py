@@ -13,15 +13,13 @@ one lever over its slider's range with the session's replications; its answer de
 where its Wilson interval clears the goal. The report of the current setting is written
 from the results already computed (:func:`labour_sim.report.write_report` runs nothing).
 
-The cards, the key figures and the basis are worded as the report's first screen words
-them (:func:`card`, :func:`key_facts`, :func:`basis_words`, :func:`likelihood_words`,
-:func:`dkk`); they are built here from :class:`~labour_sim.Results` rather than taken from
-the report's HTML, because the page lays them out as widgets.
+The cards, the key figures and the basis are the report's first screen's own, as data
+(:func:`labour_sim.report.first.card`, :func:`~labour_sim.report.first.key_facts`,
+:func:`~labour_sim.report.first.basis_words`): the page lays them out as widgets.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,15 +37,15 @@ from ..experiments import (
     run_experiment,
 )
 from ..levers import budget_for
-from ..metrics import METRIC_LABELS
 from ..plots import fan_chart
 from ..report import write_report
+from ..report.first import basis_words, card, key_facts
 from ..scenario import Scenario
-from ..stats import percent, probability_words
+from ..stats import percent
 from .state import LeverSpec, Settings, format_link, lever_specs
-from .view import Card, Fact, GoalView, View
+from .view import GoalView, View
 
-__all__ = ["DEFAULT_REPLICATIONS", "Options", "Session", "likelihood_words"]
+__all__ = ["DEFAULT_REPLICATIONS", "Options", "Session"]
 
 #: Replications per setting: an update of Lolland-Falster (2,600 citizens) with the fast
 #: engine in the server process took 2.4 s of CPU (2.4-3.1 s wall clock) on a shared 2-core
@@ -143,7 +141,7 @@ class Session:
         target = shown if shown in set(results.targets["target"]) else first_missed(original)
         return View(
             title=scenario.name,
-            basis=basis_words(results),
+            basis=" ".join(basis_words(results)),
             note=(
                 f"{results.n:,} replications per setting (seed {self.options.seed}); the "
                 "bands include Monte Carlo noise. Every setting runs the same replications, "
@@ -204,15 +202,6 @@ class Session:
         return write_report(scenario, path, results, command=command)
 
 
-def basis_words(r: Results) -> str:
-    """Calibrated (to what) or uncalibrated, said plainly, as the report's first screen does."""
-    if not r.calibrated:
-        return "Uncalibrated. The scenario's numbers as written, not fitted to any reported figure."
-    text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
-    text = text.replace("_", " ")
-    return f"Calibrated. {text[0].upper()}{text[1:]}."
-
-
 def first_missed(results: Results) -> str | None:
     """The first target reached with less than :data:`SHOWN_BELOW`, else the first one."""
     targets = results.targets
@@ -220,100 +209,6 @@ def first_missed(results: Results) -> str | None:
         return None
     missed = targets[targets["probability"] < SHOWN_BELOW]
     return str((missed if not missed.empty else targets)["target"].iloc[0])
-
-
-def likelihood_words(p: float) -> str:
-    """A probability in plain words (the report's first screen says the same)."""
-    if not math.isfinite(p):
-        return "not known"
-    if p >= 0.9:
-        return "very likely"
-    if p >= 0.66:
-        return "likely"
-    if p > 0.33:
-        return "about as likely as not"
-    if p > 0.1:
-        return "unlikely"
-    return "very unlikely"
-
-
-def card(row: pd.Series) -> Card:
-    """A target's verdict card from its row of ``Results.targets``."""
-    p = float(row["probability"])
-    label = METRIC_LABELS.get(str(row["metric"]), str(row["metric"])).removeprefix("citizens ")
-    return Card(
-        target=str(row["target"]),
-        promise=f"{row['threshold']:,.0f} {label} by {row['date']}",
-        chance=f"{percent(p)} likely",
-        words=likelihood_words(p),
-        detail=f"95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])}; median "
-        f"{row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to {row['p90']:,.0f})",
-        kind="likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain",
-        probability=p,
-    )
-
-
-def key_facts(r: Results) -> tuple[Fact, ...]:
-    """Cost per additional sustained job, the programme cost and the additional jobs."""
-    facts = []
-    end = r.metadata.get("end_date", "the end")
-    horizon = r.metadata.get("savings_horizon_date", "the savings horizon")
-    job = _cost(r, "cost:per_additional_sustained_job")
-    if job is not None:
-        facts.append(
-            Fact(
-                dkk(job["mean"]),
-                "programme cost per additional job held 26 weeks (against business as "
-                "usual; mean cost / mean additional jobs)",
-                f"95 % interval {dkk(job['ci_low'])} to {dkk(job['ci_high'])}; no additional "
-                f"sustained job in {float(job['zero_share']):.0%} of runs",
-            )
-        )
-    programme = _cost(r, "cost:programme")
-    if programme is not None:
-        detail = f"80 % interval {dkk(programme['p10'])} to {dkk(programme['p90'])}"
-        grant, within = r.metadata.get("grant_dkk"), _cost(r, "cost:within_grant")
-        if grant is not None and within is not None:
-            detail += (
-                f"; within the grant of {dkk(grant)}: "
-                f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
-            )
-        facts.append(Fact(dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
-    extra = r.replications.get("effect:sustained@savings")
-    if extra is not None and len(extra):
-        q = extra.quantile([0.1, 0.9])
-        facts.append(
-            Fact(
-                f"{extra.mean():,.1f}",
-                f"additional citizens in a job held 26 weeks by {horizon} (mean; programme "
-                "minus business as usual)",
-                f"80 % interval {q[0.1]:,.0f} to {q[0.9]:,.0f}",
-            )
-        )
-    return tuple(facts)
-
-
-def _cost(r: Results, item: str) -> pd.Series | None:
-    try:
-        row = r.cost(item)
-    except KeyError:
-        return None
-    usable = math.isfinite(float(row["mean"])) and (
-        item == "cost:within_grant" or float(row["mean"]) != 0
-    )
-    return row if usable else None
-
-
-def dkk(x: float) -> str:
-    """An amount in DKK, rounded for reading: ``21.1 mio DKK``, ``241k DKK``, ``950 DKK``."""
-    x = float(x)
-    if not math.isfinite(x):
-        return "n/a"
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f} mio DKK"
-    if abs(x) >= 1e4:
-        return f"{x / 1e3:,.0f}k DKK"
-    return f"{x:,.0f} DKK"
 
 
 def difference_lines(comparison: Comparison) -> tuple[str, ...]:

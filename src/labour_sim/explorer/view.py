@@ -10,47 +10,9 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
+from ..report.first import Card, Fact
+
 __all__ = ["Card", "Fact", "GoalView", "View"]
-
-
-@dataclass(frozen=True)
-class Card:
-    """One target's verdict, worded as on the report's first screen.
-
-    Attributes
-    ----------
-    target : str
-        The target's name in the scenario (``ordinary_550``).
-    promise : str
-        ``"550 ever employed on ordinary hours by 2021-12-31"``.
-    chance : str
-        ``"34% likely"``.
-    words : str
-        The probability in plain words (``"unlikely"``).
-    detail : str
-        ``"95 % interval 26% to 43%; median 338 (80 % of runs 317 to 356)"``.
-    kind : str
-        ``"likely"`` (at least 66 %), ``"unlikely"`` (at most 33 %) or ``"uncertain"``.
-    probability : float
-        The estimated probability (0 to 1).
-    """
-
-    target: str
-    promise: str
-    chance: str
-    words: str
-    detail: str
-    kind: str
-    probability: float
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A key figure beside the cards: its value, what it is, and its interval or parts."""
-
-    value: str
-    label: str
-    detail: str
 
 
 @dataclass(frozen=True, eq=False)

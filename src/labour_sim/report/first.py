@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -31,12 +32,17 @@ from .html import Html, join, tag
 
 __all__ = [
     "GOAL_PROBABILITY",
+    "Card",
+    "Fact",
+    "basis_words",
+    "card",
     "disagreement_line",
     "dkk",
     "first_screen",
     "goal_line",
     "goal_lines",
     "intervals_line",
+    "key_facts",
     "likelihood_words",
     "promise_words",
 ]
@@ -271,15 +277,20 @@ def intervals_line(scenario: Scenario, results: Results) -> str:
 
 
 # -- the blocks --------------------------------------------------------------------------------
+def basis_words(r: Results) -> tuple[str, str]:
+    """Calibrated (to what) or uncalibrated, said plainly: ``(head, sentence)``."""
+    if not r.calibrated:
+        return (
+            "Uncalibrated.",
+            "The scenario's numbers as written, not fitted to any reported figure.",
+        )
+    text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
+    text = text.replace("_", " ")  # observation names (paid_share) in words
+    return "Calibrated.", text[0].upper() + text[1:] + "."
+
+
 def _basis(r: Results) -> Html:
-    """Calibrated (to what) or uncalibrated, said plainly."""
-    if r.calibrated:
-        text = r.basis().split("; each replication")[0].removeprefix("calibrated ")
-        text = text.replace("_", " ")  # observation names (paid_share) in words
-        head, words = "Calibrated.", text[0].upper() + text[1:] + "."
-    else:
-        head = "Uncalibrated."
-        words = "The scenario's numbers as written, not fitted to any reported figure."
+    head, words = basis_words(r)
     return tag("p", tag("strong", head), " ", words, class_="basis", id="basis")
 
 
@@ -298,33 +309,81 @@ def likelihood_words(p: float) -> str:
     return "very unlikely"
 
 
-def _verdict_card(row: pd.Series) -> Html:
+@dataclass(frozen=True)
+class Card:
+    """One target's verdict, as the first screen words it.
+
+    Attributes
+    ----------
+    target : str
+        The target's name in the scenario (``ordinary_550``).
+    promise : str
+        ``"550 ever employed on ordinary hours by 2021-12-31"``.
+    chance : str
+        ``"34% likely"``.
+    words : str
+        The probability in plain words (``"unlikely"``).
+    detail : str
+        ``"95 % interval 26% to 43%; median 338 (80 % of runs 317 to 356)"``.
+    kind : str
+        ``"likely"`` (at least 66 %), ``"unlikely"`` (at most 33 %) or ``"uncertain"``.
+    probability : float
+        The estimated probability (0 to 1).
+    description : str
+        The target's description in the scenario file.
+    """
+
+    target: str
+    promise: str
+    chance: str
+    words: str
+    detail: str
+    kind: str
+    probability: float
+    description: str = ""
+
+
+def card(row: pd.Series) -> Card:
+    """A target's verdict card from its row of ``Results.targets``."""
     p = float(row["probability"])
-    kind = "likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain"
-    return tag(
-        "li",
-        tag("p", promise_words(row), class_="promise"),
-        tag(
-            "p",
-            f"{percent(p)} likely",
-            tag("span", f" {likelihood_words(p)}", class_="words"),
-            class_="chance",
-        ),
-        tag(
-            "p",
-            f"95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])}; median "
-            f"{row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to {row['p90']:,.0f})",
-            class_="detail",
-        ),
-        class_=f"verdict {kind}",
-        title=str(row["description"] or ""),
+    return Card(
+        target=str(row["target"]),
+        promise=promise_words(row),
+        chance=f"{percent(p)} likely",
+        words=likelihood_words(p),
+        detail=f"95 % interval {percent(row['ci_low'])} to {percent(row['ci_high'])}; median "
+        f"{row['median']:,.0f} (80 % of runs {row['p10']:,.0f} to {row['p90']:,.0f})",
+        kind="likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "uncertain",
+        probability=p,
+        description=str(row.get("description") or ""),
     )
 
 
-def _key_facts(r: Results) -> Html:
+def _verdict_card(row: pd.Series) -> Html:
+    c = card(row)
+    return tag(
+        "li",
+        tag("p", c.promise, class_="promise"),
+        tag("p", c.chance, tag("span", f" {c.words}", class_="words"), class_="chance"),
+        tag("p", c.detail, class_="detail"),
+        class_=f"verdict {c.kind}",
+        title=c.description,
+    )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A key figure beside the cards: its value, what it is, and its interval or parts."""
+
+    value: str
+    label: str
+    detail: str
+
+
+def key_facts(r: Results) -> tuple[Fact, ...]:
     """Cost per additional sustained job, and beside it its numerator and denominator.
 
-    The three cards are means over the replications with the dates they are counted at,
+    The three figures are means over the replications with the dates they are counted at,
     so the second divided by the third gives the first (see ``PER_FIGURES``).
     """
     facts = []
@@ -334,7 +393,7 @@ def _key_facts(r: Results) -> Html:
     if job is not None and "denominator" in job:
         none = float(job["zero_share"])
         facts.append(
-            _fact(
+            Fact(
                 dkk(job["mean"]),
                 "programme cost per additional job held 26 weeks "
                 "(against business as usual; mean cost / mean additional jobs)",
@@ -344,7 +403,7 @@ def _key_facts(r: Results) -> Html:
         )
     else:
         facts.append(
-            _fact("n/a", "programme cost per additional sustained job", "no cost inputs, or no job")
+            Fact("n/a", "programme cost per additional sustained job", "no cost inputs, or no job")
         )
     programme = _cost_row(r, "cost:programme")
     grant = r.metadata.get("grant_dkk")
@@ -356,29 +415,33 @@ def _key_facts(r: Results) -> Html:
                 f"; within the grant of {dkk(grant)}: "
                 f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
             )
-        facts.append(_fact(dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
+        facts.append(Fact(dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
     extra = r.replications.get("effect:sustained@savings")
     if extra is not None and len(extra):
         q = extra.quantile([0.1, 0.9])
         facts.append(
-            _fact(
+            Fact(
                 f"{extra.mean():,.1f}",
                 f"additional citizens in a job held 26 weeks by {horizon} (mean; programme "
                 "minus business as usual)",
                 f"80 % interval {q[0.1]:,.0f} to {q[0.9]:,.0f}",
             )
         )
+    return tuple(facts)
+
+
+def _key_facts(r: Results) -> Html:
+    facts = [
+        tag(
+            "div",
+            tag("p", f.value, class_="value"),
+            tag("p", f.label, class_="label"),
+            tag("p", f.detail, class_="detail"),
+            class_="keyfact",
+        )
+        for f in key_facts(r)
+    ]
     return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
-
-
-def _fact(value: str, label: str, detail: str) -> Html:
-    return tag(
-        "div",
-        tag("p", value, class_="value"),
-        tag("p", label, class_="label"),
-        tag("p", detail, class_="detail"),
-        class_="keyfact",
-    )
 
 
 def _payers(b: BusinessCase | None) -> str:
