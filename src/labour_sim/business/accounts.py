@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from numpy.typing import NDArray
 
 from ..model.states import EDUCATION, FLEXJOB, HOLDS_CASE, ORDINARY, PLACEMENT, REDUCED, table
@@ -84,16 +85,61 @@ def discount_factors(rate: float, weeks: FloatArray) -> FloatArray:
 
 def overlap(enter: FloatArray, leave: FloatArray, n_weeks: int) -> FloatArray:
     """Weeks of each interval ``[enter, leave)`` within each week ``[w, w + 1)``: (intervals, weeks)."""
-    w = np.arange(n_weeks, dtype=float)[None, :]
-    a = np.asarray(enter, dtype=float)[:, None]
-    b = np.asarray(leave, dtype=float)[:, None]
-    return np.asarray(np.clip(np.minimum(b, w + 1.0) - np.maximum(a, w), 0.0, 1.0), dtype=float)
-
-
-def _per_citizen(citizen: IntArray, weeks: FloatArray, n: int) -> FloatArray:
-    out = np.zeros((n, weeks.shape[1]))
-    np.add.at(out, citizen, weeks)
+    n = len(enter)
+    out = np.zeros((n, n_weeks))
+    _spread(_floats(enter), _floats(leave), np.ones(n), np.arange(n), out)
     return out
+
+
+def _per_citizen(
+    citizen: IntArray,
+    enter: FloatArray,
+    leave: FloatArray,
+    weight: FloatArray,
+    n: int,
+    n_weeks: int,
+) -> FloatArray:
+    """``(n, weeks)``: each citizen's sum of ``weight x`` the :func:`overlap` of their intervals."""
+    out = np.zeros((n, n_weeks))
+    _spread(_floats(enter), _floats(leave), _floats(weight), citizen.astype(np.int64), out)
+    return out
+
+
+def _weekly(enter: FloatArray, leave: FloatArray, n_weeks: int) -> FloatArray:
+    """``(weeks,)``: the :func:`overlap` of all the intervals, summed (``overlap(...).sum(0)``)."""
+    out = np.zeros((1, n_weeks))
+    n = len(enter)
+    _spread(_floats(enter), _floats(leave), np.ones(n), np.zeros(n, dtype=np.int64), out)
+    weeks: FloatArray = out[0]
+    return weeks
+
+
+def _floats(x: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+@njit(cache=True)
+def _spread(
+    enter: FloatArray, leave: FloatArray, weight: FloatArray, row: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """``out[row[i], w] += weight[i] x clip(min(leave, w + 1) - max(enter, w), 0, 1)``.
+
+    Only the weeks an interval touches are visited, in interval order: the same operations
+    in the same order as the dense form (``overlap`` then ``np.add.at`` or a sum over
+    intervals), which adds zeros everywhere else, so every sum is the same to the last bit.
+    An empty interval, or one with a NaN end, adds nothing.
+    """
+    n_weeks = out.shape[1]
+    for i in range(enter.shape[0]):
+        a, b = enter[i], leave[i]
+        if not a < b:
+            continue
+        first = max(math.floor(a), 0) if a < n_weeks else n_weeks
+        last = n_weeks if b >= n_weeks else math.ceil(b)
+        for w in range(first, last):
+            x = min(b, w + 1.0) - max(a, float(w))
+            x = min(max(x, 0.0), 1.0)
+            out[row[i], w] += x * weight[i]
 
 
 def _arm_flows(
@@ -113,18 +159,16 @@ def _arm_flows(
     off_share = np.where(np.isin(state, (ORDINARY, FLEXJOB, EDUCATION)), 1.0, 0.0)
     off_share[state == REDUCED] = 1.0 - basis.reduced_kept
     keep = off_share > 0
-    on -= _per_citizen(
-        citizen[keep], overlap(enter[keep], leave[keep], n_weeks) * off_share[keep, None], n
-    )
+    on -= _per_citizen(citizen[keep], enter[keep], leave[keep], off_share[keep], n, n_weeks)
     on = np.clip(on, 0.0, 1.0)
     # Weeks on benefit before each week (full weeks on benefit count; a small job's share too).
     seniority = a.benefit_weeks_at_referral.value + np.cumsum(on, axis=1) - on
     benefit = on * basis.benefit[result.group][:, None]
     share = refusion_share(a, seniority)
     flex = state == FLEXJOB
-    flex_weeks = overlap(enter[flex], leave[flex], n_weeks).sum(axis=0)
+    flex_weeks = _weekly(enter[flex], leave[flex], n_weeks)
     place = state == PLACEMENT
-    place_weeks = overlap(enter[place], leave[place], n_weeks).sum(axis=0)
+    place_weeks = _weekly(enter[place], leave[place], n_weeks)
     flex_dkk = _value(c.flexjob_subsidy_dkk_per_month) / WEEKS_PER_MONTH * flex_weeks
     wage_dkk = (
         _value(c.wage_subsidy_dkk_per_hour) * _value(c.wage_subsidy_hours_per_week) * place_weeks
@@ -144,9 +188,9 @@ def _programme_flows(s: Scenario, result: ReplicationResult, n_weeks: int) -> di
     end = s.week_of(s.period.end)
     mentored = (so.state == PLACEMENT) & so.mentored
     cut = np.minimum(so.leave, end)
-    mentor = overlap(so.enter[mentored], cut[mentored], n_weeks).sum(axis=0)
+    mentor = _weekly(so.enter[mentored], cut[mentored], n_weeks)
     case_mask = table(HOLDS_CASE)[so.state]
-    case = overlap(so.enter[case_mask], cut[case_mask], n_weeks).sum(axis=0)
+    case = _weekly(so.enter[case_mask], cut[case_mask], n_weeks)
     caseload = c.caseload or s.staff.caseload
     per_case_week = _value(c.caseworker_dkk_per_year) / 52 / caseload.value if caseload else 0.0
 
