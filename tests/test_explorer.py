@@ -166,6 +166,7 @@ def test_more_mentors_change_the_probability_deterministically(
     assert [c.detail for c in again.cards] == [c.detail for c in changed.cards]
     assert changed.link == f"scenario={KEY}&staff.mentors=2"
     assert f"{REPLICATIONS:,} replications per setting" in changed.note
+    assert changed.payers.startswith("to ") and "municipality" in changed.payers
     assert "Monte Carlo noise" in changed.note
 
 
@@ -184,8 +185,11 @@ def test_the_difference_is_paired_on_common_random_numbers(
 def test_what_would_it_take_on_the_current_setting(session: Session) -> None:
     session.view(Settings(KEY, (("staff.mentors", 3),)))
     goal = session.what_would_it_take("paid_1_of_5", 0.5, "staff.mentors")
-    assert "staff.mentors" in goal.question and "paid_1_of_5" in goal.question
-    assert any("paid_1_of_5" in line for line in goal.lines)
+    promise = "1 ever in paid work (ordinary, small job or flexjob) by 2023-11-30"
+    assert goal.question.startswith(f"What would it take to reach {promise} with 50% ")
+    assert "moving mentors from" in goal.question
+    (line,) = goal.lines  # the report's sentence: the lever in words, now at 3
+    assert line.startswith(promise) and "mentors" in line and "(now 3)" in line, line
     with pytest.raises(ls.ScenarioError, match=r"^lever: expected a lever of the scenario"):
         session.what_would_it_take("paid_1_of_5", 0.5, "staff.wizards")
     with pytest.raises(ls.ScenarioError, match=r"paid_99"):
@@ -264,6 +268,7 @@ def test_the_explorer_in_chromium(
     page.wait_for_url("**staff.mentors=2**", timeout=10_000)  # the link holds the setting
     differences = page.locator(".differences li")  # (in the pane's shadow root)
     assert "chance of reaching attached_2_of_5" in " ".join(differences.all_inner_texts())
+    assert "municipality" in page.locator("#payers").inner_text()  # the payers' net
 
     def no_run(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the report ran a simulation")
@@ -275,6 +280,7 @@ def test_the_explorer_in_chromium(
         report = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Taettere paa job, Koege" in report and 'id="verdict"' in report
     assert "staff.mentors=2" in report  # its footer says how to get this setting back
+    assert 'id="payers"' in report and "Net cost against business as usual" in report
 
     screenshot = Path(os.environ.get("LABOUR_SIM_EXPLORER_SCREENSHOT") or tmp_path / "e.png")
     page.screenshot(path=str(screenshot), full_page=False)

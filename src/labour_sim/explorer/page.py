@@ -436,4 +436,8 @@ def _cards_html(view: View) -> str:
         for f in view.facts
     )
     verdicts = f'<ul class="verdicts">{cards}</ul>' if cards else "<p>No targets.</p>"
-    return f'<section id="verdict">{verdicts}<div class="keyfacts">{facts}</div></section>'
+    payers = (
+        '<p class="payers" id="payers"><strong>Net cost against business as usual:</strong> '
+        f"{html.escape(view.payers)}</p>"
+    )
+    return f'<section id="verdict">{verdicts}<div class="keyfacts">{facts}</div>{payers}</section>'

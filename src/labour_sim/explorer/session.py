@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..business import BusinessCase, business_case
 from ..errors import ScenarioError
 from ..experiments import (
     DEFAULT_SEED,
@@ -39,7 +40,7 @@ from ..experiments import (
 from ..levers import budget_for
 from ..plots import fan_chart
 from ..report import write_report
-from ..report.first import basis_words, card, key_facts
+from ..report.first import basis_words, card, goal_line, key_facts, payers_line, promise_words
 from ..scenario import Scenario
 from ..stats import percent
 from .state import LeverSpec, Settings, format_link, lever_specs
@@ -52,6 +53,9 @@ __all__ = ["DEFAULT_REPLICATIONS", "Options", "Session"]
 #: machine under a load of 4 (2026-12-02); at the ~20 ms a replication of a quiet core,
 #: about 1 s. Koege's (5 citizens) takes 0.3 s.
 DEFAULT_REPLICATIONS = 50
+#: Replications of the business case per setting (each a run and its business-as-usual
+#: arm, costed by payer): about 0.6 s for Lolland-Falster on a quiet core.
+BUSINESS_REPLICATIONS = 10
 #: Outcomes whose difference from the original setting the page shows (then each target).
 SHOWN_OUTCOMES = ("ordinary", "employed_26w", "cost:programme", "cost:net_public")
 #: The fan chart first shows a target the original setting reaches less likely than this.
@@ -97,6 +101,7 @@ class Session:
         self.specs: list[LeverSpec] = lever_specs(scenario)
         self._original: Results | None = None
         self.current: tuple[Settings, Scenario, Results] | None = None
+        self.business: BusinessCase | None = None
 
     @property
     def original(self) -> Results:
@@ -139,6 +144,7 @@ class Session:
             else None
         )  # fmt: skip
         target = shown if shown in set(results.targets["target"]) else first_missed(original)
+        self.business = self._business(scenario)
         return View(
             title=scenario.name,
             basis=" ".join(basis_words(results)),
@@ -152,11 +158,19 @@ class Session:
             figure=_fan(results, original, target, bool(changes)),
             shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),
+            payers=payers_line(self.business),
             changes=", ".join(f"{p} = {v:g}" for p, v in settings.changes)
             or "none: the scenario as written",
             link=format_link(settings),
             seconds=time.perf_counter() - started,
         )
+
+    def _business(self, scenario: Scenario) -> BusinessCase | None:
+        """The business case of ``scenario`` on the session's seed (``None``: no accounts)."""
+        if scenario.accounts is None:
+            return None
+        o = self.options
+        return business_case(scenario, BUSINESS_REPLICATIONS, o.seed, execution=o.execution())
 
     def what_would_it_take(self, target: str, probability: float, lever: str) -> GoalView:
         """The smallest value of ``lever`` (in its slider's range) that reaches ``target``.
@@ -180,12 +194,15 @@ class Session:
             replications=self.options.replications, seed=self.options.seed,
             execution=self.options.execution(),
         )  # fmt: skip
+        shown = self.current[2] if self.current is not None else self.original
+        row = shown.targets[shown.targets["target"] == target].iloc[0]
+        promise = promise_words(row)
         return GoalView(
             question=(
-                f"What would it take to reach {target} with {probability:.0%} probability, "
-                f"moving {lever} from {spec.low:g} to {spec.high:g}?"
+                f"What would it take to reach {promise} with {probability:.0%} "
+                f"probability, moving {spec.label} from {spec.low:g} to {spec.high:g}?"
             ),
-            lines=tuple(answer.lines()),
+            lines=(goal_line(promise, answer, scenario),),
             seconds=time.perf_counter() - started,
         )
 
@@ -199,7 +216,7 @@ class Session:
             f"--replications {results.n} --seed {self.options.seed}, "
             f"then open ?{format_link(settings)}"
         )
-        return write_report(scenario, path, results, command=command)
+        return write_report(scenario, path, results, command=command, business=self.business)
 
 
 def first_missed(results: Results) -> str | None:

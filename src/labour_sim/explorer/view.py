@@ -39,6 +39,9 @@ class View:
     differences : tuple of str
         The difference from the original setting on common random numbers, one line each
         (empty when no lever has moved).
+    payers : str
+        Each payer's net cost against business as usual, with 90 % bands (the report's
+        line; "not computed" for a scenario without accounts).
     changes : str
         The levers moved, in words (``"staff.mentors = 40"``), or that none has.
     link : str
@@ -55,6 +58,7 @@ class View:
     figure: Figure
     shown: str | None
     differences: tuple[str, ...]
+    payers: str
     changes: str
     link: str
     seconds: float

@@ -44,6 +44,7 @@ __all__ = [
     "intervals_line",
     "key_facts",
     "likelihood_words",
+    "payers_line",
     "promise_words",
 ]
 
@@ -98,7 +99,7 @@ def first_screen(
     answers = [
         ("bottleneck", "Bottleneck", bottleneck(r).sentence()),
         ("what-it-takes", "What it would take", " ".join(goal_lines(r, goals, scenario))),
-        ("payers", "Net cost against business as usual", _payers(business)),
+        ("payers", "Net cost against business as usual", payers_line(business)),
         ("disagreement", "Against the evaluation", disagreement_line(observations, evaluation)),
         ("intervals", "The intervals", intervals_line(scenario, r)),
     ]
@@ -444,7 +445,7 @@ def _key_facts(r: Results) -> Html:
     return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
 
 
-def _payers(b: BusinessCase | None) -> str:
+def payers_line(b: BusinessCase | None) -> str:
     """The business case in one line: each payer's net against business as usual, with bands."""
     if b is None:
         return (
