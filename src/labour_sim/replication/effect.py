@@ -48,6 +48,7 @@ ARM_MEASURES = ("into_work", "self_support_weeks", "sustained")
 
 _PAID = (ORDINARY, REDUCED, FLEXJOB)
 _OFF_BENEFIT = (ORDINARY, FLEXJOB, EDUCATION)
+_LARGEST = 255  # states up to this are looked up in a table
 
 
 def arm_measures(
@@ -84,8 +85,7 @@ def arm_table(
     enter = np.ascontiguousarray(enter, dtype=np.float64)
     leave = np.ascontiguousarray(leave, dtype=np.float64)
     weeks = np.ascontiguousarray(weeks, dtype=np.float64)
-    paid = np.isin(state, _PAID)
-    off = np.isin(state, _OFF_BENEFIT)
+    paid, off = _member(state, _PAID), _member(state, _OFF_BENEFIT)
     # Terms of each week's sum: what arm_measures at one week computes, row by row.
     terms = np.clip(np.minimum(leave[off], weeks[:, None]) - enter[off], 0.0, None)
     c, a, b = citizen[paid], enter[paid], leave[paid]
@@ -98,6 +98,15 @@ def arm_table(
         "self_support_weeks": [math.fsum(row) for row in terms.tolist()],
         "sustained": sustained.astype(np.float64).tolist(),
     }
+
+
+def _member(state: NDArray[np.int64], states: tuple[int, ...]) -> NDArray[np.bool_]:
+    """``np.isin(state, states)``, by a lookup table when the states are small numbers."""
+    if not state.size or state.min() < 0 or state.max() > _LARGEST:
+        return np.isin(state, states)
+    table = np.zeros(_LARGEST + 1, dtype=np.bool_)
+    table[list(states)] = True
+    return table[state]
 
 
 @numba.njit(cache=True, nogil=True)
