@@ -110,14 +110,25 @@ class Scenario(BaseModel):
 
     @cached_property
     def hash(self) -> str:
-        """Short, stable hash of the validated content (not of the file's formatting)."""
+        """Short, stable hash of the validated content (not of the file's formatting).
+
+        The SHA-256 of the content as JSON with sorted keys (``json.dumps(data,
+        sort_keys=True)``), assembled from :attr:`hash_parts`.
+        """
+        parts = self.hash_parts
+        payload = "{" + ", ".join(f"{json.dumps(k)}: {parts[k]}" for k in sorted(parts)) + "}"
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    @cached_property
+    def hash_parts(self) -> dict[str, str]:
+        """Each top-level field's JSON text (sorted keys), as :attr:`hash` reads them.
+
+        Kept per field so that a what-if changing a few sections re-encodes only those.
+        """
         data = self.model_dump(mode="json")
         if not data["conditions"]:  # scenarios without conditions keep their hashes
             del data["conditions"]
-        if data["placement"]["hybrid_share"] is None:  # and those without hybrid placements
-            del data["placement"]["hybrid_share"]
-        payload = json.dumps(data, sort_keys=True).encode()
-        return hashlib.sha256(payload).hexdigest()[:16]
+        return {k: _hash_text(k, v) for k, v in data.items()}
 
     def week_of(self, date: dt.date) -> float:
         """Weeks from ``period.start`` to ``date``."""
@@ -299,7 +310,18 @@ class Scenario(BaseModel):
         )
         if next(iter(_consistency(new_scenario, tuple(touched))), None) is not None:
             return None
+        parts = dict(self.hash_parts)
+        parts.update({k: _hash_text(k, v.model_dump(mode="json")) for k, v in sections.items()})
+        new_scenario.__dict__["hash_parts"] = parts  # what the cached property would find
         return new_scenario.with_provenance(self.origin, self.text)
+
+
+def _hash_text(name: str, value: Any) -> str:
+    """One top-level field's part of :attr:`Scenario.hash` (its JSON, sorted keys)."""
+    if name == "placement" and value["hybrid_share"] is None:
+        # scenarios without hybrid placements keep their hashes
+        value = {k: v for k, v in value.items() if k != "hybrid_share"}
+    return json.dumps(value, sort_keys=True)
 
 
 def what_if_name(changes: Mapping[str, Any], origin: str | None) -> str:
