@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from labour_sim import ReplicationResult, Scenario, load_scenario, run_replication
@@ -76,6 +77,21 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def draws(scenario: Scenario, rep: int) -> object:
+    """The draws of replication ``rep`` (seed 1)."""
+    return draw_citizens(scenario, 1, rep), draw_companies(scenario, 1, rep)
+
+
+def replicate(scenario: Scenario, rep: int, engine: str, box: list[ReplicationResult]) -> None:
+    """Replication ``rep`` (seed 1) on ``engine``, kept in ``box`` for its summary row."""
+    box.append(run_replication(scenario, 1, rep, engine=engine))
+
+
+def summary_row(scenario: Scenario, box: list[ReplicationResult]) -> object:
+    """The summary row of the replication in ``box``."""
+    return summarise(scenario, box[0])
+
+
 def measure(scenario: Scenario, repeat: int) -> dict[str, dict[str, list[tuple[float, float]]]]:
     """Per engine and part, ``repeat`` (wall, cpu) timings; replications 1..repeat."""
     parts: dict[str, dict[str, list[tuple[float, float]]]] = {
@@ -84,18 +100,10 @@ def measure(scenario: Scenario, repeat: int) -> dict[str, dict[str, list[tuple[f
     for rep in range(1, repeat + 1):
         for engine in ENGINES:
             p = parts[engine]
-            p["draws"].append(
-                timed(lambda r=rep: (draw_citizens(scenario, 1, r), draw_companies(scenario, 1, r)))
-            )
             box: list[ReplicationResult] = []
-            p["replication"].append(
-                timed(
-                    lambda r=rep, e=engine, b=box: b.append(
-                        run_replication(scenario, 1, r, engine=e)
-                    )
-                )
-            )
-            p["summary"].append(timed(lambda b=box: summarise(scenario, b[0])))
+            p["draws"].append(timed(partial(draws, scenario, rep)))
+            p["replication"].append(timed(partial(replicate, scenario, rep, engine, box)))
+            p["summary"].append(timed(partial(summary_row, scenario, box)))
     return parts
 
 
