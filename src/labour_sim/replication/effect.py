@@ -28,9 +28,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
+from ..model.tallies import by_citizen
 from ..scenario import Scenario
 from .costs import savings_horizon
 from .result import ReplicationResult
+from .tally import log_in_range
 
 __all__ = [
     "ARM_MEASURES",
@@ -39,6 +41,7 @@ __all__ = [
     "arm_table",
     "effect_row",
     "per_additional_job",
+    "programme_spells",
 ]
 
 #: Weeks a job must have lasted to count as sustained.
@@ -171,7 +174,6 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
     """
     end = scenario.period.end
     dates = sorted({t.date for t in scenario.targets} - {end})
-    s = result.sojourns
     u = result.usual
     h = result.horizon
     out: dict[str, float] = {}
@@ -179,7 +181,7 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
     weeks += [(f"@{date}", result.week_of(date)) for date in dates]
     weeks.append(("@savings", savings_horizon(scenario)))
     at = np.array([week for _, week in weeks], dtype=np.float64)
-    programme = arm_table(s.citizen, s.state, s.enter, s.leave, at)
+    programme = arm_table(*programme_spells(result), at)
     usual = (
         arm_table(u.citizen, u.state, u.enter, np.minimum(u.leave, h), at)
         if u is not None
@@ -193,6 +195,41 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
         hires = programme["into_work"][j]
         out[f"deadweight{tag}"] = usual["into_work"][j] / hires if hires > 0 else math.nan
     return out
+
+
+def programme_spells(
+    result: ReplicationResult,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """The programme arm's spells: the sojourns' ``citizen, state, enter, leave``.
+
+    The same arrays as :attr:`ReplicationResult.sojourns` has, from one compiled pass over
+    the log (the rest of the sojourns is not needed here) unless they are there already.
+    """
+    if "sojourns" in result.__dict__ or not log_in_range(result):
+        s = result.sojourns
+        return s.citizen, s.state, s.enter, s.leave
+    log = result.log
+    citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
+    week = np.ascontiguousarray(log["week"], dtype=np.float64)
+    order = by_citizen(citizen, result.n_citizens)
+    leave = _leaves(citizen, week, order, result.horizon)
+    return citizen[order], log["state"][order], week[order], leave
+
+
+@numba.njit(cache=True, nogil=True)
+def _leaves(
+    citizen: NDArray[np.int64], week: NDArray[np.float64], order: NDArray[np.int64], horizon: float
+) -> NDArray[np.float64]:
+    """Each sojourn's end (rows in ``order``): the citizen's next row's week, cut at the horizon."""
+    rows = order.shape[0]
+    leave = np.empty(rows)
+    for j in range(rows):
+        nxt = order[j + 1] if j + 1 < rows else -1
+        if nxt >= 0 and citizen[nxt] == citizen[order[j]]:
+            leave[j] = min(week[nxt], horizon)
+        else:
+            leave[j] = horizon
+    return leave
 
 
 def per_additional_job(row: dict[str, object]) -> dict[str, float]:
