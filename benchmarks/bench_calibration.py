@@ -10,6 +10,7 @@ use the same seed, so they must give the same posterior (checked). The goal is a
 calibration in under 10 minutes on the 2-core CI machine.
 
 Usage: python benchmarks/bench_calibration.py [--workers 1 2] [--population N] [--generations G]
+       [--max-simulations M] (a short run: --population 50 --generations 2 --max-simulations 3000)
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ import time
 from pathlib import Path
 
 from labour_sim import Execution, calibrate, load_scenario
-from labour_sim.calibration import DEFAULT_DRAWS, DEFAULT_GENERATIONS, DEFAULT_POPULATION
+from labour_sim.calibration import (
+    DEFAULT_DRAWS,
+    DEFAULT_GENERATIONS,
+    DEFAULT_MAX_SIMULATIONS,
+    DEFAULT_POPULATION,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OBSERVATIONS = ROOT / "scenarios" / "observations" / "lolland_falster_midterm.toml"
@@ -44,6 +50,7 @@ def main() -> None:
     parser.add_argument("--population", type=int, default=DEFAULT_POPULATION)
     parser.add_argument("--generations", type=int, default=DEFAULT_GENERATIONS)
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
+    parser.add_argument("--max-simulations", type=int, default=DEFAULT_MAX_SIMULATIONS)
     parser.add_argument("--seed", type=int, default=20180101)
     args = parser.parse_args()
     scenario = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
@@ -57,7 +64,7 @@ def main() -> None:
     posteriors = []
     for workers in args.workers:
         cpu, start = cpu_seconds(), time.perf_counter()
-        result = calibrate(scenario, OBSERVATIONS, PARAMETERS, seed=args.seed, population_size=args.population, generations=args.generations, predictive_draws=args.draws, execution=Execution(workers=workers, progress=False))  # fmt: skip
+        result = calibrate(scenario, OBSERVATIONS, PARAMETERS, seed=args.seed, population_size=args.population, generations=args.generations, max_simulations=args.max_simulations, predictive_draws=args.draws, execution=Execution(workers=workers, progress=False))  # fmt: skip
         wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         temps = " > ".join(f"{t:.3g}" for t in result.generations["temperature"].iloc[1:])
         print(

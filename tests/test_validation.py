@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from factory import build, d, q, raw
 from labour_sim import Problem, Scenario, ScenarioError, load_scenario, parse_scenario
+from labour_sim.scenario.changes import changed
 
 ROOT = Path(__file__).parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
@@ -702,6 +703,42 @@ def test_change_returns_new_scenario_and_leaves_original_untouched() -> None:
     assert base.companies.slots_per_company.value == 1
     assert base.placement.outcomes.ordinary.value == 0.3
     assert base.model_dump() == before
+
+
+def _same_either_way(base: Scenario, changes: dict[str, Any]) -> None:
+    """``with_changes`` gives what validating the whole changed scenario gives, or fails alike."""
+    try:
+        full = parse_scenario(
+            changed(base.model_dump(mode="python"), changes), base.origin, base.text
+        )
+    except ScenarioError as exc:
+        with pytest.raises(ScenarioError) as fast:
+            base.with_changes(changes)
+        assert [p.path for p in fast.value.problems] == [p.path for p in exc.problems]
+        return
+    new = base.with_changes(changes)
+    assert new == full, changes
+    assert new.model_dump() == full.model_dump(), changes
+    assert (new.hash, new.origin, new.text) == (full.hash, base.origin, base.text)
+
+
+def test_numbers_changed_in_sections_give_the_scenario_the_full_way_gives() -> None:
+    # with_changes validates only the sections a number changed in (calibration's case);
+    # every lever of a shipped scenario, set larger, to 0 or negative (valid or not), must
+    # come out (or fail) as if the whole scenario had been validated again.
+    base = load_scenario(LOLLAND)
+    levers = base.levers()
+    numbers = [
+        (str(path), value)
+        for path, value in zip(levers["path"], levers["value"], strict=True)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+    for i, (path, value) in enumerate(numbers):
+        _same_either_way(base, {path: type(value)(value * (1.5, 0.0, -1.0)[i % 3])})
+    for factor in (1.0, 2.0, -1.0):
+        several = {"intake.rate_per_week": 7.5 * factor, "placement.outcomes.ordinary": 0.2 * factor,
+                   "placement.outcomes.reduced": 0.25, "companies.recruitment_per_week": 3.0}  # fmt: skip
+        _same_either_way(base, several)
 
 
 def test_change_keeps_origin_and_text() -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "Gamma",
     "Lognormal",
     "Weibull",
+    "hazard_scaled_u",
     "proportional_hazard_ppf",
     "proportional_hazard_u",
 ]
@@ -213,5 +214,16 @@ def proportional_hazard_u(u: FloatArray, hazard_ratio: float | FloatArray) -> Fl
     u = np.asarray(u, dtype=float)
     if np.all(np.asarray(hazard_ratio) == 1.0):
         return u
+    return hazard_scaled_u(u, hazard_ratio)
+
+
+def hazard_scaled_u(u: FloatArray, hazard_ratio: float | FloatArray) -> FloatArray:
+    """:func:`proportional_hazard_u` without its shortcut: the formula, whatever the ratios.
+
+    Element by element, so a subset of ``u`` (with its ratios) gives the same numbers as
+    the whole array; the caller decides, as :func:`proportional_hazard_u` does, whether
+    every ratio is 1.
+    """
+    u = np.asarray(u, dtype=float)
     # Keep u' below 1: a tiny ratio gives a very long, but finite, spell.
     return np.minimum(-np.expm1(np.log1p(-u) / hazard_ratio), _BELOW_ONE)

@@ -36,7 +36,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import proportional_hazard_u
+from ..distributions import hazard_scaled_u
 from ..scenario import Scenario
 from ..streams import Stream, generator
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
@@ -70,11 +70,13 @@ class UsualDraws:
     Attributes
     ----------
     at : ndarray
-        Week of each candidate exit, increasing along a row (``inf``: none).
+        Week of each candidate exit, increasing along a row (``inf``: none); a row stops
+        at its first exit at or after the horizon (the later ones are never reached).
     kind : ndarray
         Outcome at it: ``ORDINARY``, ``FLEXJOB`` or ``EDUCATION`` (state values).
     end : ndarray
-        Week an ordinary job taken at that point ends (``inf`` for flexjob, education).
+        Week an ordinary job taken at that point ends (``inf`` for flexjob, education, and
+        for points at or after the horizon: no job is taken there, none is drawn).
     """
 
     at: FloatArray
@@ -119,16 +121,27 @@ def draw_usual(
     )
     u_kind = generator(seed, replication, Stream.USUAL_OUTCOME).random(shape)
     u_job = generator(seed, replication, Stream.USUAL_JOB).random(shape)
-    spell = s.employment.ordinary_job_weeks.build().ppf(
-        proportional_hazard_u(u_job, 1.0 / readiness[:, None])
-    )
     tl = timeline(s)
     factors = np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in _FACTORS]])
-    at, kind, end = _points(
+    at, kind = _points(
         np.ascontiguousarray(epochs), np.ascontiguousarray(u_kind),
-        np.ascontiguousarray(spell, dtype=np.float64), np.ascontiguousarray(arrival, dtype=np.float64),
+        np.ascontiguousarray(arrival, dtype=np.float64),
         np.ascontiguousarray(group, dtype=np.int64), np.ascontiguousarray(readiness, dtype=np.float64),
-        hazards, np.ascontiguousarray(tl.breaks), factors, tl.column("job_loss"),
+        hazards, np.ascontiguousarray(tl.breaks), factors, s.horizon_weeks,
+    )  # fmt: skip
+    # Job ends only where a job can be taken (an ordinary exit before the horizon): the
+    # same numbers, element by element, as for the whole table, at a few per cent of the
+    # inverse CDFs (most candidate exits fall after the horizon).
+    job = (kind == ORDINARY) & (at < s.horizon_weeks)
+    ratio = 1.0 / readiness
+    u = u_job[job]
+    if not np.all(ratio == 1.0):  # as proportional_hazard_u decides it for the whole cohort
+        u = hazard_scaled_u(u, ratio[np.nonzero(job)[0]])
+    spell = s.employment.ordinary_job_weeks.build().ppf(u)
+    end = np.full(shape, np.inf)
+    end[job] = _job_ends(
+        np.ascontiguousarray(at[job]), np.ascontiguousarray(spell, dtype=np.float64),
+        np.ascontiguousarray(tl.breaks), tl.column("job_loss"),
     )  # fmt: skip
     return UsualDraws(at, kind, end)
 
@@ -137,21 +150,23 @@ def draw_usual(
 def _points(
     epochs: FloatArray,
     u_kind: FloatArray,
-    spell: FloatArray,
     arrival: FloatArray,
     group: IntArray,
     readiness: FloatArray,
     hazards: FloatArray,
     breaks: FloatArray,
     factors: FloatArray,
-    job_loss: FloatArray,
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    """Weeks, outcomes and job ends of the candidate exits (see :func:`draw_usual`)."""
+    horizon: float,
+) -> tuple[FloatArray, IntArray]:
+    """Weeks and outcomes of the candidate exits up to the first at or after ``horizon``.
+
+    The later ones are left out (``inf``, ``LEFT``): no engine looks past the first
+    candidate exit at or after the horizon, so they cannot change anything.
+    """
     n, m = epochs.shape
     n_seg = factors.shape[0]
     at = np.full((n, m), np.inf)
     kind = np.full((n, m), LEFT, dtype=np.int64)
-    end = np.full((n, m), np.inf)
     # The combined factor of each group: the hazards' factors weighted by the hazards.
     combined = np.ones((hazards.shape[0], n_seg))
     for g in range(hazards.shape[0]):
@@ -181,12 +196,24 @@ def _points(
             u = u_kind[k, i] * (w0 + w1 + w2)
             if u < w0:
                 kind[k, i] = ORDINARY
-                end[k, i] = advance(breaks, job_loss, t, spell[k, i])
             elif u < w0 + w1:
                 kind[k, i] = FLEXJOB
             else:
                 kind[k, i] = EDUCATION
-    return at, kind, end
+            if t >= horizon:
+                break
+    return at, kind
+
+
+@numba.njit(cache=True, nogil=True)
+def _job_ends(
+    at: FloatArray, spell: FloatArray, breaks: FloatArray, job_loss: FloatArray
+) -> FloatArray:
+    """Week each job taken at ``at`` ends: ``spell`` stretched by the job-loss conditions."""
+    end = np.empty(at.shape[0])
+    for j in range(at.shape[0]):
+        end[j] = advance(breaks, job_loss, at[j], spell[j])
+    return end
 
 
 def next_point(at: FloatArray, since: float) -> int:
@@ -210,26 +237,45 @@ class UsualSpells:
 
 
 def usual_spells(draws: UsualDraws, arrival: FloatArray, until: float) -> UsualSpells:
-    """Every citizen exposed from referral: the spells off benefit up to week ``until``."""
-    citizen: list[int] = []
-    state: list[int] = []
-    enter: list[float] = []
-    leave: list[float] = []
-    at, kind, end = draws.at, draws.kind, draws.end
-    for k in range(at.shape[0]):
-        since = float(arrival[k])
-        while True:
-            i = next_point(at[k], since)
-            if i < 0 or at[k, i] >= until:
+    """Every citizen exposed from referral: the spells off benefit up to week ``until``.
+
+    Citizen by citizen, in week order: the first candidate exit at or after the referral
+    (:func:`next_point`), then, after an ordinary job, the first at or after its end.
+    Compiled (:func:`_spells`): one pass over the draws, no Python object per spell.
+    """
+    citizen, state, enter, leave = _spells(
+        np.ascontiguousarray(draws.at, dtype=np.float64),
+        np.ascontiguousarray(draws.kind, dtype=np.int64),
+        np.ascontiguousarray(draws.end, dtype=np.float64),
+        np.ascontiguousarray(arrival, dtype=np.float64),
+        float(until),
+    )
+    return UsualSpells(citizen, state, enter, leave)
+
+
+@numba.njit(cache=True, nogil=True)
+def _spells(
+    at: FloatArray, kind: IntArray, end: FloatArray, arrival: FloatArray, until: float
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """The rows of :class:`UsualSpells` (see :func:`usual_spells`); at most one per point."""
+    n, m = at.shape
+    citizen = np.empty(n * m, np.int64)
+    state = np.empty(n * m, np.int64)
+    enter = np.empty(n * m, np.float64)
+    leave = np.empty(n * m, np.float64)
+    rows = 0
+    for k in range(n):
+        since = arrival[k]
+        for _ in range(m):  # each spell takes a later point (a job of 0 weeks: the same one)
+            i = np.searchsorted(at[k], since, side="left")  # next_point
+            if i >= m or not at[k, i] < np.inf or at[k, i] >= until:
                 break
-            citizen.append(k)
-            state.append(int(kind[k, i]))
-            enter.append(float(at[k, i]))
-            leave.append(float(end[k, i]))
+            citizen[rows] = k
+            state[rows] = kind[k, i]
+            enter[rows] = at[k, i]
+            leave[rows] = end[k, i]
+            rows += 1
             if kind[k, i] != ORDINARY or end[k, i] >= until:
                 break
-            since = float(end[k, i])
-    return UsualSpells(
-        np.array(citizen, dtype=np.int64), np.array(state, dtype=np.int64),
-        np.array(enter, dtype=np.float64), np.array(leave, dtype=np.float64),
-    )  # fmt: skip
+            since = end[k, i]
+    return citizen[:rows].copy(), state[:rows].copy(), enter[:rows].copy(), leave[:rows].copy()

@@ -23,15 +23,26 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
+from ..model.tallies import by_citizen
 from ..scenario import Scenario
 from .costs import savings_horizon
 from .result import ReplicationResult
+from .tally import log_in_range
 
-__all__ = ["ARM_MEASURES", "SUSTAINED_WEEKS", "arm_measures", "effect_row", "per_additional_job"]
+__all__ = [
+    "ARM_MEASURES",
+    "SUSTAINED_WEEKS",
+    "arm_measures",
+    "arm_table",
+    "effect_row",
+    "per_additional_job",
+    "programme_spells",
+]
 
 #: Weeks a job must have lasted to count as sustained.
 SUSTAINED_WEEKS = 26.0
@@ -40,6 +51,7 @@ ARM_MEASURES = ("into_work", "self_support_weeks", "sustained")
 
 _PAID = (ORDINARY, REDUCED, FLEXJOB)
 _OFF_BENEFIT = (ORDINARY, FLEXJOB, EDUCATION)
+_LARGEST = 255  # states up to this are looked up in a table
 
 
 def arm_measures(
@@ -54,33 +66,100 @@ def arm_measures(
     ``leave`` must already be cut at the horizon; spells of the same citizen in paid work
     that follow each other without a gap count as one job for ``sustained``.
     """
-    paid = np.isin(state, _PAID)
-    into = np.unique(citizen[paid & (enter <= week)]).size
-    off = np.isin(state, _OFF_BENEFIT)
-    weeks = np.clip(np.minimum(leave[off], week) - enter[off], 0.0, None)
+    table = arm_table(citizen, state, enter, leave, np.array([week], dtype=np.float64))
+    return {m: values[0] for m, values in table.items()}
+
+
+def arm_table(
+    citizen: NDArray[np.int64],
+    state: NDArray[np.int64],
+    enter: NDArray[np.float64],
+    leave: NDArray[np.float64],
+    weeks: NDArray[np.float64],
+) -> dict[str, list[float]]:
+    """:func:`arm_measures` at each of ``weeks``: measure -> one value per week.
+
+    Distinct citizens (``into_work``, ``sustained``) are counted in one compiled pass over
+    the spells by citizen (:func:`_counts`); the weeks off benefit are summed exactly
+    (:func:`math.fsum`: the same sum whatever the order of the terms).
+    """
+    citizen = np.ascontiguousarray(citizen, dtype=np.int64)
+    state = np.ascontiguousarray(state, dtype=np.int64)
+    enter = np.ascontiguousarray(enter, dtype=np.float64)
+    leave = np.ascontiguousarray(leave, dtype=np.float64)
+    weeks = np.ascontiguousarray(weeks, dtype=np.float64)
+    paid, off = _member(state, _PAID), _member(state, _OFF_BENEFIT)
+    # Terms of each week's sum: what arm_measures at one week computes, row by row.
+    terms = np.clip(np.minimum(leave[off], weeks[:, None]) - enter[off], 0.0, None)
+    c, a, b = citizen[paid], enter[paid], leave[paid]
+    if not _by_citizen_then_enter(c, a):
+        order = np.lexsort((a, c))
+        c, a, b = c[order], a[order], b[order]
+    into, sustained = _counts(c, a, b, weeks, SUSTAINED_WEEKS)
     return {
-        "into_work": float(into),
-        "self_support_weeks": math.fsum(weeks.tolist()),
-        "sustained": float(_sustained(citizen[paid], enter[paid], leave[paid], week)),
+        "into_work": into.astype(np.float64).tolist(),
+        "self_support_weeks": [math.fsum(row) for row in terms.tolist()],
+        "sustained": sustained.astype(np.float64).tolist(),
     }
 
 
-def _sustained(
-    citizen: NDArray[np.int64], enter: NDArray[np.float64], leave: NDArray[np.float64], week: float
-) -> int:
-    """Distinct citizens with a job (joined spells) that had lasted 26 weeks by ``week``."""
-    order = np.lexsort((enter, citizen))
-    c, a, b = citizen[order], enter[order], leave[order]
-    held: set[int] = set()
+def _member(state: NDArray[np.int64], states: tuple[int, ...]) -> NDArray[np.bool_]:
+    """``np.isin(state, states)``, by a lookup table when the states are small numbers."""
+    if not state.size or state.min() < 0 or state.max() > _LARGEST:
+        return np.isin(state, states)
+    table = np.zeros(_LARGEST + 1, dtype=np.bool_)
+    table[list(states)] = True
+    return table[state]
+
+
+@numba.njit(cache=True, nogil=True)
+def _by_citizen_then_enter(citizen: NDArray[np.int64], enter: NDArray[np.float64]) -> bool:
+    """Whether the spells are in ``lexsort((enter, citizen))`` order already (sojourns are)."""
+    for i in range(1, citizen.shape[0]):
+        if citizen[i] < citizen[i - 1] or (
+            citizen[i] == citizen[i - 1] and not enter[i] >= enter[i - 1]
+        ):
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _counts(
+    c: NDArray[np.int64],
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    weeks: NDArray[np.float64],
+    sustained_weeks: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per week, distinct citizens with a paid spell begun by then, and with a sustained job.
+
+    ``c, a, b``: the paid spells' citizens, starts and ends, by citizen then start. A job
+    runs over spells of a citizen that follow each other without a gap; it is sustained by
+    ``week`` if it started ``sustained_weeks`` before ``week`` or earlier and lasted as long.
+    """
+    w = weeks.shape[0]
+    into = np.zeros(w, np.int64)
+    sustained = np.zeros(w, np.int64)
+    seen_into = np.zeros(w, np.bool_)  # the current citizen already counted, per week
+    seen_held = np.zeros(w, np.bool_)
     start = -1.0
-    for i in range(c.size):
-        joined = i > 0 and c[i] == c[i - 1] and a[i] == b[i - 1]
+    for i in range(c.shape[0]):
+        first = i == 0 or c[i] != c[i - 1]
+        if first:
+            seen_into[:] = False
+            seen_held[:] = False
+        joined = not first and a[i] == b[i - 1]
         if not joined:
-            start = float(a[i])
-        reach = start + SUSTAINED_WEEKS
-        if reach <= week and b[i] >= reach:
-            held.add(int(c[i]))
-    return len(held)
+            start = a[i]
+        reach = start + sustained_weeks
+        for j in range(w):
+            if not seen_into[j] and a[i] <= weeks[j]:
+                seen_into[j] = True
+                into[j] += 1
+            if not seen_held[j] and reach <= weeks[j] and b[i] >= reach:
+                seen_held[j] = True
+                sustained[j] += 1
+    return into, sustained
 
 
 def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float]:
@@ -95,27 +174,62 @@ def effect_row(scenario: Scenario, result: ReplicationResult) -> dict[str, float
     """
     end = scenario.period.end
     dates = sorted({t.date for t in scenario.targets} - {end})
-    s = result.sojourns
     u = result.usual
     h = result.horizon
     out: dict[str, float] = {}
     weeks: list[tuple[str, float]] = [("", result.week_of(end))]
     weeks += [(f"@{date}", result.week_of(date)) for date in dates]
     weeks.append(("@savings", savings_horizon(scenario)))
-    for tag, week in weeks:
-        programme = arm_measures(s.citizen, s.state, s.enter, s.leave, week)
-        usual = (
-            arm_measures(u.citizen, u.state, u.enter, np.minimum(u.leave, h), week)
-            if u is not None
-            else dict.fromkeys(ARM_MEASURES, 0.0)
-        )
+    at = np.array([week for _, week in weeks], dtype=np.float64)
+    programme = arm_table(*programme_spells(result), at)
+    usual = (
+        arm_table(u.citizen, u.state, u.enter, np.minimum(u.leave, h), at)
+        if u is not None
+        else {m: [0.0] * len(weeks) for m in ARM_MEASURES}
+    )
+    for j, (tag, _) in enumerate(weeks):
         for m in ARM_MEASURES:
-            out[f"programme:{m}{tag}"] = programme[m]
-            out[f"usual:{m}{tag}"] = usual[m]
-            out[f"effect:{m}{tag}"] = programme[m] - usual[m]
-        hires = programme["into_work"]
-        out[f"deadweight{tag}"] = usual["into_work"] / hires if hires > 0 else math.nan
+            out[f"programme:{m}{tag}"] = programme[m][j]
+            out[f"usual:{m}{tag}"] = usual[m][j]
+            out[f"effect:{m}{tag}"] = programme[m][j] - usual[m][j]
+        hires = programme["into_work"][j]
+        out[f"deadweight{tag}"] = usual["into_work"][j] / hires if hires > 0 else math.nan
     return out
+
+
+def programme_spells(
+    result: ReplicationResult,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """The programme arm's spells: the sojourns' ``citizen, state, enter, leave``.
+
+    The same arrays as :attr:`ReplicationResult.sojourns` has, from one compiled pass over
+    the log (the rest of the sojourns is not needed here) unless they are there already.
+    """
+    if "sojourns" in result.__dict__ or not log_in_range(result):
+        s = result.sojourns
+        return s.citizen, s.state, s.enter, s.leave
+    log = result.log
+    citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
+    week = np.ascontiguousarray(log["week"], dtype=np.float64)
+    order = by_citizen(citizen, result.n_citizens)
+    leave = _leaves(citizen, week, order, result.horizon)
+    return citizen[order], log["state"][order], week[order], leave
+
+
+@numba.njit(cache=True, nogil=True)
+def _leaves(
+    citizen: NDArray[np.int64], week: NDArray[np.float64], order: NDArray[np.int64], horizon: float
+) -> NDArray[np.float64]:
+    """Each sojourn's end (rows in ``order``): the citizen's next row's week, cut at the horizon."""
+    rows = order.shape[0]
+    leave = np.empty(rows)
+    for j in range(rows):
+        nxt = order[j + 1] if j + 1 < rows else -1
+        if nxt >= 0 and citizen[nxt] == citizen[order[j]]:
+            leave[j] = min(week[nxt], horizon)
+        else:
+            leave[j] = horizon
+    return leave
 
 
 def per_additional_job(row: dict[str, object]) -> dict[str, float]:
