@@ -84,6 +84,14 @@ def test_first_screen_says_the_verdict_and_cost(lolland: tuple[Results, str, Pat
     assert job["mean"] == pytest.approx(results.replications["cost:programme"].mean() / extra)
     assert "very unlikely" in verdict  # 550 on ordinary hours
     assert "within the grant of 21.1 mio DKK" in verdict
+    # Why it overspends: its largest items, the largest first, each with its price's origin.
+    items = results.costs.set_index("item")["mean"]
+    fixed, intake = items["cost:fixed"], items["cost:intake"]
+    assert fixed > intake > items[["cost:mentor", "cost:company_recruitment"]].max()
+    assert (
+        f"largest items: fixed programme costs {fixed / 1e6:,.1f} mio DKK (an assumed price); "
+        f"intake assessments {intake / 1e6:,.1f} mio DKK (an assumed price)"
+    ) in verdict
     first = page[: page.index('class="toc"')]
     assert "<strong>Uncalibrated.</strong>" in first and "not fitted to any reported" in first
 

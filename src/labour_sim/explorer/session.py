@@ -154,7 +154,7 @@ class Session:
                 "so differences are paired on common random numbers."
             ),
             cards=tuple(card(row) for _, row in results.targets.iterrows()),
-            facts=key_facts(results),
+            facts=key_facts(results, scenario),
             figure=_fan(results, original, target, bool(changes)),
             shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),

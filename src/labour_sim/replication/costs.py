@@ -45,6 +45,7 @@ from .result import ReplicationResult
 
 __all__ = [
     "COST_WEEKS",
+    "PROGRAMME_ITEMS",
     "CostBasis",
     "cost_basis",
     "cost_row",
@@ -54,6 +55,15 @@ __all__ = [
 ]
 
 WEEKS_PER_MONTH = 52 / 12
+#: The items of the programme's own cost (``cost:programme`` is their sum) and the scenario
+#: numbers each is priced by (what a reader checks when an item looks large).
+PROGRAMME_ITEMS: dict[str, tuple[str, ...]] = {
+    "cost:mentor": ("costs.mentor_hours_per_week", "costs.mentor_dkk_per_hour"),
+    "cost:mentor_training": ("costs.mentor_training_dkk",),
+    "cost:intake": ("costs.intake_dkk",),
+    "cost:company_recruitment": ("costs.company_recruitment_dkk",),
+    "cost:fixed": ("costs.fixed_dkk_per_month",),
+}
 
 FloatArray = NDArray[np.float64]
 
@@ -192,6 +202,7 @@ def cost_row(
         / WEEKS_PER_MONTH
         * float(flow.integral(np.zeros(1), np.full(1, end), end)[0]),
     }
+    assert out.keys() == PROGRAMME_ITEMS.keys()
     out["cost:programme"] = sum(out.values())
     caseload = c.caseload or scenario.staff.caseload
     per_case_week = _value(c.caseworker_dkk_per_year) / 52 / caseload.value if caseload else 0.0

@@ -25,6 +25,7 @@ from ..diagnosis import GOAL_PROBABILITY, bottleneck, missed_targets
 from ..experiments import Results
 from ..levers import BudgetAnswer
 from ..metrics import METRIC_LABELS
+from ..replication.costs import PROGRAMME_ITEMS
 from ..scenario import Scenario, lever_name
 from ..stats import percent, probability_words
 from .evaluation import DISAGREE
@@ -43,6 +44,7 @@ __all__ = [
     "goal_lines",
     "intervals_line",
     "key_facts",
+    "largest_items",
     "likelihood_words",
     "payers_line",
     "promise_words",
@@ -109,7 +111,7 @@ def first_screen(
         tag("ul", *cards, class_="verdicts")
         if cards
         else tag("p", "The scenario states no targets."),
-        _key_facts(r),
+        _key_facts(r, scenario),
         tag(
             "ul",
             *(tag("li", tag("strong", f"{head}: "), text, id=key) for key, head, text in answers),
@@ -381,11 +383,13 @@ class Fact:
     detail: str
 
 
-def key_facts(r: Results) -> tuple[Fact, ...]:
+def key_facts(r: Results, scenario: Scenario | None = None) -> tuple[Fact, ...]:
     """Cost per additional sustained job, and beside it its numerator and denominator.
 
     The three figures are means over the replications with the dates they are counted at,
-    so the second divided by the third gives the first (see ``PER_FIGURES``).
+    so the second divided by the third gives the first (see ``PER_FIGURES``). With the
+    ``scenario``, the programme cost names its largest items and whether the numbers that
+    price them are sourced or assumptions (why a programme overspends its grant).
     """
     facts = []
     end = r.metadata.get("end_date", "the end")
@@ -416,6 +420,8 @@ def key_facts(r: Results) -> tuple[Fact, ...]:
                 f"; within the grant of {dkk(grant)}: "
                 f"{probability_words(within['mean'], within['ci_low'], within['ci_high'])}"
             )
+        if scenario is not None:
+            detail += f"; {largest_items(r, scenario)}"
         facts.append(Fact(dkk(programme["mean"]), f"programme cost to {end} (mean)", detail))
     extra = r.replications.get("effect:sustained@savings")
     if extra is not None and len(extra):
@@ -431,7 +437,25 @@ def key_facts(r: Results) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
-def _key_facts(r: Results) -> Html:
+def largest_items(r: Results, scenario: Scenario, most: int = 2) -> str:
+    """The programme cost's largest items, each saying whether its price is assumed.
+
+    ``largest items: fixed programme costs 12.0 mio DKK (an assumed price); ...``: an item
+    is assumed when any scenario number pricing it (:data:`PROGRAMME_ITEMS`) is an
+    assumption.
+    """
+    origin = scenario.levers().set_index("path")["origin"]
+    items = r.costs[r.costs["item"].isin(list(PROGRAMME_ITEMS))].nlargest(most, "mean")
+    parts = []
+    for _, row in items.iterrows():
+        paths = [p for p in PROGRAMME_ITEMS[str(row["item"])] if p in origin.index]
+        assumed = any(origin[p] == "assumption" for p in paths)
+        how = "an assumed price" if assumed else "a sourced price"
+        parts.append(f"{row['label']} {dkk(row['mean'])} ({how})")
+    return "largest items: " + "; ".join(parts) if parts else "no itemised costs"
+
+
+def _key_facts(r: Results, scenario: Scenario | None = None) -> Html:
     facts = [
         tag(
             "div",
@@ -440,7 +464,7 @@ def _key_facts(r: Results) -> Html:
             tag("p", f.detail, class_="detail"),
             class_="keyfact",
         )
-        for f in key_facts(r)
+        for f in key_facts(r, scenario)
     ]
     return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
 
