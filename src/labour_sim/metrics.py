@@ -49,6 +49,7 @@ __all__ = [
     "PER_FIGURES",
     "POINT_LABELS",
     "POINT_METRICS",
+    "PROGRAMME_ITEMS",
     "RETENTION_WEEKS",
     "funnel_steps",
     "metric_at",
@@ -226,3 +227,14 @@ def funnel_steps(table: pd.DataFrame) -> list[tuple[str, str]]:
         ):
             kept.append((column, label))
     return kept
+
+
+#: The items of the programme's own cost (``cost:programme`` is their sum) and the scenario
+#: numbers each is priced by (what a reader checks when an item looks large).
+PROGRAMME_ITEMS: Final[dict[str, tuple[str, ...]]] = {
+    "cost:mentor": ("costs.mentor_hours_per_week", "costs.mentor_dkk_per_hour"),
+    "cost:mentor_training": ("costs.mentor_training_dkk",),
+    "cost:intake": ("costs.intake_dkk",),
+    "cost:company_recruitment": ("costs.company_recruitment_dkk",),
+    "cost:fixed": ("costs.fixed_dkk_per_month",),
+}

@@ -38,14 +38,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..metrics import PER_FIGURES
+from ..metrics import PER_FIGURES, PROGRAMME_ITEMS
 from ..model.states import HOLDS_CASE, PAID, State, table
 from ..scenario import Scenario
 from .result import ReplicationResult
 
 __all__ = [
     "COST_WEEKS",
-    "PROGRAMME_ITEMS",
     "CostBasis",
     "cost_basis",
     "cost_row",
@@ -55,15 +54,6 @@ __all__ = [
 ]
 
 WEEKS_PER_MONTH = 52 / 12
-#: The items of the programme's own cost (``cost:programme`` is their sum) and the scenario
-#: numbers each is priced by (what a reader checks when an item looks large).
-PROGRAMME_ITEMS: dict[str, tuple[str, ...]] = {
-    "cost:mentor": ("costs.mentor_hours_per_week", "costs.mentor_dkk_per_hour"),
-    "cost:mentor_training": ("costs.mentor_training_dkk",),
-    "cost:intake": ("costs.intake_dkk",),
-    "cost:company_recruitment": ("costs.company_recruitment_dkk",),
-    "cost:fixed": ("costs.fixed_dkk_per_month",),
-}
 
 FloatArray = NDArray[np.float64]
 

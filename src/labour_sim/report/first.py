@@ -24,8 +24,7 @@ from ..calibration import Observations
 from ..diagnosis import GOAL_PROBABILITY, bottleneck, missed_targets
 from ..experiments import Results
 from ..levers import BudgetAnswer
-from ..metrics import METRIC_LABELS
-from ..replication.costs import PROGRAMME_ITEMS
+from ..metrics import METRIC_LABELS, PROGRAMME_ITEMS
 from ..scenario import Scenario, lever_name
 from ..stats import percent, probability_words
 from .evaluation import DISAGREE
