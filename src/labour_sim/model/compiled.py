@@ -437,18 +437,30 @@ def _log(
 
 @numba.njit(cache=True, nogil=True)
 def _arm(
-    u_at: NDArray[np.float64], c: int, now: float, until: float, left: float
-) -> tuple[int, float]:
-    """``Programme._arm``: the candidate exit that comes before dropout and the time to it.
+    u_at: NDArray[np.float64],
+    c: int,
+    now: float,
+    until: float,
+    left: NDArray[np.float64],
+    usual: NDArray[np.int64],
+    u_drop: NDArray[np.float64],
+    u_armed: NDArray[np.float64],
+) -> None:
+    """``Programme._arm``: arm citizen ``c``'s candidate exit if it comes before dropout.
 
-    Returns ``(-1, left)`` when dropout (or the horizon) comes first.
+    Armed: ``usual[c]`` is the exit's index, the time left runs to it (``left[c]``), and the
+    dropout clock is kept to restore when a placement starts (``u_drop[c]``, ``u_armed[c]``).
+    Otherwise (dropout or the horizon comes first) ``usual[c]`` is -1 and the rest stays.
     """
+    usual[c] = -1
     i = np.searchsorted(u_at[c], now, side="left")
     if i < u_at.shape[1] and u_at[c, i] < until:
         wait = u_at[c, i] - now
-        if wait < left:
-            return int(i), wait
-    return -1, left
+        if wait < left[c]:
+            usual[c] = i
+            u_drop[c] = left[c]
+            u_armed[c] = now
+            left[c] = wait
 
 
 @numba.njit(cache=True, nogil=True)
@@ -710,11 +722,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 alive[c] = True
                 nl = _log(lw, li, nl, now, c, REFERRED, attempt[c], -1, False)
                 if has_usual:  # Programme._arm
-                    usual[c], wait = _arm(u_at, c, now, until, left[c])
-                    if usual[c] >= 0:
-                        u_drop[c] = left[c]
-                        u_armed[c] = now
-                        left[c] = wait
+                    _arm(u_at, c, now, until, left, usual, u_drop, u_armed)
                 pc[c] = _P_AFTER_CASE
                 if has_cases:
                     if cases_in_use < case_cap and qlive[0] == 0:
@@ -938,11 +946,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 else:
                     to_prep[c] = after_u[c, a] < back_to_prep
                     if has_usual:  # Programme._arm
-                        usual[c], wait = _arm(u_at, c, now, until, left[c])
-                        if usual[c] >= 0:
-                            u_drop[c] = left[c]
-                            u_armed[c] = now
-                            left[c] = wait
+                        _arm(u_at, c, now, until, left, usual, u_drop, u_armed)
                     pc[c] = _P_LOOP
             elif p == _P_END:
                 if has_case[c]:  # Capacity.release of the case
