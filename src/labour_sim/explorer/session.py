@@ -102,6 +102,7 @@ class Session:
         self._original: Results | None = None
         self.current: tuple[Settings, Scenario, Results] | None = None
         self.business: BusinessCase | None = None
+        self._original_business: BusinessCase | None = None
 
     @property
     def original(self) -> Results:
@@ -144,7 +145,11 @@ class Session:
             else None
         )  # fmt: skip
         target = shown if shown in set(results.targets["target"]) else first_missed(original)
-        self.business = self._business(scenario)
+        if changes:
+            self.business = self._business(scenario)
+        else:  # the scenario as written: its business case once, as its results
+            self._original_business = self._original_business or self._business(scenario)
+            self.business = self._original_business
         return View(
             title=scenario.name,
             basis=" ".join(basis_words(results)),
