@@ -30,6 +30,8 @@ __all__ = [
     "hazard_scaled_u",
     "proportional_hazard_ppf",
     "proportional_hazard_u",
+    "scaled_ppf",
+    "scaled_sample",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -190,6 +192,32 @@ class Weibull:
         h1, h2 = -math.log(s1), -math.log(s2)
         shape = math.log(h2 / h1) / math.log(t2 / t1)
         return cls(scale=t1 / h1 ** (1 / shape), shape=shape)
+
+
+def scaled_sample(dist: Distribution) -> tuple[str, float, float] | None:
+    """``(fill, k, scale)`` if ``dist.sample`` is a standard variate times ``scale``.
+
+    ``fill`` is ``"gamma"`` (``Generator.standard_gamma(k)``) or ``"exponential"``
+    (``Generator.standard_exponential``, ``k`` unused); the product is the very float
+    ``dist.sample`` returns, so a kept fill of standard variates can stand in for the
+    generator (see :mod:`labour_sim.model.fills`). ``None`` for the other families.
+    """
+    if isinstance(dist, Gamma):
+        return "gamma", dist.shape, dist.mean_value / dist.shape
+    if isinstance(dist, Exponential):  # numpy draws scale * standard_exponential
+        return "exponential", 1.0, dist.mean_value
+    return None
+
+
+def scaled_ppf(dist: Distribution) -> tuple[float, float] | None:
+    """``(k, scale)`` if ``dist.ppf(u)`` is ``gammaincinv(k, u) * scale``, else ``None``.
+
+    The inverse incomplete gamma function is the one costly inverse CDF of the model, and
+    it does not depend on the mean, so it can be kept for a column of uniforms.
+    """
+    if isinstance(dist, Gamma):
+        return dist.shape, dist.mean_value / dist.shape
+    return None
 
 
 def proportional_hazard_ppf(

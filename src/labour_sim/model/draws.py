@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,9 @@ from numpy.typing import NDArray
 
 from ..distributions import proportional_hazard_u
 from ..scenario import MAX_ATTEMPTS, Scenario
+from ..scenario.quantities import DistQuantity
 from ..streams import Stream, generator
+from .fills import Fills
 from .timeline import Timeline, time_changed, timeline
 from .usual import UsualDraws, draw_usual
 
@@ -38,6 +41,7 @@ __all__ = ["COLUMNS", "CitizenDraws", "CompanyDraws", "draw_citizens", "draw_com
 #: Columns per citizen for repeated draws: one per placement attempt, plus one.
 COLUMNS = MAX_ATTEMPTS + 1
 _CHUNK = 512
+_ALL = slice(None)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -103,23 +107,27 @@ class CompanyDraws:
         return len(self.join)
 
 
-def arrival_times(s: Scenario, rng: np.random.Generator) -> FloatArray:
+def arrival_times(s: Scenario, fills: Fills) -> FloatArray:
     """Referral times in weeks, sorted, following the intake schedule and cap."""
     intake = s.intake
     t0 = s.week_of(intake.start or s.period.start)
     t1 = s.week_of(intake.end or s.period.end)
     cap = intake.cohort_max.value if intake.cohort_max else None
     if intake.schedule == "monthly":
-        times = _monthly(s, rng, t1)
+        times = _monthly(s, generator(fills.seed, fills.replication, Stream.ARRIVALS), t1)
     else:
         assert intake.rate_per_week is not None
         ramp = intake.ramp_up_weeks.value if intake.ramp_up_weeks else 0.0
         rate = intake.rate_per_week.value
         tl = timeline(s)
+
+        def chunk(i: int) -> FloatArray:  # the i-th _CHUNK exponentials of the stream
+            return fills.exponentials(Stream.ARRIVALS, (i + 1) * _CHUNK)[i * _CHUNK :]
+
         if tl.varies("referral"):
-            times = t0 + _poisson_changed(rng, rate, ramp, t1 - t0, cap, tl, t0)
+            times = t0 + _poisson_changed(chunk, rate, ramp, t1 - t0, cap, tl, t0)
         else:
-            times = t0 + _poisson_ramp(rng, rate, ramp, t1 - t0, cap)
+            times = t0 + _poisson_ramp(chunk, rate, ramp, t1 - t0, cap)
     return times[:cap] if cap is not None else times
 
 
@@ -139,24 +147,27 @@ def _ramp_inverse(e: FloatArray, rate: float, ramp: float) -> FloatArray:
 
 
 def _poisson_ramp(
-    rng: np.random.Generator, rate: float, ramp: float, span: float, cap: int | None
+    chunk: Callable[[int], FloatArray], rate: float, ramp: float, span: float, cap: int | None
 ) -> FloatArray:
-    """Inhomogeneous Poisson arrivals: rate rises linearly over ``ramp`` weeks, then flat."""
+    """Inhomogeneous Poisson arrivals: rate rises linearly over ``ramp`` weeks, then flat.
+
+    ``chunk(i)`` is the ``i``-th block of ``_CHUNK`` unit exponentials of the stream.
+    """
     if rate <= 0 or span <= 0:
         return np.empty(0)
     total = float(_ramp_cumulative(span, rate, ramp))
     epochs: list[FloatArray] = []
     last, count = 0.0, 0
     while last <= total and (cap is None or count < cap):
-        chunk = last + np.cumsum(rng.standard_exponential(_CHUNK))
-        epochs.append(chunk)
-        last, count = float(chunk[-1]), count + _CHUNK
+        block = last + np.cumsum(chunk(len(epochs)))
+        epochs.append(block)
+        last, count = float(block[-1]), count + _CHUNK
     e = np.concatenate(epochs)
     return _ramp_inverse(e[e <= total], rate, ramp)
 
 
 def _poisson_changed(
-    rng: np.random.Generator,
+    chunk: Callable[[int], FloatArray],
     rate: float,
     ramp: float,
     span: float,
@@ -173,7 +184,7 @@ def _poisson_changed(
     parts: list[FloatArray] = []
     last, count = 0.0, 0
     while cap is None or count < cap:
-        epochs = last + np.cumsum(rng.standard_exponential(_CHUNK))
+        epochs = last + np.cumsum(chunk(len(parts)))
         times = time_changed(
             epochs,
             lambda x: _ramp_cumulative(x, rate, ramp),
@@ -206,41 +217,40 @@ def _monthly(s: Scenario, rng: np.random.Generator, t1: float) -> FloatArray:
 
 
 def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
-    """Draw the cohort of one replication."""
-
-    def rng(stream: Stream) -> np.random.Generator:
-        return generator(seed, replication, stream)
-
-    arrival = arrival_times(s, rng(Stream.ARRIVALS))
+    """Draw the cohort of one replication (from the kept fills of its streams, see .fills)."""
+    fills = Fills(seed, replication)
+    arrival = arrival_times(s, fills)
     n = len(arrival)
-    shape = (n, COLUMNS)  # what each per-use stream is filled with (fixed layout)
     width = int(s.placement.max_attempts.value) + 1  # the columns this scenario can use
+
+    def per_use(duration: DistQuantity, stream: Stream) -> FloatArray:
+        """Durations for each citizen and use, the stream's fixed layout (COLUMNS a row)."""
+        return fills.sample(duration.build(), stream, n, COLUMNS)
 
     def kept(a: FloatArray) -> FloatArray:
         return np.ascontiguousarray(a[:, :width])
 
     shares = np.array([g.share.value for g in s.groups])
-    group = np.searchsorted(np.cumsum(shares[:-1]), rng(Stream.GROUP).random(n), side="right")
-    u = rng(Stream.READINESS).random(n)
+    group = np.searchsorted(np.cumsum(shares[:-1]), fills.uniforms(Stream.GROUP, n), side="right")
     readiness = np.empty(n)
     for i, g in enumerate(s.groups):
         mask = group == i
-        readiness[mask] = g.readiness.build().ppf(u[mask])
+        readiness[mask] = fills.ppf(g.readiness.build(), Stream.READINESS, n, mask)
     readiness = np.maximum(readiness, 1e-9)[:, None]
     sectors = s.companies.sectors
-    sector = _categorical(rng(Stream.CITIZEN_SECTOR), [x.share.value for x in sectors], n)
+    sector = _categorical(fills, Stream.CITIZEN_SECTOR, [x.share.value for x in sectors], n)
     emp = s.employment
     job_hr = (emp.follow_up_hazard_ratio.value if emp.follow_up_support else 1.0) / readiness
     rate = s.dropout.rate_per_week.value
-    dropout = kept(rng(Stream.DROPOUT).standard_exponential(shape))
+    dropout = kept(fills.exponentials(Stream.DROPOUT, n, COLUMNS))
     # Ordinary and reduced jobs share a uniform (a hire is one or the other), and so the
     # same uniform under the citizen's hazard ratio.
-    job_u = proportional_hazard_u(kept(rng(Stream.JOB_DURATION).random(shape)), job_hr)
+    job_u = proportional_hazard_u(kept(fills.uniforms(Stream.JOB_DURATION, n, COLUMNS)), job_hr)
     # Whether each placement (column = attempt) has paid hours: it changes no event, so the
     # engines never read it; the results do (see ReplicationResult.log_keys).
     share = s.placement.hybrid_share
     if share is not None and share.value > 0:
-        hybrid = kept(rng(Stream.HYBRID_PLACEMENT).random(shape)) < share.value
+        hybrid = kept(fills.uniforms(Stream.HYBRID_PLACEMENT, n, COLUMNS)) < share.value
     else:
         hybrid = np.zeros((n, width), dtype=np.bool_)
     return CitizenDraws(
@@ -248,32 +258,28 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
         group=group.astype(np.int64),
         readiness=readiness[:, 0],
         sector=sector,
-        assessment=kept(s.intake.assessment_weeks.build().sample(rng(Stream.ASSESSMENT), shape)),
-        preparation=kept(
-            s.preparation.duration_weeks.build().sample(rng(Stream.PREPARATION), shape)
-        )
+        assessment=kept(per_use(s.intake.assessment_weeks, Stream.ASSESSMENT)),
+        preparation=kept(per_use(s.preparation.duration_weeks, Stream.PREPARATION))
         * (s.preparation.support_multiplier.value / readiness),
-        placement=kept(
-            s.placement.duration_weeks.build().sample(rng(Stream.PLACEMENT_DURATION), shape)
-        ),
-        outcome_u=kept(rng(Stream.PLACEMENT_OUTCOME).random(shape)),
+        placement=kept(per_use(s.placement.duration_weeks, Stream.PLACEMENT_DURATION)),
+        outcome_u=kept(fills.uniforms(Stream.PLACEMENT_OUTCOME, n, COLUMNS)),
         ordinary_job=emp.ordinary_job_weeks.build().ppf(job_u),
         reduced_job=emp.reduced_job_weeks.build().ppf(job_u),
-        growth_weeks=kept(emp.hours_growth_weeks.build().sample(rng(Stream.HOURS_GROWTH), shape)),
-        growth_u=kept(rng(Stream.GROWTH_DECISION).random(shape)),
-        relapse_u=kept(rng(Stream.RELAPSE).random(shape)),
-        after_u=kept(rng(Stream.AFTER_PLACEMENT).random(shape)),
+        growth_weeks=kept(per_use(emp.hours_growth_weeks, Stream.HOURS_GROWTH)),
+        growth_u=kept(fills.uniforms(Stream.GROWTH_DECISION, n, COLUMNS)),
+        relapse_u=kept(fills.uniforms(Stream.RELAPSE, n, COLUMNS)),
+        after_u=kept(fills.uniforms(Stream.AFTER_PLACEMENT, n, COLUMNS)),
         dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
         hybrid=hybrid,
-        usual=draw_usual(s, seed, replication, arrival, group.astype(np.int64), readiness[:, 0]),
+        usual=draw_usual(s, fills, arrival, group.astype(np.int64), readiness[:, 0]),
     )
 
 
-def _categorical(rng: np.random.Generator, shares: list[float], n: int) -> IntArray:
+def _categorical(fills: Fills, stream: Stream, shares: list[float], n: int) -> IntArray:
     if not shares:
         return np.full(n, -1, dtype=np.int64)
     edges = np.cumsum(shares[:-1])
-    return np.searchsorted(edges, rng.random(n), side="right").astype(np.int64)
+    return np.searchsorted(edges, fills.uniforms(stream, n), side="right").astype(np.int64)
 
 
 def draw_companies(s: Scenario, seed: int, replication: int) -> CompanyDraws:
@@ -283,7 +289,8 @@ def draw_companies(s: Scenario, seed: int, replication: int) -> CompanyDraws:
     recruited = most - initial
     rate = c.recruitment_per_week.value
     end = s.week_of(s.period.end)
-    gaps = generator(seed, replication, Stream.COMPANY_RECRUITMENT).standard_exponential(recruited)
+    fills = Fills(seed, replication)
+    gaps = fills.exponentials(Stream.COMPANY_RECRUITMENT, recruited)
     if rate <= 0:
         later = np.full(recruited, math.inf)
     elif (tl := timeline(s)).varies("company_recruitment"):
@@ -294,18 +301,16 @@ def draw_companies(s: Scenario, seed: int, replication: int) -> CompanyDraws:
         later = np.cumsum(gaps) / rate
     join = np.concatenate([np.zeros(initial), later[later <= end]])
     m = len(join)
-    tenure_rng = generator(seed, replication, Stream.COMPANY_TENURE)
     tenure = (
-        c.tenure_weeks.build().sample(tenure_rng, m) if c.tenure_weeks else np.full(m, math.inf)
+        fills.sample(c.tenure_weeks.build(), Stream.COMPANY_TENURE, m)
+        if c.tenure_weeks
+        else np.full(m, math.inf)
     )
-    willingness = c.willingness.build().ppf(
-        generator(seed, replication, Stream.COMPANY_WILLINGNESS).random(m)
-    )
-    sector_rng = generator(seed, replication, Stream.COMPANY_SECTOR)
+    willingness = fills.ppf(c.willingness.build(), Stream.COMPANY_WILLINGNESS, m, _ALL)
     return CompanyDraws(
         join=join,
         leave=join + tenure,
         slots=np.full(m, c.slots_per_company.value, dtype=np.int64),
         willingness=np.maximum(willingness, 0.0),
-        sector=_categorical(sector_rng, [x.share.value for x in c.sectors], m),
+        sector=_categorical(fills, Stream.COMPANY_SECTOR, [x.share.value for x in c.sectors], m),
     )

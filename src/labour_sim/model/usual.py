@@ -38,7 +38,8 @@ from numpy.typing import NDArray
 
 from ..distributions import hazard_scaled_u
 from ..scenario import Scenario
-from ..streams import Stream, generator
+from ..streams import Stream
+from .fills import Fills
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
 from .timeline import RATE_INDEX, advance, timeline
 
@@ -101,8 +102,7 @@ def group_hazards(s: Scenario) -> FloatArray:
 
 def draw_usual(
     s: Scenario,
-    seed: int,
-    replication: int,
+    fills: Fills,
     arrival: FloatArray,
     group: IntArray,
     readiness: FloatArray,
@@ -116,11 +116,9 @@ def draw_usual(
             np.full((n, POINTS), np.inf),
         )  # fmt: skip
     shape = (n, POINTS)
-    epochs = np.cumsum(
-        generator(seed, replication, Stream.USUAL_EXIT).standard_exponential(shape), axis=1
-    )
-    u_kind = generator(seed, replication, Stream.USUAL_OUTCOME).random(shape)
-    u_job = generator(seed, replication, Stream.USUAL_JOB).random(shape)
+    epochs = np.cumsum(fills.exponentials(Stream.USUAL_EXIT, n, POINTS), axis=1)
+    u_kind = fills.uniforms(Stream.USUAL_OUTCOME, n, POINTS)
+    u_job = fills.uniforms(Stream.USUAL_JOB, n, POINTS)
     tl = timeline(s)
     factors = np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in _FACTORS]])
     at, kind = _points(

@@ -1,0 +1,161 @@
+"""Kept stream fills (model.fills): the very numbers a fresh generator draws, warm or cold."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labour_sim import Scenario, load_scenario
+from labour_sim.distributions import (
+    Constant,
+    Exponential,
+    Gamma,
+    Lognormal,
+    Weibull,
+    scaled_ppf,
+    scaled_sample,
+)
+from labour_sim.model import draw_citizens, draw_companies, fills
+from labour_sim.model.fills import Fills, clear_fills, kept_bytes
+from labour_sim.streams import Stream, generator
+
+SEED = 20261202
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _cold() -> None:
+    clear_fills()
+
+
+@pytest.fixture(scope="module")
+def lolland_falster() -> Scenario:
+    return load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+
+
+def _fresh(kind: str, stream: Stream, shape: int | tuple[int, int], k: float = 2.0) -> np.ndarray:
+    g = generator(SEED, 3, stream)
+    if kind == "random":
+        return g.random(shape)
+    if kind == "exponential":
+        return g.standard_exponential(shape)
+    return g.standard_gamma(k, shape)
+
+
+def _kept(kind: str, stream: Stream, rows: int, columns: int, k: float = 2.0) -> np.ndarray:
+    f = Fills(SEED, 3)
+    if kind == "random":
+        return f.uniforms(stream, rows, columns)
+    if kind == "exponential":
+        return f.exponentials(stream, rows, columns)
+    return f.gammas(stream, k, rows, columns)
+
+
+@pytest.mark.parametrize("kind", ["random", "exponential", "gamma"])
+@pytest.mark.parametrize("columns", [0, 9])
+def test_a_kept_fill_is_the_fresh_fill_whatever_was_asked_before(kind: str, columns: int) -> None:
+    # Row order: the first n rows of a longer fill are the fill of n rows, so the sizes
+    # asked for before (smaller, larger, the same) do not change what comes out.
+    for rows in (5, 300, 40, 301, 1000, 7):
+        shape = (rows, columns) if columns else rows
+        got = _kept(kind, Stream.PREPARATION, rows, columns)
+        assert np.array_equal(got, _fresh(kind, Stream.PREPARATION, shape))
+        assert not got.flags.writeable
+
+
+def test_gamma_fills_of_different_shapes_are_kept_apart() -> None:
+    a = _kept("gamma", Stream.ASSESSMENT, 50, 9, k=2.0)
+    b = _kept("gamma", Stream.ASSESSMENT, 50, 9, k=4.0)
+    assert np.array_equal(b, _fresh("gamma", Stream.ASSESSMENT, (50, 9), k=4.0))
+    assert not np.array_equal(a, b)
+
+
+DISTRIBUTIONS = st.one_of(
+    st.builds(Gamma, st.floats(0.1, 200), st.floats(0.2, 20)),
+    st.builds(Exponential, st.floats(0.1, 500)),
+    st.builds(Weibull, st.floats(1, 300), st.floats(0.3, 3)),
+    st.builds(Lognormal, st.floats(1, 100), st.floats(0.1, 50)),
+    st.builds(Constant, st.floats(0, 50)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(dist=DISTRIBUTIONS, rows=st.integers(0, 200))
+def test_sample_from_kept_fills_is_the_distributions_own_sample(dist: object, rows: int) -> None:
+    clear_fills()
+    want = dist.sample(generator(SEED, 3, Stream.PLACEMENT_DURATION), (rows, 4))  # type: ignore[attr-defined]
+    for _ in range(2):  # cold, then warm
+        got = Fills(SEED, 3).sample(dist, Stream.PLACEMENT_DURATION, rows, 4)  # type: ignore[arg-type]
+        assert np.array_equal(got, want)
+    assert (scaled_sample(dist) is not None) == isinstance(dist, Gamma | Exponential)  # type: ignore[arg-type]
+
+
+@settings(max_examples=40, deadline=None)
+@given(dist=DISTRIBUTIONS, rows=st.integers(0, 300), pick=st.integers(0, 2**32 - 1))
+def test_ppf_of_kept_uniforms_is_the_distributions_own_ppf(
+    dist: object, rows: int, pick: int
+) -> None:
+    clear_fills()
+    u = generator(SEED, 3, Stream.READINESS).random(rows)
+    index = np.random.default_rng(pick).random(rows) < 0.5
+    want = dist.ppf(u[index])  # type: ignore[attr-defined]
+    for _ in range(3):  # the first time on the subset, then from the kept column
+        got = Fills(SEED, 3).ppf(dist, Stream.READINESS, rows, index)  # type: ignore[arg-type]
+        assert np.array_equal(got, want)
+    assert (scaled_ppf(dist) is not None) == isinstance(dist, Gamma)  # type: ignore[arg-type]
+
+
+def _fields(obj: object) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out.update({f"{f.name}.{k}": v for k, v in _fields(value).items()})
+        else:
+            out[f.name] = np.asarray(value)
+    return out
+
+
+def test_draws_are_the_same_cold_and_after_other_settings(lolland_falster: Scenario) -> None:
+    # The settings an analysis runs on the same replications: larger and smaller cohorts,
+    # other companies and attempt limits; then the scenario as written again.
+    s = lolland_falster
+    cold_c, cold_k = _fields(draw_citizens(s, SEED, 1)), _fields(draw_companies(s, SEED, 1))
+    for setting in [
+        s.with_changes({"intake.rate_per_week": 10.0}),
+        s.with_changes({"intake.rate_per_week": 5.0, "companies.recruitment_per_week": 6.0}),
+        s.with_changes({"placement.max_attempts": 5, "companies.willingness.shape": 3.0}),
+    ]:
+        draw_citizens(setting, SEED, 1), draw_companies(setting, SEED, 1)
+    warm_c, warm_k = _fields(draw_citizens(s, SEED, 1)), _fields(draw_companies(s, SEED, 1))
+    for name, value in (cold_c | {f"company {k}": v for k, v in cold_k.items()}).items():
+        got = (warm_c | {f"company {k}": v for k, v in warm_k.items()})[name]
+        assert np.array_equal(value, got, equal_nan=True), name
+
+
+def test_every_setting_draws_the_same_cold_and_warm(lolland_falster: Scenario) -> None:
+    s = lolland_falster
+    settings_ = [s.with_changes({"intake.rate_per_week": r}) for r in (9.0, 6.0, 11.0)]
+    cold = []
+    for setting in settings_:
+        clear_fills()
+        cold.append(_fields(draw_citizens(setting, SEED, 2)))
+    for setting, want in zip(settings_ * 2, cold * 2, strict=True):
+        got = _fields(draw_citizens(setting, SEED, 2))
+        for name, value in want.items():
+            assert np.array_equal(value, got[name], equal_nan=True), name
+
+
+def test_the_kept_fills_stay_within_their_bound(
+    lolland_falster: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fills, "CACHE_BYTES", 2 * 2**20)
+    for replication in range(6):
+        draw_citizens(lolland_falster, SEED, replication)
+        assert kept_bytes() <= 2 * 2**20
+    assert kept_bytes() > 0
