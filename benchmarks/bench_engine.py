@@ -15,10 +15,16 @@ with the business-as-usual candidate exits), the business-as-usual arm
 ratio is bounded by them; the "run alone" ratio (run_replication minus the draws, best CPU
 times) compares the engines themselves.
 
+Every replication above is timed from cold: a run draws each replication once, so the kept
+stream fills (``model/fills.py``) are cleared before each. The last table is the pattern of
+an analysis, several settings on the same replications, with the fills cleared before each
+replication against kept from the settings before (same process, interleaved).
+
 Compile time is reported separately, each in a fresh process: compiling from scratch (an
 empty cache directory) and loading the compiled code from the on-disk cache.
 
 Usage: python benchmarks/bench_engine.py [--repeat 15] [--big-repeat 3] [--scenario PATH]
+       [--settings-replications 10] [--no-compile]
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from pathlib import Path
 
 from labour_sim import ReplicationResult, Scenario, load_scenario, run_replication
 from labour_sim.model import draw_citizens, draw_companies
+from labour_sim.model.fills import clear_fills
 from labour_sim.replication import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,13 +85,51 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 
 def draws(scenario: Scenario, rep: int) -> object:
-    """The draws of replication ``rep`` (seed 1)."""
+    """The draws of replication ``rep`` (seed 1), from cold (no kept fills)."""
+    clear_fills()
     return draw_citizens(scenario, 1, rep), draw_companies(scenario, 1, rep)
 
 
 def replicate(scenario: Scenario, rep: int, engine: str, box: list[ReplicationResult]) -> None:
-    """Replication ``rep`` (seed 1) on ``engine``, kept in ``box`` for its summary row."""
+    """Replication ``rep`` (seed 1) on ``engine``, kept in ``box`` for its summary row.
+
+    From cold, as a run draws each replication once (the kept fills are cleared first; the
+    clearing is inside the timing, and costs microseconds).
+    """
+    clear_fills()
     box.append(run_replication(scenario, 1, rep, engine=engine))
+
+
+SETTINGS = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0)  # referrals a week: the cohort changes with them
+
+
+def settings_report(scenario: Scenario, replications: int) -> None:
+    """An analysis's pattern: several settings on the same replications, fills cold or kept.
+
+    Each setting (the intake rate) runs ``replications`` whole replications (compiled engine,
+    summary row) twice, interleaved: with the kept fills cleared before each replication
+    (cold: what a single run pays) and with them kept from the settings before (a sweep,
+    Morris, Sobol or goal search pays this from its second setting on).
+    """
+    settings = [scenario.with_changes({"intake.rate_per_week": r}) for r in SETTINGS]
+    for rep in range(replications):  # warm-up: compiled code, and fills for the largest cohort
+        summarise(settings[-1], run_replication(settings[-1], 1, rep))
+    times: dict[str, list[float]] = {"cold": [], "kept": []}
+    for s in settings:
+        for mode in ("cold", "kept"):
+            cpu = time.process_time()
+            for rep in range(replications):
+                if mode == "cold":
+                    clear_fills()
+                summarise(s, run_replication(s, 1, rep))
+            times[mode].append((time.process_time() - cpu) / replications)
+    cold, kept = sum(times["cold"]), sum(times["kept"])
+    print(
+        f"\n{len(settings)} settings (intake {SETTINGS[0]:g} to {SETTINGS[-1]:g} a week) x "
+        f"{replications} replications, compiled engine with summary row, cpu s per replication:"
+    )
+    per = len(settings)
+    print(f"  fills cold {cold / per:.5f}, kept {kept / per:.5f}: {cold / kept:.2f}x")
 
 
 def summary_row(scenario: Scenario, box: list[ReplicationResult]) -> object:
@@ -162,6 +207,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--big-repeat", type=int, default=3)
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "lolland_falster.toml"))
+    parser.add_argument("--settings-replications", type=int, default=10)
     parser.add_argument("--no-compile", action="store_true", help="skip the compile timings")
     args = parser.parse_args()
     path = Path(args.scenario)
@@ -170,6 +216,7 @@ def main() -> None:
     scenario = load_scenario(path)
     report(scenario, args.repeat, scenario.name)
     report(capacity_bound(scenario), args.big_repeat, f"{scenario.name}, 10x the cohort")
+    settings_report(scenario, args.settings_replications)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ numbers per citizen whatever the scenario, so that row ``k`` is the same whateve
 attempt limit too; only the columns the scenario can use (its attempt limit plus one) are
 kept and transformed (durations scaled, inverse CDFs applied): the values of those columns
 do not depend on how many are kept. Drawing in bulk is also what keeps a replication fast:
-the engines only index arrays.
+the engines only index arrays. The raw fills (before any lever scales them) come from
+:mod:`.fills`, which keeps them for the next setting of the same replication.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def arrival_times(s: Scenario, fills: Fills) -> FloatArray:
         tl = timeline(s)
 
         def chunk(i: int) -> FloatArray:  # the i-th _CHUNK exponentials of the stream
-            return fills.exponentials(Stream.ARRIVALS, (i + 1) * _CHUNK)[i * _CHUNK :]
+            rows = _CHUNK << i.bit_length()  # asked for in doubling sizes: drawn O(n) times
+            return fills.exponentials(Stream.ARRIVALS, rows)[i * _CHUNK : (i + 1) * _CHUNK]
 
         if tl.varies("referral"):
             times = t0 + _poisson_changed(chunk, rate, ramp, t1 - t0, cap, tl, t0)

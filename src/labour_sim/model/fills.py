@@ -5,7 +5,8 @@ gamma variates a stream is filled with, before any lever scales them) the same f
 setting of a scenario: only the cohort size decides how many rows of it are read. An
 analysis that runs many settings on the same replications (a sweep, Morris and Sobol
 designs, a goal search, the explorer) would otherwise draw them again at every setting;
-:class:`Fills` draws them once per process and replication and hands out row prefixes.
+:class:`Fills` keeps them from the second time a replication's stream is asked for (a
+run that draws each replication once keeps nothing) and hands out row prefixes.
 
 The numbers are exactly those of drawing afresh, because
 
@@ -36,7 +37,7 @@ from scipy import special
 from ..distributions import Distribution, scaled_ppf, scaled_sample
 from ..streams import Stream, generator
 
-__all__ = ["CACHE_BYTES", "Fills", "clear_fills", "kept_bytes"]
+__all__ = ["CACHE_BYTES", "Fills", "clear_fills", "kept_bytes", "kept_fills"]
 
 FloatArray = NDArray[np.float64]
 
@@ -49,9 +50,10 @@ _GROWTH = 1.25
 _cache: OrderedDict[Hashable, FloatArray] = OrderedDict()
 _size = 0
 _lock = threading.Lock()
-#: Inverse CDFs asked for once (kept from the second time: a plain run asks once).
+#: The fills asked for once, most recent last: a fill is kept from its second ask, so a plain
+#: run (each replication drawn once) keeps nothing.
 _asked: OrderedDict[Hashable, None] = OrderedDict()
-_ASKED = 4096
+_ASKED = 1 << 15
 
 
 def clear_fills() -> None:
@@ -79,14 +81,40 @@ def _kept(key: Hashable, rows: int) -> FloatArray | None:
         return kept[:rows]
 
 
+def kept_fills() -> list[tuple[Stream, str, int, int]]:
+    """What is kept now: ``(stream, kind, rows, columns)`` for each fill, oldest first."""
+    with _lock:
+        items = [(key, len(value)) for key, value in _cache.items()]
+    return [(Stream(k[2]), k[3], rows, k[4]) for k, rows in items]  # type: ignore[index]
+
+
+def _first_ask(key: Hashable) -> bool:
+    """Whether ``key`` is asked for the first time (of the last :data:`_ASKED` keys)."""
+    with _lock:
+        first = key not in _asked
+        _asked[key] = None
+        _asked.move_to_end(key)
+        if len(_asked) > _ASKED:
+            _asked.popitem(last=False)
+    return first
+
+
 def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatArray:
-    """The first ``rows`` rows of the array ``make(r)`` builds for ``r`` rows, cached."""
+    """The first ``rows`` rows of the array ``make(r)`` builds for ``r`` rows.
+
+    Kept from the second time ``key`` is asked for: a run that draws each replication once
+    keeps nothing (and holds no memory for it).
+    """
     global _size
     found = _kept(key, rows)
     if found is not None:
         return found
     with _lock:
         kept = _cache.get(key)
+    if kept is None and _first_ask(key):
+        once = make(rows)
+        once.flags.writeable = False
+        return once
     grown = rows if kept is None else max(rows, math.ceil(len(kept) * _GROWTH))
     fresh = make(grown)
     fresh.flags.writeable = False
@@ -161,8 +189,8 @@ class Fills:
 
         For a gamma, from the second time the column is read (another setting of the same
         replication), the inverse CDF is kept for the whole column: it is element by
-        element, so any subset reads the same numbers. Otherwise it is computed on the
-        subset, as ``dist.ppf`` does.
+        element, so any subset reads the same numbers. Otherwise (and the first time) it
+        is computed on the subset, as ``dist.ppf`` does.
         """
         scaled = scaled_ppf(dist)
         u = self.uniforms(stream, rows)
@@ -170,13 +198,7 @@ class Fills:
             return dist.ppf(u[index])
         k, scale = scaled
         key = self._key(stream, f"gammaincinv {k!r}", 0)
-        with _lock:
-            first = key not in _asked
-            _asked[key] = None
-            _asked.move_to_end(key)
-            if len(_asked) > _ASKED:
-                _asked.popitem(last=False)
-        if first:  # kept from the second time the column is read
+        if _kept(key, rows) is None and _first_ask(key):  # the first time: the subset only
             return dist.ppf(u[index])
 
         def make(r: int) -> FloatArray:
