@@ -43,9 +43,9 @@ FloatArray = NDArray[np.float64]
 
 #: Bytes of raw fills kept per process (about 15 replications of a cohort of 14,000).
 CACHE_BYTES = 192 * 2**20
-#: A fill that has to grow grows to at least this many times its rows, so that settings
-#: with ever larger cohorts do not redraw the stream at every step.
-_GROWTH = 1.25
+#: A fill is kept with this many times the rows asked for (and grows by as much), so that
+#: settings with ever larger cohorts do not draw the stream afresh at every step.
+_GROWTH = 1.5
 
 _cache: OrderedDict[Hashable, FloatArray] = OrderedDict()
 _size = 0
@@ -115,7 +115,7 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatA
         once = make(rows)
         once.flags.writeable = False
         return once
-    grown = rows if kept is None else max(rows, math.ceil(len(kept) * _GROWTH))
+    grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * _GROWTH)
     fresh = make(grown)
     fresh.flags.writeable = False
     with _lock:
