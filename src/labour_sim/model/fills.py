@@ -41,7 +41,7 @@ __all__ = ["CACHE_BYTES", "Fills", "clear_fills", "kept_bytes", "kept_fills"]
 
 FloatArray = NDArray[np.float64]
 
-#: Bytes of raw fills kept per process (about 15 replications of a cohort of 14,000).
+#: Bytes of raw fills kept per process (about 70 Lolland-Falster replications, 7 at 10x).
 CACHE_BYTES = 192 * 2**20
 #: A fill is kept with this many times the rows asked for (and grows by as much), so that
 #: settings with ever larger cohorts do not draw the stream afresh at every step.
