@@ -117,12 +117,16 @@ class Gamma:
     def variance(self) -> float:  # noqa: D102
         return self.mean_value**2 / self.shape
 
+    @property
+    def scale(self) -> float:
+        """Scale parameter, ``mean / shape``: a draw is a standard gamma variate times it."""
+        return self.mean_value / self.shape
+
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> FloatArray:  # noqa: D102
-        return rng.standard_gamma(self.shape, size) * (self.mean_value / self.shape)
+        return rng.standard_gamma(self.shape, size) * self.scale
 
     def ppf(self, u: FloatArray) -> FloatArray:  # noqa: D102
-        scale = self.mean_value / self.shape
-        return np.asarray(special.gammaincinv(self.shape, np.asarray(u, dtype=float)) * scale)
+        return np.asarray(special.gammaincinv(self.shape, np.asarray(u, dtype=float)) * self.scale)
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ def scaled_sample(dist: Distribution) -> tuple[str, float, float] | None:
     generator (see :mod:`labour_sim.model.fills`). ``None`` for the other families.
     """
     if isinstance(dist, Gamma):
-        return "gamma", dist.shape, dist.mean_value / dist.shape
+        return "gamma", dist.shape, dist.scale
     if isinstance(dist, Exponential):  # numpy draws scale * standard_exponential
         return "exponential", 1.0, dist.mean_value
     return None
@@ -216,7 +220,7 @@ def scaled_ppf(dist: Distribution) -> tuple[float, float] | None:
     it does not depend on the mean, so it can be kept for a column of uniforms.
     """
     if isinstance(dist, Gamma):
-        return dist.shape, dist.mean_value / dist.shape
+        return dist.shape, dist.scale
     return None
 
 

@@ -71,14 +71,11 @@ def kept_bytes() -> int:
         return _size
 
 
-def _kept(key: Hashable, rows: int) -> FloatArray | None:
-    """The first ``rows`` rows kept under ``key``, or ``None`` if fewer are kept."""
+def _kept_rows(key: Hashable) -> int:
+    """How many rows are kept under ``key`` (0 if none)."""
     with _lock:
         kept = _cache.get(key)
-        if kept is None or len(kept) < rows:
-            return None
-        _cache.move_to_end(key)
-        return kept[:rows]
+    return 0 if kept is None else len(kept)
 
 
 def kept_fills() -> list[tuple[Stream, str, int, int]]:
@@ -106,11 +103,11 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatA
     keeps nothing (and holds no memory for it).
     """
     global _size
-    found = _kept(key, rows)
-    if found is not None:
-        return found
     with _lock:
         kept = _cache.get(key)
+        if kept is not None and len(kept) >= rows:
+            _cache.move_to_end(key)
+            return kept[:rows]
     if kept is None and _first_ask(key):
         once = make(rows)
         once.flags.writeable = False
@@ -198,7 +195,7 @@ class Fills:
             return dist.ppf(u[index])
         k, scale = scaled
         key = self._key(stream, f"gammaincinv {k!r}", 0)
-        if _kept(key, rows) is None and _first_ask(key):  # the first time: the subset only
+        if _kept_rows(key) == 0 and _first_ask(key):  # the first time: the subset only
             return dist.ppf(u[index])
 
         def make(r: int) -> FloatArray:
