@@ -225,12 +225,16 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
     n = len(arrival)
     width = int(s.placement.max_attempts.value) + 1  # the columns this scenario can use
 
-    def per_use(duration: DistQuantity, stream: Stream) -> FloatArray:
-        """Durations for each citizen and use, the stream's fixed layout (COLUMNS a row)."""
-        return fills.sample(duration.build(), stream, n, COLUMNS)
-
     def kept(a: FloatArray) -> FloatArray:
         return np.ascontiguousarray(a[:, :width])
+
+    def per_use(duration: DistQuantity, stream: Stream) -> FloatArray:
+        """Durations for each citizen and use the scenario allows (the stream: COLUMNS a row)."""
+        return kept(fills.sample(duration.build(), stream, n, COLUMNS))
+
+    def uniforms(stream: Stream) -> FloatArray:
+        """Uniforms for each citizen and use the scenario allows (the stream: COLUMNS a row)."""
+        return kept(fills.uniforms(stream, n, COLUMNS))
 
     shares = np.array([g.share.value for g in s.groups])
     group = np.searchsorted(np.cumsum(shares[:-1]), fills.uniforms(Stream.GROUP, n), side="right")
@@ -247,12 +251,12 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
     dropout = kept(fills.exponentials(Stream.DROPOUT, n, COLUMNS))
     # Ordinary and reduced jobs share a uniform (a hire is one or the other), and so the
     # same uniform under the citizen's hazard ratio.
-    job_u = proportional_hazard_u(kept(fills.uniforms(Stream.JOB_DURATION, n, COLUMNS)), job_hr)
+    job_u = proportional_hazard_u(uniforms(Stream.JOB_DURATION), job_hr)
     # Whether each placement (column = attempt) has paid hours: it changes no event, so the
     # engines never read it; the results do (see ReplicationResult.log_keys).
     share = s.placement.hybrid_share
     if share is not None and share.value > 0:
-        hybrid = kept(fills.uniforms(Stream.HYBRID_PLACEMENT, n, COLUMNS)) < share.value
+        hybrid = uniforms(Stream.HYBRID_PLACEMENT) < share.value
     else:
         hybrid = np.zeros((n, width), dtype=np.bool_)
     return CitizenDraws(
@@ -260,17 +264,17 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
         group=group.astype(np.int64),
         readiness=readiness[:, 0],
         sector=sector,
-        assessment=kept(per_use(s.intake.assessment_weeks, Stream.ASSESSMENT)),
-        preparation=kept(per_use(s.preparation.duration_weeks, Stream.PREPARATION))
+        assessment=per_use(s.intake.assessment_weeks, Stream.ASSESSMENT),
+        preparation=per_use(s.preparation.duration_weeks, Stream.PREPARATION)
         * (s.preparation.support_multiplier.value / readiness),
-        placement=kept(per_use(s.placement.duration_weeks, Stream.PLACEMENT_DURATION)),
-        outcome_u=kept(fills.uniforms(Stream.PLACEMENT_OUTCOME, n, COLUMNS)),
+        placement=per_use(s.placement.duration_weeks, Stream.PLACEMENT_DURATION),
+        outcome_u=uniforms(Stream.PLACEMENT_OUTCOME),
         ordinary_job=emp.ordinary_job_weeks.build().ppf(job_u),
         reduced_job=emp.reduced_job_weeks.build().ppf(job_u),
-        growth_weeks=kept(per_use(emp.hours_growth_weeks, Stream.HOURS_GROWTH)),
-        growth_u=kept(fills.uniforms(Stream.GROWTH_DECISION, n, COLUMNS)),
-        relapse_u=kept(fills.uniforms(Stream.RELAPSE, n, COLUMNS)),
-        after_u=kept(fills.uniforms(Stream.AFTER_PLACEMENT, n, COLUMNS)),
+        growth_weeks=per_use(emp.hours_growth_weeks, Stream.HOURS_GROWTH),
+        growth_u=uniforms(Stream.GROWTH_DECISION),
+        relapse_u=uniforms(Stream.RELAPSE),
+        after_u=uniforms(Stream.AFTER_PLACEMENT),
         dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
         hybrid=hybrid,
         usual=draw_usual(s, fills, arrival, group.astype(np.int64), readiness[:, 0]),
