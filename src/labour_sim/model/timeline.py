@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..scenario import RATES, Condition, Scenario
+from .search import bisect_right
 
 __all__ = ["RATE_INDEX", "Timeline", "advance", "time_changed", "timeline"]
 
@@ -165,7 +166,7 @@ def advance(breaks: FloatArray, factor: FloatArray, start: float, amount: float)
     With a factor of 1 throughout this is ``start + amount``; ``inf`` if the integral never
     gets there (a factor of 0 to the end).
     """
-    i = np.searchsorted(breaks, start, side="right")
+    i = bisect_right(breaks, start)
     t = start
     left = amount
     n = breaks.shape[0]

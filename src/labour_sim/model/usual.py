@@ -40,6 +40,7 @@ from ..distributions import hazard_scaled_u
 from ..scenario import Scenario
 from ..streams import Stream
 from .fills import Fills
+from .search import bisect_left, bisect_right
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
 from .timeline import RATE_INDEX, advance, timeline
 
@@ -185,7 +186,7 @@ def _points(
             if t == np.inf:
                 break
             at[k, i] = t
-            row = np.searchsorted(breaks, t, side="right")
+            row = bisect_right(breaks, t)
             w0 = hazards[g, 0] * factors[row, 0]
             w1 = hazards[g, 1] * factors[row, 1]
             w2 = hazards[g, 2] * factors[row, 2]
@@ -265,7 +266,7 @@ def _spells(
     for k in range(n):
         since = arrival[k]
         for _ in range(m):  # each spell takes a later point (a job of 0 weeks: the same one)
-            i = np.searchsorted(at[k], since, side="left")  # next_point
+            i = bisect_left(at[k], since)  # next_point
             if i >= m or not at[k, i] < np.inf or at[k, i] >= until:
                 break
             citizen[rows] = k

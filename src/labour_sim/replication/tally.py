@@ -477,15 +477,24 @@ def _row(
     for q in range(queues.shape[0]):
         queue_of[queues[q]] = q
         size[_WAIT + q] = size[_QUEUE + q] = in_state[queues[q]]
-    size[_BUSY_SLOT] = in_state[slot].sum()
-    size[_BUSY_CASE] = size[_COST + 1] = in_state[case].sum()
+    in_slot = in_case = 0
+    for k in range(paid.shape[0]):
+        in_slot += in_state[k] if slot[k] else 0
+        in_case += in_state[k] if case[k] else 0
+    size[_BUSY_SLOT] = in_slot
+    size[_BUSY_CASE] = size[_COST + 1] = in_case
     size[_BUSY_MENTOR] = size[_COST] = size[_COST + 3] = in_state[PLACEMENT]
     size[_COST + 4] = in_state[FLEXJOB]
     size[_COST + 2] = size[_COST + 5] = rows
-    start = np.zeros(_SUMS + 1, np.int64)
-    start[1:] = np.cumsum(size)
+    # Where each sum's terms start, and where its next term goes. Loops rather than NumPy
+    # calls (cumsum, slice assignment), which would each be compiled with their error paths.
+    start = np.empty(_SUMS + 1, np.int64)
+    at = np.empty(_SUMS, np.int64)
+    start[0] = 0
+    for t in range(_SUMS):
+        at[t] = start[t]
+        start[t + 1] = start[t] + size[t]
     terms = np.empty(start[_SUMS] + join.shape[0])
-    at = start[:_SUMS].copy()  # where each sum's next term goes
 
     discounted = delta != 0
     exp_end, exp_savings, exp_horizon = exp_until[0], exp_until[1], exp_until[2]
@@ -627,7 +636,8 @@ def _weekly(
     run = np.zeros(delta.shape[1], np.int64)
     cap = n_states + n_metrics
     for w in range(n_weeks):
-        run += delta[w]
+        for k in range(run.shape[0]):  # loops, not array expressions: far less to compile
+            run[k] += delta[w, k]
         held_slot = held_case = 0
         for s in range(n_states):
             if slot[s]:
@@ -638,6 +648,7 @@ def _weekly(
         run[cap + 2] = held_case
         run[cap + 3] = cases_available
         run[cap + 5] = mentees_available
-        out[w] = run
+        for k in range(run.shape[0]):
+            out[w, k] = run[k]
         run[cap] = run[cap + 2] = run[cap + 3] = run[cap + 5] = 0
     return out
