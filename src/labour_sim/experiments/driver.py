@@ -22,7 +22,7 @@ from typing import Any
 from ..progress import progress_bar
 from ..scenario import Scenario
 from .execution import Execution
-from .executors import map_chunks
+from .executors import map_chunks, pool_for
 from .posterior import PosteriorDraws
 from .worker import Chunk, run_chunk
 
@@ -75,14 +75,15 @@ def run_settings(
     """
     total = sum(stop - start for _, start, stop in units)
     quiet = execution.quiet()
-    with progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress) as bar:
+    bar = progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress)
+    # One pool for every batch: its worker processes, started once, keep their compiled
+    # code and kept draws (model.fills) from batch to batch.
+    with bar, pool_for(execution, len(units)) as pool:
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}
             task = partial(_run_unit, scenario, needed, seed, keep_weekly, execution.engine, draws)
-            for chunk in map_chunks(
-                task, batch, quiet.replace(workers=execution.workers_for(len(units)))
-            ):
+            for chunk in map_chunks(task, batch, quiet, pool=pool):
                 bar.update(chunk.stop - chunk.start)
                 yield chunk
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from ..progress import progress_bar
 from .execution import Execution
 from .worker import Chunk
 
-__all__ = ["Pool", "map_chunks"]
+__all__ = ["Pool", "map_chunks", "pool_for"]
 
 #: A chunk, or a richer chunk of the caller's (its ``start`` and ``stop`` count progress).
 C = TypeVar("C", bound=Chunk)
@@ -93,12 +94,18 @@ class Pool:
             self._pool = None
 
 
+def pool_for(execution: Execution, units: int) -> Pool:
+    """The pool of ``execution`` for ``units`` units of work (one process for a single one)."""
+    return Pool(execution.workers_for(units) if units > 1 else 1, execution.executor)
+
+
 def map_chunks(
     task: Callable[..., C],
     units: Sequence[tuple[int, ...]],
     execution: Execution,
     *,
     description: str = "replications",
+    pool: Pool | None = None,
 ) -> Iterator[C]:
     """Run ``task(*unit)`` for each unit of work; yield the chunks as they finish.
 
@@ -113,11 +120,15 @@ def map_chunks(
         Workers, executor and progress (``out`` is the caller's business).
     description : str
         Label of the progress bar.
+    pool : Pool, optional
+        Run on this pool (left open, for the caller's next units) instead of one of its own
+        (``execution``'s workers, closed at the end). Worker processes are dear to start:
+        each imports the package and loads the compiled code.
     """
     total = sum(unit[-1] - unit[-2] for unit in units)
-    workers = execution.workers_for(len(units)) if len(units) > 1 else 1
     bar = progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress)
-    with bar, Pool(workers, execution.executor) as pool:
+    runner = pool_for(execution, len(units)) if pool is None else nullcontext(pool)
+    with bar, runner as pool:
         queue = iter(units)
         pending: list[Any] = []
         try:
