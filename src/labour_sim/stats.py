@@ -5,6 +5,7 @@ Pure functions of numpy arrays; no simulation, no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -37,7 +38,7 @@ def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[f
     """
     if trials <= 0:
         return math.nan, math.nan
-    z = float(sps.norm.ppf(0.5 + level / 2))
+    z = _normal_quantile(0.5 + level / 2)
     p = successes / trials
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
@@ -45,6 +46,12 @@ def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[f
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == trials else min(1.0, centre + half)
     return low, high
+
+
+@functools.lru_cache(maxsize=16)
+def _normal_quantile(p: float) -> float:
+    """The standard normal quantile at ``p`` (SciPy's; asked for again and again by sweeps)."""
+    return float(sps.norm.ppf(p))
 
 
 def mean_interval(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:

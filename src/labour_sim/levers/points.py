@@ -213,8 +213,8 @@ def _finish(
     rows: pd.DataFrame,
     keep: Sequence[str],
     folder: RunFolder | None,
-) -> pd.DataFrame:
-    """The finished point's one-row frame (stored at once when there is a folder)."""
+) -> dict[str, Any]:
+    """The finished point's row (stored at once when there is a folder)."""
     rows = rows.sort_values("replication", ignore_index=True)
     summary = summarise_point(rows, [t.name for t in scenario.targets])
     record: dict[str, Any] = {"point": point}
@@ -223,13 +223,12 @@ def _finish(
     record.update(summary)
     for column in keep:
         record[f"rep:{column}"] = rows[column].to_numpy(dtype=float)
-    frame = pd.DataFrame([record])
     if folder is not None:
-        write_parquet(folder.chunks / f"point-{point:06d}.parquet", frame)
-    return frame
+        write_parquet(folder.chunks / f"point-{point:06d}.parquet", pd.DataFrame([record]))
+    return record
 
 
-def _load_points(folder: RunFolder, points: int, replications: int) -> dict[int, pd.DataFrame]:
+def _load_points(folder: RunFolder, points: int, replications: int) -> dict[int, dict[str, Any]]:
     """The finished points on disk, each checked against its file name and the run."""
     found = {}
     for path in folder.files(_POINT, (".parquet",)):
@@ -244,20 +243,19 @@ def _load_points(folder: RunFolder, points: int, replications: int) -> dict[int,
             problem = f"{frame['replications'].iloc[0]} replications, {replications} expected"
         if problem is not None:
             raise damaged(path, "a finished point of this run", problem)
-        found[point] = frame
+        found[point] = {str(k): v for k, v in frame.iloc[0].items()}
     return found
 
 
 def _assemble(
     levers: Sequence[Lever],
     points: pd.DataFrame,
-    done: dict[int, pd.DataFrame],
+    done: dict[int, dict[str, Any]],
     keep: Sequence[str],
     simulations: int,
 ) -> PointRuns:
     """The table in point order, with dtypes fixed (so a resumed run equals a fresh one)."""
-    frames = [done[i] for i in range(len(points))]
-    table = pd.concat(frames, ignore_index=True)
+    table = pd.DataFrame([done[i] for i in range(len(points))])
     kept = {
         column: np.vstack([np.asarray(v, dtype=float) for v in table[f"rep:{column}"]])
         for column in keep
