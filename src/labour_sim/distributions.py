@@ -20,6 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from . import ufuncs
+
 __all__ = [
     "Constant",
     "Distribution",
@@ -99,7 +101,7 @@ class Exponential:
         return rng.exponential(self.mean_value, size)
 
     def ppf(self, u: FloatArray) -> FloatArray:  # noqa: D102
-        return np.asarray(-self.mean_value * np.log1p(-np.asarray(u, dtype=float)), dtype=float)
+        return np.asarray(-self.mean_value * ufuncs.log1p(-np.asarray(u, dtype=float)), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ class Lognormal:
 
     def ppf(self, u: FloatArray) -> FloatArray:  # noqa: D102
         z = special.ndtri(np.asarray(u, dtype=float))
-        return np.asarray(np.exp(self.mu + self.sigma * z), dtype=float)
+        return np.asarray(ufuncs.exp(self.mu + self.sigma * z), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ class Weibull:
 
     def ppf(self, u: FloatArray) -> FloatArray:  # noqa: D102
         u = np.asarray(u, dtype=float)
-        return self.scale * (-np.log1p(-u)) ** (1 / self.shape)
+        return self.scale * ufuncs.power(-ufuncs.log1p(-u), 1 / self.shape)
 
     @classmethod
     def from_survival(cls, t1: float, s1: float, t2: float, s2: float) -> Weibull:
@@ -258,4 +260,4 @@ def hazard_scaled_u(u: FloatArray, hazard_ratio: float | FloatArray) -> FloatArr
     """
     u = np.asarray(u, dtype=float)
     # Keep u' below 1: a tiny ratio gives a very long, but finite, spell.
-    return np.minimum(-np.expm1(np.log1p(-u) / hazard_ratio), _BELOW_ONE)
+    return np.minimum(-ufuncs.expm1(ufuncs.log1p(-u) / hazard_ratio), _BELOW_ONE)

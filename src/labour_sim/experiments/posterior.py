@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -70,10 +71,10 @@ def drift_condition(start: dt.date, log_change: float, sd: float) -> dict[str, A
         "description": "how hiring moves after the last observation (one draw)",
         "start": start,
         "per_year": {
-            "value": float(np.expm1(log_change)),
+            "value": math.expm1(float(log_change)),
             "unit": "per year",
             "assumption": f"a draw of the future drift of hiring: log change N(0, {sd:g}) a year",
-            "range": [float(np.expm1(-2 * sd)), float(np.expm1(2 * sd))],
+            "range": [math.expm1(-2 * sd), math.expm1(2 * sd)],
         },
     }
 

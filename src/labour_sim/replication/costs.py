@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import ufuncs
 from ..metrics import PER_FIGURES, PROGRAMME_ITEMS
 from ..model.states import HOLDS_CASE, PAID, State, table
 from ..scenario import Scenario
@@ -248,14 +249,14 @@ class _Flow:
         b = np.clip(leave, 0.0, until)
         if self.delta == 0:
             return np.asarray(b - a, dtype=float)
-        return np.asarray((np.exp(-self.delta * a) - np.exp(-self.delta * b)) / self.delta)
+        return np.asarray((ufuncs.exp(-self.delta * a) - ufuncs.exp(-self.delta * b)) / self.delta)
 
     def points(self, times: FloatArray, until: float) -> float:
         """Sum of discount factors of the events at ``times`` up to ``until``."""
         if self.delta == 0:  # factors of exactly 1: their sum is the count, in any order
             return float(np.count_nonzero(times <= until))
         t = times[times <= until]
-        return float(np.exp(-self.delta * t).sum())
+        return float(ufuncs.exp(-self.delta * t).sum())
 
 
 def _benefit_rates(scenario: Scenario) -> FloatArray:

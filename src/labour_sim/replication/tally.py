@@ -12,9 +12,8 @@ The same numbers bit for bit, not merely close:
 * every float is the reference's expression on the same values, and each sum adds the same
   terms in the same order (sojourns by citizen, then in log order) with NumPy's pairwise
   summation (:func:`pairwise_sum`: what ``ndarray.sum`` does for a contiguous float array);
-* the exponentials of discounting are NumPy's (``np.exp`` of each log week, passed in):
-  NumPy has its own vectorised ``exp`` on some CPUs, which need not round like the
-  compiled one.
+* the exponentials of discounting are the reference's (:func:`labour_sim.ufuncs.exp` of
+  each log week, passed in), computed once outside the compiled pass.
 
 ``tests/test_tally.py`` checks the identity on every shipped scenario and on generated ones.
 """
@@ -28,6 +27,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import ufuncs
 from ..metrics import METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import (
     DROPOUT,
@@ -142,8 +142,8 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
     if delta == 0:
         exp_week, exp_until = _NO_EXP, np.ones(3)
     else:
-        exp_week = np.exp(-delta * week)
-        exp_until = np.exp(-delta * np.array([basis.end, basis.horizon, horizon]))
+        exp_week = ufuncs.exp(-delta * week)
+        exp_until = ufuncs.exp(-delta * np.array([basis.end, basis.horizon, horizon]))
     counts, sums, served = _row(
         week,
         citizen,
