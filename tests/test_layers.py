@@ -30,7 +30,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labour_sim"
 NAME = "labour_sim"
 
 LAYERS = {
-    "errors": 0, "metrics": 0, "distributions": 0, "streams": 0, "stats": 0, "version": 0, "display": 0,
+    "errors": 0, "metrics": 0, "distributions": 0, "streams": 0, "stats": 0, "ufuncs": 0, "version": 0, "display": 0,
     "progress": 0,
     "scenario": 1,
     "model": 2,

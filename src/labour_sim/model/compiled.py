@@ -515,9 +515,9 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     n = arrival.shape[0]
     m = join.shape[0]
     # A company leaves at join + (leave - join), as the SimPy model computes it.
-    # Every array is allocated with np.empty, one block per dtype and size, and filled by
-    # loops: each call of a NumPy constructor (np.zeros, np.full...) is compiled on its own,
-    # which would cost more compile time than the whole state machine.
+    # Arrays come from np.empty, one block per dtype and size, filled by loops: the other
+    # NumPy constructors (np.zeros, np.full) and array expressions would each be compiled
+    # into this kernel as well.
     leaves = np.empty(m, dtype=np.float64)
     first_hosted = np.empty(m, dtype=np.float64)
     for j in range(m):
