@@ -515,14 +515,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     n = arrival.shape[0]
     m = join.shape[0]
     # A company leaves at join + (leave - join), as the SimPy model computes it.
-    # Arrays come from np.empty, one block per dtype and size, filled by loops: the other
-    # NumPy constructors (np.zeros, np.full) and array expressions would each be compiled
-    # into this kernel as well.
-    leaves = np.empty(m, dtype=np.float64)
-    first_hosted = np.empty(m, dtype=np.float64)
-    for j in range(m):
-        leaves[j] = join[j] + (leave_at[j] - join[j])
-        first_hosted[j] = inf
+    leaves = join + (leave_at - join)
 
     # Sector index of queues: 0 for everyone without sector matching, else sector + 1.
     n_sec = 1
@@ -535,21 +528,19 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 n_sec = k_sector[j] + 2
     # Queues: 0 cases, 1 mentors, 2 + s waiting for a slot, 2 + n_sec + s free slots.
     n_q = 2 + 2 * n_sec
-    queues = np.empty((4, n_q), dtype=np.int64)
-    qhead, qtail = queues[0], queues[1]
-    qlive = queues[2]  # live waiters (lazy entries not counted)
-    free_node = queues[3]  # [0]: the first spare node
-    for q in range(n_q):
-        qhead[q], qtail[q], qlive[q], free_node[q] = -1, -1, 0, 0
+    qhead = np.full(n_q, -1, dtype=np.int64)
+    qtail = np.full(n_q, -1, dtype=np.int64)
+    qlive = np.zeros(n_q, dtype=np.int64)  # live waiters (lazy entries not counted)
     total_slots = 0
     for j in range(m):
         total_slots += n_slots[j]
     n_nodes = n + total_slots + 2
-    nodes = np.empty((2, n_nodes), dtype=np.int64)
-    nval, nnext = nodes[0], nodes[1]
+    nval = np.empty(n_nodes, dtype=np.int64)
+    nnext = np.empty(n_nodes, dtype=np.int64)
     for i in range(n_nodes - 1):
         nnext[i] = i + 1
     nnext[n_nodes - 1] = -1
+    free_node = np.zeros(1, dtype=np.int64)
     slot_waiters = 0  # live citizens waiting for a slot, all sectors
 
     # Event heap, sized from a bound: per citizen one pending step (or a wait's three
@@ -557,8 +548,8 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     per_citizen = 3 * (max_attempts + 1) + 4
     h_cap = n * per_citizen + m + 4
     ht = np.empty(h_cap, dtype=np.float64)
-    heap = np.empty((2, h_cap), dtype=np.int64)
-    he, hp = heap[0], heap[1]
+    he = np.empty(h_cap, dtype=np.int64)
+    hp = np.empty(h_cap, dtype=np.int64)
     hn = 0
     eid = 0
 
@@ -572,29 +563,35 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     li = np.empty((l_cap, 5), dtype=np.int64)  # citizen, state, attempt, company, mentored
     nl = 0
 
-    # Citizens' generator state, and their waits (Programme._wait).
-    ci = np.empty((11, n), dtype=np.int64)
-    pc, episode, attempt, prep_i, outcome, company = ci[0], ci[1], ci[2], ci[3], ci[4], ci[5]
-    usual = ci[6]  # the armed candidate exit, or -1 (Programme._arm, Programme._outside)
-    out_i, serial, w_value = ci[7], ci[8], ci[9]
-    w_queue = ci[10]  # queue the citizen is live in, or -1
-    cf = np.empty((6, n), dtype=np.float64)
-    left = cf[0]
-    held = cf[1]  # the preparation of a merged timeout; a job spell
-    u_drop, u_armed = cf[2], cf[3]  # time left to dropout when armed, week armed
-    out_since, w_start = cf[4], cf[5]
-    cb = np.empty((7, n), dtype=np.bool_)
-    alive = cb[0]  # left is not None
-    has_case, to_prep, mentored = cb[1], cb[2], cb[3]
-    w_bare, w_pending, w_granted = cb[4], cb[5], cb[6]  # w_pending: condition not triggered yet
-    for i in range(n):
-        for r in range(ci.shape[0]):
-            ci[r, i] = 0
-        for r in range(cf.shape[0]):
-            cf[r, i] = 0.0
-        for r in range(cb.shape[0]):
-            cb[r, i] = False
-        usual[i], out_i[i], w_queue[i] = -1, -1, -1
+    first_hosted = np.full(m, inf)
+
+    # Citizens' generator state.
+    pc = np.zeros(n, dtype=np.int64)
+    episode = np.zeros(n, dtype=np.int64)
+    attempt = np.zeros(n, dtype=np.int64)
+    prep_i = np.zeros(n, dtype=np.int64)
+    left = np.zeros(n, dtype=np.float64)
+    alive = np.zeros(n, dtype=np.bool_)  # left is not None
+    has_case = np.zeros(n, dtype=np.bool_)
+    to_prep = np.zeros(n, dtype=np.bool_)
+    outcome = np.zeros(n, dtype=np.int64)
+    company = np.zeros(n, dtype=np.int64)
+    mentored = np.zeros(n, dtype=np.bool_)
+    held = np.zeros(n, dtype=np.float64)  # the preparation of a merged timeout; a job spell
+    # Business as usual (Programme._arm, Programme._outside).
+    usual = np.full(n, -1, dtype=np.int64)  # the armed candidate exit, or -1
+    u_drop = np.zeros(n, dtype=np.float64)  # time left to dropout when armed
+    u_armed = np.zeros(n, dtype=np.float64)  # week armed
+    out_i = np.full(n, -1, dtype=np.int64)
+    out_since = np.zeros(n, dtype=np.float64)
+    # Waits.
+    serial = np.zeros(n, dtype=np.int64)
+    w_start = np.zeros(n, dtype=np.float64)
+    w_bare = np.zeros(n, dtype=np.bool_)
+    w_pending = np.zeros(n, dtype=np.bool_)  # the condition has not been triggered yet
+    w_granted = np.zeros(n, dtype=np.bool_)
+    w_value = np.zeros(n, dtype=np.int64)
+    w_queue = np.full(n, -1, dtype=np.int64)  # queue the citizen is live in, or -1
 
     cases_in_use = 0
     mentors_in_use = 0
@@ -1071,12 +1068,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
 
     # The stop event is processed (StopSimulation) and scheduled once more by SimPy's step().
     eid += 1
-    week = np.empty(nl, dtype=np.float64)
-    cols = np.empty((4, nl), dtype=np.int64)  # citizen, state, attempt, company
-    flag = np.empty(nl, dtype=np.bool_)  # mentored
-    for r in range(nl):
-        week[r] = lw[r]
-        for k in range(4):
-            cols[k, r] = li[r, k]
-        flag[r] = li[r, 4] != 0
-    return week, cols[0], cols[1], cols[2], cols[3], flag, first_hosted, eid
+    return (
+        lw[:nl].copy(), li[:nl, 0].copy(), li[:nl, 1].copy(), li[:nl, 2].copy(),
+        li[:nl, 3].copy(), li[:nl, 4] != 0, first_hosted, eid,
+    )  # fmt: skip
