@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factory import build, d, q
 from labour_sim import Scenario, load_scenario
 from labour_sim.distributions import (
     Constant,
@@ -149,6 +150,67 @@ def test_every_setting_draws_the_same_cold_and_warm(lolland_falster: Scenario) -
         got = _fields(draw_citizens(setting, SEED, 2))
         for name, value in want.items():
             assert np.array_equal(value, got[name], equal_nan=True), name
+
+
+def _same_draws(want: dict[str, np.ndarray], got: dict[str, np.ndarray]) -> None:
+    assert want.keys() == got.keys()
+    for name, value in want.items():
+        assert np.array_equal(value, got[name], equal_nan=True), name
+
+
+def test_settings_of_other_levers_read_the_kept_rows_of_the_cohort(
+    lolland_falster: Scenario,
+) -> None:
+    # Staff, companies and the cohort size leave a citizen's row as it is: the second
+    # setting builds the block of rows, the later ones read its prefix. Durations and
+    # readiness change the rows: a new block, never the old one.
+    s = lolland_falster
+    settings_ = [
+        s.with_changes({"staff.mentors": 10}),
+        s.with_changes({"intake.rate_per_week": 11.0, "companies.slots_per_company": 3}),
+        s.with_changes({"intake.rate_per_week": 5.0}),
+        s.with_changes({"preparation.duration_weeks.mean": 30.0}),
+        s.with_changes({"groups.jobparat.readiness.mean": 2.0}),
+        s.with_changes({"employment.follow_up_support": False, "placement.max_attempts": 4}),
+        s,
+    ]
+    cold = []
+    for setting in settings_:
+        clear_fills()
+        cold.append(_fields(draw_citizens(setting, SEED, 4)))
+    clear_fills()
+    for setting, want in zip(settings_ * 2, cold * 2, strict=True):
+        _same_draws(want, _fields(draw_citizens(setting, SEED, 4)))
+    blocks = [kind for stream, kind, _, _ in kept_fills() if stream is None]
+    assert blocks == ["citizen rows"] * 4  # of 5 specs, 4 asked for twice (staff, intake: one)
+
+
+def test_a_kept_block_keeps_the_shortcut_of_a_cohort_whose_ratios_are_all_one() -> None:
+    # Job spells use the uniforms as drawn when every citizen's hazard ratio is 1, else
+    # the formula (not the identity to the last bit: about 2 % of uniforms change). Here
+    # only group b (0.5 %) has ratios other than 1: a cohort of the citizens before the
+    # first of b takes the shortcut, a longer cohort does not, and the kept rows of the
+    # longer one must not stand in for the short one.
+    groups = [
+        {"name": "a", "share": q(0.995), "readiness": d("constant", 1.0, "multiplier")},
+        {"name": "b", "share": q(0.005), "readiness": d("gamma", 1.5, "multiplier", shape=2.0)},
+    ]
+
+    def cohort(monthly: list[float]) -> Scenario:
+        job = d("weibull", 80.0, shape=0.7)
+        changes = {"groups": groups, "employment.ordinary_job_weeks": job}
+        return build(changes | {"intake.monthly_counts": q(monthly)})
+
+    long = cohort([100.0] * 12)
+    first_b = int(np.argmax(draw_citizens(long, SEED, 0).group == 1))
+    assert first_b >= 50  # enough job spells (3 per citizen) to tell the two apart
+    short = cohort([float(first_b)])
+    clear_fills()
+    want = _fields(draw_citizens(short, SEED, 0))
+    assert np.all(want["readiness"] == 1.0)
+    clear_fills()
+    draw_citizens(long, SEED, 0), draw_citizens(long, SEED, 0)  # the long cohort's block
+    _same_draws(want, _fields(draw_citizens(short, SEED, 0)))
 
 
 def test_the_kept_fills_stay_within_their_bound(

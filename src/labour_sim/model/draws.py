@@ -25,15 +25,15 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import proportional_hazard_u
+from ..distributions import Distribution, proportional_hazard_u
 from ..scenario import MAX_ATTEMPTS, Scenario
-from ..scenario.quantities import DistQuantity
 from ..streams import Stream, generator
-from .fills import Fills
+from .fills import Block, Fills
 from .timeline import Timeline, time_changed, timeline
 from .usual import UsualDraws, draw_usual
 
@@ -218,66 +218,135 @@ def _monthly(s: Scenario, rng: np.random.Generator, t1: float) -> FloatArray:
     return out[out <= t1]
 
 
-def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
-    """Draw the cohort of one replication (from the kept fills of its streams, see .fills)."""
-    fills = Fills(seed, replication)
-    arrival = arrival_times(s, fills)
-    n = len(arrival)
-    width = int(s.placement.max_attempts.value) + 1  # the columns this scenario can use
+@dataclass(frozen=True)
+class _RowSpec:
+    """Everything a citizen's row of draws depends on besides the streams (a block's key).
+
+    The rows are built from this alone (:func:`_citizen_rows`), so two settings with equal
+    specs read the same rows; the referral times (and the business-as-usual exits, which
+    follow them) are drawn per setting.
+    """
+
+    width: int  # the columns the scenario can use (its attempt limit + 1)
+    shares: tuple[float, ...]  # group shares
+    readiness: tuple[Distribution, ...]  # per group
+    sector_shares: tuple[float, ...]
+    job_hazard: float  # the follow-up support's hazard ratio on job loss (1 without)
+    assessment: Distribution
+    preparation: Distribution
+    preparation_multiplier: float
+    placement: Distribution
+    ordinary_job: Distribution
+    reduced_job: Distribution
+    growth: Distribution
+    dropout_rate: float  # per week
+    hybrid_share: float
+
+
+def _row_spec(s: Scenario) -> _RowSpec:
+    emp, share = s.employment, s.placement.hybrid_share
+    return _RowSpec(
+        width=int(s.placement.max_attempts.value) + 1,
+        shares=tuple(g.share.value for g in s.groups),
+        readiness=tuple(g.readiness.build() for g in s.groups),
+        sector_shares=tuple(x.share.value for x in s.companies.sectors),
+        job_hazard=emp.follow_up_hazard_ratio.value if emp.follow_up_support else 1.0,
+        assessment=s.intake.assessment_weeks.build(),
+        preparation=s.preparation.duration_weeks.build(),
+        preparation_multiplier=s.preparation.support_multiplier.value,
+        placement=s.placement.duration_weeks.build(),
+        ordinary_job=emp.ordinary_job_weeks.build(),
+        reduced_job=emp.reduced_job_weeks.build(),
+        growth=emp.hours_growth_weeks.build(),
+        dropout_rate=s.dropout.rate_per_week.value,
+        hybrid_share=0.0 if share is None else share.value,
+    )
+
+
+def _citizen_rows(spec: _RowSpec, fills: Fills, n: int) -> Block:
+    """The per-citizen draws of ``n`` citizens as a block of rows (see :class:`_RowSpec`).
+
+    ``unscaled`` (every row) records whether the cohort's job-loss hazard ratios were all 1
+    (then the job uniforms are used as drawn, as :func:`proportional_hazard_u` decides).
+    """
+    width = spec.width
 
     def kept(a: FloatArray) -> FloatArray:
-        return np.ascontiguousarray(a[:, :width])
+        return a[:, :width]
 
-    def per_use(duration: DistQuantity, stream: Stream) -> FloatArray:
+    def per_use(duration: Distribution, stream: Stream) -> FloatArray:
         """Durations for each citizen and use the scenario allows (the stream: COLUMNS a row)."""
-        return kept(fills.sample(duration.build(), stream, n, COLUMNS))
+        return kept(fills.sample(duration, stream, n, COLUMNS))
 
     def uniforms(stream: Stream) -> FloatArray:
         """Uniforms for each citizen and use the scenario allows (the stream: COLUMNS a row)."""
         return kept(fills.uniforms(stream, n, COLUMNS))
 
-    shares = np.array([g.share.value for g in s.groups])
+    shares = np.array(spec.shares)
     group = np.searchsorted(np.cumsum(shares[:-1]), fills.uniforms(Stream.GROUP, n), side="right")
     readiness = np.empty(n)
-    for i, g in enumerate(s.groups):
+    for i, dist in enumerate(spec.readiness):
         mask = group == i
-        readiness[mask] = fills.ppf(g.readiness.build(), Stream.READINESS, n, mask)
+        readiness[mask] = fills.ppf(dist, Stream.READINESS, n, mask)
     readiness = np.maximum(readiness, 1e-9)[:, None]
-    sectors = s.companies.sectors
-    sector = _categorical(fills, Stream.CITIZEN_SECTOR, [x.share.value for x in sectors], n)
-    emp = s.employment
-    job_hr = (emp.follow_up_hazard_ratio.value if emp.follow_up_support else 1.0) / readiness
-    rate = s.dropout.rate_per_week.value
+    job_hr = spec.job_hazard / readiness
+    rate = spec.dropout_rate
     dropout = kept(fills.exponentials(Stream.DROPOUT, n, COLUMNS))
     # Ordinary and reduced jobs share a uniform (a hire is one or the other), and so the
     # same uniform under the citizen's hazard ratio.
     job_u = proportional_hazard_u(uniforms(Stream.JOB_DURATION), job_hr)
     # Whether each placement (column = attempt) has paid hours: it changes no event, so the
     # engines never read it; the results do (see ReplicationResult.log_keys).
-    share = s.placement.hybrid_share
-    if share is not None and share.value > 0:
-        hybrid = uniforms(Stream.HYBRID_PLACEMENT) < share.value
+    if spec.hybrid_share > 0:
+        hybrid = uniforms(Stream.HYBRID_PLACEMENT) < spec.hybrid_share
     else:
         hybrid = np.zeros((n, width), dtype=np.bool_)
+    columns = {
+        "group": group,
+        "readiness": readiness[:, 0],
+        "sector": _categorical(fills, Stream.CITIZEN_SECTOR, list(spec.sector_shares), n),
+        "unscaled": np.full(n, bool(np.all(job_hr == 1.0))),
+        "assessment": per_use(spec.assessment, Stream.ASSESSMENT),
+        "preparation": per_use(spec.preparation, Stream.PREPARATION)
+        * (spec.preparation_multiplier / readiness),
+        "placement": per_use(spec.placement, Stream.PLACEMENT_DURATION),
+        "outcome_u": uniforms(Stream.PLACEMENT_OUTCOME),
+        "ordinary_job": spec.ordinary_job.ppf(job_u),
+        "reduced_job": spec.reduced_job.ppf(job_u),
+        "growth_weeks": per_use(spec.growth, Stream.HOURS_GROWTH),
+        "growth_u": uniforms(Stream.GROWTH_DECISION),
+        "relapse_u": uniforms(Stream.RELAPSE),
+        "after_u": uniforms(Stream.AFTER_PLACEMENT),
+        "dropout": dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
+        "hybrid": hybrid,
+    }
+    return Block({k: np.ascontiguousarray(v) for k, v in columns.items()})
+
+
+def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
+    """Draw the cohort of one replication (from the kept fills of its streams, see .fills).
+
+    The per-citizen draws other than the referral times are read from a kept block of rows
+    (:meth:`Fills.block`) when another setting of the same replication has built it.
+    """
+    fills = Fills(seed, replication)
+    arrival = arrival_times(s, fills)
+    n = len(arrival)
+    spec = _row_spec(s)
+    rows = fills.block("citizen rows", spec, n, partial(_citizen_rows, spec))
+    if n and rows["unscaled"][0] != np.all(spec.job_hazard / rows["readiness"] == 1.0):
+        # A longer block decided the hazard-ratio shortcut otherwise than these n rows
+        # (every ratio 1 here, not in the rows after them): as a fresh draw would.
+        rows = _citizen_rows(spec, Fills(seed, replication, keep=False), n)
+
+    group, readiness = rows["group"], rows["readiness"]
     return CitizenDraws(
         arrival=arrival,
-        group=group.astype(np.int64),
-        readiness=readiness[:, 0],
-        sector=sector,
-        assessment=per_use(s.intake.assessment_weeks, Stream.ASSESSMENT),
-        preparation=per_use(s.preparation.duration_weeks, Stream.PREPARATION)
-        * (s.preparation.support_multiplier.value / readiness),
-        placement=per_use(s.placement.duration_weeks, Stream.PLACEMENT_DURATION),
-        outcome_u=uniforms(Stream.PLACEMENT_OUTCOME),
-        ordinary_job=emp.ordinary_job_weeks.build().ppf(job_u),
-        reduced_job=emp.reduced_job_weeks.build().ppf(job_u),
-        growth_weeks=per_use(emp.hours_growth_weeks, Stream.HOURS_GROWTH),
-        growth_u=uniforms(Stream.GROWTH_DECISION),
-        relapse_u=uniforms(Stream.RELAPSE),
-        after_u=uniforms(Stream.AFTER_PLACEMENT),
-        dropout=dropout * readiness / rate if rate > 0 else np.full(dropout.shape, math.inf),
-        hybrid=hybrid,
-        usual=draw_usual(s, fills, arrival, group.astype(np.int64), readiness[:, 0]),
+        group=group,
+        readiness=readiness,
+        sector=rows["sector"],
+        **{name: rows[name] for name in _PER_USE},
+        usual=draw_usual(s, fills, arrival, group, readiness),
     )
 
 

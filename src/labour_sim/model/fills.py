@@ -17,6 +17,13 @@ The numbers are exactly those of drawing afresh, because
 * an inverse CDF is applied element by element, so it can be applied once to the whole
   column of uniforms and read on any subset (:func:`~labour_sim.distributions.scaled_ppf`).
 
+The same holds one level up: a *block* (:meth:`Fills.block`) keeps arrays derived row by row
+from the streams (a cohort's per-citizen draws, see :mod:`.draws`), keyed by everything
+they depend on besides the streams, so settings that change only other levers (the cohort
+size among them) read the block's row prefix instead of transforming the fills again. A
+block is built from fills that are drawn and not kept (``Fills(..., keep=False)``): once
+the block is kept, the raw numbers it came from are not needed again.
+
 Arrays handed out are read-only views: callers scale or copy them, never write into them.
 The cache holds at most :data:`CACHE_BYTES` per process (least recently used first out),
 so memory stays flat however many replications run; it is per process, so every worker
@@ -29,6 +36,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, Union
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,9 +45,11 @@ from scipy import special
 from ..distributions import Distribution, scaled_ppf, scaled_sample
 from ..streams import Stream, generator
 
-__all__ = ["CACHE_BYTES", "Fills", "clear_fills", "kept_bytes", "kept_fills"]
+__all__ = ["CACHE_BYTES", "Block", "Fills", "clear_fills", "kept_bytes", "kept_fills"]
 
 FloatArray = NDArray[np.float64]
+_Kept = Union[NDArray[Any], "Block"]
+_K = TypeVar("_K", NDArray[Any], "Block")
 
 #: Bytes of raw fills kept per process (about 70 Lolland-Falster replications, 7 at 10x).
 CACHE_BYTES = 192 * 2**20
@@ -47,7 +57,7 @@ CACHE_BYTES = 192 * 2**20
 #: settings with ever larger cohorts do not draw the stream afresh at every step.
 _GROWTH = 1.5
 
-_cache: OrderedDict[Hashable, FloatArray] = OrderedDict()
+_cache: OrderedDict[Hashable, _Kept] = OrderedDict()
 _size = 0
 _lock = threading.Lock()
 #: The fills asked for once, most recent last: a fill is kept from its second ask, so a plain
@@ -78,11 +88,17 @@ def _kept_rows(key: Hashable) -> int:
     return 0 if kept is None else len(kept)
 
 
-def kept_fills() -> list[tuple[Stream, str, int, int]]:
-    """What is kept now: ``(stream, kind, rows, columns)`` for each fill, oldest first."""
+def kept_fills() -> list[tuple[Stream | None, str, int, int]]:
+    """What is kept now: ``(stream, kind, rows, columns)`` for each fill, oldest first.
+
+    A block (:meth:`Fills.block`) has no stream (``None``), its name as kind and 0 columns.
+    """
     with _lock:
         items = [(key, len(value)) for key, value in _cache.items()]
-    return [(Stream(k[2]), k[3], rows, k[4]) for k, rows in items]  # type: ignore[index]
+    return [
+        (Stream(k[2]) if k[2] else None, k[3], rows, k[4])  # type: ignore[index]
+        for k, rows in items
+    ]
 
 
 def _first_ask(key: Hashable) -> bool:
@@ -96,8 +112,46 @@ def _first_ask(key: Hashable) -> bool:
     return first
 
 
-def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatArray:
-    """The first ``rows`` rows of the array ``make(r)`` builds for ``r`` rows.
+class Block:
+    """Arrays of the same length (rows), kept as one (see :meth:`Fills.block`); read-only."""
+
+    def __init__(self, columns: dict[str, NDArray[Any]]) -> None:
+        lengths = {len(a) for a in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"a block's columns have one length, not {sorted(lengths)}")
+        for a in columns.values():
+            a.flags.writeable = False
+        self._columns = columns
+        self._rows = lengths.pop() if lengths else 0
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        return self._columns[name]
+
+    def prefix(self, rows: int) -> Block:
+        """The first ``rows`` rows of every column (views)."""
+        return Block({k: a[:rows] for k, a in self._columns.items()})
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of all columns."""
+        return sum(a.nbytes for a in self._columns.values())
+
+
+def _prefix(kept: _Kept, rows: int) -> _Kept:
+    return kept.prefix(rows) if isinstance(kept, Block) else kept[:rows]
+
+
+def _frozen(made: _K) -> _K:
+    if not isinstance(made, Block):
+        made.flags.writeable = False
+    return made
+
+
+def _rows(key: Hashable, rows: int, make: Callable[[int], _K]) -> _K:
+    """The first ``rows`` rows of the array (or block) ``make(r)`` builds for ``r`` rows.
 
     Kept from the second time ``key`` is asked for: a run that draws each replication once
     keeps nothing (and holds no memory for it).
@@ -107,14 +161,11 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatA
         kept = _cache.get(key)
         if kept is not None and len(kept) >= rows:
             _cache.move_to_end(key)
-            return kept[:rows]
+            return _prefix(kept, rows)  # type: ignore[return-value]
     if kept is None and _first_ask(key):
-        once = make(rows)
-        once.flags.writeable = False
-        return once
+        return _frozen(make(rows))
     grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * _GROWTH)
-    fresh = make(grown)
-    fresh.flags.writeable = False
+    fresh = _frozen(make(grown))
     with _lock:
         old = _cache.pop(key, None)
         _size -= 0 if old is None else old.nbytes
@@ -123,7 +174,7 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], FloatArray]) -> FloatA
         while _size > CACHE_BYTES and len(_cache) > 1:
             _, out = _cache.popitem(last=False)
             _size -= out.nbytes
-    return fresh[:rows]
+    return _prefix(fresh, rows)  # type: ignore[return-value]
 
 
 class Fills:
@@ -132,11 +183,14 @@ class Fills:
     Each method returns the first ``rows`` rows of a stream filled in row order with
     ``columns`` numbers per row (a vector when ``columns`` is 0), as a read-only array:
     exactly what ``generator(seed, replication, stream)`` would draw for that shape.
+    With ``keep=False`` nothing is kept or looked up: every call draws afresh (the numbers
+    are the same either way).
     """
 
-    def __init__(self, seed: int, replication: int) -> None:
+    def __init__(self, seed: int, replication: int, *, keep: bool = True) -> None:
         self.seed = seed
         self.replication = replication
+        self.keep = keep
 
     def _fill(
         self, stream: Stream, kind: str, rows: int, columns: int, draw: Callable[..., FloatArray]
@@ -145,6 +199,8 @@ class Fills:
             shape = (r, columns) if columns else r
             return draw(generator(self.seed, self.replication, stream), shape)
 
+        if not self.keep:
+            return make(rows)
         return _rows(self._key(stream, kind, columns), rows, make)
 
     def _key(self, stream: Stream, kind: str, columns: int) -> Hashable:
@@ -195,10 +251,27 @@ class Fills:
             return dist.ppf(u[index])
         k, scale = scaled
         key = self._key(stream, f"gammaincinv {k!r}", 0)
-        if _kept_rows(key) == 0 and _first_ask(key):  # the first time: the subset only
+        if not self.keep or (_kept_rows(key) == 0 and _first_ask(key)):  # the subset only
             return dist.ppf(u[index])
 
         def make(r: int) -> FloatArray:
             return np.asarray(special.gammaincinv(k, self.uniforms(stream, r)), dtype=float)
 
         return _rows(key, rows, make)[index] * scale
+
+    def block(
+        self, name: str, spec: Hashable, rows: int, make: Callable[[Fills, int], Block]
+    ) -> Block:
+        """The first ``rows`` rows of the block ``make(fresh, r)`` builds.
+
+        ``make(fresh, r)`` must build ``r`` rows, row ``k`` from row ``k`` of the streams of
+        ``fresh`` (a ``Fills`` of this replication that keeps nothing) and from ``spec``
+        alone, so that a prefix of a longer block is the block of fewer rows. ``spec`` (any
+        hashable) must hold everything else the rows depend on: it is part of the key.
+        Kept, as the fills are, from the second time the same block is asked for.
+        """
+        fresh = Fills(self.seed, self.replication, keep=False)
+        if not self.keep:
+            return make(fresh, rows)
+        key = (self.seed, self.replication, 0, name, 0, spec)
+        return _rows(key, rows, lambda r: make(fresh, r))
