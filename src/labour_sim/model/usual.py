@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from ..distributions import hazard_scaled_u
 from ..scenario import Scenario
 from ..streams import Stream
-from .fills import Fills
+from .fills import Block, Fills
 from .search import bisect_left, bisect_right
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
 from .timeline import RATE_INDEX, advance, timeline
@@ -117,7 +117,7 @@ def draw_usual(
             np.full((n, POINTS), np.inf),
         )  # fmt: skip
     shape = (n, POINTS)
-    epochs = np.cumsum(fills.exponentials(Stream.USUAL_EXIT, n, POINTS), axis=1)
+    epochs = fills.block("usual epochs", POINTS, n, _epochs)["epochs"]
     u_kind = fills.uniforms(Stream.USUAL_OUTCOME, n, POINTS)
     u_job = fills.uniforms(Stream.USUAL_JOB, n, POINTS)
     tl = timeline(s)
@@ -143,6 +143,11 @@ def draw_usual(
         np.ascontiguousarray(tl.breaks), tl.column("job_loss"),
     )  # fmt: skip
     return UsualDraws(at, kind, end)
+
+
+def _epochs(fills: Fills, n: int) -> Block:
+    """The unit-rate Poisson epochs of each citizen's candidate exits (a block of rows)."""
+    return Block({"epochs": np.cumsum(fills.exponentials(Stream.USUAL_EXIT, n, POINTS), axis=1)})
 
 
 @numba.njit(cache=True, nogil=True)
