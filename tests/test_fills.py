@@ -230,3 +230,14 @@ def test_the_kept_fills_stay_within_their_bound(
     for replication in range(6):
         draw_citizens(lolland_falster, SEED, replication)
         assert 0 < kept_bytes() <= 2 * 2**20
+
+
+def test_a_block_is_columns_of_one_length_handed_out_read_only() -> None:
+    block = fills.Block({"a": np.arange(5.0), "b": np.ones((5, 3), dtype=np.bool_)})
+    head = block.prefix(2)
+    assert len(head) == 2 and head["b"].shape == (2, 3)
+    assert head.nbytes == 2 * 8 + 2 * 3 and block.nbytes == 5 * 8 + 5 * 3
+    with pytest.raises(ValueError, match="read-only"):
+        head["a"][0] = 1.0
+    with pytest.raises(ValueError, match="one length"):
+        fills.Block({"a": np.arange(5.0), "b": np.arange(4.0)})

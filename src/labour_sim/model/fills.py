@@ -51,7 +51,8 @@ FloatArray = NDArray[np.float64]
 _Kept = Union[NDArray[Any], "Block"]
 _K = TypeVar("_K", NDArray[Any], "Block")
 
-#: Bytes of raw fills kept per process (about 70 Lolland-Falster replications, 7 at 10x).
+#: Bytes of fills and blocks kept per process (about 1.6 MB a Lolland-Falster replication:
+#: about 120 replications, 12 at 10x the cohort).
 CACHE_BYTES = 192 * 2**20
 #: A fill is kept with this many times the rows asked for (and grows by as much), so that
 #: settings with ever larger cohorts do not draw the stream afresh at every step.
