@@ -45,6 +45,7 @@ from labour_sim.distributions import (
     Lognormal,
     Weibull,
     proportional_hazard_ppf,
+    proportional_hazard_u,
 )
 from labour_sim.scenario import DistQuantity
 
@@ -192,6 +193,21 @@ def test_proportional_hazard_draw_has_survival_s_to_the_hazard_ratio(
     base = (1 - u) ** (1 / hr)
     slack = hr * (1e-12 + 1e-15 / base)
     assert np.all(np.abs(reference(dist).sf(t) ** hr / (1 - u) - 1) <= slack)
+
+
+def test_proportional_hazard_u_is_element_by_element_ratios_of_one_included() -> None:
+    # Where the ratio is 1 the uniform itself, elsewhere the formula, whatever the other
+    # ratios: so any subset gives the numbers of the whole (kept draws rely on it). The
+    # formula at ratio 1 changes about 2 % of uniforms, so a rule for the whole array would
+    # fail here.
+    rng = np.random.default_rng(11)
+    u = rng.random(10_000)
+    hr = np.where(rng.random(10_000) < 0.5, 1.0, rng.uniform(0.2, 5.0, 10_000))
+    got = proportional_hazard_u(u, hr)
+    assert np.array_equal(got[hr == 1.0], u[hr == 1.0])
+    others = hr != 1.0
+    assert np.array_equal(got[others], proportional_hazard_u(u[others], hr[others]))
+    assert np.array_equal(got[:100], proportional_hazard_u(u[:100], hr[:100]))
 
 
 def test_proportional_hazard_keeps_ppf_at_ratio_one_and_broadcasts_ratios() -> None:

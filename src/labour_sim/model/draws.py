@@ -266,8 +266,8 @@ def _row_spec(s: Scenario) -> _RowSpec:
 def _citizen_rows(spec: _RowSpec, fills: Fills, n: int) -> Block:
     """The per-citizen draws of ``n`` citizens as a block of rows (see :class:`_RowSpec`).
 
-    ``unscaled`` (every row) records whether the cohort's job-loss hazard ratios were all 1
-    (then the job uniforms are used as drawn, as :func:`proportional_hazard_u` decides).
+    Every column is computed element by element, so the first rows of a longer block are
+    the block of fewer rows.
     """
     width = spec.width
 
@@ -305,7 +305,6 @@ def _citizen_rows(spec: _RowSpec, fills: Fills, n: int) -> Block:
         "group": group,
         "readiness": readiness[:, 0],
         "sector": _categorical(fills, Stream.CITIZEN_SECTOR, list(spec.sector_shares), n),
-        "unscaled": np.full(n, bool(np.all(job_hr == 1.0))),
         "assessment": per_use(spec.assessment, Stream.ASSESSMENT),
         "preparation": per_use(spec.preparation, Stream.PREPARATION)
         * (spec.preparation_multiplier / readiness),
@@ -334,11 +333,6 @@ def draw_citizens(s: Scenario, seed: int, replication: int) -> CitizenDraws:
     n = len(arrival)
     spec = _row_spec(s)
     rows = fills.block("citizen rows", spec, n, partial(_citizen_rows, spec))
-    if n and rows["unscaled"][0] != np.all(spec.job_hazard / rows["readiness"] == 1.0):
-        # A longer block decided the hazard-ratio shortcut otherwise than these n rows
-        # (every ratio 1 here, not in the rows after them): as a fresh draw would.
-        rows = _citizen_rows(spec, Fills(seed, replication, keep=False), n)
-
     group, readiness = rows["group"], rows["readiness"]
     return CitizenDraws(
         arrival=arrival,

@@ -36,7 +36,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import hazard_scaled_u
+from ..distributions import proportional_hazard_u
 from ..scenario import Scenario
 from ..streams import Stream
 from .fills import Block, Fills
@@ -132,10 +132,7 @@ def draw_usual(
     # same numbers, element by element, as for the whole table, at a few per cent of the
     # inverse CDFs (most candidate exits fall after the horizon).
     job = (kind == ORDINARY) & (at < s.horizon_weeks)
-    ratio = 1.0 / readiness
-    u = u_job[job]
-    if not np.all(ratio == 1.0):  # as proportional_hazard_u decides it for the whole cohort
-        u = hazard_scaled_u(u, ratio[np.nonzero(job)[0]])
+    u = proportional_hazard_u(u_job[job], 1.0 / readiness[np.nonzero(job)[0]])
     spell = s.employment.ordinary_job_weeks.build().ppf(u)
     end = np.full(shape, np.inf)
     end[job] = _job_ends(
