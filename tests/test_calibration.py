@@ -201,6 +201,29 @@ def test_prior_specs_parse_and_bad_ones_say_what_is_expected() -> None:
         assert info.value.problems[0].path == "parameters.x"
 
 
+@pytest.mark.parametrize(
+    "spec", ["uniform(0.05, 0.3)", "uniform(-3, 1e6)", "loguniform(1, 100)", "loguniform(0.002, 0.7)",
+             "normal(7.3, 1)", "normal(-1, 0.004)"],
+)  # fmt: skip
+def test_prior_density_is_scipys_bit_for_bit(spec: str) -> None:
+    """The fast density pyabc reads is scipy's own float, inside, on and outside the support."""
+    prior = parse_prior(spec)
+    rv, frozen = prior.rv(), prior.frozen
+    low, high = prior.interval(0.999)
+    rng = np.random.default_rng(3)
+    xs = [
+        *rng.uniform(low - (high - low), high + (high - low), 2_000),
+        *frozen.rvs(2_000, random_state=rng),
+    ]
+    xs += [prior.a, prior.b, np.nextafter(prior.a, -np.inf), np.nextafter(prior.b, np.inf), 0.0]
+    xs += [-np.inf, np.inf, np.nan, np.float64(low), round(high)]
+    for x in xs:
+        fast, slow = rv.pdf(x), frozen.pdf(x)
+        assert type(fast) is type(slow) and (fast == slow or (np.isnan(fast) and np.isnan(slow))), x
+    assert np.array_equal(rv.pdf(np.array(xs[:50])), frozen.pdf(np.array(xs[:50])))
+    assert rv.copy().pdf(xs[0]) == rv.pdf(xs[0])
+
+
 def test_parameters_are_checked_against_the_scenario() -> None:
     scenario = build()
     params = parse_parameters(

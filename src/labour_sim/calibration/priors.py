@@ -88,14 +88,14 @@ class Prior:
         return sps.norm(self.a, self.b)
 
     def rv(self) -> Any:
-        """The same prior as a :class:`pyabc.RV`."""
-        import pyabc
+        """The same prior as a :class:`pyabc.RV` (with a fast density, see :mod:`.density`)."""
+        from .density import PriorRV  # imports pyabc, slow to import
 
         if self.kind == "uniform":
-            return pyabc.RV("uniform", self.a, self.b - self.a)
+            return PriorRV("uniform", self.a, self.b - self.a)
         if self.kind == "loguniform":
-            return pyabc.RV("loguniform", self.a, self.b)
-        return pyabc.RV("norm", self.a, self.b)
+            return PriorRV("loguniform", self.a, self.b)
+        return PriorRV("norm", self.a, self.b)
 
     @property
     def centre(self) -> float:

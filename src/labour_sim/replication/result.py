@@ -240,6 +240,15 @@ class ReplicationResult:
     @cached_property
     def milestone_times(self) -> dict[str, FloatArray]:
         """Per citizen, the week each milestone was first reached (``inf`` if never)."""
+        return self._first_in_states | self._retention
+
+    @cached_property
+    def _first_in_states(self) -> dict[str, FloatArray]:
+        """The milestones of :data:`MILESTONE_STATES`: first week in one of their states.
+
+        Kept apart from :attr:`_retention` (which needs the sojourns) so that an outcome
+        of these (a calibration reads one per observation) costs one pass over the log.
+        """
         log, n = self.log, self.n_citizens
         members = np.array([keyed(keys) for keys in MILESTONE_STATES.values()])
         first = first_times(
@@ -249,10 +258,9 @@ class ReplicationResult:
             members,
             n,
         )
-        out: dict[str, FloatArray] = dict(zip(MILESTONE_STATES, first, strict=True))
-        out.update(self._retention())
-        return out
+        return dict(zip(MILESTONE_STATES, first, strict=True))
 
+    @cached_property
     def _retention(self) -> dict[str, FloatArray]:
         """First week at which a paid spell had lasted 13, 26, 52 weeks."""
         s, n = self.sojourns, self.n_citizens
@@ -308,6 +316,8 @@ class ReplicationResult:
             return self.company_first_hosted
         if metric not in METRICS:
             raise KeyError(f"unknown metric {metric!r}; one of {ALL_METRICS}")
+        if metric in MILESTONE_STATES:
+            return self._first_in_states[metric]
         return self.milestone_times[metric]
 
     def milestones(self) -> pd.DataFrame:
