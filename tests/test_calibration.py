@@ -224,6 +224,16 @@ def test_prior_density_is_scipys_bit_for_bit(spec: str) -> None:
     assert rv.copy().pdf(xs[0]) == rv.pdf(xs[0])
 
 
+def test_the_one_model_prior_is_scipys_randint() -> None:
+    from labour_sim.calibration.density import OneModel
+
+    model, frozen = OneModel(), stats.randint(0, 1)
+    for x in (0, np.int64(0), -0.0, 1, -1, 0.5, 2, np.nan):
+        fast, slow = model.pmf(x), frozen.pmf(x)
+        assert type(fast) is type(slow) and (fast == slow or (np.isnan(fast) and np.isnan(slow))), x
+    assert model.copy().pmf(0) == 1.0 and np.array_equal(model.pmf([0, 1]), frozen.pmf([0, 1]))
+
+
 def test_parameters_are_checked_against_the_scenario() -> None:
     scenario = build()
     params = parse_parameters(

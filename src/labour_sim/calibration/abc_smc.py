@@ -201,6 +201,7 @@ def _run_abc(
     """
     import pyabc
 
+    from .density import OneModel
     from .sampler import SeededSampler, global_random_state_kept
 
     params, obs = simulator.parameters, simulator.observations
@@ -213,6 +214,7 @@ def _run_abc(
             abc = pyabc.ABCSMC(
                 simulator, prior, kernel,
                 population_size=population_size,
+                model_prior=OneModel(),
                 transitions=pyabc.LocalTransition(k_fraction=0.25),
                 eps=pyabc.Temperature(),
                 acceptor=pyabc.StochasticAcceptor(pdf_norm_method=pyabc.pdf_norm_from_kernel),

@@ -10,7 +10,9 @@ the same) with ``pdf`` of a single value computed by the very expressions scipy 
 for the three prior families (``uniform``, ``loguniform``, ``norm``), on the same
 one-element arrays: the same density bit for bit, so the same weights and posterior
 (``tests/test_priors.py`` compares it with scipy's on values inside, on and outside the
-support). Anything else (an array of values, another family) goes to scipy.
+support). Anything else (an array of values, another family) goes to scipy. The prior of
+the model index (one model, ``randint(0, 1)``), which pyabc multiplies in every time, is
+:class:`OneModel`, with the same shortcut.
 
 Imports pyabc (slow to import): only :func:`labour_sim.calibrate` loads this module.
 """
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 import pyabc
 
-__all__ = ["PriorRV"]
+__all__ = ["OneModel", "PriorRV"]
 
 # scipy.stats._continuous_distns._norm_pdf_C
 _NORM_C = np.sqrt(2 * np.pi)
@@ -47,6 +49,19 @@ class PriorRV(pyabc.RV):  # type: ignore[misc]
         if self.name == "norm":
             return _norm(value, *self.args)
         return super().pdf(x)
+
+
+class OneModel(pyabc.RV):  # type: ignore[misc]
+    """pyabc's default model prior for one model (``randint(0, 1)``), its pmf without scipy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__("randint", 0, 1)
+
+    def pmf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        """Mass at ``x``: 1 at model 0, else 0 (nan at nan), scipy's value."""
+        if args or kwargs or np.ndim(x) != 0:
+            return super().pmf(x, *args, **kwargs)
+        return np.float64(np.nan if x != x else 1.0 if x == 0 else 0.0)
 
 
 def _outside(z: float, low: float, high: float) -> np.float64 | None:
