@@ -705,6 +705,21 @@ def test_change_returns_new_scenario_and_leaves_original_untouched() -> None:
     assert base.model_dump() == before
 
 
+def test_changed_data_leaves_its_input_untouched() -> None:
+    import copy
+
+    data = build().model_dump(mode="python")
+    assert isinstance(data["groups"], tuple | list)
+    data["groups"] = tuple(data["groups"])  # list items given as a tuple are written too
+    before = copy.deepcopy(data)
+    out = changed(data, {"groups.0.share": 0.5, "companies.slots_per_company": 3})
+    assert data == before
+    assert out["groups"][0]["share"]["value"] == 0.5
+    assert out["groups"][0]["share"]["assumption"].startswith("what-if")
+    assert out["companies"]["slots_per_company"]["value"] == 3
+    assert out["intake"] is data["intake"]  # what no change touches is shared, not copied
+
+
 def _same_either_way(base: Scenario, changes: dict[str, Any]) -> None:
     """``with_changes`` gives what validating the whole changed scenario gives, or fails alike."""
     try:

@@ -21,11 +21,13 @@ def changed(
 ) -> dict[str, Any]:
     """A copy of a scenario's data with ``changes`` applied (see ``Scenario.with_changes``).
 
+    ``data`` is never changed: the containers on each changed path are copied (tuples as
+    lists, so that list items can be assigned to) and the rest is shared with ``data``.
     Every path is tried; the problems of all that fail are reported together, as found in
     ``where`` (the what-if). The result is data, not yet a scenario:
     :func:`~.schema.parse_scenario` validates it.
     """
-    plain: dict[str, Any] = _plain(dict(data))
+    plain: dict[str, Any] = dict(data)
     problems: list[Problem] = []
     for path, new in changes.items():
         try:
@@ -37,17 +39,26 @@ def changed(
     return plain
 
 
-def _plain(node: Any) -> Any:
-    """``node`` with tuples as lists, so that list items can be assigned to."""
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list | tuple):
-        return [_plain(v) for v in node]
-    return node
+def _thawed(data: dict[str, Any], path: str) -> tuple[Any, Any]:
+    """``locate(data, path)`` after copying every container on ``path``, the last included.
+
+    Each container (a table as a dict, a list or tuple as a list) is replaced in its
+    parent by a copy, so that assigning into the result changes ``data`` only there.
+    """
+    locate(data, path)  # a path that does not exist is named whole
+    parts = path.split(".")
+    for depth in range(1, len(parts) + 1):
+        node, key = locate(data, ".".join(parts[:depth]))
+        child = node[key]
+        if isinstance(child, Mapping):
+            node[key] = dict(child)
+        elif isinstance(child, list | tuple):
+            node[key] = list(child)
+    return locate(data, path)
 
 
 def _set(data: dict[str, Any], path: str, new: Any) -> None:
-    node, last = locate(data, path)
+    node, last = _thawed(data, path)
     target = node[last]
     parent_is_quantity = isinstance(node, dict) and "unit" in node
     if isinstance(target, dict) and "unit" in target and not isinstance(new, Mapping):
