@@ -9,8 +9,8 @@ parameters the prior cost about a tenth of a Lolland-Falster simulation.
 the same) with ``pdf`` of a single value computed by the very expressions scipy evaluates
 for the three prior families (``uniform``, ``loguniform``, ``norm``), on the same
 one-element arrays: the same density bit for bit, so the same weights and posterior
-(``tests/test_priors.py`` compares it with scipy's on values inside, on and outside the
-support). Anything else (an array of values, another family) goes to scipy. The prior of
+(``tests/test_calibration.py`` compares it with scipy's on values inside, on and outside
+the support). Anything else (an array of values, another family) goes to scipy. The prior of
 the model index (one model, ``randint(0, 1)``), which pyabc multiplies in every time, is
 :class:`OneModel`, with the same shortcut.
 
