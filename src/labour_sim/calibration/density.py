@@ -54,8 +54,12 @@ class PriorRV(pyabc.RV):  # type: ignore[misc]
 class OneModel(pyabc.RV):  # type: ignore[misc]
     """pyabc's default model prior for one model (``randint(0, 1)``), its pmf without scipy."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self) -> None:
         super().__init__("randint", 0, 1)
+
+    def copy(self) -> OneModel:
+        """A new one (pyabc copies its priors)."""
+        return OneModel()
 
     def pmf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Mass at ``x``: 1 at model 0, else 0 (nan at nan), scipy's value."""
