@@ -46,15 +46,16 @@ def _thawed(data: dict[str, Any], path: str) -> tuple[Any, Any]:
     parent by a copy, so that assigning into the result changes ``data`` only there.
     """
     locate(data, path)  # a path that does not exist is named whole
-    parts = path.split(".")
-    for depth in range(1, len(parts) + 1):
-        node, key = locate(data, ".".join(parts[:depth]))
-        child = node[key]
+    node: Any = data
+    for part in path.split("."):
+        container, last = locate(node, part)
+        child = container[last]
         if isinstance(child, Mapping):
-            node[key] = dict(child)
+            child = container[last] = dict(child)
         elif isinstance(child, list | tuple):
-            node[key] = list(child)
-    return locate(data, path)
+            child = container[last] = list(child)
+        node = child
+    return container, last
 
 
 def _set(data: dict[str, Any], path: str, new: Any) -> None:
