@@ -10,6 +10,7 @@ random numbers every outcome is bit-identical whatever its value.
 from __future__ import annotations
 
 import argparse
+import math
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,11 @@ from labour_sim.levers import (
     tornado,
     what_would_it_take,
 )
+from labour_sim.levers.points import IDENTIFIERS, summarise_point
 from labour_sim.levers.space import grid_design, latin_hypercube
+from labour_sim.metrics import PER_FIGURES
+from labour_sim.replication import run_replication, summarise
+from labour_sim.stats import quantile_summary, wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOTS = "companies.slots_per_company"
@@ -136,6 +141,49 @@ def test_sweep_points_share_random_numbers_and_match_run_experiment(fine_grid: S
         assert row[f"{stat}:placed_100"] == target_row[stat], stat
     assert row["cost:programme"] == pytest.approx(alone.cost("cost:programme")["mean"])
     assert row["placed"] == pytest.approx(alone.replications["placed"].mean())
+
+
+def _pandas_summary(rows: pd.DataFrame, targets: list[str]) -> dict[str, float]:
+    """A point's summary from one pandas call per figure (what summarise_point must equal)."""
+    n, out = len(rows), {}
+    for name in targets:
+        reached = int(rows[f"reached:{name}"].sum())
+        out[f"probability:{name}"] = reached / n
+        out[f"ci_low:{name}"], out[f"ci_high:{name}"] = wilson_interval(reached, n)
+        spread = quantile_summary(rows[f"target:{name}"])
+        out.update({f"{stat}:{name}": spread[stat] for stat in ("median", "p10", "p90")})
+    for column, kind in rows.dtypes.items():
+        if column in IDENTIFIERS or column.startswith("reached:") or kind.kind not in "biuf":
+            continue
+        if column in PER_FIGURES and f"{column}:n" in rows:
+            den = float(rows[f"{column}:n"].mean())
+            num = float(rows[PER_FIGURES[column][0]].mean())
+            out[column] = num / den if den > 0 else math.nan
+        else:
+            x = rows[column].to_numpy(dtype=float)
+            out[column] = float(x[np.isfinite(x)].mean()) if np.isfinite(x).any() else math.nan
+    return out
+
+
+def test_a_points_summary_is_the_per_column_pandas_figures_bit_for_bit() -> None:
+    s = slots_scenario()
+    rows = pd.DataFrame([summarise(s, run_replication(s, 3, r)) for r in range(12)])
+    names = [t.name for t in s.targets]
+    rng = np.random.default_rng(4)
+    cases = [rows, rows.iloc[:1]]
+    for holes in (0.2, 0.6, 1.0):  # NaN and inf in "per" figures, their parts and outcomes
+        damaged = rows.copy()
+        for column in ["cost:programme", "cost:per_hired:n", "cost:per_hired", "placed"]:
+            x = damaged[column].to_numpy(dtype=float).copy()
+            x[rng.random(len(x)) < holes] = np.nan
+            x[rng.random(len(x)) < holes / 4] = np.inf
+            damaged[column] = x
+        cases.append(damaged)
+    for case in cases:
+        got, want = summarise_point(case, names), _pandas_summary(case, names)
+        assert list(got) == list(want)
+        for key, value in want.items():
+            assert (got[key] == value) or (math.isnan(got[key]) and math.isnan(value)), key
 
 
 RUNNER = textwrap.dedent(

@@ -169,41 +169,66 @@ def run_key(
 
 
 def summarise_point(rows: pd.DataFrame, targets: Sequence[str]) -> dict[str, float]:
-    """One point's replications -> its summary row (see the module docstring)."""
+    """One point's replications -> its summary row (see the module docstring).
+
+    The numeric columns are converted to floats once and every figure is taken from that
+    matrix: a column's mean over its finite values (:func:`_finite_means`), a "per"
+    figure's numerator and denominator as pandas' ``Series.mean`` takes them
+    (:func:`_skipna_mean`), so every figure is the one per-column pandas calls give, bit
+    for bit, at a fraction of their cost (a point is summarised in the main process while
+    the workers run the next ones).
+    """
     n = len(rows)
+    columns = [str(column) for column in rows.columns]
+    number = np.array([kind.kind in "biuf" for kind in rows.dtypes], dtype=bool)
+    numbers = [column for column, yes in zip(columns, number, strict=True) if yes]
+    matrix = np.ascontiguousarray(rows.loc[:, number].to_numpy(dtype=float).T)
+    values = dict(zip(numbers, matrix, strict=True))
+    means = dict(zip(numbers, _finite_means(matrix), strict=True))
     out: dict[str, float] = {}
     for name in targets:
-        reached = int(rows[f"reached:{name}"].sum())
+        reached = int(values[f"reached:{name}"].sum())
         low, high = wilson_interval(reached, n)
-        spread = quantile_summary(rows[f"target:{name}"])
+        spread = quantile_summary(values[f"target:{name}"])
         out[f"probability:{name}"] = reached / n
         out[f"ci_low:{name}"], out[f"ci_high:{name}"] = low, high
         for stat in ("median", "p10", "p90"):
             out[f"{stat}:{name}"] = spread[stat]
-    measured = [
-        (str(column), kind.kind in "biuf")
-        for column, kind in rows.dtypes.items()
-        if column not in IDENTIFIERS and not str(column).startswith("reached:")
-    ]
-    numeric = [column for column, number in measured if number and column not in PER_FIGURES]
-    # One conversion for all numeric columns; each column's mean over its own contiguous
-    # values, so every figure is the one a per-column mean gives, bit for bit.
-    values = np.ascontiguousarray(rows[numeric].to_numpy(dtype=float).T)
-    means = dict(zip(numeric, map(_finite_mean, values), strict=True))
-    for column, number in measured:
-        if column in PER_FIGURES and f"{column}:n" in rows:  # mean numerator / mean denominator
-            den = float(rows[f"{column}:n"].mean())
-            out[column] = float(rows[PER_FIGURES[column][0]].mean()) / den if den > 0 else math.nan
+    for column in columns:
+        if column in IDENTIFIERS or column.startswith("reached:"):
+            continue
+        if column in PER_FIGURES and f"{column}:n" in values:  # mean numerator / mean denominator
+            den = _skipna_mean(values[f"{column}:n"])
+            num = _skipna_mean(values[PER_FIGURES[column][0]])
+            out[column] = num / den if den > 0 else math.nan
         elif column in means:
             out[column] = means[column]
-        elif number:  # a per figure without its denominator column
-            out[column] = _finite_mean(rows[column].to_numpy(dtype=float))
     return out
 
 
-def _finite_mean(values: NDArray[np.float64]) -> float:
-    finite = values[np.isfinite(values)]
-    return float(finite.mean()) if len(finite) else math.nan
+def _finite_means(matrix: NDArray[np.float64]) -> list[float]:
+    """Each row's mean over its finite values (``nan`` if none), as ``row[finite].mean()``.
+
+    A row with only finite values is summed in place (a C-contiguous row is reduced by the
+    same pairwise sum as the row alone), the others one by one.
+    """
+    finite = np.isfinite(matrix)
+    whole = finite.all(axis=1)
+    means: list[float] = (matrix.sum(axis=1) / np.float64(matrix.shape[1])).tolist()
+    for k in np.flatnonzero(~whole):
+        kept = matrix[k][finite[k]]
+        means[k] = float(kept.mean()) if len(kept) else math.nan
+    return means
+
+
+def _skipna_mean(values: NDArray[np.float64]) -> float:
+    """``Series.mean()`` of float values: NaN left out (as zeros in the sum), inf kept."""
+    missing = np.isnan(values)
+    count = len(values) - int(missing.sum())
+    if count == 0:
+        return math.nan
+    total = np.where(missing, 0.0, values).sum() if missing.any() else values.sum()
+    return float(total / np.float64(count))
 
 
 def _finish(
