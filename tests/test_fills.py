@@ -182,9 +182,15 @@ def test_settings_of_other_levers_read_the_kept_rows_of_the_cohort(
     for setting, want in zip(settings_ * 2, cold * 2, strict=True):
         _same_draws(want, _fields(draw_citizens(setting, SEED, 4)))
     blocks = sorted(kind for stream, kind, _, _ in kept_fills() if stream is None)
-    # 4 specifications (staff, the cohort sizes and the scenario as written share one), and
-    # the epochs of the business-as-usual exits, which depend on none of them.
-    assert blocks == ["citizen rows"] * 4 + ["usual epochs"]
+    # 4 specifications of rows (staff, the cohort sizes and the scenario as written share
+    # one); the epochs of the business-as-usual exits, which depend on none of them; and
+    # the exits of 4 cohorts (the scenario as written, with staff, durations or the attempt
+    # limit changed, is one; the two other intake rates and the other readiness the rest).
+    assert blocks == ["citizen rows"] * 4 + ["usual epochs"] + ["usual exits"] * 4
+    # Settings of one cohort read its kept exits (the same memory); another cohort's differ.
+    exits = [draw_citizens(x, SEED, 4).usual.at for x in (s, settings_[0], settings_[3])]
+    assert all(np.shares_memory(exits[0], other) for other in exits[1:])
+    assert not np.shares_memory(exits[0], draw_citizens(settings_[2], SEED, 4).usual.at)
 
 
 def test_a_citizens_rows_do_not_depend_on_the_citizens_after_them() -> None:

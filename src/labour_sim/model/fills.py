@@ -45,7 +45,7 @@ from scipy import special
 from ..distributions import Distribution, scaled_ppf, scaled_sample
 from ..streams import Stream, generator
 
-__all__ = ["CACHE_BYTES", "Block", "Fills", "clear_fills", "kept_bytes", "kept_fills"]
+__all__ = ["CACHE_BYTES", "Block", "Fills", "clear_fills", "content", "kept_bytes", "kept_fills"]
 
 FloatArray = NDArray[np.float64]
 _Kept = Union[NDArray[Any], "Block"]
@@ -151,11 +151,12 @@ def _frozen(made: _K) -> _K:
     return made
 
 
-def _rows(key: Hashable, rows: int, make: Callable[[int], _K]) -> _K:
+def _rows(key: Hashable, rows: int, make: Callable[[int], _K], growth: float = _GROWTH) -> _K:
     """The first ``rows`` rows of the array (or block) ``make(r)`` builds for ``r`` rows.
 
     Kept from the second time ``key`` is asked for: a run that draws each replication once
-    keeps nothing (and holds no memory for it).
+    keeps nothing (and holds no memory for it). Kept with ``growth`` times the rows asked
+    for (1: exactly those).
     """
     global _size
     with _lock:
@@ -165,7 +166,7 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], _K]) -> _K:
             return _prefix(kept, rows)  # type: ignore[return-value]
     if kept is None and _first_ask(key):
         return _frozen(make(rows))
-    grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * _GROWTH)
+    grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * growth)
     fresh = _frozen(make(grown))
     with _lock:
         old = _cache.pop(key, None)
@@ -276,3 +277,21 @@ class Fills:
             return make(fresh, rows)
         key = (self.seed, self.replication, 0, name, 0, spec)
         return _rows(key, rows, lambda r: make(fresh, r))
+
+    def cohort(self, name: str, spec: Hashable, rows: int, make: Callable[[], Block]) -> Block:
+        """The block of ``rows`` rows ``make()`` builds for one cohort, kept under ``spec``.
+
+        For what depends on the cohort as a whole (its referral weeks among it), so that no
+        prefix is another cohort's: ``spec`` must hold all of it (arrays by their contents,
+        see :func:`content`). ``make`` may read this object's fills, which stay kept for
+        the cohorts of other settings. Kept from the second time the same block is asked for.
+        """
+        if not self.keep:
+            return make()
+        key = (self.seed, self.replication, 0, name, 0, spec)
+        return _rows(key, rows, lambda _: make(), growth=1.0)
+
+
+def content(a: NDArray[Any]) -> tuple[tuple[int, ...], str, bytes]:
+    """An array as a hashable value: shape, type and bytes (equal exactly when the arrays are)."""
+    return a.shape, a.dtype.str, np.ascontiguousarray(a).tobytes()

@@ -3,8 +3,9 @@
 ``numpy.searchsorted`` inside numba is compiled from a generic implementation (NaN-aware
 comparisons, every side and dtype) at each function that uses it, which costs about a second
 of compile time per use. These two are compiled once, eagerly, for the only case the model
-has: a sorted, contiguous float64 array and a float64 value, neither holding NaN. They
-return what ``numpy.searchsorted`` returns for ``side="left"`` and ``side="right"``.
+has: a sorted, contiguous float64 array (writable, or read-only as kept draws are) and a
+float64 value, neither holding NaN. They return what ``numpy.searchsorted`` returns for
+``side="left"`` and ``side="right"``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from numpy.typing import NDArray
 
 __all__ = ["bisect_left", "bisect_right"]
 
-_SIGNATURE = numba.int64(numba.float64[::1], numba.float64)
+_SIGNATURE = [
+    numba.int64(numba.types.Array(numba.float64, 1, "C", readonly=readonly), numba.float64)
+    for readonly in (False, True)
+]
 
 
 @numba.njit(_SIGNATURE, cache=True, nogil=True)

@@ -31,15 +31,16 @@ chance of more than 16 candidate exits within a horizon of a few years is neglig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import proportional_hazard_u
+from ..distributions import Distribution, proportional_hazard_u
 from ..scenario import Scenario
 from ..streams import Stream
-from .fills import Block, Fills
+from .fills import Block, Fills, content
 from .search import bisect_left, bisect_right
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
 from .timeline import RATE_INDEX, advance, timeline
@@ -108,38 +109,76 @@ def draw_usual(
     group: IntArray,
     readiness: FloatArray,
 ) -> UsualDraws:
-    """The candidate exits of a cohort (see the module notes); no streams used without any."""
+    """The candidate exits of a cohort (see the module notes); no streams used without any.
+
+    Kept per cohort (:meth:`Fills.cohort`, keyed by the referral weeks, groups, readiness
+    and everything else they depend on), so the settings of an analysis that change only
+    staff or companies read them instead of drawing them again. Read-only, as every
+    kept draw.
+    """
     n = len(arrival)
     hazards = group_hazards(s)
     if not hazards.any() or n == 0:
-        return UsualDraws(
+        return UsualDraws(*_frozen_all(
             np.full((n, POINTS), np.inf), np.full((n, POINTS), LEFT, np.int64),
             np.full((n, POINTS), np.inf),
-        )  # fmt: skip
-    shape = (n, POINTS)
+        ))  # fmt: skip
+    tl = timeline(s)
+    cohort = (
+        np.ascontiguousarray(arrival, dtype=np.float64),
+        np.ascontiguousarray(group, dtype=np.int64),
+        np.ascontiguousarray(readiness, dtype=np.float64),
+        hazards,
+        np.ascontiguousarray(tl.breaks),
+        np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in _FACTORS]]),
+        tl.column("job_loss"),
+    )
+    job = s.employment.ordinary_job_weeks.build()
+    horizon = float(s.horizon_weeks)
+    spec = (tuple(content(a) for a in cohort), job, horizon)
+    exits = fills.cohort("usual exits", spec, n, lambda: _exits(fills, *cohort, job, horizon))
+    return UsualDraws(exits["at"], exits["kind"], exits["end"])
+
+
+def _exits(
+    fills: Fills,
+    arrival: FloatArray,
+    group: IntArray,
+    readiness: FloatArray,
+    hazards: FloatArray,
+    breaks: FloatArray,
+    factors: FloatArray,
+    job_loss: FloatArray,
+    job: Distribution,
+    horizon: float,
+) -> Block:
+    """The candidate exits of a cohort as a block: ``at``, ``kind``, ``end`` (see :class:`UsualDraws`)."""
+    n = len(arrival)
     epochs = fills.block("usual epochs", POINTS, n, _epochs)["epochs"]
     u_kind = fills.uniforms(Stream.USUAL_OUTCOME, n, POINTS)
     u_job = fills.uniforms(Stream.USUAL_JOB, n, POINTS)
-    tl = timeline(s)
-    factors = np.ascontiguousarray(tl.factors[:, [RATE_INDEX[r] for r in _FACTORS]])
     at, kind = _points(
-        np.ascontiguousarray(epochs), np.ascontiguousarray(u_kind),
-        np.ascontiguousarray(arrival, dtype=np.float64),
-        np.ascontiguousarray(group, dtype=np.int64), np.ascontiguousarray(readiness, dtype=np.float64),
-        hazards, np.ascontiguousarray(tl.breaks), factors, s.horizon_weeks,
+        np.ascontiguousarray(epochs), np.ascontiguousarray(u_kind), arrival, group, readiness,
+        hazards, breaks, factors, horizon,
     )  # fmt: skip
     # Job ends only where a job can be taken (an ordinary exit before the horizon): the
     # same numbers, element by element, as for the whole table, at a few per cent of the
     # inverse CDFs (most candidate exits fall after the horizon).
-    job = (kind == ORDINARY) & (at < s.horizon_weeks)
-    u = proportional_hazard_u(u_job[job], 1.0 / readiness[np.nonzero(job)[0]])
-    spell = s.employment.ordinary_job_weeks.build().ppf(u)
-    end = np.full(shape, np.inf)
-    end[job] = _job_ends(
-        np.ascontiguousarray(at[job]), np.ascontiguousarray(spell, dtype=np.float64),
-        np.ascontiguousarray(tl.breaks), tl.column("job_loss"),
+    taken = (kind == ORDINARY) & (at < horizon)
+    u = proportional_hazard_u(u_job[taken], 1.0 / readiness[np.nonzero(taken)[0]])
+    spell = job.ppf(u)
+    end = np.full((n, POINTS), np.inf)
+    end[taken] = _job_ends(
+        np.ascontiguousarray(at[taken]), np.ascontiguousarray(spell, dtype=np.float64),
+        breaks, job_loss,
     )  # fmt: skip
-    return UsualDraws(at, kind, end)
+    return Block({"at": at, "kind": kind, "end": end})
+
+
+def _frozen_all(*arrays: NDArray[Any]) -> tuple[NDArray[Any], ...]:
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
 
 
 def _epochs(fills: Fills, n: int) -> Block:
