@@ -28,7 +28,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
-from ..model.tallies import by_citizen
 from ..scenario import Scenario
 from .costs import savings_horizon
 from .result import ReplicationResult
@@ -211,7 +210,7 @@ def programme_spells(
     log = result.log
     citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
     week = np.ascontiguousarray(log["week"], dtype=np.float64)
-    order = by_citizen(citizen, result.n_citizens)
+    order = result.citizen_order
     leave = _leaves(citizen, week, order, result.horizon)
     return citizen[order], log["state"][order], week[order], leave
 

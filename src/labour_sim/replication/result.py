@@ -177,14 +177,17 @@ class ReplicationResult:
 
     # -- sojourns -------------------------------------------------------------------------
     @cached_property
+    def citizen_order(self) -> IntArray:
+        """The log's rows by citizen, a citizen's rows in log (time) order: a stable argsort."""
+        citizens = np.ascontiguousarray(self.log["citizen"], dtype=np.int64)
+        if len(citizens) and (citizens.min() < 0 or citizens.max() >= self.n_citizens):
+            return np.argsort(citizens, kind="stable")  # not a log of this cohort's rows
+        return by_citizen(citizens, self.n_citizens)  # the same stable order, linear
+
+    @cached_property
     def sojourns(self) -> Sojourns:
         """Every stay in a state, in citizen order then time order."""
-        log = self.log
-        citizens = np.ascontiguousarray(log["citizen"], dtype=np.int64)
-        if len(citizens) and (citizens.min() < 0 or citizens.max() >= self.n_citizens):
-            order = np.argsort(citizens, kind="stable")  # not a log of this cohort's rows
-        else:
-            order = by_citizen(citizens, self.n_citizens)  # the same stable order, linear
+        log, order = self.log, self.citizen_order
         citizen, state, week = log["citizen"][order], log["state"][order], log["week"][order]
         same = np.append(citizen[1:] == citizen[:-1], False) if len(citizen) else np.empty(0, bool)
         leave = np.where(same, np.append(week[1:], 0.0), self.horizon)

@@ -39,7 +39,6 @@ from ..model.states import (
     REDUCED,
     table,
 )
-from ..model.tallies import by_citizen
 from .costs import COST_WEEKS, CostBasis
 from .result import (
     HYBRID_PLACEMENT,
@@ -136,7 +135,7 @@ def tally_row(result: ReplicationResult, weeks: FloatArray, basis: CostBasis) ->
     citizen = np.ascontiguousarray(log["citizen"], dtype=np.int64)
     state = np.ascontiguousarray(log["state"], dtype=np.int64)
     key = result.log_keys
-    order = by_citizen(citizen, result.n_citizens)
+    order = result.citizen_order
     asked = np.ascontiguousarray(weeks, dtype=np.float64)
     delta = basis.delta
     if delta == 0:
@@ -215,7 +214,7 @@ def tally_weekly(result: ReplicationResult) -> NDArray[np.int32]:
         np.ascontiguousarray(log["state"], dtype=np.int64),
         result.log_keys,
         np.ascontiguousarray(log["mentored"], dtype=np.bool_),
-        by_citizen(citizen, result.n_citizens),
+        result.citizen_order,
         result.n_citizens,
         result.horizon,
         math.floor(result.horizon) + 1,
