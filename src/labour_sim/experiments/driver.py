@@ -22,7 +22,7 @@ from typing import Any
 from ..progress import progress_bar
 from ..scenario import Scenario
 from .execution import Execution
-from .executors import map_chunks, pool_for
+from .executors import Pool, map_chunks, pool_for
 from .posterior import PosteriorDraws
 from .worker import Chunk, run_chunk
 
@@ -31,6 +31,11 @@ __all__ = ["BATCH_UNITS", "Changes", "run_settings", "units_of"]
 Changes = Mapping[str, Any]
 #: Units handed to the executor at once (bounds the size of each task's batch of settings).
 BATCH_UNITS = 256
+#: Most units one task runs. Consecutive units (neighbouring settings of a design, on the
+#: same replications) run on one worker, which draws what they share once and keeps it
+#: (``model.fills`` keeps draws per process from their second use): spread one by one
+#: over the workers, neighbours would each be drawn afresh.
+BUNDLE_UNITS = 16
 
 
 def units_of(setting: int, replications: range, chunk_size: int) -> list[tuple[int, int, int]]:
@@ -82,10 +87,41 @@ def run_settings(
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}
-            task = partial(_run_unit, scenario, needed, seed, keep_weekly, execution.engine, draws)
-            for chunk in map_chunks(task, batch, quiet, pool=pool):
-                bar.update(chunk.stop - chunk.start)
-                yield chunk
+            task = partial(_run_units, scenario, needed, seed, keep_weekly, execution.engine, draws)
+            reps = sum(stop - start for _, start, stop in batch)
+            bundles = _bundles(batch, pool)
+            for chunks in map_chunks(task, bundles, quiet, pool=pool, size=_reps, total=reps):
+                for chunk in chunks:
+                    bar.update(chunk.stop - chunk.start)
+                    yield chunk
+
+
+def _bundles(
+    batch: Sequence[tuple[int, int, int]], pool: Pool
+) -> list[tuple[tuple[tuple[int, int, int], ...]]]:
+    """The units in tasks of consecutive units: up to :data:`BUNDLE_UNITS`, 4 tasks a worker.
+
+    In this process (nothing to spread) every unit is a task of its own.
+    """
+    workers = pool.slots // 2 if pool.parallel else 0
+    size = max(1, min(BUNDLE_UNITS, len(batch) // (4 * workers))) if workers else 1
+    return [(tuple(batch[i : i + size]),) for i in range(0, len(batch), size)]
+
+
+def _reps(chunks: list[Chunk]) -> int:
+    return sum(chunk.stop - chunk.start for chunk in chunks)
+
+
+def _run_units(
+    scenario: Scenario,
+    changes: Mapping[int, Changes],
+    seed: int,
+    keep_weekly: int,
+    engine: str,
+    draws: PosteriorDraws | None,
+    units: tuple[tuple[int, int, int], ...],
+) -> list[Chunk]:
+    return [_run_unit(scenario, changes, seed, keep_weekly, engine, draws, *unit) for unit in units]
 
 
 def _run_unit(

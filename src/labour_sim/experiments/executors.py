@@ -21,8 +21,8 @@ from .worker import Chunk
 
 __all__ = ["Pool", "map_chunks", "pool_for"]
 
-#: A chunk, or a richer chunk of the caller's (its ``start`` and ``stop`` count progress).
-C = TypeVar("C", bound=Chunk)
+#: What a task returns: a chunk, a richer chunk of the caller's, or what ``size`` counts.
+C = TypeVar("C")
 
 
 class Pool:
@@ -101,11 +101,13 @@ def pool_for(execution: Execution, units: int) -> Pool:
 
 def map_chunks(
     task: Callable[..., C],
-    units: Sequence[tuple[int, ...]],
+    units: Sequence[tuple[Any, ...]],
     execution: Execution,
     *,
     description: str = "replications",
     pool: Pool | None = None,
+    size: Callable[[C], int] | None = None,
+    total: int | None = None,
 ) -> Iterator[C]:
     """Run ``task(*unit)`` for each unit of work; yield the chunks as they finish.
 
@@ -115,7 +117,8 @@ def map_chunks(
         Picklable ``(*unit) -> Chunk``.
     units : sequence of tuples
         The units of work; the last two numbers of each are its replication range
-        ``(start, stop)`` (the progress bar counts replications).
+        ``(start, stop)`` (the progress bar counts replications), unless ``size`` and
+        ``total`` count them.
     execution : Execution
         Workers, executor and progress (``out`` is the caller's business).
     description : str
@@ -124,8 +127,13 @@ def map_chunks(
         Run on this pool (left open, for the caller's next units) instead of one of its own
         (``execution``'s workers, closed at the end). Worker processes are dear to start:
         each imports the package and loads the compiled code.
+    size : callable, optional
+        Replications in what a task returned (default: a chunk's ``stop - start``).
+    total : int, optional
+        Replications in all units (default: from their last two numbers).
     """
-    total = sum(unit[-1] - unit[-2] for unit in units)
+    count = size or _replications
+    total = sum(unit[-1] - unit[-2] for unit in units) if total is None else total
     bar = progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress)
     runner = pool_for(execution, len(units)) if pool is None else nullcontext(pool)
     with bar, runner as pool:
@@ -140,7 +148,12 @@ def map_chunks(
                 for future in pool.wait_first(pending):
                     pending.remove(future)
                     chunk: C = future.result()
-                    bar.update(chunk.stop - chunk.start)
+                    bar.update(count(chunk))
                     yield chunk
         finally:
             pool.cancel(pending)
+
+
+def _replications(chunk: Any) -> int:
+    done: Chunk = chunk
+    return done.stop - done.start
