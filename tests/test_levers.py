@@ -24,12 +24,14 @@ from labour_sim import Execution, Scenario, ScenarioError, run_experiment
 from labour_sim.cli import main
 from labour_sim.cli.levers import add_commands, parse_lever
 from labour_sim.cli.options import Parser as _Parser
+from labour_sim.experiments.posterior import PosteriorDraws
 from labour_sim.levers import (
     GoalAnswer,
     Range,
     Sensitivity,
     Sweep,
     Values,
+    budget_for,
     morris,
     parse_levers,
     sobol,
@@ -184,6 +186,65 @@ def test_a_points_summary_is_the_per_column_pandas_figures_bit_for_bit() -> None
         assert list(got) == list(want)
         for key, value in want.items():
             assert (got[key] == value) or (math.isnan(got[key]) and math.isnan(value)), key
+
+
+PREP = "preparation.duration_weeks.mean"  # calibrated in the tests below (4 weeks as written)
+
+
+def _posterior(*values: float) -> PosteriorDraws:
+    """A posterior of the preparation's mean duration: equally weighted particles."""
+    points = np.array([[v] for v in values])
+    return PosteriorDraws("test posterior", (PREP,), points, np.ones(len(values)), (False,))
+
+
+def test_a_calibrated_sweep_is_the_sweep_of_its_posterior_draws() -> None:
+    # A posterior of one particle: every replication of every point runs at it, so the
+    # calibrated sweep is the sweep of the scenario at that value, figure for figure.
+    s, levers = slots_scenario(), {SLOTS: (1, 6), IDLE: [1.0, 2.0]}
+    options: dict[str, Any] = {"levels": 3, "replications": 12, "seed": 7}
+    runs = Execution(workers=2, progress=False)
+    calibrated = sweep(s, levers, **options, execution=runs, calibration=_posterior(12.0))
+    plain = sweep(s.with_changes({PREP: 12.0}), levers, **options, execution=runs)
+    columns = [c for c in plain.table.columns if c != "events"]
+    pd.testing.assert_frame_equal(calibrated.table[columns], plain.table[columns])
+    assert (calibrated.table[f"parameter:{PREP}"] == 12.0).all()
+    assert calibrated.metadata["calibration"]["label"] == "test posterior"
+    assert "calibrated to" in calibrated.lines()[1] and "uncalibrated" in plain.lines()[1]
+    # Two particles: replication r runs at the same draw at every point (common random
+    # numbers), so a lever that does nothing still changes nothing.
+    two = sweep(s, levers, **options, execution=runs, calibration=_posterior(1.0, 12.0))
+    low, high = two.table[two.table[IDLE] == 1.0], two.table[two.table[IDLE] == 2.0]
+    outcomes = [c for c in two.outcome_names if c != IDLE]
+    np.testing.assert_array_equal(low[outcomes].to_numpy(), high[outcomes].to_numpy())
+    assert 1.0 < two.table[f"parameter:{PREP}"].iloc[0] < 12.0  # both particles drawn
+
+
+def test_a_calibrated_goal_search_and_budget_run_on_the_posterior() -> None:
+    s, runs = slots_scenario(), Execution(workers=1, progress=False)
+    args: dict[str, Any] = {"replications": 10, "seed": 3, "execution": runs}
+    found = budget_for(s, "placed_100", 0.5, SLOTS, [1, 3, 6], **args, calibration=_posterior(9.0))
+    plain = budget_for(s.with_changes({PREP: 9.0}), "placed_100", 0.5, SLOTS, [1, 3, 6], **args)
+    pd.testing.assert_frame_equal(found.search, plain.search)
+    assert found.confirmation == plain.confirmation and found.value == plain.value
+    assert "calibrated to" in found.lines()[-1] and "uncalibrated" in plain.lines()[-1]
+    goal = what_would_it_take(
+        s, "placed_100", 0.5, {SLOTS: Range(1, 6, cost=1000.0)}, max_evaluations=6,
+        calibration=_posterior(9.0), **args,
+    )  # fmt: skip
+    assert goal.metadata["calibration"]["fingerprint"] == _posterior(9.0).fingerprint
+    assert "calibrated to" in goal.lines()[-1]
+
+
+def test_a_lever_may_not_be_a_calibrated_parameter() -> None:
+    s, runs = slots_scenario(), Execution(workers=1, progress=False)
+    with pytest.raises(ScenarioError) as caught:
+        sweep(s, {PREP: (2.0, 8.0)}, levels=2, replications=2, execution=runs,
+              calibration=_posterior(9.0))  # fmt: skip
+    assert caught.value.problems[0].path == PREP
+    assert "test posterior" in str(caught.value)
+    with pytest.raises(ScenarioError):
+        budget_for(s, "placed_100", 0.5, PREP, [2.0, 4.0], replications=2, execution=runs,
+                   calibration=_posterior(9.0))  # fmt: skip
 
 
 RUNNER = textwrap.dedent(

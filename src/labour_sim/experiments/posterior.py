@@ -32,6 +32,7 @@ from ..errors import ScenarioError
 from ..scenario import Scenario
 
 __all__ = [
+    "Calibrated",
     "Drift",
     "HasPosteriorDraws",
     "PosteriorDraws",
@@ -250,6 +251,11 @@ class HasPosteriorDraws(Protocol):
     def posterior_draws(self) -> PosteriorDraws:
         """The posterior as :class:`PosteriorDraws`."""
         ...
+
+
+#: What ``calibration=`` takes: a ``Calibration`` (or anything with posterior draws), its
+#: :class:`PosteriorDraws`, or ``None`` (uncalibrated).
+Calibrated = PosteriorDraws | HasPosteriorDraws | None
 
 
 def as_posterior_draws(calibration: PosteriorDraws | HasPosteriorDraws) -> PosteriorDraws:

@@ -28,10 +28,13 @@ import pandas as pd
 from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
+from ..experiments.posterior import Calibrated, as_posterior_draws
+from ..experiments.results import basis_words
 from ..scenario import Scenario
 from ..scenario.paths import number_at
 from ..stats import Decision, decide
 from .confirm import confirm
+from .points import check_calibrated
 
 __all__ = ["BudgetAnswer", "budget_for", "lever_grid"]
 
@@ -61,6 +64,9 @@ class BudgetAnswer:
     confirmed : bool
         Whether the fresh run's whole Wilson 95 % interval is at or above the requested
         probability (see :attr:`decision`: an interval that straddles it is undecided).
+    calibration : dict, optional
+        What the search ran on: the calibration's metadata (as in a calibrated run's
+        results), ``None`` for the scenario as written.
     """
 
     target: str
@@ -72,6 +78,7 @@ class BudgetAnswer:
     search: pd.DataFrame
     confirmation: dict[str, float] | None
     confirmed: bool
+    calibration: dict[str, Any] | None = None
 
     @property
     def decision(self) -> Decision:
@@ -93,6 +100,9 @@ class BudgetAnswer:
 
     def lines(self) -> list[str]:
         """The answer in plain words; a verdict only where the interval clears the goal."""
+        return [*self._answer(), f"On what: {basis_words(self.calibration)}."]
+
+    def _answer(self) -> list[str]:
         d = self.decision
         if self.value is None:
             best = self.search["value"].max()
@@ -147,6 +157,7 @@ def budget_for(
     replications: int = 200,
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> BudgetAnswer:
     """Find the smallest budget at which ``target`` is reached with ``probability``.
 
@@ -169,6 +180,9 @@ def budget_for(
         Seed of the search (common random numbers across values).
     execution : Execution, optional
         How each experiment runs (a result folder is not used: the answer is small).
+    calibration : Calibration or PosteriorDraws, optional
+        Search (and confirm) on the calibrated model: each replication at its posterior
+        draw, the same draws at every value. The lever may not be a calibrated parameter.
 
     Returns
     -------
@@ -184,11 +198,16 @@ def budget_for(
     grid = sorted(values)
     tried: dict[int, Results] = {}
     execution = (execution or Execution()).without_folder()
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    if draws is not None:
+        check_calibrated(scenario, [lever], draws, seed)
 
     def reaches(i: int) -> bool:
         if i not in tried:
             changed = scenario.with_changes({lever: _typed(scenario, lever, grid[i])})
-            tried[i] = run_experiment(changed, replications, seed, execution=execution)
+            tried[i] = run_experiment(
+                changed, replications, seed, execution=execution, calibration=draws
+            )
         return bool(tried[i].target(target)["probability"] >= probability)
 
     found: int | None = None
@@ -198,6 +217,7 @@ def budget_for(
             mid = (lo + hi) // 2
             lo, hi = (lo, mid) if reaches(mid) else (mid, hi)
         found = hi
+    basis = draws.metadata(replications, seed) if draws is not None else None
     search = pd.DataFrame(
         [
             {
@@ -213,11 +233,11 @@ def budget_for(
     )
     if found is None:
         return BudgetAnswer(
-            target, lever, probability, None, math.nan, math.nan, search, None, False
+            target, lever, probability, None, math.nan, math.nan, search, None, False, basis
         )
     value = grid[found]
     setting = {lever: _typed(scenario, lever, value)}
-    confirmation = confirm(scenario, setting, target, replications, seed, execution)
+    confirmation = confirm(scenario, setting, target, replications, seed, execution, draws)
     cost = tried[found].replications["cost:programme"].to_numpy(dtype=float)
     return BudgetAnswer(
         target,
@@ -229,6 +249,7 @@ def budget_for(
         search,
         confirmation,
         decide(confirmation["probability"], replications, probability).verdict == "above",
+        basis,
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..experiments import Execution, run_experiment
+from ..experiments.posterior import PosteriorDraws
 from ..scenario import Scenario
 
 __all__ = ["CONFIRMATION_SEED_OFFSET", "confirm"]
@@ -27,15 +28,19 @@ def confirm(
     replications: int,
     seed: int,
     execution: Execution,
+    calibration: PosteriorDraws | None = None,
 ) -> dict[str, float]:
     """The target's probability at ``setting`` on the fresh seed of search seed ``seed``.
 
     Returns ``probability``, ``ci_low``, ``ci_high`` (Wilson 95 %), ``replications`` and the
-    fresh ``seed``.
+    fresh ``seed``. With ``calibration``, on the calibrated model (as the search ran).
     """
     fresh_seed = seed + CONFIRMATION_SEED_OFFSET
     changed = scenario.with_changes(dict(setting))
-    row = run_experiment(changed, replications, fresh_seed, execution=execution).target(target)
+    run = run_experiment(
+        changed, replications, fresh_seed, execution=execution, calibration=calibration
+    )
+    row = run.target(target)
     return {
         "probability": float(row["probability"]),
         "ci_low": float(row["ci_low"]),

@@ -32,6 +32,8 @@ from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
+from ..experiments.posterior import Calibrated, as_posterior_draws
+from ..experiments.results import basis_words
 from ..experiments.store import (
     read_json,
     read_table,
@@ -44,6 +46,7 @@ from ..progress import progress_bar
 from ..scenario import Scenario, target_spec
 from ..stats import decide, probability_words
 from .confirm import confirm
+from .points import check_calibrated
 from .search import Evaluation, Evaluator, initial_design, least_cost, polish
 from .space import Design, Lever, LeverSpec, design_generator, parse_levers
 
@@ -115,6 +118,9 @@ class GoalAnswer:
 
     def lines(self) -> list[str]:
         """The answer in plain words."""
+        return [*self._answer(), f"On what: {basis_words(self.metadata.get('calibration'))}."]
+
+    def _answer(self) -> list[str]:
         want = f"{self.target} with {self.probability:.0%} probability"
         if self.setting is None:
             d = decide(
@@ -216,6 +222,7 @@ def what_would_it_take(
     frontier: bool | Sequence[float] = False,
     max_evaluations: int = 80,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> GoalAnswer:
     """Find the least-cost lever setting that reaches ``target`` with ``probability``.
 
@@ -242,6 +249,9 @@ def what_would_it_take(
         Most settings to run in the search.
     execution : Execution, optional
         How the settings run; ``out`` is the folder to save the answer in.
+    calibration : Calibration or PosteriorDraws, optional
+        Search and confirm on the calibrated model: replication ``r`` of every setting at
+        the same posterior draw. No lever may be a calibrated parameter.
 
     Returns
     -------
@@ -253,9 +263,12 @@ def what_would_it_take(
     started = dt.datetime.now(dt.UTC)
     execution = execution or Execution()
     runs = execution.without_folder().quiet()
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    if draws is not None:
+        check_calibrated(scenario, [lever.path for lever in parsed], draws, seed)
     with progress_bar(desc="settings evaluated", unit="setting", enabled=execution.progress) as bar:
         evaluator = Evaluator(
-            scenario, parsed, target, replications, seed, max_evaluations, runs, bar
+            scenario, parsed, target, replications, seed, max_evaluations, runs, bar, draws
         )
         answer = _search(evaluator, probability, levels, float(goal.threshold.value), seed)
     metadata = {
@@ -263,6 +276,7 @@ def what_would_it_take(
         "scenario_file": scenario.origin, "seed": seed, "replications": replications,
         "target_spec": target_spec(goal),
         "max_evaluations": max_evaluations, "stopped_by_budget": evaluator.stopped_by_budget,
+        "calibration": draws.metadata(replications, seed) if draws is not None else None,
         "started": started.isoformat(), "versions": versions(),
     }  # fmt: skip
     confirmation = None
@@ -271,7 +285,7 @@ def what_would_it_take(
             lever.path: lever.typed(v) for lever, v in zip(parsed, answer.values, strict=True)
         }
         n = confirm_replications or replications
-        confirmation = (confirm(scenario, setting, target, n, seed, runs), n)
+        confirmation = (confirm(scenario, setting, target, n, seed, runs, draws), n)
     result = _result(evaluator, probability, answer, confirmation, levels, metadata)
     if execution.out is not None:
         result.save(execution.out, execution.table_format)

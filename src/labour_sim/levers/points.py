@@ -38,17 +38,18 @@ from numpy.typing import NDArray
 from ..errors import Problem, ScenarioError
 from ..experiments.driver import run_settings, units_of
 from ..experiments.execution import Execution
+from ..experiments.posterior import PosteriorDraws
 from ..experiments.store import RunFolder, damaged, read_parquet, write_parquet
 from ..metrics import PER_FIGURES
 from ..scenario import Scenario
 from ..stats import quantile_summary, wilson_interval
 from .space import Lever, changes_at
 
-__all__ = ["PointRuns", "run_points", "summarise_point"]
+__all__ = ["PointRuns", "check_calibrated", "run_points", "summarise_point"]
 
 _POINT = re.compile(r"point-\d{6}")
 #: Columns of a replication row that identify it rather than measure an outcome.
-IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
+IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events", "particle"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +82,7 @@ def run_points(
     keep: Sequence[str] = (),
     execution: Execution | None = None,
     description: str = "replications",
+    calibration: PosteriorDraws | None = None,
 ) -> PointRuns:
     """Run ``replications`` replications at every point of ``points`` (common random numbers).
 
@@ -103,15 +105,23 @@ def run_points(
         at once and a restart resumes.
     description : str
         Label of the progress bar.
+    calibration : PosteriorDraws, optional
+        Run every point calibrated: replication ``r`` of every point at the same posterior
+        draw (so the points still share their random numbers), the lever's value over the
+        draw's. A lever may not be a calibrated parameter.
     """
     execution = execution or Execution()
     if replications < 1:
         raise ScenarioError.single("replications", "a whole number >= 1", replications)
+    if calibration is not None:
+        check_calibrated(scenario, [lever.path for lever in levers], calibration, seed)
     changes = [changes_at(levers, row) for row in points.to_numpy(dtype=float)]
     _check_points(scenario, changes)
     folder = None
     if execution.out is not None:
         key = run_key(scenario, levers, points, replications, seed, keep)
+        if calibration is not None:
+            key["calibration"] = calibration.fingerprint
         folder = RunFolder(execution.out, key, execution.overwrite)
     done = _load_points(folder, len(points), replications) if folder else {}
     units = [
@@ -121,13 +131,30 @@ def run_points(
         for unit in units_of(i, range(replications), execution.chunk_size)
     ]
     pending: dict[int, list[pd.DataFrame]] = {}
-    for chunk in run_settings(scenario, changes, units, seed, execution, description=description):
+    chunks = run_settings(
+        scenario, changes, units, seed, execution, description=description, draws=calibration
+    )
+    for chunk in chunks:
         pending.setdefault(chunk.setting, []).append(chunk.rows)
         if sum(len(rows) for rows in pending[chunk.setting]) == replications:
             rows = pd.concat(pending.pop(chunk.setting), ignore_index=True)
             done[chunk.setting] = _finish(scenario, points, chunk.setting, rows, keep, folder)
     total = sum(stop - start for _, start, stop in units)
     return _assemble(levers, points, done, keep, total)
+
+
+def check_calibrated(
+    scenario: Scenario, paths: Sequence[str], calibration: PosteriorDraws, seed: int
+) -> None:
+    """Levers must not be calibrated parameters, and the draws must apply to ``scenario``."""
+    problems = [
+        Problem(path, "a lever the calibration does not set", f"a parameter of {calibration.label}")
+        for path in paths
+        if path in calibration.paths
+    ]
+    if problems:
+        raise ScenarioError(problems, "levers")
+    scenario.with_changes(calibration.changes(scenario, seed, 0, 1)[0])  # one clear error
 
 
 def _check_points(scenario: Scenario, changes: list[dict[str, float | int]]) -> None:

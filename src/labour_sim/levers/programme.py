@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..experiments import Execution, Results
+from ..experiments.posterior import Calibrated, as_posterior_draws
 from ..scenario import Scenario, iter_numbers
 from .sensitivity import Sensitivity, tornado
 from .space import parse_levers
@@ -119,6 +120,7 @@ def run_tornado(
     outcomes: tuple[str, ...] | None = None,
     results: Results | None = None,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sensitivity | None:
     """The tornado of ``levers`` (default: :func:`default_levers`), or ``None`` if none apply.
 
@@ -138,6 +140,9 @@ def run_tornado(
         The scenario's results, to find its least likely target.
     execution : Execution, optional
         Where and how visibly the replications run (its ``out`` is not used).
+    calibration : Calibration or PosteriorDraws, optional
+        Run it on the calibrated model; default levers the calibration sets are left out
+        (given ``levers`` may not be calibrated parameters).
 
     Returns
     -------
@@ -146,6 +151,9 @@ def run_tornado(
         ``None`` when no lever applies.
     """
     chosen = default_levers(scenario) if levers is None else dict(levers)
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    if draws is not None and levers is None:  # the default levers: those it does not set
+        chosen = {path: spec for path, spec in chosen.items() if path not in draws.paths}
     if not chosen:
         return None
     return tornado(
@@ -155,4 +163,5 @@ def run_tornado(
         replications=replications,
         seed=seed,
         execution=execution,
+        calibration=draws,
     )

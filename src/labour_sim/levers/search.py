@@ -44,6 +44,7 @@ from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 
 from ..experiments import Execution
+from ..experiments.posterior import PosteriorDraws
 from ..scenario import Scenario
 from .points import run_points
 from .space import Lever, typed_table
@@ -102,8 +103,10 @@ class Evaluator:
         max_evaluations: int,
         execution: Execution,
         bar: Any = None,
+        calibration: PosteriorDraws | None = None,
     ) -> None:
         self.scenario, self.levers, self.target = scenario, tuple(levers), target
+        self.calibration = calibration
         self.replications, self.seed, self.execution = replications, seed, execution
         self.lattices = [lever.lattice() for lever in self.levers]
         self.costs = np.array([lever.cost for lever in self.levers])
@@ -138,7 +141,7 @@ class Evaluator:
         column = f"target:{self.target}"
         runs = run_points(
             self.scenario, self.levers, design, self.replications, self.seed,
-            keep=[column], execution=self.execution,
+            keep=[column], execution=self.execution, calibration=self.calibration,
         )  # fmt: skip
         self.simulations += runs.simulations
         for k, index in enumerate(new):

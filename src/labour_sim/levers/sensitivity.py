@@ -43,6 +43,8 @@ from SALib.sample import sobol as sobol_sample
 from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
+from ..experiments.posterior import Calibrated
+from ..experiments.results import basis_words
 from ..experiments.store import read_json, read_table, reading, write_json, write_table
 from ..metrics import COST_LABELS, METRIC_LABELS
 from ..scenario import Scenario
@@ -109,7 +111,8 @@ class Sensitivity:
         out = [
             f"{_METHOD_NAMES[self.method]}: {meta.get('points')} settings x "
             f"{meta.get('replications')} replications on common random numbers "
-            f"(seed {meta.get('seed')})"
+            f"(seed {meta.get('seed')})",
+            f"  {basis_words(meta.get('calibration'))}",
         ]
         for outcome in self.outcomes:
             out.append(f"{_label(outcome, self.sweep.targets)}:")
@@ -183,6 +186,7 @@ def morris(
     replications: int = 100,
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sensitivity:
     """Morris elementary-effects screening of ``outcomes`` over the levers' ranges.
 
@@ -205,6 +209,9 @@ def morris(
     execution : Execution, optional
         How the settings run; ``out`` is the result folder (resumable: the sweep's points
         are stored in ``out/sweep``).
+    calibration : Calibration or PosteriorDraws, optional
+        Run every setting on the calibrated model (see :func:`.sweep.sweep`); no lever may
+        be a calibrated parameter.
     """
     if trajectories < 2 or levels < 2:
         raise ScenarioError.single(
@@ -215,7 +222,9 @@ def morris(
     unit = morris_sample.sample(
         problem, trajectories, num_levels=levels, seed=design_generator(seed, Design.MORRIS)
     )
-    result = _run(scenario, parsed, unit, "Morris trajectories", replications, seed, execution)
+    result = _run(
+        scenario, parsed, unit, "Morris trajectories", replications, seed, execution, calibration
+    )
     rows = []
     for outcome in names:
         y = _outcome(result, outcome)
@@ -245,6 +254,7 @@ def sobol(
     replications: int = 100,
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sensitivity:
     """Sobol first-order and total indices of ``outcomes``, with bootstrap intervals.
 
@@ -265,7 +275,9 @@ def sobol(
     unit = sobol_sample.sample(
         problem, base, calc_second_order=False, seed=design_generator(seed, Design.SOBOL)
     )
-    result = _run(scenario, parsed, unit, "Saltelli sample", replications, seed, execution)
+    result = _run(
+        scenario, parsed, unit, "Saltelli sample", replications, seed, execution, calibration
+    )
     rows = []
     for outcome in names:
         y = _outcome(result, outcome)
@@ -301,6 +313,7 @@ def tornado(
     replications: int = 200,
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sensitivity:
     """Each lever from its low to its high value, the others at the scenario's values.
 
@@ -317,7 +330,7 @@ def tornado(
     keep = list(dict.fromkeys(columns))
     result = run_design(
         scenario, parsed, typed_table(parsed, values), "one at a time", replications, seed,
-        keep=keep, execution=_sweep_folder(execution),
+        keep=keep, execution=_sweep_folder(execution), calibration=calibration,
     )  # fmt: skip
     rows = []
     for outcome, column in zip(names, columns, strict=True):
@@ -375,11 +388,13 @@ def _run(
     replications: int,
     seed: int,
     execution: Execution | None,
+    calibration: Calibrated,
 ) -> Sweep:
     design = scaled_design(levers, np.asarray(unit, dtype=float))
     return run_design(
-        scenario, levers, design, label, replications, seed, execution=_sweep_folder(execution)
-    )
+        scenario, levers, design, label, replications, seed, execution=_sweep_folder(execution),
+        calibration=calibration,
+    )  # fmt: skip
 
 
 def _sweep_folder(execution: Execution | None) -> Execution:
@@ -416,7 +431,7 @@ def _finish(
     metadata = {
         "method": method, "scenario": meta["scenario"], "scenario_hash": meta["scenario_hash"],
         "seed": meta["seed"], "replications": meta["replications"], "points": meta["points"],
-        "levers": meta["levers"], **settings,
+        "levers": meta["levers"], "calibration": meta.get("calibration"), **settings,
     }  # fmt: skip
     found = Sensitivity(method, outcomes, table, result, metadata)
     if execution is not None and execution.out is not None:

@@ -35,6 +35,8 @@ from ..display import lines_html, lines_text
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.experiment import versions
+from ..experiments.posterior import Calibrated, as_posterior_draws
+from ..experiments.results import basis_words
 from ..experiments.store import (
     read_json,
     read_table,
@@ -113,6 +115,7 @@ class Sweep:
             f"({meta.get('design', 'design')}) x {meta.get('replications')} replications "
             f"on common random numbers (seed {meta.get('seed')})"
         ]
+        out.append(f"  {basis_words(meta.get('calibration'))}")
         for name in self.targets:
             p = self.table[f"probability:{name}"]
             if p.min() == p.max():
@@ -178,6 +181,7 @@ def sweep(
     replications: int = 200,
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sweep:
     """Run the scenario at many lever settings on common random numbers.
 
@@ -199,6 +203,10 @@ def sweep(
     execution : Execution, optional
         How the points run; with ``out`` (the result folder) a restarted sweep with the
         same arguments skips finished points.
+    calibration : Calibration or PosteriorDraws, optional
+        Run every point on the calibrated model: replication ``r`` at its posterior draw,
+        the same draw at every point (see :func:`.points.run_points`). No lever may be a
+        calibrated parameter.
 
     Returns
     -------
@@ -211,7 +219,10 @@ def sweep(
         design, label = grid_design(parsed, levels), "full grid"
     else:
         design, label = latin_hypercube(parsed, samples, seed), "Latin hypercube"
-    return run_design(scenario, parsed, design, label, replications, seed, execution=execution)
+    return run_design(
+        scenario, parsed, design, label, replications, seed, execution=execution,
+        calibration=calibration,
+    )  # fmt: skip
 
 
 def run_design(
@@ -224,14 +235,20 @@ def run_design(
     *,
     keep: Sequence[str] = (),
     execution: Execution | None = None,
+    calibration: Calibrated = None,
 ) -> Sweep:
     """Run the points of ``design`` (see :func:`.points.run_points`) and make a :class:`Sweep`.
 
     With ``execution.out`` the points are stored as they finish and the sweep is saved there.
+    With ``calibration`` every point runs calibrated (its metadata says to what).
     """
     started = dt.datetime.now(dt.UTC)
     execution = execution or Execution()
-    runs = run_points(scenario, levers, design, replications, seed, keep=keep, execution=execution)
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    runs = run_points(
+        scenario, levers, design, replications, seed, keep=keep, execution=execution,
+        calibration=draws,
+    )  # fmt: skip
     table = runs.table
     if any(lever.cost > 0 for lever in levers):
         cost = sum(lever.cost * table[lever.path].to_numpy(dtype=float) for lever in levers)
@@ -249,6 +266,7 @@ def run_design(
         "replications": replications,
         "seed": seed,
         "simulations": runs.simulations,
+        "calibration": draws.metadata(replications, seed) if draws is not None else None,
         "started": started.isoformat(),
         "finished": dt.datetime.now(dt.UTC).isoformat(),
         "versions": versions(),
