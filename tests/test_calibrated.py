@@ -172,3 +172,23 @@ def test_programme_table_gives_the_calibrated_answer_where_there_is_one(
     markdown = programmes_markdown(table, 4, SEED)
     assert "**calibrated** to monthly report (ordinary; 2020-12-28)" in markdown
     assert "**uncalibrated**" in markdown and "uncalibrated:<br>" in markdown
+
+
+def test_cli_lever_analyses_run_on_the_calibration(
+    calibration: tuple[Calibration, Path], tmp_path: Path
+) -> None:
+    _, folder = calibration
+    scenario = write_toml(raw(SMALL), tmp_path / "small.toml")
+    common = ["--calibration", str(folder), "--seed", str(SEED), "--workers", "1", "-q"]
+    proc = run_cli("sweep", str(scenario), "--lever", "companies.slots_per_company=1:3", "--levels", "2",
+                   "-n", "4", *common)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "calibrated to monthly report: ordinary, dated 2020-12-28" in proc.stdout
+    proc = run_cli("budget", str(scenario), "--target", "ordinary_30", "--lever",
+                   "companies.slots_per_company", "--low", "1", "--high", "2", "-n", "4", *common)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "On what: calibrated to monthly report" in proc.stdout
+    proc = run_cli("sweep", str(scenario), "--lever", f"{PATH}=0.1:0.3", "--levels", "2",
+                   "-n", "4", *common)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert PATH in proc.stderr and "a lever the calibration does not set" in proc.stderr

@@ -281,10 +281,10 @@ def test_budget_answer_decides_only_when_the_interval_clears_the_goal() -> None:
     )  # fmt: skip
     fresh = {"probability": 0.81, "ci_low": 0.75, "ci_high": 0.86, "replications": 200, "seed": 1}
     lines = _answer(fresh, search).lines()
-    assert "undecided at this precision against 80%" in lines[-1]
-    assert "(confirmed)" not in lines[-1]
+    assert "undecided at this precision against 80%" in lines[-2]
+    assert "(confirmed)" not in lines[-2]
     sure = dict(fresh, probability=0.9)
-    assert "(confirmed)" in _answer(sure, search).lines()[-1]
+    assert "(confirmed)" in _answer(sure, search).lines()[-2]
     # No value reached the goal: "not reached" only when the best interval is below it.
     close = search.assign(probability=[0.4, 0.78])
     assert "undecided at this precision" in _answer(None, close).lines()[0]

@@ -46,6 +46,7 @@ from ..scenario import load_scenario
 from ..stats import percent
 from .options import (
     EXIT_OK,
+    add_calibration_options,
     add_execution_options,
     add_format_option,
     add_out_options,
@@ -55,6 +56,7 @@ from .options import (
     positive_int,
     probability,
 )
+from .run import calibrated
 
 __all__ = ["add_commands", "parse_lever"]
 
@@ -121,6 +123,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     _experiment_options(sw, 200)
     add_out_options(sw)
+    add_calibration_options(sw, "run every setting on the calibrated model")
     sw.set_defaults(func=_sweep)
 
     sens = sub.add_parser(
@@ -149,6 +152,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )  # fmt: skip
     _experiment_options(sens, 100)
     add_out_options(sens)
+    add_calibration_options(sens, "run every setting on the calibrated model")
     sens.set_defaults(func=_sensitivity)
 
     goal = sub.add_parser(
@@ -179,6 +183,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     _experiment_options(goal, 200)
     goal.add_argument("--out", type=Path, help="folder for the answer, search and frontier")
     add_format_option(goal)
+    add_calibration_options(goal, "run every setting on the calibrated model")
     goal.set_defaults(func=_what_would_it_take)
 
 
@@ -246,6 +251,7 @@ def _sweep(args: argparse.Namespace) -> int:
         result = sweep(
             scenario, levers, samples=args.samples, levels=args.levels,
             replications=args.replications, seed=args.seed, execution=execution(args, client),
+            calibration=calibrated(args, scenario),
         )  # fmt: skip
     print("\n".join(result.lines()))
     print()
@@ -275,7 +281,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     with dask_client(args.scheduler) as client:
         options: dict[str, Any] = {
             "replications": args.replications, "seed": args.seed,
-            "execution": execution(args, client),
+            "execution": execution(args, client), "calibration": calibrated(args, scenario),
         }  # fmt: skip
         result: Sensitivity
         if args.method == "morris":
@@ -300,6 +306,7 @@ def _what_would_it_take(args: argparse.Namespace) -> int:
             replications=args.replications, seed=args.seed,
             confirm_replications=args.confirm_replications, frontier=args.frontier,
             max_evaluations=args.max_evaluations, execution=execution(args, client),
+            calibration=calibrated(args, scenario),
         )  # fmt: skip
     print("\n".join(answer.lines()))
     print("\nsettings evaluated (search seed, common random numbers):")

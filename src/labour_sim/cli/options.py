@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..calibration import DEFAULT_DRIFT
 from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.store import TABLE_FORMATS
@@ -92,6 +93,20 @@ def _fraction(text: str, low: float, high: float, what: str) -> float:
             f"expected {what} between {low:g} and {high:g}, got {text!r}"
         )
     return value
+
+
+def add_calibration_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--calibration DIR`` and ``--drift SD``: run ``what`` on the calibrated model."""
+    parser.add_argument(
+        "--calibration", type=Path, metavar="DIR",
+        help=f"a folder written by labour-sim calibrate: {what} (each replication at its own "
+        "posterior draw); without it, the scenario as written",
+    )  # fmt: skip
+    parser.add_argument(
+        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
+        help=f"with --calibration: sd of the yearly log change of hiring after the last "
+        f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
+    )  # fmt: skip
 
 
 def drift_sd(text: str) -> float:

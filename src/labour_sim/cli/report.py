@@ -155,7 +155,7 @@ def _report(args: argparse.Namespace) -> int:
             else None
         )
         goals = (
-            goal_searches(scenario, results, sensitivity, args.goal, seed, runs)
+            goal_searches(scenario, results, sensitivity, args.goal, seed, runs, draws)
             if args.goal > 0
             else None
         )
@@ -203,10 +203,10 @@ def _analyses(
             scenario, observations, results.n, seed, execution=runs, calibration=draws
         )
     )
-    sensitivity = (
-        run_tornado(scenario, lever_replications, seed, results=results, execution=runs)
-        if lever_replications > 0
-        else None
+    if lever_replications <= 0:
+        return None, evaluation
+    sensitivity = run_tornado(
+        scenario, lever_replications, seed, results=results, execution=runs, calibration=draws
     )
     return sensitivity, evaluation
 

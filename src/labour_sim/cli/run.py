@@ -29,11 +29,11 @@ from ..scenario import Scenario, load_scenario
 from ..scenario.doc import scenario_format
 from .options import (
     EXIT_OK,
+    add_calibration_options,
     add_execution_options,
     add_format_option,
     add_size_options,
     dask_client,
-    drift_sd,
     execution,
     finite,
     probability,
@@ -71,16 +71,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     run.add_argument(
         "--overwrite", action="store_true", help="replace a different run found in --out"
     )
-    run.add_argument(
-        "--calibration", type=Path, metavar="DIR",
-        help="a folder written by labour-sim calibrate: run the posterior predictive "
-        "(each replication at its own posterior draw)",
-    )  # fmt: skip
-    run.add_argument(
-        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
-        help=f"with --calibration: sd of the yearly log change of hiring after the last "
-        f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
-    )  # fmt: skip
+    add_calibration_options(run, "run the posterior predictive")
     add_format_option(run)
     run.set_defaults(func=_run)
 
@@ -128,6 +119,7 @@ same arguments, and ends with exactly the results of an uninterrupted run.""",
     budget.add_argument("--high", type=finite, required=True, help="largest lever value")
     budget.add_argument("--step", type=finite, help="grid step (default 1 for counts)")
     _experiment_options(budget, precision=False, default_replications=200)
+    add_calibration_options(budget, "search (and confirm) on the calibrated model")
     budget.set_defaults(func=_budget)
 
     table = sub.add_parser(
@@ -171,7 +163,7 @@ def _experiment_options(
 
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    draws = calibration_draws(args.calibration, scenario, args.drift) if args.calibration else None
+    draws = calibrated(args, scenario)
     with dask_client(args.scheduler) as client:
         results = run_experiment(
             scenario, args.replications, args.seed,
@@ -191,6 +183,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"\nresults written to {args.out}/")
     return EXIT_OK
+
+
+def calibrated(args: argparse.Namespace, scenario: Scenario) -> PosteriorDraws | None:
+    """The draws of ``--calibration`` (with ``--drift``) for ``scenario``, or ``None``."""
+    return calibration_draws(args.calibration, scenario, args.drift) if args.calibration else None
 
 
 def calibration_draws(folder: Path, scenario: Scenario, drift: float) -> PosteriorDraws:
@@ -275,6 +272,7 @@ def _budget(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             execution=execution(args, client),
+            calibration=calibrated(args, scenario),
         )
     print("\n".join(answer.lines()))
     print("\nsearched (common random numbers):")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ..experiments import Execution, Results
+from ..experiments.posterior import PosteriorDraws
 from ..levers import BudgetAnswer, Sensitivity, budget_for, default_levers
 from ..scenario import Scenario
 from .bottleneck import bottleneck
@@ -70,12 +71,14 @@ def goal_searches(
     replications: int,
     seed: int,
     execution: Execution | None = None,
+    calibration: PosteriorDraws | None = None,
 ) -> list[BudgetAnswer]:
     """A goal search (:func:`labour_sim.levers.budget_for`) for each missed target.
 
     A target is missed below :data:`labour_sim.report.GOAL_PROBABILITY`; each search asks
     for the smallest value of :func:`goal_lever`'s lever that reaches that probability,
-    with ``replications`` per value on ``seed`` (the scenario as written: uncalibrated).
+    with ``replications`` per value on ``seed``: on the calibrated model with
+    ``calibration`` (a lever it sets is not searched), else on the scenario as written.
     """
     answers = []
     for target in missed_targets(results):
@@ -83,10 +86,13 @@ def goal_searches(
         if found is None:
             continue
         lever, values = found
+        if calibration is not None and lever in calibration.paths:
+            continue
         answers.append(
             budget_for(
                 scenario, target, GOAL_PROBABILITY, lever, values,
                 replications=replications, seed=seed, execution=execution,
+                calibration=calibration,
             )
         )  # fmt: skip
     return answers

@@ -522,7 +522,7 @@ def _goal_table(x: _Inputs, g: BudgetAnswer) -> Html:
                 numeric=(0, 1, 2, 3),
                 caption=f"Goal search for {percent(g.probability)} probability: the values "
                 f"tried by bisection, {int(g.search['replications'].iloc[0]):,} runs each on "
-                "the same random numbers (the scenario as written), then a fresh-seed check.",
+                f"the same random numbers ({_goal_basis(g)}), then a fresh-seed check.",
             ),
         ]
     )
@@ -673,3 +673,10 @@ def _git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{head}{' + uncommitted changes' if dirty else ''}" if head else None
+
+
+def _goal_basis(g: BudgetAnswer) -> str:
+    """What a goal search ran on, in a few words."""
+    if g.calibration is None:
+        return "the scenario as written"
+    return f"calibrated, each run at its own posterior draw of '{g.calibration.get('label', '?')}'"

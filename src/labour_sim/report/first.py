@@ -163,7 +163,12 @@ def goal_lines(
         lines.append(goal_line(promise, g, scenario))
     if goals:
         reps = int(goals[0].search["replications"].iloc[0]) if len(goals[0].search) else 0
-        basis = " on the scenario as written, without the calibration" if results.calibrated else ""
+        if goals[0].calibration is not None:
+            basis = ", each at its own posterior draw as above"
+        elif results.calibrated:
+            basis = " on the scenario as written, without the calibration"
+        else:
+            basis = ""
         lines.append(
             f"(Goal search: {reps:,} runs per lever value{basis}; see “The levers that matter most”.)"
         )
