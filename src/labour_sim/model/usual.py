@@ -31,7 +31,6 @@ chance of more than 16 candidate exits within a horizon of a few years is neglig
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numba
 import numpy as np
@@ -119,10 +118,9 @@ def draw_usual(
     n = len(arrival)
     hazards = group_hazards(s)
     if not hazards.any() or n == 0:
-        return UsualDraws(*_frozen_all(
-            np.full((n, POINTS), np.inf), np.full((n, POINTS), LEFT, np.int64),
-            np.full((n, POINTS), np.inf),
-        ))  # fmt: skip
+        none = np.full((n, POINTS), np.inf)
+        exits = Block({"at": none, "kind": np.full((n, POINTS), LEFT, np.int64), "end": none})
+        return UsualDraws(exits["at"], exits["kind"], exits["end"])
     tl = timeline(s)
     cohort = (
         np.ascontiguousarray(arrival, dtype=np.float64),
@@ -173,12 +171,6 @@ def _exits(
         breaks, job_loss,
     )  # fmt: skip
     return Block({"at": at, "kind": kind, "end": end})
-
-
-def _frozen_all(*arrays: NDArray[Any]) -> tuple[NDArray[Any], ...]:
-    for a in arrays:
-        a.flags.writeable = False
-    return arrays
 
 
 def _epochs(fills: Fills, n: int) -> Block:
