@@ -30,7 +30,7 @@ from ..errors import ScenarioError
 from ..experiments import DEFAULT_SEED, Execution, Results, run_experiment
 from ..experiments.posterior import Calibrated, as_posterior_draws
 from ..experiments.results import basis_words
-from ..scenario import Scenario
+from ..scenario import Scenario, lever_name
 from ..scenario.paths import number_at
 from ..stats import Decision, decide
 from .confirm import confirm
@@ -104,15 +104,16 @@ class BudgetAnswer:
 
     def _answer(self) -> list[str]:
         d = self.decision
+        lever = f"{lever_name(self.lever)} ({self.lever})"
         if self.value is None:
             best = self.search["value"].max()
             if d.verdict == "below":
                 return [
                     f"{self.target} is not reached with {self.probability:.0%} probability for "
-                    f"any {self.lever} up to {best:g} (there: {d.words()})."
+                    f"any {lever} up to {best:g} (there: {d.words()})."
                 ]
             return [
-                f"No {self.lever} up to {best:g} reached {self.target} with "
+                f"No {lever} up to {best:g} reached {self.target} with "
                 f"{self.probability:.0%} probability in the search, but at {best:g} it is "
                 f"{d.words()}."
             ]
@@ -122,7 +123,7 @@ class BudgetAnswer:
             "undecided": "",
         }[d.verdict]
         return [
-            f"{self.lever} = {self.value:g} is the smallest value that reaches {self.target} "
+            f"{lever} = {self.value:g} is the smallest value that reaches {self.target} "
             f"with {self.probability:.0%} probability.",
             f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
             f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",

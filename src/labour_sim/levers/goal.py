@@ -43,7 +43,7 @@ from ..experiments.store import (
     write_table,
 )
 from ..progress import progress_bar
-from ..scenario import Scenario, target_spec
+from ..scenario import Scenario, lever_name, target_spec
 from ..stats import decide, probability_words
 from .confirm import confirm
 from .points import check_calibrated
@@ -138,7 +138,8 @@ class GoalAnswer:
         out = [f"Least-cost setting that reaches {want}:"]
         for lever in self.levers:
             out.append(
-                f"  {lever.path} = {self.setting[lever.path]:g} (scenario: {lever.baseline:g}; "
+                f"  {lever_name(lever.path)} ({lever.path}) = {self.setting[lever.path]:g} "
+                f"(scenario: {lever.baseline:g}; "
                 f"{lever.cost:,.0f} DKK a unit)"
             )
         extra = self.lever_cost - self.baseline_cost
