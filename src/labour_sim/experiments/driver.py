@@ -121,20 +121,10 @@ def _run_units(
     draws: PosteriorDraws | None,
     units: tuple[tuple[int, int, int], ...],
 ) -> list[Chunk]:
-    return [_run_unit(scenario, changes, seed, keep_weekly, engine, draws, *unit) for unit in units]
-
-
-def _run_unit(
-    scenario: Scenario,
-    changes: Mapping[int, Changes],
-    seed: int,
-    keep_weekly: int,
-    engine: str,
-    draws: PosteriorDraws | None,
-    setting: int,
-    start: int,
-    stop: int,
-) -> Chunk:
-    change = changes[setting]
-    changed = scenario.with_changes(dict(change)) if change else scenario
-    return run_chunk(changed, seed, start, stop, keep_weekly, setting, engine, draws)
+    """Run one task's units in order; each setting's scenario is built here, in the worker."""
+    chunks = []
+    for setting, start, stop in units:
+        change = changes[setting]
+        changed = scenario.with_changes(dict(change)) if change else scenario
+        chunks.append(run_chunk(changed, seed, start, stop, keep_weekly, setting, engine, draws))
+    return chunks
