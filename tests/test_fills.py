@@ -22,7 +22,7 @@ from labour_sim.distributions import (
     scaled_sample,
 )
 from labour_sim.model import draw_citizens, draw_companies, fills
-from labour_sim.model.fills import Fills, clear_fills, kept_bytes, kept_fills
+from labour_sim.model.fills import Fills, clear_fills, content, kept_bytes, kept_fills
 from labour_sim.streams import Stream, generator
 
 SEED = 20261202
@@ -252,3 +252,14 @@ def test_a_block_is_columns_of_one_length_handed_out_read_only() -> None:
         head["a"][0] = 1.0
     with pytest.raises(ValueError, match="one length"):
         fills.Block({"a": np.arange(5.0), "b": np.arange(4.0)})
+
+
+def test_an_arrays_content_key_is_small_and_tells_arrays_apart() -> None:
+    # Keys are remembered run-long: a cohort's key must not hold the cohort's arrays.
+    a = np.random.default_rng(1).random(50_000)
+    key = content(a)
+    assert key == content(a.copy()) and len(repr(key)) < 200
+    b = a.copy()
+    b[-1] = np.nextafter(b[-1], 2.0)
+    assert content(b) != key and content(a.reshape(100, 500)) != key
+    assert content(a.astype(np.float32)) != content(a.astype(np.float32).view(np.int32))

@@ -32,6 +32,7 @@ keeps its own and no result depends on which worker ran what.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 from collections import OrderedDict
@@ -293,5 +294,10 @@ class Fills:
 
 
 def content(a: NDArray[Any]) -> tuple[tuple[int, ...], str, bytes]:
-    """An array as a hashable value: shape, type and bytes (equal exactly when the arrays are)."""
-    return a.shape, a.dtype.str, np.ascontiguousarray(a).tobytes()
+    """An array as a small hashable value: shape, type and a 32-byte digest of its bytes.
+
+    A digest, not the bytes: keys are remembered (the last :data:`_ASKED` asked, and those
+    kept), so a key holding a cohort's arrays would hold memory that grows with the run.
+    """
+    digest = hashlib.blake2b(np.ascontiguousarray(a).tobytes(), digest_size=32).digest()
+    return a.shape, a.dtype.str, digest
