@@ -31,7 +31,7 @@ NAME = "labour_sim"
 
 LAYERS = {
     "errors": 0, "metrics": 0, "distributions": 0, "streams": 0, "stats": 0, "ufuncs": 0, "version": 0, "display": 0,
-    "progress": 0,
+    "progress": 0, "jit": 0,
     "scenario": 1,
     "model": 2,
     "replication": 3,

@@ -8,7 +8,10 @@ events the SimPy model creates, not by re-deriving the model:
 * the event queue is a binary heap ordered by ``(week, id)``, ``id`` counting scheduled
   events as SimPy's ``Environment._eid`` does (all events have SimPy's NORMAL priority; the
   URGENT stop event of ``env.run(until)`` is only counted: nothing at or after ``until``
-  runs);
+  runs). The referrals and company joins scheduled at week 0, in time order, wait in a
+  sorted run beside the heap instead of in it; the next event is the least of the two.
+  Any queue that hands out events in ``(week, id)`` order gives the same run, ids being
+  unique;
 * a citizen is a state machine whose resume points are the generator's ``yield`` statements
   (``_P_*`` below), with the generator's local variables in per-citizen arrays;
 * a wait that races against dropout (``event | Timeout(left)`` in ``Programme._wait``) is
@@ -38,6 +41,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from ..jit import helper
 from ..scenario import Scenario
 from ..scenario.conditions import HIRING
 from .draws import CitizenDraws, CompanyDraws
@@ -217,16 +221,15 @@ def _table(a: NDArray[Any]) -> NDArray[np.float64]:
 # The helpers are compiled for these types only (explicit signatures): left to infer them,
 # numba compiles a helper again for every pattern of literal arguments at its call sites
 # (``-1``, ``False``, queue ``0``), which made compiling from scratch twice as long.
+# They allocate nothing and are compiled without reference counting (:func:`~..jit.helper`).
 _I, _F = numba.types.int64, numba.types.float64
 _I1, _F1, _B1 = _I[::1], _F[::1], numba.types.boolean[::1]
 _I2 = _I[:, ::1]
 _I3 = numba.types.UniTuple(_I, 3)  # type: ignore[no-untyped-call]
 
 
-@numba.njit(
+@helper(
     _I(_F1, _I1, _I1, _I, _F, _I, _I),
-    cache=True,
-    nogil=True,
 )
 def _heap_push(
     ht: NDArray[np.float64],
@@ -250,10 +253,35 @@ def _heap_push(
     return n + 1
 
 
-@numba.njit(
+@helper(
+    numba.void(_F1, _I1, _I1, _I),
+)
+def _heap_pop(
+    ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int
+) -> None:
+    """Remove the smallest event (index 0) from the heap of size ``n`` (``n - 1`` after)."""
+    n -= 1
+    t, e_id, pl = ht[n], he[n], hp[n]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        right = child + 1
+        if right < n:
+            tr, tc = ht[right], ht[child]
+            child += int((tr < tc) | ((tr == tc) & (he[right] < he[child])))
+        ct = ht[child]
+        if t < ct or (t == ct and e_id < he[child]):
+            break
+        ht[i], he[i], hp[i] = ct, he[child], hp[child]
+        i = child
+    if n > 0:
+        ht[i], he[i], hp[i] = t, e_id, pl
+
+
+@helper(
     numba.void(_I1, _I1, _I1, _I1, _I1, _I, _I),
-    cache=True,
-    nogil=True,
 )
 def _q_push(
     qhead: NDArray[np.int64],
@@ -276,10 +304,8 @@ def _q_push(
     qtail[q] = node
 
 
-@numba.njit(
+@helper(
     _I(_I1, _I1, _I1, _I1, _I1, _I),
-    cache=True,
-    nogil=True,
 )
 def _q_pop(
     qhead: NDArray[np.int64],
@@ -300,10 +326,8 @@ def _q_pop(
     return int(value)
 
 
-@numba.njit(
+@helper(
     _I(_I1, _I1, _I1, _I1, _I1, _I1, _I1, _I),
-    cache=True,
-    nogil=True,
 )
 def _first_live(
     qhead: NDArray[np.int64],
@@ -328,7 +352,7 @@ def _first_live(
     return -1
 
 
-@numba.njit(
+@helper(
     _I3(
         _I,
         _I,
@@ -353,8 +377,6 @@ def _first_live(
         _I,
         _I,
     ),
-    cache=True,
-    nogil=True,
 )
 def _offer(
     j: int,
@@ -403,17 +425,15 @@ def _offer(
     return hn, eid, slot_waiters
 
 
-@numba.njit(numba.types.boolean(_F1, _F1, _F), cache=True, nogil=True)
+@helper(numba.types.boolean(_F1, _F1, _F))
 def _paused(pause_start: NDArray[np.float64], pause_end: NDArray[np.float64], now: float) -> bool:
     """``SlotPool.paused``: True when ``now`` is inside a ``[start, end)`` pause."""
     i = bisect_right(pause_start, now) - 1
     return bool(i >= 0 and now < pause_end[i])
 
 
-@numba.njit(
+@helper(
     _I(_F1, _I2, _I, _F, _I, _I, _I, _I, numba.types.boolean),
-    cache=True,
-    nogil=True,
 )
 def _log(
     lw: NDArray[np.float64],
@@ -436,7 +456,7 @@ def _log(
     return nl + 1
 
 
-@numba.njit(cache=True, nogil=True)
+@helper()
 def _arm(
     u_at: NDArray[np.float64],
     c: int,
@@ -596,6 +616,14 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
     cases_in_use = 0
     mentors_in_use = 0
 
+    # Joins and referrals scheduled at week 0 in time order (all but the rare exception)
+    # wait in a sorted run beside the heap, which then holds only the events scheduled since:
+    # the next event is the least ``(week, id)`` of the two, as if all were in the heap.
+    rt = np.empty(n + m, dtype=np.float64)
+    re_ = np.empty(n + m, dtype=np.int64)
+    rp = np.empty(n + m, dtype=np.int64)
+    nr = 0
+
     # -- run(): joins and referrals, scheduled at week 0 ------------------------------------
     now = 0.0
     for i in range(pause_end.shape[0]):  # pauses of placement starts end (timeouts first)
@@ -621,56 +649,50 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 serial, ht, he, hp, hn, eid,
             )  # fmt: skip
         elif join[j] < until:
-            hn = _heap_push(ht, he, hp, hn, 0.0 + join[j], eid, j * 8 + _K_JOIN)
+            t = 0.0 + join[j]
+            if nr == 0 or t >= rt[nr - 1]:
+                rt[nr], re_[nr], rp[nr] = t, eid, j * 8 + _K_JOIN
+                nr += 1
+            else:
+                hn = _heap_push(ht, he, hp, hn, t, eid, j * 8 + _K_JOIN)
             eid += 1
     for i in range(n):
-        hn = _heap_push(ht, he, hp, hn, 0.0 + arrival[i], eid, i * 8 + _K_RESUME)
+        t = 0.0 + arrival[i]
+        if nr == 0 or t >= rt[nr - 1]:
+            rt[nr], re_[nr], rp[nr] = t, eid, i * 8 + _K_RESUME
+            nr += 1
+        else:
+            hn = _heap_push(ht, he, hp, hn, t, eid, i * 8 + _K_RESUME)
         eid += 1
     eid += 1  # env.run(until): its stop event (URGENT, at until: nothing at until runs)
 
-    while hn > 0:
-        now = ht[0]
-        if now >= until:
-            break
-        payload = hp[0]
-        # Remove the smallest event (index 0) from the heap. Written out here, not called:
-        # numba increments and decrements (atomically) the reference count of every array
-        # a compiled function is handed, which would cost more than the pop itself.
-        hn -= 1
-        t, e_id, pl = ht[hn], he[hn], hp[hn]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= hn:
+    ri = 0  # the next event of the sorted run
+    while hn > 0 or ri < nr:
+        if ri < nr and (
+            hn == 0 or rt[ri] < ht[0] or (rt[ri] == ht[0] and re_[ri] < he[0])
+        ):  # the sorted run's next event comes first
+            now = rt[ri]
+            if now >= until:
                 break
-            right = child + 1
-            if right < hn and (
-                ht[right] < ht[child] or (ht[right] == ht[child] and he[right] < he[child])
-            ):
-                child = right
-            ct = ht[child]
-            if t < ct or (t == ct and e_id < he[child]):
+            payload = rp[ri]
+            ri += 1
+        else:
+            now = ht[0]
+            if now >= until:
                 break
-            ht[i], he[i], hp[i] = ct, he[child], hp[child]
-            i = child
-        if hn > 0:
-            ht[i], he[i], hp[i] = t, e_id, pl
+            payload = hp[0]
+            _heap_pop(ht, he, hp, hn)
+            hn -= 1
         kind = payload & 7
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
             sidx = k_sector[x] + 1 if match_sector else 0
-            # Calls with many arrays are dear (numba refcounts each one atomically): when
-            # nobody waits (or placements are paused), _offer only frees the slots, so that
-            # is done here.
-            if slot_waiters == 0 or _paused(pause_start, pause_end, now):
-                for _ in range(n_slots[x]):
-                    _q_push(qhead, qtail, nval, nnext, free_node, 2 + n_sec + sidx, x)
-            else:
-                hn, eid, slot_waiters = _offer(
-                    x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now, False,
-                    qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
-                    serial, ht, he, hp, hn, eid,
-                )  # fmt: skip
+            hn, eid, slot_waiters = _offer(
+                x, n_slots[x], 2 + n_sec + sidx, 2 + sidx, slot_waiters, now,
+                _paused(pause_start, pause_end, now),
+                qhead, qtail, nval, nnext, free_node, qlive, w_queue, w_granted, w_value,
+                serial, ht, he, hp, hn, eid,
+            )  # fmt: skip
             continue
         if kind == _K_UNPAUSE:  # SlotPool.resume: free slots to waiters, sector by sector
             for sidx in range(n_sec):
@@ -1048,9 +1070,7 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 break
         if wait_on >= 0:
             # Programme._wait: the citizen queues on ``wait_on``, racing dropout if its time
-            # left is finite. Written out once here rather than as a function: numba
-            # increments and decrements (atomically) the reference count of every array a
-            # compiled function is handed, which costs more than the wait itself.
+            # left is finite.
             q = wait_on
             serial[c] += 1
             w_granted[c] = False

@@ -4,7 +4,7 @@
 comparisons, every side and dtype) at each function that uses it, which costs about a second
 of compile time per use. These two are compiled once, eagerly, for the only case the model
 has: a sorted, contiguous float64 array (writable, or read-only as kept draws are) and a
-float64 value, neither holding NaN. They return what ``numpy.searchsorted`` returns for
+float64 value, neither holding NaN, without reference counting (:func:`~labour_sim.jit.helper`). They return what ``numpy.searchsorted`` returns for
 ``side="left"`` and ``side="right"``.
 """
 
@@ -14,6 +14,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from ..jit import helper
+
 __all__ = ["bisect_left", "bisect_right"]
 
 _SIGNATURE = [
@@ -22,7 +24,7 @@ _SIGNATURE = [
 ]
 
 
-@numba.njit(_SIGNATURE, cache=True, nogil=True)
+@helper(_SIGNATURE)
 def bisect_left(a: NDArray[np.float64], x: float) -> int:
     """Index of the first element of ``a`` not below ``x`` (``len(a)`` if none)."""
     lo, hi = 0, a.shape[0]
@@ -35,7 +37,7 @@ def bisect_left(a: NDArray[np.float64], x: float) -> int:
     return lo
 
 
-@numba.njit(_SIGNATURE, cache=True, nogil=True)
+@helper(_SIGNATURE)
 def bisect_right(a: NDArray[np.float64], x: float) -> int:
     """Index of the first element of ``a`` above ``x`` (``len(a)`` if none)."""
     lo, hi = 0, a.shape[0]

@@ -32,10 +32,10 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from ..jit import helper
 from ..scenario import RATES, Condition, Scenario
 from .search import bisect_right
 
@@ -159,7 +159,7 @@ def _pauses(
     return np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64)
 
 
-@numba.njit(cache=True, nogil=True)
+@helper()
 def advance(breaks: FloatArray, factor: FloatArray, start: float, amount: float) -> float:
     """The week at which ``factor`` integrated from ``start`` reaches ``amount``.
 

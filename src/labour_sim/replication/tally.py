@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import ufuncs
+from ..jit import helper
 from ..metrics import METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import (
     DROPOUT,
@@ -233,7 +234,8 @@ def tally_weekly(result: ReplicationResult) -> NDArray[np.int32]:
 
 
 # -- compiled kernels ---------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True)
+# The helpers called in loops allocate nothing: compiled without reference counting (jit.py).
+@helper()
 def _block(a: FloatArray, lo: int, n: int) -> float:
     """NumPy's sum of at most 128 terms ``a[lo:lo + n]`` (one leaf of :func:`pairwise_sum`)."""
     if n < 8:
@@ -359,7 +361,7 @@ def _first_reach(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@helper()
 def _count_by(times: FloatArray, weeks: FloatArray, out: IntArray, row: int) -> None:
     """``out[row, a]``: how many of ``times`` are at or before ``weeks[a]``."""
     for a in range(weeks.shape[0]):
@@ -405,7 +407,7 @@ def _in_states(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@helper()
 def _clipped_exp(x: float, exp_x: float, until: float, exp_until: float) -> tuple[float, float]:
     """``clip(x, 0, until)`` and its discount factor, from NumPy's ``exp`` of ``x``, ``until``."""
     c = min(max(x, 0.0), until)
@@ -416,7 +418,7 @@ def _clipped_exp(x: float, exp_x: float, until: float, exp_until: float) -> tupl
     return c, 1.0  # exp(-0.0)
 
 
-@numba.njit(cache=True, nogil=True)
+@helper()
 def _integral(
     a: float, b: float, exp_a: float, exp_b: float, until: float, exp_until: float, delta: float
 ) -> float:
