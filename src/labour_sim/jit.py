@@ -4,8 +4,9 @@ numba counts the references to every array a compiled function is handed: an ato
 increment and decrement per array per call. For the helpers the engine and the summary row
 call in their loops (a heap push or pop, a queue operation, a bisection, a leaf of a sum),
 that cost more than their work. A helper that allocates nothing needs no counting, so
-:func:`helper` compiles it without numba's runtime (numba's ``_nrt`` option); compiling
-fails, with numba's error, if the helper allocates after all.
+:func:`helper` compiles it without numba's runtime (numba's ``_nrt`` option, underscored
+in numba: should a release drop it, drop it here, and only speed changes); compiling fails,
+with numba's error, if the helper allocates after all.
 """
 
 from __future__ import annotations
