@@ -254,6 +254,32 @@ def _heap_push(
 
 
 @helper(
+    numba.types.UniTuple(_I, 2)(_F1, _I1, _I1, _I, _F1, _I1, _I1, _I, _F, _I, _I),  # type: ignore[no-untyped-call]
+)
+def _schedule(
+    rt: NDArray[np.float64],
+    re_: NDArray[np.int64],
+    rp: NDArray[np.int64],
+    nr: int,
+    ht: NDArray[np.float64],
+    he: NDArray[np.int64],
+    hp: NDArray[np.int64],
+    hn: int,
+    t: float,
+    eid: int,
+    payload: int,
+) -> tuple[int, int]:
+    """Schedule a week-0 event: at the end of the sorted run if in order, else in the heap.
+
+    Returns the sizes of the run and of the heap.
+    """
+    if nr == 0 or t >= rt[nr - 1]:
+        rt[nr], re_[nr], rp[nr] = t, eid, payload
+        return nr + 1, hn
+    return nr, _heap_push(ht, he, hp, hn, t, eid, payload)
+
+
+@helper(
     numba.void(_F1, _I1, _I1, _I),
 )
 def _heap_pop(
@@ -268,7 +294,7 @@ def _heap_pop(
         if child >= n:
             break
         right = child + 1
-        if right < n:
+        if right < n:  # the smaller child without a branch (a mispredicted one, half the time)
             tr, tc = ht[right], ht[child]
             child += int((tr < tc) | ((tr == tc) & (he[right] < he[child])))
         ct = ht[child]
@@ -649,20 +675,12 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
                 serial, ht, he, hp, hn, eid,
             )  # fmt: skip
         elif join[j] < until:
-            t = 0.0 + join[j]
-            if nr == 0 or t >= rt[nr - 1]:
-                rt[nr], re_[nr], rp[nr] = t, eid, j * 8 + _K_JOIN
-                nr += 1
-            else:
-                hn = _heap_push(ht, he, hp, hn, t, eid, j * 8 + _K_JOIN)
+            nr, hn = _schedule(rt, re_, rp, nr, ht, he, hp, hn, 0.0 + join[j], eid, j * 8 + _K_JOIN)
             eid += 1
     for i in range(n):
-        t = 0.0 + arrival[i]
-        if nr == 0 or t >= rt[nr - 1]:
-            rt[nr], re_[nr], rp[nr] = t, eid, i * 8 + _K_RESUME
-            nr += 1
-        else:
-            hn = _heap_push(ht, he, hp, hn, t, eid, i * 8 + _K_RESUME)
+        nr, hn = _schedule(
+            rt, re_, rp, nr, ht, he, hp, hn, 0.0 + arrival[i], eid, i * 8 + _K_RESUME
+        )
         eid += 1
     eid += 1  # env.run(until): its stop event (URGENT, at until: nothing at until runs)
 
