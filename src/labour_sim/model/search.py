@@ -4,8 +4,8 @@
 comparisons, every side and dtype) at each function that uses it, which costs about a second
 of compile time per use. These two are compiled once, eagerly, for the only case the model
 has: a sorted, contiguous float64 array (writable, or read-only as kept draws are) and a
-float64 value, neither holding NaN, without reference counting (:func:`~labour_sim.jit.helper`). They return what ``numpy.searchsorted`` returns for
-``side="left"`` and ``side="right"``.
+float64 value, neither holding NaN; without reference counting (:func:`labour_sim.jit.helper`).
+They return what ``numpy.searchsorted`` returns for ``side="left"`` and ``side="right"``.
 """
 
 from __future__ import annotations
