@@ -226,6 +226,17 @@ _I, _F = numba.types.int64, numba.types.float64
 _I1, _F1, _B1 = _I[::1], _F[::1], numba.types.boolean[::1]
 _I2 = _I[:, ::1]
 _I3 = numba.types.UniTuple(_I, 3)  # type: ignore[no-untyped-call]
+_II = numba.types.UniTuple(_I, 2)  # type: ignore[no-untyped-call]
+
+
+@helper(numba.types.boolean(_F, _I, _F, _I))
+def _before(t1: float, e1: int, t2: float, e2: int) -> bool:
+    """Whether event ``(t1, e1)`` comes before ``(t2, e2)``: by week, then by id.
+
+    Without a branch (bitwise operators on the comparisons): where it decides a path down
+    the heap, the branch would be mispredicted half the time.
+    """
+    return (t1 < t2) | ((t1 == t2) & (e1 < e2))
 
 
 @helper(
@@ -244,17 +255,16 @@ def _heap_push(
     i = n
     while i > 0:
         parent = (i - 1) >> 1
-        pt = ht[parent]
-        if pt < t or (pt == t and he[parent] < eid):
+        if _before(ht[parent], he[parent], t, eid):
             break
-        ht[i], he[i], hp[i] = pt, he[parent], hp[parent]
+        ht[i], he[i], hp[i] = ht[parent], he[parent], hp[parent]
         i = parent
     ht[i], he[i], hp[i] = t, eid, payload
     return n + 1
 
 
 @helper(
-    numba.types.UniTuple(_I, 2)(_F1, _I1, _I1, _I, _F1, _I1, _I1, _I, _F, _I, _I),  # type: ignore[no-untyped-call]
+    _II(_F1, _I1, _I1, _I, _F1, _I1, _I1, _I, _F, _I, _I),
 )
 def _schedule(
     rt: NDArray[np.float64],
@@ -280,12 +290,10 @@ def _schedule(
 
 
 @helper(
-    numba.void(_F1, _I1, _I1, _I),
+    _I(_F1, _I1, _I1, _I),
 )
-def _heap_pop(
-    ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int
-) -> None:
-    """Remove the smallest event (index 0) from the heap of size ``n`` (``n - 1`` after)."""
+def _heap_pop(ht: NDArray[np.float64], he: NDArray[np.int64], hp: NDArray[np.int64], n: int) -> int:
+    """Remove the first event (index 0) from the heap of size ``n``; returns the new size."""
     n -= 1
     t, e_id, pl = ht[n], he[n], hp[n]
     i = 0
@@ -294,16 +302,15 @@ def _heap_pop(
         if child >= n:
             break
         right = child + 1
-        if right < n:  # the smaller child without a branch (a mispredicted one, half the time)
-            tr, tc = ht[right], ht[child]
-            child += int((tr < tc) | ((tr == tc) & (he[right] < he[child])))
-        ct = ht[child]
-        if t < ct or (t == ct and e_id < he[child]):
+        if right < n:  # the earlier child
+            child += int(_before(ht[right], he[right], ht[child], he[child]))
+        if _before(t, e_id, ht[child], he[child]):
             break
-        ht[i], he[i], hp[i] = ct, he[child], hp[child]
+        ht[i], he[i], hp[i] = ht[child], he[child], hp[child]
         i = child
     if n > 0:
         ht[i], he[i], hp[i] = t, e_id, pl
+    return n
 
 
 @helper(
@@ -686,21 +693,16 @@ def _run(  # one state machine, kept in one piece to mirror Programme.citizen
 
     ri = 0  # the next event of the sorted run
     while hn > 0 or ri < nr:
-        if ri < nr and (
-            hn == 0 or rt[ri] < ht[0] or (rt[ri] == ht[0] and re_[ri] < he[0])
-        ):  # the sorted run's next event comes first
-            now = rt[ri]
-            if now >= until:
-                break
+        from_run = ri < nr and (hn == 0 or _before(rt[ri], re_[ri], ht[0], he[0]))
+        now = rt[ri] if from_run else ht[0]
+        if now >= until:
+            break
+        if from_run:
             payload = rp[ri]
             ri += 1
         else:
-            now = ht[0]
-            if now >= until:
-                break
             payload = hp[0]
-            _heap_pop(ht, he, hp, hn)
-            hn -= 1
+            hn = _heap_pop(ht, he, hp, hn)
         kind = payload & 7
         x = payload >> 3
         if kind == _K_JOIN:  # a company joins (a timeout callback)
