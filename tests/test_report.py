@@ -217,6 +217,26 @@ def test_goal_lever_follows_the_binding_capacity(inputs: Inputs) -> None:
     assert goal_lever(inputs.scenario, "ordinary_550", inputs.results, None) is None
 
 
+def test_goal_lever_passes_over_excluded_levers(inputs: Inputs) -> None:
+    """A calibrated parameter is not searched: the next lever in the same order is."""
+    rows = inputs.results.replications.assign(wait_mentor_mean=5.0)
+    results = dataclasses.replace(inputs.results, replications=rows)
+    mentors = frozenset({"staff.mentors"})
+    assert goal_lever(inputs.scenario, "ordinary_550", results, None, mentors) is None
+    table = inputs.sensitivity.table
+    rows = table[
+        (table["outcome"] == "target:ordinary_550") & (table["at_high"] > table["at_baseline"])
+    ]
+    ranked = rows.assign(gain=rows["at_high"] - rows["at_baseline"]).sort_values("gain")["lever"]
+    best, second = ranked.iloc[-1], ranked.iloc[-2]
+    found = goal_lever(inputs.scenario, "ordinary_550", inputs.results, inputs.sensitivity)
+    assert found is not None and found[0] == best
+    found = goal_lever(
+        inputs.scenario, "ordinary_550", results, inputs.sensitivity, mentors | {best}
+    )
+    assert found is not None and found[0] == second
+
+
 def test_page_is_under_a_megabyte(lolland: tuple[Results, str, Path]) -> None:
     path = lolland[2]
     assert path.stat().st_size < 1_000_000, path.stat().st_size

@@ -32,16 +32,22 @@ GOAL_STEPS = 12
 
 
 def goal_lever(
-    scenario: Scenario, target: str, results: Results, sensitivity: Sensitivity | None
+    scenario: Scenario,
+    target: str,
+    results: Results,
+    sensitivity: Sensitivity | None,
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[str, list[float]] | None:
     """The lever to search for ``target`` and the values to try, or ``None``.
 
     The binding capacity's lever (:data:`CAPACITY_LEVERS`) when a capacity binds; else the
     lever whose high end raises the target's outcome most in the tornado; the values run
     from one step above the scenario's value to the top of the lever's plausible range
-    (:func:`labour_sim.levers.default_levers`), at most :data:`GOAL_STEPS` of them.
+    (:func:`labour_sim.levers.default_levers`), at most :data:`GOAL_STEPS` of them. A lever
+    in ``exclude`` (dotted paths: a calibration's parameters) is never chosen: the next
+    one in that order is.
     """
-    ranges = default_levers(scenario)
+    ranges = {k: v for k, v in default_levers(scenario).items() if k not in exclude}
     found = bottleneck(results).capacity
     lever = CAPACITY_LEVERS.get(found.key) if found is not None else None
     if (lever is None or lever not in ranges) and sensitivity is not None:
@@ -78,16 +84,16 @@ def goal_searches(
     A target is missed below :data:`labour_sim.report.GOAL_PROBABILITY`; each search asks
     for the smallest value of :func:`goal_lever`'s lever that reaches that probability,
     with ``replications`` per value on ``seed``: on the calibrated model with
-    ``calibration`` (a lever it sets is not searched), else on the scenario as written.
+    ``calibration`` (whose parameters are not levers to search: the next lever is searched
+    instead), else on the scenario as written.
     """
+    calibrated = frozenset(calibration.paths) if calibration is not None else frozenset()
     answers = []
     for target in missed_targets(results):
-        found = goal_lever(scenario, target, results, sensitivity)
+        found = goal_lever(scenario, target, results, sensitivity, calibrated)
         if found is None:
             continue
         lever, values = found
-        if calibration is not None and lever in calibration.paths:
-            continue
         answers.append(
             budget_for(
                 scenario, target, GOAL_PROBABILITY, lever, values,
