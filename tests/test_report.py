@@ -224,10 +224,11 @@ def test_goal_lever_passes_over_excluded_levers(inputs: Inputs) -> None:
     mentors = frozenset({"staff.mentors"})
     assert goal_lever(inputs.scenario, "ordinary_550", results, None, mentors) is None
     table = inputs.sensitivity.table
-    rows = table[
+    helped = table[
         (table["outcome"] == "target:ordinary_550") & (table["at_high"] > table["at_baseline"])
     ]
-    ranked = rows.assign(gain=rows["at_high"] - rows["at_baseline"]).sort_values("gain")["lever"]
+    gain = helped["at_high"] - helped["at_baseline"]
+    ranked = helped.assign(gain=gain).sort_values("gain")["lever"]
     best, second = ranked.iloc[-1], ranked.iloc[-2]
     found = goal_lever(inputs.scenario, "ordinary_550", inputs.results, inputs.sensitivity)
     assert found is not None and found[0] == best
