@@ -19,12 +19,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from factory import q, target
-from labour_sim import ReplicationResult, Scenario, load_scenario, run_replication
+from labour_sim import ReplicationResult, Scenario, State, load_scenario, run_replication
+from labour_sim.model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
 from labour_sim.replication import summarise, weekly_counts
+from labour_sim.replication.effect import SUSTAINED_WEEKS, arm_table, exact_sum
 from labour_sim.replication.tally import pairwise_sum
 from test_engines import variants
 
@@ -146,3 +148,100 @@ def test_pairwise_sum_adds_as_numpy_does(n: int) -> None:
         for t in terms[5:]:
             running += t
         assert running != terms[5:].sum()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, width=64)
+        | st.floats(-1e3, 1e3)
+        | st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 1e16, 1.0, -1.0, 1e-100]),
+        max_size=200,
+    )
+)
+@example([1e16, 1.0, 1e-100])  # a tie, broken by the last partial: 1e16 + 2
+@example([1e16, 1.0, -1e-100])  # the same tie broken down: 1e16
+def test_exact_sum_is_fsum(terms: list[float]) -> None:
+    """Terms over the whole float range, with cancellations and ties: ``math.fsum``'s sum.
+
+    Lists whose partial sums overflow (``math.fsum`` raises) are left out.
+    """
+    try:
+        expected = math.fsum(terms)
+    except OverflowError:
+        return
+    got = exact_sum(np.array(terms, dtype=np.float64))
+    assert got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [([math.inf, 1.0], math.inf), ([-math.inf, 2.0], -math.inf), ([math.nan, 1.0], math.nan),
+     ([math.inf, -math.inf], math.nan), ([], 0.0), ([-0.0], 0.0)],
+)  # fmt: skip
+def test_exact_sum_of_special_values(terms: list[float], expected: float) -> None:
+    """``math.fsum``'s, except ``inf - inf``: ``nan`` where ``math.fsum`` raises."""
+    assert same_value(exact_sum(np.array(terms, dtype=np.float64)), expected)
+    if not (math.inf in terms and -math.inf in terms):
+        assert same_value(math.fsum(terms), expected)
+
+
+def reference_arm_table(
+    citizen: np.ndarray, state: np.ndarray, enter: np.ndarray, leave: np.ndarray, weeks: np.ndarray
+) -> dict[str, list[float]]:
+    """``arm_table`` written plainly: ``np.isin``, jobs per citizen, ``math.fsum`` per week."""
+    paid = np.isin(state, [ORDINARY, REDUCED, FLEXJOB])
+    off = np.isin(state, [ORDINARY, FLEXJOB, EDUCATION])
+    terms = np.clip(np.minimum(leave[off], weeks[:, None]) - enter[off], 0.0, None)
+    order = np.lexsort((enter[paid], citizen[paid]))
+    jobs: dict[int, list[list[float]]] = {}  # per citizen, [start, end] of each job
+    for c, a, b in zip(citizen[paid][order], enter[paid][order], leave[paid][order], strict=True):
+        spans = jobs.setdefault(int(c), [])
+        if spans and spans[-1][1] == a:  # follows the last spell without a gap: one job
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+
+    def sustained(week: float) -> int:
+        reach = SUSTAINED_WEEKS
+        return sum(any(a + reach <= week and b >= a + reach for a, b in s) for s in jobs.values())
+
+    return {
+        "into_work": [float(sum(min(a for a, _ in s) <= w for s in jobs.values())) for w in weeks],
+        "self_support_weeks": [math.fsum(row) for row in terms.tolist()],
+        "sustained": [float(sustained(w)) for w in weeks],
+    }
+
+
+@st.composite
+def spells(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Spells ``(citizen, state, enter, leave)`` of a few citizens, in any order.
+
+    States include ones no measure counts, -1 and 300 (outside the lookup tables); starts
+    and lengths include repeated values, so that jobs follow each other without a gap.
+    """
+    n = draw(st.integers(0, 60))
+    weeks = st.sampled_from([0.0, 0.5, 1.0, 26.0, 30.25, 52.0]) | st.floats(0, 80)
+    citizen = draw(st.lists(st.integers(0, 8), min_size=n, max_size=n))
+    state = draw(st.lists(st.sampled_from([*range(len(State)), 300, -1]), min_size=n, max_size=n))
+    enter = np.array(draw(st.lists(weeks, min_size=n, max_size=n)), dtype=np.float64)
+    length = draw(st.lists(st.sampled_from([0.0, 26.0]) | st.floats(0, 60), min_size=n, max_size=n))
+    return np.array(citizen, np.int64), np.array(state, np.int64), enter, enter + np.array(length)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    spells(),
+    st.lists(st.floats(0, 120) | st.sampled_from([26.0, 52.0, 56.25]), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_arm_table_is_written_plainly(
+    arm: tuple[np.ndarray, ...], weeks: list[float], by_citizen: bool
+) -> None:
+    """Spells in any order or by citizen then start (as sojourns are), jobs that follow
+    each other without a gap, states no measure counts and states outside the tables."""
+    if by_citizen:
+        order = np.lexsort((arm[2], arm[0]))
+        arm = tuple(column[order] for column in arm)
+    at = np.array(weeks, dtype=np.float64)
+    assert arm_table(*arm, at) == reference_arm_table(*arm, at)

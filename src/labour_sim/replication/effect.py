@@ -4,7 +4,7 @@ Both arms have the same citizens (same referrals, readiness and candidate exits,
 :mod:`labour_sim.model.usual`): the programme arm is the simulated log, the
 business-as-usual arm (:attr:`ReplicationResult.usual`) every citizen on benefit from
 referral until their business-as-usual exits. Both are reduced by the same functions from
-spells ``(citizen, state, enter, leave)``, sums taken exactly (:func:`math.fsum`), so a
+spells ``(citizen, state, enter, leave)``, sums taken exactly (:func:`exact_sum`, as :func:`math.fsum`), so a
 programme that never places anybody has an effect of exactly 0.
 
 At each date ``D`` (weeks), per arm:
@@ -78,48 +78,158 @@ def arm_table(
 ) -> dict[str, list[float]]:
     """:func:`arm_measures` at each of ``weeks``: measure -> one value per week.
 
-    Distinct citizens (``into_work``, ``sustained``) are counted in one compiled pass over
-    the spells by citizen (:func:`_counts`); the weeks off benefit are summed exactly
-    (:func:`math.fsum`: the same sum whatever the order of the terms).
+    One compiled pass (:func:`_arm`): distinct citizens (``into_work``, ``sustained``)
+    counted over the spells by citizen (:func:`_counts`), the weeks off benefit summed
+    exactly (:func:`exact_sum`, :func:`math.fsum`'s correctly rounded sum: the same sum
+    whatever the order of the terms).
     """
     citizen = np.ascontiguousarray(citizen, dtype=np.int64)
     state = np.ascontiguousarray(state, dtype=np.int64)
     enter = np.ascontiguousarray(enter, dtype=np.float64)
     leave = np.ascontiguousarray(leave, dtype=np.float64)
     weeks = np.ascontiguousarray(weeks, dtype=np.float64)
-    paid, off = _member(state, _PAID), _member(state, _OFF_BENEFIT)
-    # Terms of each week's sum: what arm_measures at one week computes, row by row.
-    terms = np.clip(np.minimum(leave[off], weeks[:, None]) - enter[off], 0.0, None)
-    c, a, b = citizen[paid], enter[paid], leave[paid]
-    if not _by_citizen_then_enter(c, a):
+    if state.size and (state.min() < 0 or state.max() > _LARGEST):
+        # States beyond the lookup tables count in no measure: leave their spells out.
+        keep = (state >= 0) & (state <= _LARGEST)
+        citizen, state, enter, leave = citizen[keep], state[keep], enter[keep], leave[keep]
+    into, off, sustained = _arm(citizen, state, enter, leave, weeks, _PAID_TABLE, _OFF_TABLE)
+    if len(sustained) and sustained[0] < 0:  # paid spells not by citizen then start
+        paid = _PAID_TABLE[state]
+        c, a, b = citizen[paid], enter[paid], leave[paid]
         order = np.lexsort((a, c))
-        c, a, b = c[order], a[order], b[order]
-    into, sustained = _counts(c, a, b, weeks, SUSTAINED_WEEKS)
+        into, sustained = _counts(c[order], a[order], b[order], weeks, SUSTAINED_WEEKS)
     return {
         "into_work": into.astype(np.float64).tolist(),
-        "self_support_weeks": [math.fsum(row) for row in terms.tolist()],
+        "self_support_weeks": off.tolist(),
         "sustained": sustained.astype(np.float64).tolist(),
     }
 
 
-def _member(state: NDArray[np.int64], states: tuple[int, ...]) -> NDArray[np.bool_]:
-    """``np.isin(state, states)``, by a lookup table when the states are small numbers."""
-    if not state.size or state.min() < 0 or state.max() > _LARGEST:
-        return np.isin(state, states)
+def _table(states: tuple[int, ...]) -> NDArray[np.bool_]:
+    """A lookup table of ``states`` by state number: whether a state is one of them."""
     table = np.zeros(_LARGEST + 1, dtype=np.bool_)
     table[list(states)] = True
-    return table[state]
+    return table
+
+
+_PAID_TABLE, _OFF_TABLE = _table(_PAID), _table(_OFF_BENEFIT)
 
 
 @numba.njit(cache=True, nogil=True)
-def _by_citizen_then_enter(citizen: NDArray[np.int64], enter: NDArray[np.float64]) -> bool:
-    """Whether the spells are in ``lexsort((enter, citizen))`` order already (sojourns are)."""
-    for i in range(1, citizen.shape[0]):
-        if citizen[i] < citizen[i - 1] or (
-            citizen[i] == citizen[i - 1] and not enter[i] >= enter[i - 1]
-        ):
-            return False
-    return True
+def _arm(
+    citizen: NDArray[np.int64],
+    state: NDArray[np.int64],
+    enter: NDArray[np.float64],
+    leave: NDArray[np.float64],
+    weeks: NDArray[np.float64],
+    paid: NDArray[np.bool_],
+    off: NDArray[np.bool_],
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    """:func:`arm_table`'s measures per week: ``into_work``, weeks off benefit, ``sustained``.
+
+    ``paid`` and ``off`` are lookup tables by state (every state must be in range). The
+    paid spells are counted by :func:`_counts` when they are by citizen then start
+    (sojourns are); otherwise ``sustained[0]`` is -1 and the caller sorts and counts them.
+    Each week's weeks off benefit are the exact sum, over the off-benefit spells, of
+    ``max(min(leave, week) - enter, 0)``, with NumPy's ``minimum`` and ``clip`` (a ``nan``
+    gives ``nan``).
+    """
+    n, w = citizen.shape[0], weeks.shape[0]
+    n_paid = n_off = 0
+    for i in range(n):
+        n_paid += paid[state[i]]
+        n_off += off[state[i]]
+    c, a, b = np.empty(n_paid, np.int64), np.empty(n_paid), np.empty(n_paid)
+    start, end = np.empty(n_off), np.empty(n_off)
+    p = o = 0
+    in_order = True
+    for i in range(n):
+        if paid[state[i]]:
+            c[p], a[p], b[p] = citizen[i], enter[i], leave[i]
+            if p and (c[p] < c[p - 1] or (c[p] == c[p - 1] and not a[p] >= a[p - 1])):
+                in_order = False
+            p += 1
+        if off[state[i]]:
+            start[o], end[o] = enter[i], leave[i]
+            o += 1
+    sums = np.empty(w)
+    terms = np.empty(n_off)
+    for j in range(w):
+        for k in range(n_off):
+            x = np.nan if np.isnan(end[k]) or np.isnan(weeks[j]) else min(end[k], weeks[j])
+            x -= start[k]
+            terms[k] = x if not x < 0.0 else 0.0  # np.clip(x, 0.0, None); keeps -0.0 and nan
+        sums[j] = exact_sum(terms)
+    if not in_order:
+        sustained = np.zeros(w, np.int64)
+        if w:
+            sustained[0] = -1
+        return np.zeros(w, np.int64), sums, sustained
+    into, sustained = _counts(c, a, b, weeks, SUSTAINED_WEEKS)
+    return into, sums, sustained
+
+
+@numba.njit(cache=True, nogil=True)
+def exact_sum(terms: NDArray[np.float64]) -> float:
+    """The correctly rounded sum of ``terms``: :func:`math.fsum`'s, bit for bit.
+
+    CPython's algorithm (``Modules/mathmodule.c``, ``math_fsum``): Shewchuk's exact
+    partials, non-overlapping and in increasing magnitude, then their sum rounded half to
+    even. Infinite and ``nan`` terms give their plain sum, as ``math.fsum`` does, except
+    that ``inf - inf`` gives ``nan`` where ``math.fsum`` raises ``ValueError``; an
+    intermediate overflow, where it raises ``OverflowError``, gives ``inf`` or ``nan``
+    (neither is reached by sums of weeks).
+    """
+    partials = np.empty(32)
+    m = 0
+    special: float = 0.0
+    for t in terms:
+        x = t
+        i = 0
+        for k in range(m):
+            y = partials[k]
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo != 0.0:
+                partials[i] = lo
+                i += 1
+            x = hi
+        m = i
+        if x == 0.0:  # math.fsum keeps no zero partial (so -0.0 alone sums to 0.0)
+            continue
+        if not np.isfinite(x):
+            special += t if not np.isfinite(t) else x  # an infinite or nan term, or overflow
+            m = 0
+            continue
+        if m == partials.shape[0]:
+            grown = np.empty(2 * m)
+            grown[:m] = partials
+            partials = grown
+        partials[m] = x
+        m += 1
+    if special != 0.0 or np.isnan(special):
+        return special
+    if m == 0:
+        return 0.0
+    n = m - 1
+    hi = partials[n]
+    lo = 0.0
+    while n > 0:
+        x = hi
+        n -= 1
+        y = partials[n]
+        hi = x + y
+        lo = y - (hi - x)
+        if lo != 0.0:
+            break
+    if n > 0 and ((lo < 0.0 and partials[n - 1] < 0.0) or (lo > 0.0 and partials[n - 1] > 0.0)):
+        y = lo * 2.0
+        x = hi + y
+        if y == x - hi:
+            hi = x
+    return float(hi)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from ..metrics import ALL_METRICS, METRICS, POINT_METRICS, RETENTION_WEEKS
 from ..model.states import HOLDS_CASE, HOLDS_SLOT, PAID, State, table
-from ..model.tallies import by_citizen, first_times
+from ..model.tallies import by_citizen, first_times, row_keys
 from ..model.usual import UsualSpells
 
 __all__ = [
@@ -204,16 +204,15 @@ class ReplicationResult:
         A placement row names its attempt; :attr:`hybrid` says whether that placement of
         that citizen was hybrid.
         """
-        log, hybrid = self.log, self.hybrid
-        key = np.array(log["state"], dtype=np.int64)
-        rows = np.flatnonzero(key == State.PLACEMENT)
-        if hybrid.size and len(rows):
-            c, a = log["citizen"][rows], log["attempt"][rows]
-            ok = (c >= 0) & (c < hybrid.shape[0]) & (a >= 0) & (a < hybrid.shape[1])
-            paid = np.zeros(len(rows), dtype=np.bool_)
-            paid[ok] = hybrid[c[ok], a[ok]]
-            key[rows[paid]] = HYBRID_PLACEMENT
-        return key
+        log = self.log
+        return row_keys(
+            np.ascontiguousarray(log["state"], dtype=np.int64),
+            np.ascontiguousarray(log["citizen"], dtype=np.int64),
+            np.ascontiguousarray(log["attempt"], dtype=np.int64),
+            np.ascontiguousarray(self.hybrid, dtype=np.bool_),
+            int(State.PLACEMENT),
+            HYBRID_PLACEMENT,
+        )
 
     @cached_property
     def state_counts(self) -> IntArray:

@@ -389,7 +389,8 @@ def _in_states(
     :meth:`ReplicationResult.in_states` over the sojourns (log rows in ``order``): a stay
     counts when ``enter <= week < leave``, one under way at the horizon to the end.
     """
-    out = np.zeros((members.shape[0], weeks.shape[0]), np.int64)
+    w = weeks.shape[0]
+    by_key = np.zeros((members.shape[1], w), np.int64)  # stays under way, by key and week
     rows = order.shape[0]
     for j in range(rows):
         i = order[j]
@@ -398,12 +399,16 @@ def _in_states(
         if j + 1 < rows and citizen[order[j + 1]] == citizen[i]:
             nxt = order[j + 1]
         x = horizon if nxt < 0 else min(week[nxt], horizon)
-        for a in range(weeks.shape[0]):
+        for a in range(w):
             t = weeks[a]
             if e <= t and (nxt < 0 or t < x):
-                for p in range(members.shape[0]):
-                    if members[p, s]:
-                        out[p, a] += 1
+                by_key[s, a] += 1
+    out = np.zeros((members.shape[0], w), np.int64)
+    for p in range(members.shape[0]):
+        for s in range(members.shape[1]):
+            if members[p, s]:
+                for a in range(w):
+                    out[p, a] += by_key[s, a]
     return out
 
 
