@@ -4,8 +4,9 @@ Both arms have the same citizens (same referrals, readiness and candidate exits,
 :mod:`labour_sim.model.usual`): the programme arm is the simulated log, the
 business-as-usual arm (:attr:`ReplicationResult.usual`) every citizen on benefit from
 referral until their business-as-usual exits. Both are reduced by the same functions from
-spells ``(citizen, state, enter, leave)``, sums taken exactly (:func:`exact_sum`, as :func:`math.fsum`), so a
-programme that never places anybody has an effect of exactly 0.
+spells ``(citizen, state, enter, leave)``, sums taken exactly (:func:`exact_sum`, the sum
+:func:`math.fsum` gives), so a programme that never places anybody has an effect of
+exactly 0.
 
 At each date ``D`` (weeks), per arm:
 
