@@ -32,7 +32,7 @@ from labour_sim import (
     run_replication,
 )
 from labour_sim.model import Programme, draw_citizens, draw_companies
-from labour_sim.model.compiled import simulate
+from labour_sim.model.compiled import simulate, time_order
 from labour_sim.model.timeline import timeline
 from labour_sim.model.usual import USUAL
 from labour_sim.replication import QUEUES, summarise, weekly_counts
@@ -48,7 +48,7 @@ def assert_same_run(scenario: Scenario, seed: int, replication: int) -> None:
     companies = draw_companies(scenario, seed, replication)
     programme = Programme(scenario, citizens, companies)
     programme.run(until=scenario.horizon_weeks)
-    run = simulate(scenario, citizens, companies, scenario.horizon_weeks)
+    run = simulate(scenario, citizens, companies, scenario.horizon_weeks, in_time_order=False)
     columns = list(zip(*programme.log, strict=True)) or [()] * 6
     for name, column in zip(_LOG, columns, strict=True):
         expected = np.array(column, dtype=run.log[name].dtype)
@@ -239,3 +239,22 @@ def test_an_unknown_engine_is_a_scenario_error() -> None:
     scenario = BASES["koege_taettere_paa_job"]
     with pytest.raises(ScenarioError, match="engine"):
         run_replication(scenario, 1, engine="simpy")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, 26.0, math.inf]) | st.floats(0, 60), max_size=80),
+    st.lists(st.tuples(st.integers(0, 79), st.integers(0, 79)), max_size=20),
+    st.booleans(),
+)
+def test_time_order_is_a_stable_argsort(
+    weeks: list[float], swaps: list[tuple[int, int]], with_nan: bool
+) -> None:
+    """Weeks in order with a few rows moved (ahead or behind), ties, ``inf`` and ``nan``."""
+    week = np.sort(np.array(weeks, dtype=np.float64))
+    for a, b in swaps:
+        if a < len(week) and b < len(week):
+            week[[a, b]] = week[[b, a]]
+    if with_nan and len(week):
+        week[len(week) // 2] = math.nan
+    assert np.array_equal(time_order(week), np.argsort(week, kind="stable"))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..model import CitizenDraws, CompanyDraws, Programme, draw_citizens, draw_companies
-from ..model.compiled import simulate
+from ..model.compiled import simulate, time_order
 from ..model.usual import usual_spells
 from ..scenario import Scenario
 from .result import ReplicationResult
@@ -68,7 +68,7 @@ def run_replication(
         log, first_hosted, events = _run_des(scenario, citizens, companies)
     else:
         run = simulate(scenario, citizens, companies, scenario.horizon_weeks)
-        log, first_hosted, events = _in_time_order(run.log), run.first_hosted, run.events
+        log, first_hosted, events = run.log, run.first_hosted, run.events  # in time order
     st = scenario.staff
     capacity: dict[str, float | None] = {
         "caseworker": None if st.caseworkers is None else st.caseworkers.value * st.caseload.value,  # type: ignore[union-attr]
@@ -122,15 +122,13 @@ def _run_des(
 
 
 def _in_time_order(log: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The log sorted by week, rows of the same week in the order they were logged.
+    """The SimPy model's log sorted by week, rows of a week in the order they were logged.
 
     The model logs a few rows ahead of time (a preparation that follows the intake
-    assessment), so the log is nearly but not quite in time order.
+    assessment), so the log is nearly but not quite in time order; :func:`time_order` is
+    the stable sort the compiled engine's log gets too.
     """
-    week = log["week"]
-    if np.all(week[:-1] <= week[1:]):
-        return log
-    order = np.argsort(week, kind="stable")
+    order = time_order(np.ascontiguousarray(log["week"], dtype=np.float64))
     return {name: col[order] for name, col in log.items()}
 
 
