@@ -217,13 +217,15 @@ def reference_arm_table(
 def spells(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     """Spells ``(citizen, state, enter, leave)`` of a few citizens, in any order.
 
-    States include ones no measure counts, -1 and 300 (outside the lookup tables); starts
+    States include ones no measure counts and -1, len(State) and 300 (not states); starts
     and lengths include repeated values, so that jobs follow each other without a gap.
     """
     n = draw(st.integers(0, 60))
     weeks = st.sampled_from([0.0, 0.5, 1.0, 26.0, 30.25, 52.0]) | st.floats(0, 80)
     citizen = draw(st.lists(st.integers(0, 8), min_size=n, max_size=n))
-    state = draw(st.lists(st.sampled_from([*range(len(State)), 300, -1]), min_size=n, max_size=n))
+    state = draw(
+        st.lists(st.sampled_from([*range(len(State) + 1), 300, -1]), min_size=n, max_size=n)
+    )
     enter = np.array(draw(st.lists(weeks, min_size=n, max_size=n)), dtype=np.float64)
     length = draw(st.lists(st.sampled_from([0.0, 26.0]) | st.floats(0, 60), min_size=n, max_size=n))
     return np.array(citizen, np.int64), np.array(state, np.int64), enter, enter + np.array(length)

@@ -28,7 +28,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED
+from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED, State, table
 from ..scenario import Scenario
 from .costs import savings_horizon
 from .result import ReplicationResult
@@ -51,7 +51,6 @@ ARM_MEASURES = ("into_work", "self_support_weeks", "sustained")
 
 _PAID = (ORDINARY, REDUCED, FLEXJOB)
 _OFF_BENEFIT = (ORDINARY, FLEXJOB, EDUCATION)
-_LARGEST = 255  # states up to this are looked up in a table
 
 
 def arm_measures(
@@ -89,16 +88,11 @@ def arm_table(
     enter = np.ascontiguousarray(enter, dtype=np.float64)
     leave = np.ascontiguousarray(leave, dtype=np.float64)
     weeks = np.ascontiguousarray(weeks, dtype=np.float64)
-    if state.size and (state.min() < 0 or state.max() > _LARGEST):
-        # States beyond the lookup tables count in no measure: leave their spells out.
-        keep = (state >= 0) & (state <= _LARGEST)
+    if state.size and (state.min() < 0 or state.max() >= len(State)):
+        # Not states of the model: they count in no measure, so their spells are left out.
+        keep = (state >= 0) & (state < len(State))
         citizen, state, enter, leave = citizen[keep], state[keep], enter[keep], leave[keep]
     into, off, sustained = _arm(citizen, state, enter, leave, weeks, _PAID_TABLE, _OFF_TABLE)
-    if len(sustained) and sustained[0] < 0:  # paid spells not by citizen then start
-        paid = _PAID_TABLE[state]
-        c, a, b = citizen[paid], enter[paid], leave[paid]
-        order = np.lexsort((a, c))
-        into, sustained = _counts(c[order], a[order], b[order], weeks, SUSTAINED_WEEKS)
     return {
         "into_work": into.astype(np.float64).tolist(),
         "self_support_weeks": off.tolist(),
@@ -106,14 +100,7 @@ def arm_table(
     }
 
 
-def _table(states: tuple[int, ...]) -> NDArray[np.bool_]:
-    """A lookup table of ``states`` by state number: whether a state is one of them."""
-    table = np.zeros(_LARGEST + 1, dtype=np.bool_)
-    table[list(states)] = True
-    return table
-
-
-_PAID_TABLE, _OFF_TABLE = _table(_PAID), _table(_OFF_BENEFIT)
+_PAID_TABLE, _OFF_TABLE = table(map(State, _PAID)), table(map(State, _OFF_BENEFIT))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -129,8 +116,8 @@ def _arm(
     """:func:`arm_table`'s measures per week: ``into_work``, weeks off benefit, ``sustained``.
 
     ``paid`` and ``off`` are lookup tables by state (every state must be in range). The
-    paid spells are counted by :func:`_counts` when they are by citizen then start
-    (sojourns are); otherwise ``sustained[0]`` is -1 and the caller sorts and counts them.
+    paid spells are counted by :func:`_counts` by citizen then start: sojourns are in that
+    order already; other spells are sorted first (``lexsort((enter, citizen))``).
     Each week's weeks off benefit are the exact sum, over the off-benefit spells, of
     ``max(min(leave, week) - enter, 0)``, with NumPy's ``minimum`` and ``clip`` (a ``nan``
     gives ``nan``).
@@ -161,11 +148,10 @@ def _arm(
             x -= start[k]
             terms[k] = x if not x < 0.0 else 0.0  # np.clip(x, 0.0, None); keeps -0.0 and nan
         sums[j] = exact_sum(terms)
-    if not in_order:
-        sustained = np.zeros(w, np.int64)
-        if w:
-            sustained[0] = -1
-        return np.zeros(w, np.int64), sums, sustained
+    if not in_order:  # two stable sorts, by start and then by citizen: lexsort's order
+        order = np.argsort(a, kind="mergesort")
+        order = order[np.argsort(c[order], kind="mergesort")]
+        c, a, b = c[order], a[order], b[order]
     into, sustained = _counts(c, a, b, weeks, SUSTAINED_WEEKS)
     return into, sums, sustained
 
