@@ -33,6 +33,7 @@ keeps its own and no result depends on which worker ran what.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import threading
 from collections import OrderedDict
@@ -62,10 +63,14 @@ _GROWTH = 1.5
 _cache: OrderedDict[Hashable, _Kept] = OrderedDict()
 _size = 0
 _lock = threading.Lock()
-#: The fills asked for once, most recent last: a fill is kept from its second ask, so a plain
-#: run (each replication drawn once) keeps nothing.
-_asked: OrderedDict[Hashable, None] = OrderedDict()
+#: The fills asked for once, most recent last, each with the :class:`Fills` that asked (its
+#: token): a fill is kept from its ask by a second ``Fills`` (another setting of the
+#: replication), so a plain run, which draws each replication once, keeps nothing, however
+#: often one draw asks for the same fill (the referral stream's growing chunks, the
+#: readiness uniforms of each group).
+_asked: OrderedDict[Hashable, int] = OrderedDict()
 _ASKED = 1 << 15
+_tokens = itertools.count(1)
 
 
 def clear_fills() -> None:
@@ -103,11 +108,14 @@ def kept_fills() -> list[tuple[Stream | None, str, int, int]]:
     ]
 
 
-def _first_ask(key: Hashable) -> bool:
-    """Whether ``key`` is asked for the first time (of the last :data:`_ASKED` keys)."""
+def _first_ask(key: Hashable, asker: int) -> bool:
+    """Whether ``key`` is asked for the first time by any ``Fills`` but ``asker``'s.
+
+    Of the last :data:`_ASKED` keys asked for; ``asker`` is the asking ``Fills``' token.
+    """
     with _lock:
-        first = key not in _asked
-        _asked[key] = None
+        first = _asked.get(key, asker) == asker
+        _asked[key] = asker
         _asked.move_to_end(key)
         if len(_asked) > _ASKED:
             _asked.popitem(last=False)
@@ -152,12 +160,15 @@ def _frozen(made: _K) -> _K:
     return made
 
 
-def _rows(key: Hashable, rows: int, make: Callable[[int], _K], growth: float = _GROWTH) -> _K:
+def _rows(
+    key: Hashable, rows: int, make: Callable[[int], _K], asker: int, growth: float = _GROWTH
+) -> _K:
     """The first ``rows`` rows of the array (or block) ``make(r)`` builds for ``r`` rows.
 
-    Kept from the second time ``key`` is asked for: a run that draws each replication once
-    keeps nothing (and holds no memory for it). Kept with ``growth`` times the rows asked
-    for (1: exactly those).
+    Kept from the first time a ``Fills`` other than the first to ask for ``key`` asks for
+    it (``asker``: the asking one's token): a run that draws each replication once keeps
+    nothing (and holds no memory for it). Kept with ``growth`` times the rows asked for
+    (1: exactly those).
     """
     global _size
     with _lock:
@@ -165,7 +176,7 @@ def _rows(key: Hashable, rows: int, make: Callable[[int], _K], growth: float = _
         if kept is not None and len(kept) >= rows:
             _cache.move_to_end(key)
             return _prefix(kept, rows)  # type: ignore[return-value]
-    if kept is None and _first_ask(key):
+    if kept is None and _first_ask(key, asker):
         return _frozen(make(rows))
     grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * growth)
     fresh = _frozen(make(grown))
@@ -194,6 +205,7 @@ class Fills:
         self.seed = seed
         self.replication = replication
         self.keep = keep
+        self._token = next(_tokens)
 
     def _fill(
         self, stream: Stream, kind: str, rows: int, columns: int, draw: Callable[..., FloatArray]
@@ -204,7 +216,7 @@ class Fills:
 
         if not self.keep:
             return make(rows)
-        return _rows(self._key(stream, kind, columns), rows, make)
+        return _rows(self._key(stream, kind, columns), rows, make, self._token)
 
     def _key(self, stream: Stream, kind: str, columns: int) -> Hashable:
         return (self.seed, self.replication, int(stream), kind, columns)
@@ -254,13 +266,14 @@ class Fills:
             return dist.ppf(u[index])
         k, scale = scaled
         key = self._key(stream, f"gammaincinv {k!r}", 0)
-        if not self.keep or (_kept_rows(key) == 0 and _first_ask(key)):  # the subset only
+        # The first time (or keeping nothing): the subset only.
+        if not self.keep or (_kept_rows(key) == 0 and _first_ask(key, self._token)):
             return dist.ppf(u[index])
 
         def make(r: int) -> FloatArray:
             return np.asarray(special.gammaincinv(k, self.uniforms(stream, r)), dtype=float)
 
-        return _rows(key, rows, make)[index] * scale
+        return _rows(key, rows, make, self._token)[index] * scale
 
     def block(
         self, name: str, spec: Hashable, rows: int, make: Callable[[Fills, int], Block]
@@ -277,7 +290,7 @@ class Fills:
         if not self.keep:
             return make(fresh, rows)
         key = (self.seed, self.replication, 0, name, 0, spec)
-        return _rows(key, rows, lambda r: make(fresh, r))
+        return _rows(key, rows, lambda r: make(fresh, r), self._token)
 
     def cohort(self, name: str, spec: Hashable, rows: int, make: Callable[[], Block]) -> Block:
         """The block of ``rows`` rows ``make()`` builds for one cohort, kept under ``spec``.
@@ -290,7 +303,7 @@ class Fills:
         if not self.keep:
             return make()
         key = (self.seed, self.replication, 0, name, 0, spec)
-        return _rows(key, rows, lambda _: make(), growth=1.0)
+        return _rows(key, rows, lambda _: make(), self._token, growth=1.0)
 
 
 def content(a: NDArray[Any]) -> tuple[tuple[int, ...], str, bytes]:
