@@ -5,8 +5,9 @@ gamma variates a stream is filled with, before any lever scales them) the same f
 setting of a scenario: only the cohort size decides how many rows of it are read. An
 analysis that runs many settings on the same replications (a sweep, Morris and Sobol
 designs, a goal search, the explorer) would otherwise draw them again at every setting;
-:class:`Fills` keeps them from the second time a replication's stream is asked for (a
-run that draws each replication once keeps nothing) and hands out row prefixes.
+:class:`Fills` keeps them from the time a second ``Fills`` of the replication (another
+setting's draw) asks for its stream, so a run that draws each replication once keeps
+nothing, and hands out row prefixes.
 
 The numbers are exactly those of drawing afresh, because
 
@@ -255,7 +256,7 @@ class Fills:
     ) -> FloatArray:
         """``dist.ppf(u[index])`` for ``u`` the first ``rows`` uniforms of ``stream``.
 
-        For a gamma, from the second time the column is read (another setting of the same
+        For a gamma, once a second ``Fills`` reads the column (another setting of the same
         replication), the inverse CDF is kept for the whole column: it is element by
         element, so any subset reads the same numbers. Otherwise (and the first time) it
         is computed on the subset, as ``dist.ppf`` does.
@@ -284,7 +285,7 @@ class Fills:
         ``fresh`` (a ``Fills`` of this replication that keeps nothing) and from ``spec``
         alone, so that a prefix of a longer block is the block of fewer rows. ``spec`` (any
         hashable) must hold everything else the rows depend on: it is part of the key.
-        Kept, as the fills are, from the second time the same block is asked for.
+        Kept, as the fills are, once a second ``Fills`` asks for the same block.
         """
         fresh = Fills(self.seed, self.replication, keep=False)
         if not self.keep:
@@ -298,7 +299,7 @@ class Fills:
         For what depends on the cohort as a whole (its referral weeks among it), so that no
         prefix is another cohort's: ``spec`` must hold all of it (arrays by their contents,
         see :func:`content`). ``make`` may read this object's fills, which stay kept for
-        the cohorts of other settings. Kept from the second time the same block is asked for.
+        the cohorts of other settings. Kept once a second ``Fills`` asks for the same block.
         """
         if not self.keep:
             return make()
