@@ -44,8 +44,8 @@ from numpy.typing import NDArray
 from ..jit import helper
 from ..scenario import Scenario
 from ..scenario.conditions import HIRING
+from .bisection import bisect_left, bisect_right
 from .draws import CitizenDraws, CompanyDraws
-from .search import bisect_left, bisect_right
 from .states import (
     DROPOUT,
     EDUCATION,

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from ..jit import helper
 from ..scenario import RATES, Condition, Scenario
-from .search import bisect_right
+from .bisection import bisect_right
 
 __all__ = ["RATE_INDEX", "Timeline", "advance", "time_changed", "timeline"]
 

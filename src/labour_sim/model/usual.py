@@ -39,8 +39,8 @@ from numpy.typing import NDArray
 from ..distributions import Distribution, proportional_hazard_u
 from ..scenario import Scenario
 from ..streams import Stream
+from .bisection import bisect_left, bisect_right
 from .fills import Block, Fills, content
-from .search import bisect_left, bisect_right
 from .states import EDUCATION, FLEXJOB, LEFT, ORDINARY
 from .timeline import RATE_INDEX, advance, timeline
 

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labour_sim.model.search import bisect_left, bisect_right
+from labour_sim.model.bisection import bisect_left, bisect_right
 
 weeks = st.floats(min_value=-5.0, max_value=5.0) | st.just(np.inf) | st.just(-np.inf)
 rounded = weeks.map(lambda x: float(np.round(x * 2) / 2))  # repeats are likely
