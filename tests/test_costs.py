@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +176,23 @@ def test_results_report_costs_and_the_chance_of_staying_within_the_grant() -> No
     assert programme["p10"] <= programme["median"] <= programme["p90"]
     assert programme["ci_low"] <= programme["mean"] <= programme["ci_high"]
     assert any("within the grant" in line for line in results.cost_lines())
+
+
+def test_the_net_public_cost_line_shows_the_sum_that_makes_it() -> None:
+    # A reader checks the net public cost against the lines beside it: its terms are those
+    # lines' figures, and they add up (to the rounding of one decimal in each).
+    results = run_experiment(costed(), 20, seed=1, execution=Execution(workers=1, progress=False))
+    lines = results.cost_lines()
+    net = next(line for line in lines if line.startswith("net public cost: "))
+    m = re.fullmatch(r"net public cost: (\S+) (mio DKK|k DKK) = (.+) \(80 % interval .+\)", net)
+    assert m is not None, net
+    total, unit = float(m[1].replace(",", "")), m[2]
+    figures = {t.split(" ", 1)[1]: t.split(" ", 1)[0] for t in m[3].split(" - ")}
+    assert list(figures) == ["public cost", "benefits paid", "benefits saved"]
+    public, paid, saved = (float(x.replace(",", "")) for x in figures.values())
+    assert total == pytest.approx(public - paid - saved, abs=0.15)
+    for label, figure in figures.items():
+        assert any(line.startswith(f"{label}: {figure} {unit} (") for line in lines), label
 
 
 def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:

@@ -101,8 +101,14 @@ class Results:
                 continue
             size = max(abs(row["mean"]), abs(row["p10"]), abs(row["p90"]))
             scale, unit = (1e6, "mio DKK") if size >= 1e6 else (1e3, "k DKK")
+            terms = ""
+            if item == "cost:net_public":  # its sum, from the lines above, in its unit
+                parts = [self.cost(i) for i in _NET_PUBLIC]
+                terms = f" = {parts[0]['mean'] / scale:,.1f} {parts[0]['label']}" + "".join(
+                    f" - {x['mean'] / scale:,.1f} {x['label']}" for x in parts[1:]
+                )
             lines.append(
-                f"{row['label']}: {row['mean'] / scale:,.1f} {unit} "
+                f"{row['label']}: {row['mean'] / scale:,.1f} {unit}{terms} "
                 f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"
             )
         grant = self.metadata.get("grant_dkk")
@@ -279,11 +285,12 @@ def target_table(scenario: Scenario, replications: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+#: Net public cost = public cost - benefits paid - benefits saved (see replication.costs).
+_NET_PUBLIC = ("cost:public", "cost:benefits_paid", "saving:benefits")
 _COST_SUMMARY = (
     "cost:per_additional_sustained_job",
     "cost:programme",
-    "cost:public",
-    "saving:benefits",
+    *_NET_PUBLIC,
     "cost:net_public",
     "cost:per_participant",
     "cost:per_sustained_job",
