@@ -241,6 +241,22 @@ def test_the_kept_fills_stay_within_their_bound(
         assert 0 < kept_bytes() <= 2 * 2**20
 
 
+def test_a_second_draw_of_a_replication_keeps_the_inverse_cdf_of_its_column(
+    lolland_falster: Scenario,
+) -> None:
+    # Company willingness is a gamma's inverse CDF of a stream of uniforms: the first draw
+    # computes it for the companies only, the second (another setting) for the whole kept
+    # column, which every later draw reads.
+    def inverse_cdfs() -> list[tuple[Stream | None, str]]:
+        return [(st, kind) for st, kind, _, _ in kept_fills() if kind.startswith("gammaincinv")]
+
+    first = draw_companies(lolland_falster, SEED, 0)
+    assert inverse_cdfs() == []
+    second = draw_companies(lolland_falster, SEED, 0)
+    assert [stream for stream, _ in inverse_cdfs()] == [Stream.COMPANY_WILLINGNESS]
+    np.testing.assert_array_equal(first.willingness, second.willingness)
+
+
 def test_a_block_is_columns_of_one_length_handed_out_read_only() -> None:
     block = fills.Block({"a": np.arange(5.0), "b": np.ones((5, 3), dtype=np.bool_)})
     head = block.prefix(2)

@@ -162,14 +162,18 @@ def _frozen(made: _K) -> _K:
 
 
 def _rows(
-    key: Hashable, rows: int, make: Callable[[int], _K], asker: int, growth: float = _GROWTH
+    key: Hashable,
+    rows: int,
+    make: Callable[[int], _K],
+    asker: int | None,
+    growth: float = _GROWTH,
 ) -> _K:
     """The first ``rows`` rows of the array (or block) ``make(r)`` builds for ``r`` rows.
 
     Kept from the first time a ``Fills`` other than the first to ask for ``key`` asks for
-    it (``asker``: the asking one's token): a run that draws each replication once keeps
-    nothing (and holds no memory for it). Kept with ``growth`` times the rows asked for
-    (1: exactly those).
+    it (``asker``: the asking one's token; ``None``: keep it now, the caller has counted
+    the ask): a run that draws each replication once keeps nothing (and holds no memory
+    for it). Kept with ``growth`` times the rows asked for (1: exactly those).
     """
     global _size
     with _lock:
@@ -177,7 +181,7 @@ def _rows(
         if kept is not None and len(kept) >= rows:
             _cache.move_to_end(key)
             return _prefix(kept, rows)  # type: ignore[return-value]
-    if kept is None and _first_ask(key, asker):
+    if kept is None and asker is not None and _first_ask(key, asker):
         return _frozen(make(rows))
     grown = math.ceil(max(rows, 0 if kept is None else len(kept)) * growth)
     fresh = _frozen(make(grown))
@@ -274,7 +278,7 @@ class Fills:
         def make(r: int) -> FloatArray:
             return np.asarray(special.gammaincinv(k, self.uniforms(stream, r)), dtype=float)
 
-        return _rows(key, rows, make, self._token)[index] * scale
+        return _rows(key, rows, make, None)[index] * scale  # asked for above
 
     def block(
         self, name: str, spec: Hashable, rows: int, make: Callable[[Fills, int], Block]
