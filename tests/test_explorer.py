@@ -10,6 +10,7 @@ README's); otherwise it goes to the test's temporary folder.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import threading
 import time
@@ -234,6 +235,28 @@ def server(koege: ls.Scenario, capsys: pytest.CaptureFixture[str]) -> Iterator[S
         if served.thread.is_alive() and served.stop is not None:
             served.stop()
             served.thread.join(20)
+
+
+def test_a_page_is_built_only_for_the_servers_own_address(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page elsewhere whose name points at 127.0.0.1 (DNS rebinding) names its own host:
+    # it gets a refusal, and no page (no simulation) is built for it.
+    from labour_sim.explorer import app
+
+    built: list[str] = []
+    real = app.explorer
+    monkeypatch.setattr(app, "explorer", lambda *a, **k: built.append("page") or real(*a, **k))
+    port = int(server.address.rstrip("/").rsplit(":", 1)[1])
+    for host in (f"attacker.example:{port}", f"127.0.0.1:{port}", f"localhost:{port}"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", "/", headers={"Host": host})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200, host
+        assert built == ([] if host.startswith("attacker") else ["page"]), host
+        built.clear()
 
 
 @pytest.mark.slow

@@ -1,7 +1,11 @@
 """Serve the explorer: one page per browser tab, on 127.0.0.1 only.
 
 :func:`serve` starts a Panel (Bokeh/Tornado) server that answers on the loopback address
-only, prints its address and runs until Ctrl-C or SIGTERM, then stops cleanly. Each tab
+only, prints its address and runs until Ctrl-C or SIGTERM, then stops cleanly. A page is
+built only for a request that names the server's own address (``127.0.0.1:PORT`` or
+``localhost:PORT``) as its host, and its live connection only from such a page: a web page
+elsewhere whose name is made to point at 127.0.0.1 (DNS rebinding) gets a one-line refusal
+and starts no simulation. Each tab
 gets its own :class:`~.page.ExplorerPage` and :class:`~.session.Session`, restored from the
 link's query string; the server keeps nothing between tabs. In a notebook,
 :func:`explorer` gives the same page as a Panel object (``pn.extension()`` first).
@@ -93,14 +97,22 @@ def serve(
     port = port or free_port()
     warm_up(next(iter(scenarios.values())), options)
 
+    hosts = (f"{HOST}:{port}", f"localhost:{port}")
+
     def page() -> Any:
+        host = dict(pn.state.headers or {}).get("Host", "")
+        if host not in hosts:
+            return pn.pane.Markdown(
+                f"labour-sim explore answers at http://{HOST}:{port}/ only, "
+                f"not for the host {host!r}."
+            )
         return explorer(scenarios, options, _query())
 
     server = pn.serve(
         {"/": page},
         port=port,
         address=HOST,
-        allow_websocket_origin=[f"{HOST}:{port}", f"localhost:{port}"],
+        allow_websocket_origin=list(hosts),
         show=False,
         start=False,
         title="labour_sim explorer",
