@@ -111,7 +111,7 @@ def test_first_screen_answers_in_one_sentence_each(
     assert goal.target == "ordinary_550" and goal.value is None and goal.decision.verdict == "below"
     assert "550 ever employed on ordinary hours by 2021-12-31 is out of reach by one lever" in first
     assert f"at {goal.search['value'].max():g}, the top of its plausible range" in first
-    assert f"({goal.decision.words()})" in first
+    assert f"it is {goal.decision.words()}." in first
     assert f"{GOAL_REPLICATIONS} runs per lever value" in first
     # Each disagreeing figure with simulated, reported, p-value and date; the others not named.
     assert "2 of 4 figures reported by VIVE midterm evaluation" in first

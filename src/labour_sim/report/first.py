@@ -185,8 +185,8 @@ def goal_line(promise: str, g: BudgetAnswer, scenario: Scenario | None = None) -
         top = float(tried["value"].max())
         if d.verdict == "below":
             return (
-                f"{promise} is out of reach by one lever: even {lever} at {top:g}, the top "
-                f"of its plausible range{now}, is not enough ({d.words()})."
+                f"{promise} is out of reach by one lever: even with {lever} at {top:g}, the "
+                f"top of its plausible range{now}, it is {d.words()}."
             )
         return (
             f"{promise}: with {lever} at {top:g}, the top of its plausible range{now}, it "

@@ -243,7 +243,7 @@ class Preparation(BaseModel):
     model_config = FROZEN
     duration_weeks: DurationDist = described("time in preparation, for readiness 1", "weeks")
     support_multiplier: Quantity[Multiplier] = described(
-        f"multiplies preparation time (below 1: more support, faster; {_MULT})", "multiplier"
+        f"multiplier on preparation time (below 1: more support, faster; {_MULT})", "multiplier"
     )
 
 
@@ -296,7 +296,7 @@ class Employment(BaseModel):
     hours_growth_weeks: DurationDist = described("time until a small job grows", "weeks")
     follow_up_support: Flag = described("support continues after hire", None, True)
     follow_up_hazard_ratio: Quantity[Multiplier] = described(
-        f"multiplies the job-loss hazard under follow-up support ({_MULT})", "hazard ratio"
+        f"multiplier on the job-loss hazard under follow-up support ({_MULT})", "hazard ratio"
     )
     relapse_to_programme: Quantity[Probability] = described(
         "chance that a citizen who loses a job is referred again", "probability"
