@@ -254,6 +254,36 @@ def test_budget_for_finds_the_fine_grid_answer_within_one_grid_step() -> None:
     assert "smallest value" in answer.lines()[0]
 
 
+def test_budget_for_downward_finds_the_largest_value_within_one_grid_step() -> None:
+    # With five slots, shorter placements free them sooner: the chance of 100 placed grows
+    # as the placement's mean length falls, so the least change is the largest enough.
+    scenario, reps, seed = slot_scenario().with_changes({"companies.slots_per_company": 5}), 40, 5
+    lever, fine = "placement.duration_weeks.mean", {}
+    for weeks in range(2, 13):
+        changed = scenario.with_changes({lever: float(weeks)})
+        results = run_experiment(
+            changed, reps, seed, execution=Execution(workers=1, progress=False)
+        )
+        fine[weeks] = results.target("placed_100")["probability"]
+    truth = max(v for v, p in fine.items() if p >= 0.8)
+    assert 3 < truth < 11, fine  # an interior answer, so the test can fail either way
+    answer = budget_for(
+        scenario, "placed_100", 0.8, lever, low=2, high=12, step=2, replications=reps,
+        seed=seed, execution=Execution(workers=1, progress=False), downward=True,
+    )  # fmt: skip
+    assert answer.value is not None and answer.downward
+    assert truth - 2 < answer.value <= truth
+    assert len(answer.search) < 6  # bisection, not every grid value
+    assert "largest value" in answer.lines()[0]
+    # Not reached: said of the lowest value tried.
+    none = budget_for(
+        scenario, "placed_100", 0.8, lever, values=[10.0, 12.0], replications=10,
+        seed=seed, execution=Execution(workers=1, progress=False), downward=True,
+    )  # fmt: skip
+    assert none.value is None and none.furthest == 10.0
+    assert "down to 10" in none.lines()[0]
+
+
 def test_budget_for_says_when_no_value_is_enough() -> None:
     answer = budget_for(
         slot_scenario(),

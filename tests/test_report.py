@@ -9,6 +9,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,7 +111,8 @@ def test_first_screen_answers_in_one_sentence_each(
     (goal,) = inputs.goals
     assert goal.target == "ordinary_550" and goal.value is None and goal.decision.verdict == "below"
     assert "550 ever employed on ordinary hours by 2021-12-31 is out of reach by one lever" in first
-    assert f"at {goal.search['value'].max():g}, the top of its plausible range" in first
+    end = "bottom" if goal.downward else "top"
+    assert f"at {goal.furthest:g}, the {end} of its plausible range" in first
     assert f"it is {goal.decision.words()}." in first
     assert f"{GOAL_REPLICATIONS} runs per lever value" in first
     # Each disagreeing figure with simulated, reported, p-value and date; the others not named.
@@ -209,9 +211,10 @@ def test_goal_line_says_the_value_its_precision_and_what_fell_short(inputs: Inpu
 def test_goal_lever_follows_the_binding_capacity(inputs: Inputs) -> None:
     rows = inputs.results.replications.assign(wait_mentor_mean=5.0)
     results = dataclasses.replace(inputs.results, replications=rows)
-    lever, values = goal_lever(inputs.scenario, "ordinary_550", results, None)  # type: ignore[misc]
-    high = default_levers(inputs.scenario)["staff.mentors"][1]
-    assert lever == "staff.mentors" and values[-1] == high and values[0] > 20
+    found = goal_lever(inputs.scenario, "ordinary_550", results, None)
+    assert found is not None and found.lever == "staff.mentors" and not found.downward
+    values = found.values
+    assert values[-1] == default_levers(inputs.scenario)["staff.mentors"][1] and values[0] > 20
     assert values == sorted(values) and all(float(v).is_integer() for v in values)
     # No binding capacity and no tornado: nothing to search.
     assert goal_lever(inputs.scenario, "ordinary_550", inputs.results, None) is None
@@ -224,11 +227,9 @@ def test_goal_lever_passes_over_excluded_levers(inputs: Inputs) -> None:
     mentors = frozenset({"staff.mentors"})
     assert goal_lever(inputs.scenario, "ordinary_550", results, None, mentors) is None
     table = inputs.sensitivity.table
-    helped = table[
-        (table["outcome"] == "target:ordinary_550") & (table["at_high"] > table["at_baseline"])
-    ]
-    gain = helped["at_high"] - helped["at_baseline"]
-    ranked = helped.assign(gain=gain).sort_values("gain")["lever"]
+    rows = table[table["outcome"] == "target:ordinary_550"]
+    gain = np.maximum(rows["at_high"], rows["at_low"]) - rows["at_baseline"]  # either end
+    ranked = rows.assign(gain=gain)[gain > 0].sort_values("gain")["lever"]
     best, second = ranked.iloc[-1], ranked.iloc[-2]
     found = goal_lever(inputs.scenario, "ordinary_550", inputs.results, inputs.sensitivity)
     assert found is not None and found[0] == best
@@ -236,6 +237,43 @@ def test_goal_lever_passes_over_excluded_levers(inputs: Inputs) -> None:
         inputs.scenario, "ordinary_550", results, inputs.sensitivity, mentors | {best}
     )
     assert found is not None and found[0] == second
+
+
+def test_goal_lever_goes_down_where_the_low_end_helps_most(inputs: Inputs) -> None:
+    """A tornado whose biggest gain is at a lever's low end: search from its value down."""
+    lever = "placement.duration_weeks"
+    table = inputs.sensitivity.table.copy()
+    row = (table["outcome"] == "target:ordinary_550") & (table["lever"] == lever)
+    table.loc[row, "at_low"] = table.loc[row, "at_baseline"] + 1000.0
+    sensitivity = dataclasses.replace(inputs.sensitivity, table=table)
+    found = goal_lever(inputs.scenario, "ordinary_550", inputs.results, sensitivity)
+    low = default_levers(inputs.scenario)[lever][0]
+    numbers = inputs.scenario.levers()
+    now = float(numbers[numbers["path"] == lever]["value"].iloc[0])
+    assert found is not None and found.lever == lever and found.downward
+    assert found.values == sorted(found.values, reverse=True)
+    assert now > found.values[0] and found.values[-1] == low
+
+
+def test_goal_line_of_a_downward_search_names_the_bottom_and_what_fell_short(
+    inputs: Inputs,
+) -> None:
+    """A constructed downward search: 10 weeks reach 80 %, 12 did not; and one not reached."""
+    search = pd.DataFrame({"value": [9.75, 10.0, 12.0], "probability": [0.9, 0.85, 0.6],
+                           "ci_low": 0.0, "ci_high": 1.0, "programme_cost": 1e6,
+                           "replications": 100})  # fmt: skip
+    fresh = {"probability": 0.95, "ci_low": 0.89, "ci_high": 0.98, "replications": 100, "seed": 9}
+    lever = "placement.duration_weeks"
+    answer = BudgetAnswer(
+        "ordinary_550", lever, 0.8, 10.0, 1e6, 1.1e6, search, fresh, True, None, True
+    )
+    promise = "550 ever employed on ordinary hours by 2021-12-31"
+    line = goal_line(promise, answer, inputs.scenario)
+    assert line.endswith(f"on a fresh seed {answer.decision.words()}; 12 was not enough (60%).")
+    missed = dataclasses.replace(answer, value=None, confirmation=None, confirmed=False)
+    line = goal_line(promise, missed, inputs.scenario)
+    assert "at 9.75, the bottom of its plausible range" in line
+    assert missed.decision.words() in line  # the search at the lowest value tried: 90 %
 
 
 def test_page_is_under_a_megabyte(lolland: tuple[Results, str, Path]) -> None:

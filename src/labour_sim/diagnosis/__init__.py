@@ -7,7 +7,7 @@ three; the ``report`` command and the explorer compute them.
 """
 
 from .bottleneck import BINDING_WAIT_WEEKS, Bottleneck, CapacityUse, bottleneck
-from .goals import CAPACITY_LEVERS, goal_lever, goal_searches
+from .goals import CAPACITY_LEVERS, GoalLever, goal_lever, goal_searches
 from .targets import GOAL_PROBABILITY, missed_targets
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "GOAL_PROBABILITY",
     "Bottleneck",
     "CapacityUse",
+    "GoalLever",
     "bottleneck",
     "goal_lever",
     "goal_searches",

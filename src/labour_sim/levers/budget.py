@@ -7,6 +7,9 @@ with the lever, not with luck. The probability of the target is assumed to grow 
 lever (more mentors, companies, slots), so the search bisects the grid: about
 ``log2(len(grid))`` experiments instead of one per value. The programme cost grows with the
 lever too, so the smallest lever value that reaches the probability is the smallest budget.
+A lever whose lower values help (``downward=True``: shorter placements, fewer attempts,
+when time in placement keeps citizens from other hires) is searched from its highest value
+down, and the answer is the largest value that reaches the probability: the least change.
 
 The answer is then re-run on a fresh seed: a confirmation that it was not bought by the
 luck of the search seed. It decides only where its Wilson 95 % interval clears the goal
@@ -50,7 +53,8 @@ class BudgetAnswer:
     probability : float
         The requested probability of reaching the target.
     value : float or None
-        The smallest lever value that reaches it (``None`` if no grid value does).
+        The smallest lever value that reaches it (the largest, searched ``downward``;
+        ``None`` if no grid value does).
     budget_dkk : float
         Mean programme cost (DKK) at ``value`` in the search run (``nan`` if none).
     budget_p90_dkk : float
@@ -67,6 +71,8 @@ class BudgetAnswer:
     calibration : dict, optional
         What the search ran on: the calibration's metadata (as in a calibrated run's
         results), ``None`` for the scenario as written.
+    downward : bool
+        The lever was searched from its highest value down (lower values help).
     """
 
     target: str
@@ -79,17 +85,25 @@ class BudgetAnswer:
     confirmation: dict[str, float] | None
     confirmed: bool
     calibration: dict[str, Any] | None = None
+    downward: bool = False
+
+    @property
+    def furthest(self) -> float:
+        """The last value of the search: the highest tried (the lowest, ``downward``)."""
+        values = self.search["value"]
+        return float(values.min() if self.downward else values.max())
 
     @property
     def decision(self) -> Decision:
         """The fresh-seed run against the probability.
 
-        If no value reached it in the search: the search at the highest value tried.
+        If no value reached it in the search: the search at the furthest value tried.
         """
         if self.confirmation is not None:
             c = self.confirmation
             return decide(c["probability"], int(c["replications"]), self.probability)
-        best = self.search.iloc[self.search["value"].argmax()]
+        values = self.search["value"]
+        best = self.search.iloc[int(values.argmin() if self.downward else values.argmax())]
         return decide(float(best["probability"]), int(best["replications"]), self.probability)
 
     def __repr__(self) -> str:
@@ -105,15 +119,16 @@ class BudgetAnswer:
     def _answer(self) -> list[str]:
         d = self.decision
         lever = f"{lever_name(self.lever)} ({self.lever})"
+        way, least = ("down to", "largest") if self.downward else ("up to", "smallest")
         if self.value is None:
-            best = self.search["value"].max()
+            best = self.furthest
             if d.verdict == "below":
                 return [
                     f"{self.target} is not reached with {self.probability:.0%} probability for "
-                    f"any {lever} up to {best:g} (there: {d.words()})."
+                    f"any {lever} {way} {best:g} (there: {d.words()})."
                 ]
             return [
-                f"No {lever} up to {best:g} reached {self.target} with "
+                f"No {lever} {way} {best:g} reached {self.target} with "
                 f"{self.probability:.0%} probability in the search, but at {best:g} it is "
                 f"{d.words()}."
             ]
@@ -123,7 +138,7 @@ class BudgetAnswer:
             "undecided": "",
         }[d.verdict]
         return [
-            f"{lever} = {self.value:g} is the smallest value that reaches {self.target} "
+            f"{lever} = {self.value:g} is the {least} value that reaches {self.target} "
             f"with {self.probability:.0%} probability.",
             f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
             f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",
@@ -159,6 +174,7 @@ def budget_for(
     seed: int = DEFAULT_SEED,
     execution: Execution | None = None,
     calibration: Calibrated = None,
+    downward: bool = False,
 ) -> BudgetAnswer:
     """Find the smallest budget at which ``target`` is reached with ``probability``.
 
@@ -173,8 +189,8 @@ def budget_for(
     lever : str
         Dotted path of the lever to search (e.g. ``staff.mentors``).
     values : list of float, optional
-        The lever values to search, in increasing order; or give ``low`` and ``high``
-        (and optionally ``step``; see :func:`lever_grid`).
+        The lever values to search (in any order); or give ``low`` and ``high`` (and
+        optionally ``step``; see :func:`lever_grid`).
     replications : int, default 200
         Replications per lever value (and for the confirmation).
     seed : int
@@ -184,6 +200,9 @@ def budget_for(
     calibration : Calibration or PosteriorDraws, optional
         Search (and confirm) on the calibrated model: each replication at its posterior
         draw, the same draws at every value. The lever may not be a calibrated parameter.
+    downward : bool, default False
+        The target's chance grows as the lever falls: search from the highest value down
+        and answer the largest value that reaches ``probability``.
 
     Returns
     -------
@@ -196,7 +215,7 @@ def budget_for(
         if low is None or high is None:
             raise ScenarioError.single("values", "a list of lever values, or low and high", None)
         values = lever_grid(scenario, lever, low, high, step)
-    grid = sorted(values)
+    grid = sorted(values, reverse=downward)  # in the order of the search
     tried: dict[int, Results] = {}
     execution = (execution or Execution()).without_folder()
     draws = as_posterior_draws(calibration) if calibration is not None else None
@@ -234,8 +253,9 @@ def budget_for(
     )
     if found is None:
         return BudgetAnswer(
-            target, lever, probability, None, math.nan, math.nan, search, None, False, basis
-        )
+            target, lever, probability, None, math.nan, math.nan, search, None, False, basis,
+            downward,
+        )  # fmt: skip
     value = grid[found]
     setting = {lever: _typed(scenario, lever, value)}
     confirmation = confirm(scenario, setting, target, replications, seed, execution, draws)
@@ -251,6 +271,7 @@ def budget_for(
         confirmation,
         decide(confirmation["probability"], replications, probability).verdict == "above",
         basis,
+        downward,
     )
 
 

@@ -180,19 +180,17 @@ def goal_line(promise: str, g: BudgetAnswer, scenario: Scenario | None = None) -
     lever = lever_name(g.lever)
     now = _now(g, scenario)
     d = g.decision
-    tried = g.search.sort_values("value")
+    tried = g.search.sort_values("value", ascending=not g.downward)  # in the search's order
     if g.value is None:
-        top = float(tried["value"].max())
+        end = f"{g.furthest:g}, the {'bottom' if g.downward else 'top'} of its plausible range"
         if d.verdict == "below":
             return (
-                f"{promise} is out of reach by one lever: even with {lever} at {top:g}, the "
-                f"top of its plausible range{now}, it is {d.words()}."
+                f"{promise} is out of reach by one lever: even with {lever} at {end}{now}, "
+                f"it is {d.words()}."
             )
-        return (
-            f"{promise}: with {lever} at {top:g}, the top of its plausible range{now}, it "
-            f"is {d.words()}."
-        )
-    short = tried[(tried["value"] < g.value) & (tried["probability"] < g.probability)]
+        return f"{promise}: with {lever} at {end}{now}, it is {d.words()}."
+    before = tried["value"] > g.value if g.downward else tried["value"] < g.value
+    short = tried[before & (tried["probability"] < g.probability)]
     not_enough = (
         f"; {float(short['value'].iloc[-1]):g} was not enough "
         f"({percent(float(short['probability'].iloc[-1]))})"

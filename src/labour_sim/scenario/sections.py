@@ -270,7 +270,7 @@ class Placement(BaseModel):
         "multiplier",
     )
     max_attempts: Quantity[Attempts] = described(
-        f"placements per citizen at most (1 to {MAX_ATTEMPTS})", "placements"
+        f"placement attempts per citizen (at most; 1 to {MAX_ATTEMPTS})", "placements"
     )
     back_to_preparation: Quantity[Probability] = described(
         "after a placement without hire: share who go back to preparation", "share"
