@@ -4,9 +4,8 @@
 (:data:`CAPACITY_LEVERS`, from :func:`~.bottleneck.bottleneck`) when a capacity binds, else
 the lever and end (high or low) that raises the target's outcome most in a tornado.
 :func:`goal_searches` runs :func:`~labour_sim.levers.budget_for` on it, that way, for each
-missed target
-(:func:`~.targets.missed_targets`); each answer says whether the goal was reached, at what
-value, and with what precision ("undecided at this precision" where it is).
+missed target (:func:`~.targets.missed_targets`); each answer says whether the goal was
+reached, at what value, and with what precision ("undecided at this precision" where it is).
 """
 
 from __future__ import annotations
