@@ -13,6 +13,7 @@ import pytest
 from factory import build, q, target
 from labour_sim import (
     Execution,
+    Scenario,
     budget_for,
     compare,
     load_scenario,
@@ -223,15 +224,20 @@ def slot_scenario():
     )
 
 
+def _fine_grid(
+    scenario: Scenario, lever: str, values: range, reps: int, seed: int
+) -> dict[int, float]:
+    """P(placed_100) at every value of ``lever``: the truth a coarse search is held to."""
+    runs, fine = Execution(workers=1, progress=False), {}
+    for v in values:
+        results = run_experiment(scenario.with_changes({lever: v}), reps, seed, execution=runs)
+        fine[v] = float(results.target("placed_100")["probability"])
+    return fine
+
+
 def test_budget_for_finds_the_fine_grid_answer_within_one_grid_step() -> None:
     scenario, reps, seed = slot_scenario(), 40, 5
-    fine = {}
-    for slots in range(1, 13):
-        changed = scenario.with_changes({"companies.slots_per_company": slots})
-        results = run_experiment(
-            changed, reps, seed, execution=Execution(workers=1, progress=False)
-        )
-        fine[slots] = results.target("placed_100")["probability"]
+    fine = _fine_grid(scenario, "companies.slots_per_company", range(1, 13), reps, seed)
     truth = min(v for v, p in fine.items() if p >= 0.8)
     assert 2 < truth < 11, fine  # an interior answer, so the test can fail either way
     answer = budget_for(
@@ -258,13 +264,8 @@ def test_budget_for_downward_finds_the_largest_value_within_one_grid_step() -> N
     # With five slots, shorter placements free them sooner: the chance of 100 placed grows
     # as the placement's mean length falls, so the least change is the largest enough.
     scenario, reps, seed = slot_scenario().with_changes({"companies.slots_per_company": 5}), 40, 5
-    lever, fine = "placement.duration_weeks.mean", {}
-    for weeks in range(2, 13):
-        changed = scenario.with_changes({lever: float(weeks)})
-        results = run_experiment(
-            changed, reps, seed, execution=Execution(workers=1, progress=False)
-        )
-        fine[weeks] = results.target("placed_100")["probability"]
+    lever = "placement.duration_weeks.mean"
+    fine = _fine_grid(scenario, lever, range(2, 13), reps, seed)
     truth = max(v for v, p in fine.items() if p >= 0.8)
     assert 3 < truth < 11, fine  # an interior answer, so the test can fail either way
     answer = budget_for(
