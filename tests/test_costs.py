@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from pathlib import Path
@@ -194,6 +195,12 @@ def test_the_net_public_cost_line_shows_the_sum_that_makes_it() -> None:
     assert total == pytest.approx(public - paid - saved, abs=0.15)
     for label, figure in figures.items():
         assert any(line.startswith(f"{label}: {figure} {unit} (") for line in lines), label
+    # A net cost under a million is still shown in its terms' unit, so the sum reads off.
+    costs = results.costs.copy()
+    small = costs["item"] == "cost:net_public"
+    costs.loc[small, ["mean", "p10", "p90"]] = [260_000.0, 100_000.0, 400_000.0]
+    small_net = dataclasses.replace(results, costs=costs).cost_lines()
+    assert any(line.startswith("net public cost: 0.3 mio DKK = ") for line in small_net)
 
 
 def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:

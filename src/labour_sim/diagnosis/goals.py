@@ -80,8 +80,9 @@ def goal_lever(
     numbers = scenario.levers()
     now = float(numbers[numbers["path"] == lever]["value"].iloc[0])
     end = float(ranges[lever][0] if downward else ranges[lever][1])
-    span, sign = abs(end - now), -1.0 if downward else 1.0
-    if not (end - now) * sign > 0:
+    sign = -1.0 if downward else 1.0
+    span = (end - now) * sign  # how far the search can go from the scenario's value
+    if not span > 0:
         return None
     whole = all(float(v).is_integer() for v in (now, *ranges[lever]))
     step = max(1.0, math.ceil(span / GOAL_STEPS)) if whole else span / GOAL_STEPS

@@ -99,14 +99,13 @@ class Results:
                 continue
             if not np.isfinite(row["mean"]):
                 continue
-            size = max(abs(row["mean"]), abs(row["p10"]), abs(row["p90"]))
+            # The net public cost is shown as its sum, from the lines above, in their unit.
+            parts = [self.cost(i) for i in _NET_PUBLIC] if item == "cost:net_public" else []
+            size = max(abs(row["mean"]), abs(row["p10"]), abs(row["p90"]),
+                       *(abs(x["mean"]) for x in parts))  # fmt: skip
             scale, unit = (1e6, "mio DKK") if size >= 1e6 else (1e3, "k DKK")
-            terms = ""
-            if item == "cost:net_public":  # its sum, from the lines above, in its unit
-                parts = [self.cost(i) for i in _NET_PUBLIC]
-                terms = f" = {parts[0]['mean'] / scale:,.1f} {parts[0]['label']}" + "".join(
-                    f" - {x['mean'] / scale:,.1f} {x['label']}" for x in parts[1:]
-                )
+            terms = " - ".join(f"{x['mean'] / scale:,.1f} {x['label']}" for x in parts)
+            terms = f" = {terms}" if terms else ""
             lines.append(
                 f"{row['label']}: {row['mean'] / scale:,.1f} {unit}{terms} "
                 f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"

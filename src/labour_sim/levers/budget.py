@@ -90,8 +90,12 @@ class BudgetAnswer:
     @property
     def furthest(self) -> float:
         """The last value of the search: the highest tried (the lowest, ``downward``)."""
+        return float(self._furthest_row["value"])
+
+    @property
+    def _furthest_row(self) -> pd.Series:
         values = self.search["value"]
-        return float(values.min() if self.downward else values.max())
+        return self.search.iloc[int(values.argmin() if self.downward else values.argmax())]
 
     @property
     def decision(self) -> Decision:
@@ -102,8 +106,7 @@ class BudgetAnswer:
         if self.confirmation is not None:
             c = self.confirmation
             return decide(c["probability"], int(c["replications"]), self.probability)
-        values = self.search["value"]
-        best = self.search.iloc[int(values.argmin() if self.downward else values.argmax())]
+        best = self._furthest_row
         return decide(float(best["probability"]), int(best["replications"]), self.probability)
 
     def __repr__(self) -> str:
