@@ -46,6 +46,7 @@ from ..scenario import Scenario
 from ..scenario.conditions import HIRING
 from .bisection import bisect_left, bisect_right
 from .draws import CitizenDraws, CompanyDraws
+from .sorting import sort_by, stable_order
 from .states import (
     DROPOUT,
     EDUCATION,
@@ -216,13 +217,13 @@ def simulate(
 def _columns(lw: NDArray[np.float64], li: NDArray[np.int64], in_time_order: bool) -> Any:
     """The log's six columns from the run's buffers, in time order or in append order."""
     n = lw.shape[0]
-    order = time_order(lw) if in_time_order else np.arange(n)
+    order = time_order(lw) if in_time_order else np.empty(0, np.int64)
     week = np.empty(n, np.float64)
     citizen, state = np.empty(n, np.int64), np.empty(n, np.int64)
     attempt, company = np.empty(n, np.int64), np.empty(n, np.int64)
     mentored = np.empty(n, np.bool_)
     for j in range(n):
-        i = order[j]
+        i = order[j] if in_time_order else j
         week[j] = lw[i]
         citizen[j], state[j], attempt[j], company[j] = li[i, 0], li[i, 1], li[i, 2], li[i, 3]
         mentored[j] = li[i, 4] != 0
@@ -236,7 +237,8 @@ def time_order(week: NDArray[np.float64]) -> NDArray[np.int64]:
     The rows logged ahead of time (those with a smaller week somewhere after them: about
     one in eight on Lolland-Falster, a preparation logged at the assessment) are sorted
     apart, stably; the others are in order already. The two runs are merged by (week,
-    row), which is the stable order. With a ``nan`` week, NumPy's stable argsort itself.
+    row), which is the stable order. With a ``nan`` week, the stable argsort of every row
+    (:func:`.sorting.stable_order`).
     """
     n = week.shape[0]
     ahead = np.zeros(n, np.bool_)
@@ -245,7 +247,7 @@ def time_order(week: NDArray[np.float64]) -> NDArray[np.int64]:
     for i in range(n - 1, -1, -1):
         w = week[i]
         if np.isnan(w):
-            return np.argsort(week, kind="mergesort")
+            return stable_order(week)
         if w > low:
             ahead[i] = True
             n_ahead += 1
@@ -257,7 +259,7 @@ def time_order(week: NDArray[np.float64]) -> NDArray[np.int64]:
         if ahead[i]:
             rows[k] = i
             k += 1
-    rows = rows[np.argsort(week[rows], kind="mergesort")]
+    sort_by(week, rows, np.empty(n_ahead, np.int64))
     order = np.empty(n, np.int64)
     j = k = 0
     for i in range(n):

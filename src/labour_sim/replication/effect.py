@@ -28,6 +28,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from ..model.sorting import sort_by, stable_order
 from ..model.states import EDUCATION, FLEXJOB, ORDINARY, REDUCED, State, table
 from ..scenario import Scenario
 from .costs import savings_horizon
@@ -149,8 +150,8 @@ def _arm(
             terms[k] = x if not x < 0.0 else 0.0  # np.clip(x, 0.0, None); keeps -0.0 and nan
         sums[j] = exact_sum(terms)
     if not in_order:  # two stable sorts, by start and then by citizen: lexsort's order
-        order = np.argsort(a, kind="mergesort")
-        order = order[np.argsort(c[order], kind="mergesort")]
+        order = stable_order(a)
+        sort_by(c, order, np.empty(n_paid, np.int64))
         c, a, b = c[order], a[order], b[order]
     into, sustained = _counts(c, a, b, weeks, SUSTAINED_WEEKS)
     return into, sums, sustained
@@ -192,7 +193,8 @@ def exact_sum(terms: NDArray[np.float64]) -> float:
             continue
         if m == partials.shape[0]:
             grown = np.empty(2 * m)
-            grown[:m] = partials
+            for k in range(m):  # a loop: slice assignment compiles its error paths (1 s)
+                grown[k] = partials[k]
             partials = grown
         partials[m] = x
         m += 1
