@@ -128,6 +128,15 @@ def commands() -> list[str]:
     return sorted(build_parser().get_default("commands"))
 
 
+def test_every_command_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse formats each help text only when asked: a stray ``%`` fails only then."""
+    for command in commands():
+        with pytest.raises(SystemExit) as stop:
+            build_parser().parse_args([command, "--help"])
+        assert stop.value.code == 0, command
+        assert f"usage: labour-sim {command}" in capsys.readouterr().out
+
+
 #: One fresh interpreter imports what the console script imports (its entry point), then
 #: forks one child per command: each command runs in its own process, started from exactly
 #: the state the console script starts from, without paying for the import once per command.

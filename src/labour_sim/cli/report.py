@@ -107,7 +107,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         default=DEFAULT_GOAL_REPLICATIONS,
         metavar="N",
         help=f"replications per lever value of the goal search for each target below "
-        f"{GOAL_PROBABILITY:.0%} (default {DEFAULT_GOAL_REPLICATIONS}; 0: leave it out)",
+        f"{GOAL_PROBABILITY * 100:.0f}%% (default {DEFAULT_GOAL_REPLICATIONS}; 0: leave it out)",
     )
     rep.add_argument(
         "--results",
@@ -150,7 +150,7 @@ def _report(args: argparse.Namespace) -> int:
             scenario, results, seed, observations, args.levers, runs, draws
         )
         business = (
-            business_case(scenario, args.business, seed)
+            business_case(scenario, args.business, seed, execution=runs, calibration=draws)
             if args.business > 0 and scenario.accounts is not None
             else None
         )
