@@ -87,6 +87,29 @@ BASE: dict[str, Any] = {
 }
 
 
+#: What a business case needs besides a small scenario (accounts, business-as-usual
+#: hazards, costs); rates per week, DKK.
+BUSINESS: dict[str, Any] = {
+    "accounts": {
+        "refusion_weeks_1_4": q(0.8, "share"),
+        "refusion_weeks_5_26": q(0.4, "share"),
+        "refusion_weeks_27_52": q(0.3, "share"),
+        "refusion_after_52": q(0.2, "share"),
+        "subsidy_refusion": q(0.2, "share"),
+        "benefit_weeks_at_referral": q(0.0, "weeks"),
+        "discount_rate_per_year": q(0.035, "1/year"),
+    },
+    "business_as_usual": {
+        "default": {k: q(0.003, "1/week") for k in ("ordinary", "flexjob", "education")}
+    },
+    "costs": {
+        "benefit_dkk_per_week": q(2700.0, "DKK/week"),
+        "fixed_dkk_per_month": q(10000.0, "DKK/month"),
+        "flexjob_subsidy_dkk_per_month": q(18964.0, "DKK/month"),
+    },
+}
+
+
 def build(changes: dict[str, Any] | None = None) -> Scenario:
     """The base test scenario with ``changes`` at dotted paths (values as raw tables)."""
     return parse_scenario(raw(changes))

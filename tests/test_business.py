@@ -8,34 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factory import build, q
+from factory import BUSINESS, build
 from labour_sim import Execution, Scenario, business_case, run_experiment, run_replication
 from labour_sim.business import PAYERS, discount_factors, payback_week, refusion_share
 from labour_sim.business.accounts import overlap, replication_accounts
 from labour_sim.metrics import PER_FIGURES
 
-ACCOUNTS = {
-    "refusion_weeks_1_4": q(0.8, "share"),
-    "refusion_weeks_5_26": q(0.4, "share"),
-    "refusion_weeks_27_52": q(0.3, "share"),
-    "refusion_after_52": q(0.2, "share"),
-    "subsidy_refusion": q(0.2, "share"),
-    "benefit_weeks_at_referral": q(0.0, "weeks"),
-    "discount_rate_per_year": q(0.035, "1/year"),
-}
-USUAL = {"default": {k: q(0.003, "1/week") for k in ("ordinary", "flexjob", "education")}}
-
-
-CHANGES = {
-    "accounts": ACCOUNTS, "business_as_usual": USUAL,
-    "costs": {"benefit_dkk_per_week": q(2700.0, "DKK/week"),
-              "fixed_dkk_per_month": q(10000.0, "DKK/month"),
-              "flexjob_subsidy_dkk_per_month": q(18964.0, "DKK/month")},
-}  # fmt: skip
-
 
 def scenario() -> Scenario:
-    return build(CHANGES)
+    return build(BUSINESS)
 
 
 def test_the_refusion_staircase_by_weeks_on_benefit() -> None:

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factory import build, q, raw, run_cli, target, write_toml
-from labour_sim import Execution, load_scenario, run_experiment, run_replication
+from factory import BUSINESS, build, q, raw, run_cli, target, write_toml
+from labour_sim import Execution, business_case, load_scenario, run_experiment, run_replication
 from labour_sim.calibration import Calibration, parse_observations
 from labour_sim.calibration.forecast import Reading, run_draws
 from labour_sim.calibration.priors import parse_parameters
+from labour_sim.errors import ScenarioError
 from labour_sim.experiments.posterior import particle_draws
 from labour_sim.programmes import programme_table, programmes_markdown
 from labour_sim.report import render_report
@@ -192,3 +193,45 @@ def test_cli_lever_analyses_run_on_the_calibration(
                    "-n", "4", *common)  # fmt: skip
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert PATH in proc.stderr and "a lever the calibration does not set" in proc.stderr
+
+
+def test_the_business_case_of_a_calibrated_run_costs_the_same_programmes(
+    calibration: tuple[Calibration, Path],
+) -> None:
+    """A calibrated report's business case runs at the posterior draws its results ran at."""
+    result, _ = calibration
+    scenario = build({**SMALL, **BUSINESS})  # the calibration's scenario, costed
+    results = run_experiment(scenario, 8, SEED, calibration=result, execution=QUIET)
+    case = business_case(scenario, 8, SEED, calibration=result, execution=QUIET)
+    plain = business_case(scenario, 8, SEED, execution=QUIET)
+    effect = results.replications["effect:sustained@savings"]
+    assert case.runs["sustained_effect"].tolist() == effect.tolist()
+    assert plain.runs["sustained_effect"].tolist() != effect.tolist()
+    assert case.calibration is not None and plain.calibration is None
+    assert case.calibration["fingerprint"] == results.metadata["calibration"]["fingerprint"]
+    assert "each at its own posterior draw of calibration 'small set-up'" in case.lines()[0]
+    assert "posterior" not in plain.lines()[0]
+    assert "small set-up" in render_report(scenario, results, business=case)
+    with pytest.raises(ScenarioError, match="business: expected a business case on the results'"):
+        render_report(scenario, results, business=plain)
+
+
+def test_a_calibrated_report_shows_what_the_calibrated_numbers_ran_at(
+    calibration: tuple[Calibration, Path],
+) -> None:
+    """The appendix and the model description name the posterior draws, not only the file."""
+    result, _ = calibration
+    results = run_experiment(result.scenario, 12, SEED, calibration=result, execution=QUIET)
+    draws = results.replications[f"parameter:{PATH}"]
+    mid, low, high = results.calibrated_values()[PATH]
+    assert (mid, low, high) == tuple(draws.quantile([0.5, 0.05, 0.95]))
+    page = render_report(result.scenario, results)
+    appendix = page[page.index('id="assumptions"') :]
+    assert f"calibrated: median {mid:.4g} (90 % of replications {low:.4g} to {high:.4g}); " in (
+        appendix
+    )
+    assert "as written 0.3" in appendix and "but for the 1 calibrated numbers" in appendix
+    assert f"medians: {PATH} {mid:.4g}" in appendix  # the model description, further on
+    plain = run_experiment(result.scenario, 4, SEED, execution=QUIET)
+    assert plain.calibrated_values() == {}
+    assert "calibrated: median" not in render_report(result.scenario, plain)

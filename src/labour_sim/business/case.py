@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import ScenarioError
 from ..experiments import Execution
 from ..experiments.executors import map_chunks
+from ..experiments.posterior import HasPosteriorDraws, PosteriorDraws, as_posterior_draws
 from ..experiments.worker import Chunk
 from ..replication import run_replication
 from ..replication.effect import arm_measures
@@ -45,6 +46,7 @@ def business_case(
     seed: int = 2025,
     *,
     execution: Execution | None = None,
+    calibration: PosteriorDraws | HasPosteriorDraws | None = None,
 ) -> BusinessCase:
     """The business case of ``scenario`` (see the module notes).
 
@@ -60,6 +62,11 @@ def business_case(
     execution : Execution, optional
         Workers, executor, progress bar and engine (its ``out`` is not used). The numbers
         are the same whatever the workers or the engine.
+    calibration : Calibration or PosteriorDraws, optional
+        Cost the posterior predictive: replication ``r`` runs at the posterior draw it runs
+        at in :func:`~labour_sim.run_experiment` with the same seed (so a calibrated report
+        and its business case read the same programmes); recorded in
+        :attr:`BusinessCase.calibration`.
     """
     if scenario.accounts is None:
         raise ScenarioError.single(
@@ -67,10 +74,13 @@ def business_case(
         )
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ScenarioError.single("replications", "a whole number >= 1", str(replications))
+    draws = as_posterior_draws(calibration) if calibration is not None else None
+    if draws is not None:  # a path the scenario lacks: one clear error before any run
+        scenario.with_changes(draws.changes(scenario, seed, 0, 1)[0])
     execution = (execution or Execution()).without_folder()
     size = execution.chunk_size
     units = [(start, min(start + size, replications)) for start in range(0, replications, size)]
-    task = partial(_cost_chunk, scenario, seed, execution.engine)
+    task = partial(_cost_chunk, scenario, seed, execution.engine, draws)
     chunks = sorted(
         map_chunks(task, units, execution, description="business case"),
         key=lambda chunk: chunk.start,
@@ -86,15 +96,30 @@ def business_case(
         scenario.accounts.discount_rate_per_year.value,
         horizon.isoformat(),
         scenario.accounts.programme_paid_by,
+        draws.metadata(replications, seed) if draws is not None else None,
     )
 
 
-def _cost_chunk(scenario: Scenario, seed: int, engine: str, start: int, stop: int) -> _Costed:
-    """Replications ``start..stop-1``, each costed by payer (picklable: sent to workers)."""
+def _cost_chunk(
+    scenario: Scenario,
+    seed: int,
+    engine: str,
+    draws: PosteriorDraws | None,
+    start: int,
+    stop: int,
+) -> _Costed:
+    """Replications ``start..stop-1``, each costed by payer (picklable: sent to workers).
+
+    With ``draws``, each at its posterior draw, as :func:`~labour_sim.experiments.worker.
+    run_chunk` runs it.
+    """
     flows, runs = [], []
+    changes = draws.changes(scenario, seed, start, stop) if draws is not None else None
+    reps = draws.replications(seed, start, stop) if draws is not None else range(start, stop)
     for rep in range(start, stop):
-        result = run_replication(scenario, seed, rep, engine=engine)
-        table, payback = replication_accounts(scenario, result)
+        run = scenario if changes is None else scenario.with_changes(changes[rep - start])
+        result = run_replication(run, seed, reps[rep - start], engine=engine)
+        table, payback = replication_accounts(run, result)
         table.insert(0, "replication", rep)
         flows.append(table)
         h = result.horizon

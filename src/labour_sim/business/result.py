@@ -13,6 +13,7 @@ A positive amount is a cost, a negative one a saving. Nothing here simulates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,9 @@ class BusinessCase:
         Date of the horizon (end of follow-up), ISO.
     paid_by : str
         Who pays the programme's own cost (``accounts.programme_paid_by``).
+    calibration : dict, optional
+        What the replications were calibrated to, as a calibrated run's
+        ``metadata["calibration"]`` (``None``: uncalibrated, the scenario as written).
     """
 
     scenario: str
@@ -52,6 +56,7 @@ class BusinessCase:
     rate: float
     horizon_date: str
     paid_by: str = "municipality"
+    calibration: dict[str, Any] | None = None
 
     @property
     def n(self) -> int:
@@ -80,7 +85,10 @@ class BusinessCase:
 
     def _summary(self) -> tuple[str, list[str], list[Table]]:
         r = self.runs
-        title = f"BusinessCase: {self.scenario}, {self.n:,} replications against business as usual"
+        title = (
+            f"BusinessCase: {self.scenario}, {self.n:,} replications{self._basis} against "
+            "business as usual"
+        )
         effect = r["sustained_effect"]
         lines = [
             f"net cost (DKK) up to {self.horizon_date}, discounted at {self.rate:.1%} a year; "
@@ -113,13 +121,21 @@ class BusinessCase:
     def _repr_html_(self) -> str:
         return as_html(*self._summary())
 
+    @property
+    def _basis(self) -> str:
+        """``""`` uncalibrated, else which calibration the replications were drawn from."""
+        if self.calibration is None:
+            return ""
+        return f", each at its own posterior draw of calibration '{self.calibration['label']}'"
+
     def lines(self) -> list[str]:
         """The business case in words, one payer a line, with payback and break-even."""
         r = self.runs
         none = float((r["sustained_effect"] <= 0).mean())
         out = [
             f"Against business as usual, discounted at {self.rate:.1%} a year to the start, "
-            f"up to {self.horizon_date} ({self.n} replications; positive = net cost):"
+            f"up to {self.horizon_date} ({self.n} replications{self._basis}; positive = net "
+            "cost):"
         ]
         if self.paid_by == "funder":
             out.append(

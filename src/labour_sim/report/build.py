@@ -273,6 +273,14 @@ def _render(
         raise ScenarioError.single(
             "business", f"the business case of '{scenario.name}'", repr(business.scenario)
         )
+    if business is not None and _fingerprint(business.calibration) != _fingerprint(
+        results.metadata.get("calibration")
+    ):
+        raise ScenarioError.single(
+            "business",
+            f"a business case on the results' basis ({_basis(results.metadata.get('calibration'))})",
+            _basis(business.calibration),
+        )
     check_report_inputs(
         scenario,
         results,
@@ -296,6 +304,17 @@ def _render(
     return _document(inputs)
 
 
+def _fingerprint(calibration: dict[str, Any] | None) -> str | None:
+    return None if not calibration else str(calibration.get("fingerprint"))
+
+
+def _basis(calibration: dict[str, Any] | None) -> str:
+    """Uncalibrated, or calibrated to which posterior (a business case's or results')."""
+    if not calibration:
+        return "uncalibrated"
+    return f"calibration '{calibration.get('label')}' ({calibration.get('fingerprint')})"
+
+
 def _document(x: _Inputs) -> Html:
     s = x.scenario
     chapters = [
@@ -317,7 +336,7 @@ def _document(x: _Inputs) -> Html:
         (
             "assumptions",
             "Assumptions: every number and where it comes from",
-            assumptions_section(s),
+            assumptions_section(s, x.results.calibrated_values()),
         ),
         ("model", "Model description (STRESS-DES)", stress_des(s, x.results, _study(x))),
     ]
