@@ -407,6 +407,17 @@ def test_tornado_swings_with_paired_intervals() -> None:
         placed.loc[SLOTS, "at_high"] - placed.loc[SLOTS, "at_low"]
     )
     assert result.ranking("placed")[0] == SLOTS and result.ranking("placed")[-1] == IDLE
+    # a "per" figure: the ends are mean cost over mean jobs, and the swing is their difference
+    costed = slots_scenario(
+        **{"intake.monthly_counts": q([10.0] * 12), "costs": {"fixed_dkk_per_month": q(1e4)}}
+    )
+    per = tornado(
+        costed, SENSITIVITY_LEVERS, "cost:per_hired", replications=20, seed=2,
+        execution=Execution(workers=1, progress=False),
+    ).table.set_index("lever")  # fmt: skip
+    swing = per.loc[SLOTS, "at_high"] - per.loc[SLOTS, "at_low"]
+    assert swing != 0 and per.loc[SLOTS, "swing"] == pytest.approx(swing, rel=1e-12)
+    assert per.loc[SLOTS, "swing_low"] < per.loc[SLOTS, "swing"] < per.loc[SLOTS, "swing_high"]
     with pytest.raises(ScenarioError, match="outcome"):
         tornado(small_slots(), SENSITIVITY_LEVERS, "happiness", execution=Execution(progress=False))
 

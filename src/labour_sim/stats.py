@@ -22,6 +22,7 @@ __all__ = [
     "percent",
     "probability_words",
     "quantile_summary",
+    "ratio_difference_interval",
     "ratio_interval",
     "wilson_interval",
 ]
@@ -91,6 +92,38 @@ def ratio_interval(
     var = max((cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (n * mb * mb), 0.0)
     half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(var)
     return r, r - half, r + half
+
+
+def ratio_difference_interval(
+    numerator: ArrayLike,
+    denominator: ArrayLike,
+    base_numerator: ArrayLike,
+    base_denominator: ArrayLike,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """Difference of two ratios of means on paired replications, with a delta-method interval.
+
+    ``d = mean(a) / mean(b) - mean(a0) / mean(b0)``, replication ``i`` giving ``a[i]``,
+    ``b[i]``, ``a0[i]`` and ``b0[i]`` (common random numbers). Its variance is that of the
+    mean of the linearised terms ``(a - r b) / mean(b) - (a0 - r0 b0) / mean(b0)``; the
+    interval is Student-t on it: ``(d, low, high)``. Replications with a non-finite value
+    are left out; ``nan`` when a mean denominator is not positive.
+    """
+    arrays = [np.asarray(x, dtype=float) for x in (numerator, denominator)]
+    arrays += [np.asarray(x, dtype=float) for x in (base_numerator, base_denominator)]
+    finite = np.logical_and.reduce([np.isfinite(x) for x in arrays])
+    a, b, a0, b0 = (x[finite] for x in arrays)
+    n = len(a)
+    if n == 0 or not float(b.mean()) > 0 or not float(b0.mean()) > 0:
+        return math.nan, math.nan, math.nan
+    mb, mb0 = float(b.mean()), float(b0.mean())
+    r, r0 = float(a.mean()) / mb, float(a0.mean()) / mb0
+    d = r - r0
+    if n < 2:
+        return d, d, d
+    z = (a - r * b) / mb - (a0 - r0 * b0) / mb0
+    half = float(sps.t.ppf(0.5 + level / 2, n - 1) * z.std(ddof=1) / math.sqrt(n))
+    return d, d - half, d + half
 
 
 def quantile_summary(values: ArrayLike) -> dict[str, float]:

@@ -46,9 +46,9 @@ from ..experiments import DEFAULT_SEED, Execution
 from ..experiments.posterior import Calibrated
 from ..experiments.results import basis_words
 from ..experiments.store import read_json, read_table, reading, write_json, write_table
-from ..metrics import COST_LABELS, METRIC_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
 from ..scenario import Scenario
-from ..stats import mean_interval
+from ..stats import mean_interval, ratio_difference_interval
 from .space import (
     Design,
     Lever,
@@ -318,7 +318,9 @@ def tornado(
     """Each lever from its low to its high value, the others at the scenario's values.
 
     The swing of each outcome (at high minus at low) has a paired 95 % interval from the
-    per-replication differences (common random numbers). Other parameters are as in
+    per-replication differences (common random numbers); for a "per" figure (a ratio of
+    means at each end), from the per-replication numerators and denominators by the delta
+    method (:func:`~labour_sim.stats.ratio_difference_interval`). Other parameters are as in
     :func:`morris`.
     """
     parsed, names = _prepare(scenario, levers, outcomes, seed)
@@ -327,7 +329,10 @@ def tornado(
     for j, lever in enumerate(parsed):
         values[1 + 2 * j, j], values[2 + 2 * j, j] = lever.low, lever.high
     columns = [outcome_columns(n, [t.name for t in scenario.targets], [n])[1] for n in names]
-    keep = list(dict.fromkeys(columns))
+    # A "per" figure is the mean numerator over the mean denominator at each end: its
+    # swing is the difference of the two, from both per replication (not their ratios).
+    parts = [(PER_FIGURES[c][0], f"{c}:n") for c in columns if c in PER_FIGURES]
+    keep = list(dict.fromkeys([*columns, *(x for pair in parts for x in pair)]))
     result = run_design(
         scenario, parsed, typed_table(parsed, values), "one at a time", replications, seed,
         keep=keep, execution=_sweep_folder(execution), calibration=calibration,
@@ -338,8 +343,14 @@ def tornado(
         per_rep = result.kept[column]
         for j, lever in enumerate(parsed):
             low, high = 1 + 2 * j, 2 + 2 * j
-            diff = per_rep[high] - per_rep[low]
-            swing, swing_low, swing_high = mean_interval(diff[np.isfinite(diff)], _LEVEL)
+            if column in PER_FIGURES:
+                num, den = result.kept[PER_FIGURES[column][0]], result.kept[f"{column}:n"]
+                swing, swing_low, swing_high = ratio_difference_interval(
+                    num[high], den[high], num[low], den[low], _LEVEL
+                )
+            else:
+                diff = per_rep[high] - per_rep[low]
+                swing, swing_low, swing_high = mean_interval(diff[np.isfinite(diff)], _LEVEL)
             row = {
                 "outcome": outcome, "lever": lever.path, "low": lever.low,
                 "high": lever.high, "baseline": lever.baseline, "at_low": y[low],
