@@ -348,6 +348,9 @@ def test_assumptions_table_has_every_number(lolland: tuple[Results, str, Path]) 
         assert str(tag("td", r.path.replace(".", "\0"))).replace("\0", ".<wbr>") in body
     assert "half a year to get referrals going" in section  # an assumption's reason
     assert 'href="https://www.apmollerfonde.dk/' in section  # a source resolved to its URL
+    assert all(r.value != "?" for r in rows)  # every kind of number has its value in words
+    series = next(r for r in rows if r.path == "conditions.labour_demand.values")
+    assert series.value == "12 values, 2.5 to 5.6"  # gross unemployment, %: no total
 
 
 def test_evaluation_compares_each_observation(lolland: tuple[Results, str, Path]) -> None:

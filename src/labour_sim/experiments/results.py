@@ -72,6 +72,20 @@ class Results:
         """Whether the run is a posterior predictive run of a calibration."""
         return bool(self.metadata.get("calibration"))
 
+    def calibrated_values(self) -> dict[str, tuple[float, float, float]]:
+        """Per calibrated path, the median, 5 % and 95 % of the draws the replications ran at.
+
+        Empty for an uncalibrated run (its numbers are the scenario's as written).
+        """
+        rows = self.replications
+        out = {}
+        for column in rows.columns:
+            if column.startswith("parameter:"):
+                x = rows[column].astype(float)
+                low, mid, high = (float(v) for v in x.quantile([0.05, 0.5, 0.95]))
+                out[column.removeprefix("parameter:")] = (mid, low, high)
+        return out
+
     def basis(self) -> str:
         """What the numbers rest on, in one sentence: calibrated to what, or uncalibrated."""
         return basis_words(self.metadata.get("calibration"))

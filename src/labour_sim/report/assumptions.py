@@ -4,14 +4,18 @@ One row per quantity that :func:`labour_sim.scenario.iter_numbers` finds (the
 scenario merged over its base file), in schema order: its dotted path, the value (a number,
 a list summarised, or a distribution with its parameters), the unit, and where it comes from
 (the cited source, resolved to its URL when the scenario's ``[sources]`` table has it, or
-"assumption" with the stated reason and plausible range), plus any note.
+"assumption" with the stated reason and plausible range), plus any note. For a calibrated
+run, the calibrated numbers show what the replications ran at (their posterior draws)
+beside the value as written.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from ..scenario import Scenario, iter_numbers
+from ..scenario.conditions import SeriesValues
 from ..scenario.quantities import ArrayQuantity, DistQuantity, Provenance, Quantity
 from .html import Html, join, short_link, table, tag
 
@@ -81,6 +85,9 @@ def value_text(q: Provenance) -> str:
     if isinstance(q, ArrayQuantity):
         v = q.values
         return f"{len(v)} values, {_number(min(v))} to {_number(max(v))} (total {_number(sum(v))})"
+    if isinstance(q, SeriesValues):  # levels on dates: a total means nothing
+        v = q.values
+        return f"{len(v)} values, {_number(min(v))} to {_number(max(v))}"
     if isinstance(q, Quantity):
         return _number(q.value)
     return "?"
@@ -94,21 +101,37 @@ def _number(x: object) -> str:
     return f"{x:,.6g}" if abs(x) >= 1 else f"{x:.4g}"
 
 
-def assumptions_section(scenario: Scenario) -> Html:
+def assumptions_section(
+    scenario: Scenario, calibrated: Mapping[str, tuple[float, float, float]] | None = None
+) -> Html:
     """The appendix body: a count of assumptions, then one compact row per number.
 
     Three columns: the dotted path, the value with its unit, and where it comes from (a
     short link to the source, its domain as the text; or the assumption's reason with its
-    plausible range), the file's note beneath in small type.
+    plausible range), the file's note beneath in small type. ``calibrated`` (a calibrated
+    run's :meth:`~labour_sim.Results.calibrated_values`): the median and 90 % of the
+    posterior draws the replications ran at, shown for those paths beside the value as
+    written.
     """
-    rows = parameter_rows(scenario)
+    calibrated = calibrated or {}
+    rows = [
+        replace(r, value=_calibrated_text(calibrated[r.path], r)) if r.path in calibrated else r
+        for r in parameter_rows(scenario)
+    ]
     assumed = sum(r.assumption for r in rows)
+    values = (
+        f"Values are as written (the scenario merged over its base file), but for the "
+        f"{len(calibrated)} calibrated numbers: each replication ran at its own draw from "
+        "the posterior, shown with the value as written."
+        if calibrated
+        else "Values are as simulated (the scenario merged over its base file)."
+    )
     intro = tag(
         "p",
         f"The scenario sets {len(rows)} numbers. {len(rows) - assumed} cite a source; "
         f"{assumed} are assumptions, each with the reason given in the scenario file and a "
         "plausible range (the range a sensitivity analysis or calibration would explore). "
-        "Values are as simulated (the scenario merged over its base file).",
+        + values,
     )
     body = [
         (
@@ -126,6 +149,11 @@ def assumptions_section(scenario: Scenario) -> Html:
         row_classes=["assumed" if r.assumption else None for r in rows],
     )
     return join([intro, grid])
+
+
+def _calibrated_text(draws: tuple[float, float, float], r: ParameterRow) -> str:
+    mid, low, high = (_number(x) for x in draws)
+    return f"calibrated: median {mid} (90 % of replications {low} to {high}); as written {r.value}"
 
 
 def _origin_cell(r: ParameterRow) -> Html:

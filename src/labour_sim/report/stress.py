@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..calibration import Observations
@@ -70,7 +70,7 @@ def stress_des(scenario: Scenario, results: Results, info: StudyInfo) -> Html:
     """The six STRESS-DES parts as HTML (``h3`` per part, a definition list of items)."""
     parts = [
         ("1. Objectives", _objectives(scenario, info)),
-        ("2. Logic", _logic(scenario, info)),
+        ("2. Logic", _logic(scenario, info, results.calibrated_values())),
         ("3. Data", _data(scenario)),
         ("4. Experimentation", _experimentation(scenario, results)),
         ("5. Implementation", _implementation(results)),
@@ -149,7 +149,17 @@ def _one_line(text: str) -> str:
 
 
 # -- 2. logic ---------------------------------------------------------------------------------
-def _logic(s: Scenario, info: StudyInfo) -> list[Item]:
+def _logic(
+    s: Scenario, info: StudyInfo, calibrated: Mapping[str, tuple[float, float, float]]
+) -> list[Item]:
+    base = _base_logic(s)
+    if calibrated:
+        medians = "; ".join(f"{path} {mid:.4g}" for path, (mid, _, _) in calibrated.items())
+        base.append(
+            "The numbers above are the scenario's as written. In this calibrated run each "
+            "replication ran at its own posterior draw of the calibrated numbers (medians: "
+            f"{medians}; see the assumptions appendix)."
+        )
     return [
         (
             "2.1 Base model overview diagram",
@@ -161,7 +171,7 @@ def _logic(s: Scenario, info: StudyInfo) -> list[Item]:
                 ]
             ),
         ),
-        ("2.2 Base model logic", join(tag("p", p) for p in _base_logic(s))),
+        ("2.2 Base model logic", join(tag("p", p) for p in base)),
         (
             "2.3 Scenario logic",
             "Scenarios differ only in their numbers, never in the model's structure: every "
