@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from enum import IntEnum
 from functools import lru_cache
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
-__all__ = ["Stream", "generator"]
+from .errors import ScenarioError
+
+__all__ = ["Stream", "check_seed", "generator"]
 
 
 class Stream(IntEnum):
@@ -60,14 +63,34 @@ class Stream(IntEnum):
     USUAL_JOB = 22
 
 
+def check_seed(value: object, name: str = "seed") -> None:
+    """Refuse what ``SeedSequence`` refuses as a seed or replication number, by name.
+
+    Parameters
+    ----------
+    value : object
+        A seed or a replication number: a whole number >= 0 (``True`` is not one).
+    name : str, default "seed"
+        The argument's name, for the error.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``name``, if ``value`` is not a whole number >= 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+        raise ScenarioError.single(name, "a whole number >= 0", value)
+
+
 def generator(seed: int, replication: int, stream: Stream) -> np.random.Generator:
     """The generator of ``stream`` in ``replication`` of a run seeded with ``seed``.
 
     The same generator (same PCG64 state) as ``Generator(PCG64(SeedSequence(seed,
     spawn_key=(replication, stream))))``, built faster.
     """
-    if seed < 0 or replication < 0:  # let SeedSequence raise its own error
-        np.random.SeedSequence(seed, spawn_key=(replication, int(stream)))
+    if seed < 0 or replication < 0:
+        check_seed(seed)
+        check_seed(replication, "replication")
     if not 0 < stream <= len(Stream):  # not a declared stream: the reference way
         seq = np.random.SeedSequence(seed, spawn_key=(replication, int(stream)))
         return np.random.Generator(np.random.PCG64(seq))

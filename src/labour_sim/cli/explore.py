@@ -14,15 +14,26 @@ Examples
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 
-from ..errors import ScenarioError
+from ..errors import Problem, ScenarioError
 from ..explorer.session import DEFAULT_REPLICATIONS, Options
 from ..scenario import Scenario, load_scenario
 from ..scenario.files import scenarios as shipped
 from .options import EXIT_OK, add_seed_option, positive_int, whole_number
 
 __all__ = ["add_commands"]
+
+MAX_PORT = 65535
+#: Errors binding the port: what the port should be, and what it is.
+_BIND_ERRORS = {
+    errno.EADDRINUSE: ("a free port (choose another with --port)", "in use (another explorer?)"),
+    errno.EACCES: (
+        "a port you may listen on (choose another with --port)",
+        "not allowed (ports below 1024 need administrator rights)",
+    ),
+}
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -64,6 +75,8 @@ replications on --seed (common random numbers); the page's link holds the settin
 
 
 def _explore(args: argparse.Namespace) -> int:
+    if args.port > MAX_PORT:
+        raise ScenarioError.single("--port", f"a port number 0 to {MAX_PORT}", args.port)
     files = [Path(f) for f in args.scenario] or _shipped()
     scenarios: dict[str, Scenario] = {}
     for file in files:
@@ -78,7 +91,15 @@ def _explore(args: argparse.Namespace) -> int:
             "explore", "panel installed (pip install 'labour_sim[explore]')", str(exc)
         ) from None
     options = Options(replications=args.replications, seed=args.seed, workers=args.workers)
-    serve(scenarios, options, port=args.port, open_browser=not args.no_browser)
+    try:
+        serve(scenarios, options, port=args.port, open_browser=not args.no_browser)
+    except OSError as exc:
+        # The server's bind (no file name): the command line's mapping of OSError is for
+        # the user's files, so a taken or forbidden port is named here.
+        if exc.filename is not None or exc.errno not in _BIND_ERRORS:
+            raise
+        expected, what = _BIND_ERRORS[exc.errno]
+        raise ScenarioError([Problem("--port", expected, f"{args.port}, {what}")]) from None
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +279,8 @@ def _sweep_view(result: Sweep) -> pd.DataFrame:
 def _sensitivity(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     levers = _levers(args)
+    if args.method == "sobol":
+        _note_sobol_samples(args.samples)
     with dask_client(args.scheduler) as client:
         options: dict[str, Any] = {
             "replications": args.replications, "seed": args.seed,
@@ -295,6 +298,16 @@ def _sensitivity(args: argparse.Namespace) -> int:
     print("\n".join(result.lines()))
     _written(args.out)
     return EXIT_OK
+
+
+def _note_sobol_samples(samples: int) -> None:
+    """Say on stderr when Sobol's base sample (a power of 2) is larger than ``--samples``."""
+    base = 1 << math.ceil(math.log2(samples))  # as labour_sim.levers.sobol rounds it
+    if samples >= 2 and base != samples:
+        print(
+            f"note: --samples {samples} rounded up to {base} (Sobol's base sample is a power of 2)",
+            file=sys.stderr,
+        )
 
 
 def _what_would_it_take(args: argparse.Namespace) -> int:

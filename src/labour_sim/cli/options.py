@@ -103,7 +103,7 @@ def add_calibration_options(parser: argparse.ArgumentParser, what: str) -> None:
         "posterior draw); without it, the scenario as written",
     )  # fmt: skip
     parser.add_argument(
-        "--drift", type=drift_sd, default=DEFAULT_DRIFT, metavar="SD",
+        "--drift", type=drift_sd, metavar="SD",  # None: not given (an error without --calibration)
         help=f"with --calibration: sd of the yearly log change of hiring after the last "
         f"observation (default {DEFAULT_DRIFT:g}, an assumption; 0: calibrated rates hold)",
     )  # fmt: skip

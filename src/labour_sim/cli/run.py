@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..calibration import DEFAULT_DRIFT, Calibration
-from ..errors import ScenarioError
+from ..errors import Problem, ScenarioError
 from ..experiments import Results, compare, run_experiment
 from ..experiments.posterior import PosteriorDraws
 from ..levers import budget_for
@@ -164,9 +164,11 @@ def _experiment_options(
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     draws = calibrated(args, scenario)
+    # --replications has a default, --precision none (and argparse refuses both)
+    replications = args.replications if args.precision is None else None
     with dask_client(args.scheduler) as client:
         results = run_experiment(
-            scenario, args.replications, args.seed,
+            scenario, replications, args.seed,
             precision=args.precision, execution=execution(args, client), calibration=draws,
         )  # fmt: skip
     print(verdict_table(scenario, results))
@@ -186,8 +188,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def calibrated(args: argparse.Namespace, scenario: Scenario) -> PosteriorDraws | None:
-    """The draws of ``--calibration`` (with ``--drift``) for ``scenario``, or ``None``."""
-    return calibration_draws(args.calibration, scenario, args.drift) if args.calibration else None
+    """The draws of ``--calibration`` (with ``--drift``) for ``scenario``, or ``None``.
+
+    ``--drift`` without ``--calibration`` is a one-line error: it would change nothing.
+    """
+    if not args.calibration:
+        if args.drift is not None:
+            expected = "--calibration too (drift applies to a calibrated run only)"
+            given = f"{args.drift:g} without --calibration"
+            raise ScenarioError([Problem("--drift", expected, given)])
+        return None
+    drift = DEFAULT_DRIFT if args.drift is None else args.drift
+    return calibration_draws(args.calibration, scenario, drift)
 
 
 def calibration_draws(folder: Path, scenario: Scenario, drift: float) -> PosteriorDraws:
@@ -346,11 +358,12 @@ SUMMARY_METRICS = ("referred", "placed", "ordinary", "attached", "employed_26w",
 
 def pathway_summary(scenario: Scenario, table: pd.DataFrame) -> str:
     """Median and 80 % range across replications of the main counts at the end date."""
+    w = max(len(_short_label(metric)) for metric in SUMMARY_METRICS)
     lines = [
         f"Pathway by {scenario.period.end} (median and 80 % range over replications)",
-        f"{'':48s} {'median':>8s} {'80 % range':>14s}",
+        f"{'':{w}s} {'median':>8s} {'80 % range':>14s}",
     ]
     for metric in SUMMARY_METRICS:
         lo, mid, hi = table[metric].quantile([0.1, 0.5, 0.9])
-        lines.append(f"{_short_label(metric):48s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
+        lines.append(f"{_short_label(metric):{w}s} {mid:8.0f} {f'{lo:.0f} - {hi:.0f}':>14s}")
     return "\n".join(lines)

@@ -23,16 +23,18 @@ import math
 import platform
 from functools import partial
 from importlib import metadata as importlib_metadata
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ScenarioError
+from ..errors import Problem, ScenarioError
 from ..replication import SERIES
 from ..replication.costs import savings_horizon
 from ..scenario import Scenario
 from ..stats import wilson_interval
+from ..streams import check_seed
 from .driver import run_settings, units_of
 from .execution import Execution
 from .posterior import HasPosteriorDraws, PosteriorDraws, as_posterior_draws
@@ -43,12 +45,14 @@ from .worker import Chunk
 __all__ = ["DEFAULT_SEED", "run_experiment"]
 
 DEFAULT_SEED = 20180101
+#: Replications of a run given neither ``replications`` nor ``precision``.
+DEFAULT_REPLICATIONS = 1000
 _Z95 = 1.959963984540054
 
 
 def run_experiment(
     scenario: Scenario,
-    replications: int = 1000,
+    replications: int | None = None,
     seed: int = DEFAULT_SEED,
     *,
     precision: float | None = None,
@@ -63,10 +67,11 @@ def run_experiment(
     ----------
     scenario : Scenario
         The programme.
-    replications : int, default 1000
-        Number of replications (ignored when ``precision`` is given).
+    replications : int, optional
+        Number of replications (default 1000); not with ``precision``, which sets it.
     seed : int
-        Seed of the run; replication ``r`` uses streams ``(seed, r, stream)``.
+        Seed of the run (a whole number >= 0); replication ``r`` uses streams ``(seed, r,
+        stream)``.
     precision : float, optional
         Run until every target probability's 95 % interval half-width is at most this.
     max_replications : int, default 100000
@@ -87,10 +92,18 @@ def run_experiment(
     -------
     Results
         Per-replication outcomes, weekly bands, target probabilities and metadata.
+
+    Raises
+    ------
+    ScenarioError
+        If ``scenario`` is not a :class:`Scenario`, an argument is out of range or not a
+        whole number where one is needed, or both ``replications`` and ``precision`` are
+        given.
     """
+    _check_arguments(scenario, replications, seed, precision, max_replications)
+    replications = DEFAULT_REPLICATIONS if replications is None else replications
     execution = execution or Execution()
     chunk_size = execution.chunk_size
-    _check_arguments(replications, precision, max_replications)
     draws = as_posterior_draws(calibration) if calibration is not None else None
     if draws is not None:  # a path the scenario lacks: one clear error before any run
         scenario.with_changes(draws.changes(scenario, seed, 0, 1)[0])
@@ -169,13 +182,35 @@ def _check_chunk(
     return None
 
 
-def _check_arguments(replications: int, precision: float | None, most: int) -> None:
-    if precision is None and replications < 1:
+def _check_arguments(
+    scenario: object, replications: object, seed: object, precision: object, most: object
+) -> None:
+    """Refuse arguments a user got wrong, each by name, before anything runs."""
+    if not isinstance(scenario, Scenario):
+        raise ScenarioError.single(
+            "scenario", "a Scenario (from labour_sim.load_scenario)", scenario
+        )
+    if replications is not None and precision is not None:
+        given = f"replications={replications!r} and precision={precision!r}"
+        raise ScenarioError(
+            [Problem("replications", "one of replications or precision, not both", given)]
+        )
+    if replications is not None and not _whole(replications, 1):
         raise ScenarioError.single("replications", "a whole number >= 1", replications)
-    if precision is not None and not 0 < precision < 0.5:
+    check_seed(seed)
+    if precision is not None and (
+        isinstance(precision, bool)
+        or not isinstance(precision, Real)
+        or not 0 < float(precision) < 0.5
+    ):
         raise ScenarioError.single("precision", "a half-width between 0 and 0.5", precision)
-    if most < 1:
+    if not _whole(most, 1):
         raise ScenarioError.single("max_replications", "a whole number >= 1", most)
+
+
+def _whole(value: object, minimum: int) -> bool:
+    """Whether ``value`` is a whole number of at least ``minimum`` (a bool is not one)."""
+    return not isinstance(value, bool) and isinstance(value, Integral) and int(value) >= minimum
 
 
 def _round_up(n: int, size: int) -> int:

@@ -18,6 +18,7 @@ from ..model import CitizenDraws, CompanyDraws, Programme, draw_citizens, draw_c
 from ..model.compiled import simulate, time_order
 from ..model.usual import usual_spells
 from ..scenario import Scenario
+from ..streams import check_seed
 from .result import ReplicationResult
 
 __all__ = ["ENGINES", "run_replication"]
@@ -42,9 +43,10 @@ def run_replication(
     scenario : Scenario
         The programme to simulate.
     seed : int
-        Seed of the run; with ``replication`` it fixes every random number.
+        Seed of the run (a whole number >= 0); with ``replication`` it fixes every random
+        number.
     replication : int, default 0
-        Replication number (selects the independent streams of this replication).
+        Replication number, >= 0 (selects the independent streams of this replication).
     engine : {"auto", "fast", "des"}, default "auto"
         ``des`` runs the SimPy model; ``fast`` (and ``auto``) the compiled engine, which
         gives the same log, event count and hence the same result.
@@ -57,10 +59,13 @@ def run_replication(
     Raises
     ------
     ScenarioError
-        If ``engine`` is not one of :data:`ENGINES`.
+        If ``engine`` is not one of :data:`ENGINES`, or ``seed`` or ``replication`` is not a
+        whole number >= 0.
     """
     if engine not in ENGINES:
         raise ScenarioError.single("engine", f"one of {', '.join(ENGINES)}", engine)
+    check_seed(seed)
+    check_seed(replication, "replication")
     with cyclic_gc_paused():
         citizens = draw_citizens(scenario, seed, replication)
         companies = draw_companies(scenario, seed, replication)
