@@ -7,9 +7,10 @@ A parameter is a dotted scenario path (as in :meth:`Scenario.with_changes`) with
      "intake.rate_per_week": Prior("normal", 7.3, 1.0)}
 
 The same spec strings work on the command line (``--param PATH=uniform(0.05,0.3)``).
-``uniform(low, high)`` and ``loguniform(low, high)`` bound the value; ``normal(mean, sd)``
-does not, and values the scenario rejects (a negative probability, hiring probabilities
-that sum above 1) count as impossible: the prior is truncated to valid scenarios.
+``uniform(low, high)`` and ``loguniform(low, high)`` bound the value, and must lie within
+the field's own bounds (``[0, 1]`` for a probability); ``normal(mean, sd)`` does not, and
+values the scenario rejects (a negative probability, hiring probabilities that sum above 1)
+count as impossible: the prior is truncated to valid scenarios.
 
 A path that holds a whole number in the scenario (``staff.mentors``) is an integer
 parameter: proposed values are rounded before they are set.
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from scipy import stats as sps
 
 from ..errors import Problem, ScenarioError
@@ -161,8 +165,10 @@ def changes(parameters: tuple[Parameter, ...], values: Mapping[str, float]) -> d
 def parse_parameters(scenario: Scenario, spec: Mapping[str, Prior | str]) -> tuple[Parameter, ...]:
     """Validate ``{path: prior}`` against ``scenario``; every problem in one error.
 
-    Each path must name a number of the scenario, and the prior's median must be a value
-    the scenario accepts there.
+    Each path must name a number of the scenario; a bounded prior (uniform, log-uniform)
+    must lie within the field's own bounds (a probability's ``[0, 1]``: values outside
+    would be dropped without a word), and the prior's median must be a value the scenario
+    accepts there (which also catches rules between fields, and normal priors).
     """
     if not spec:
         raise ScenarioError.single(
@@ -176,6 +182,7 @@ def parse_parameters(scenario: Scenario, spec: Mapping[str, Prior | str]) -> tup
             prior = parse_prior(prior_spec, f"parameters.{path}")
             current = _current(data, path)
             parameter = Parameter(path, prior, isinstance(current, int), f"p{i}")
+            _check_support(scenario, parameter)
             scenario.with_changes({path: parameter.value(prior.centre)})
         except ScenarioError as exc:
             problems += exc.problems
@@ -194,3 +201,58 @@ def _current(data: Any, path: str) -> Any:
             path, "the dotted path of a number in the scenario (e.g. staff.mentors)", path
         )
     return node
+
+
+def _check_support(scenario: Scenario, parameter: Parameter) -> None:
+    """Raise a ScenarioError if a bounded prior reaches outside the field's bounds.
+
+    Normal priors are unbounded: they are truncated to valid scenarios instead. A prior may
+    end at a bound the field excludes (``gt``): it draws that very value with probability 0.
+    """
+    prior = parameter.prior
+    field = _field(scenario, parameter.path)
+    if prior.kind == "normal" or field is None:
+        return
+    floor, ceiling = -math.inf, math.inf
+    left, right = "[", "]"
+    for item in field.metadata:
+        if isinstance(item, Ge):
+            floor = float(item.ge)  # type: ignore[arg-type]
+        elif isinstance(item, Gt):
+            floor, left = float(item.gt), "("  # type: ignore[arg-type]
+        elif isinstance(item, Le):
+            ceiling = float(item.le)  # type: ignore[arg-type]
+        elif isinstance(item, Lt):
+            ceiling, right = float(item.lt), ")"  # type: ignore[arg-type]
+    low, high = parameter.value(prior.a), parameter.value(prior.b)  # as the scenario gets them
+    if low < floor or high > ceiling:
+        within = f"a prior within {left}{floor:g}, {ceiling:g}{right}"
+        raise ScenarioError([Problem(f"parameters.{parameter.path}", within, str(prior))])
+
+
+def _field(scenario: Scenario, path: str) -> FieldInfo | None:
+    """The schema field holding the number at ``path`` (a quantity's value or mean), if found.
+
+    List items are found by name or index, as :mod:`labour_sim.scenario.paths` finds them.
+    """
+    parent: Any = None
+    node: Any = scenario
+    last = ""
+    for part in path.split("."):
+        parent, last = node, part
+        if isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        elif isinstance(node, tuple | list):
+            names = [getattr(item, "name", None) for item in node]
+            if part in names:
+                node = node[names.index(part)]
+            elif part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        else:
+            return None
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        return next((fields[k] for k in ("value", "mean") if k in fields), None)
+    return type(parent).model_fields.get(last) if isinstance(parent, BaseModel) else None
