@@ -934,6 +934,18 @@ def test_with_changes_huge_follow_up_is_a_scenario_error() -> None:
         build().with_changes({"period.follow_up_weeks": 1e9})
 
 
+def test_a_what_if_on_a_number_the_scenario_leaves_out_says_so() -> None:
+    scenario = build()
+    assert scenario.placement.hybrid_share is None  # optional, and not in this scenario
+    with pytest.raises(ScenarioError) as caught:
+        scenario.with_changes({"placement.hybrid_share": 0.1})
+    (problem,) = caught.value.problems
+    assert problem.path == "placement.hybrid_share" and "leaves this one out" in problem.expected
+    assert "Quantity" not in str(caught.value) and "Annotated" not in str(caught.value)
+    given = {"value": 0.1, "unit": "share", "assumption": "a what-if", "range": [0.0, 0.2]}
+    assert scenario.with_changes({"placement.hybrid_share": given}).placement.hybrid_share
+
+
 def test_huge_follow_up_weeks_in_toml_is_a_scenario_error(tmp_path: Path) -> None:
     text = LOLLAND_TEXT.replace(
         "end = 2021-12-31",

@@ -67,6 +67,14 @@ def _set(data: dict[str, Any], path: str, new: Any) -> None:
         _mark(target, key, new)
     elif parent_is_quantity and last in (*VALUE_KEYS, "shape", "sd"):
         _mark(node, last, new)
+    elif target is None and isinstance(new, int | float) and not isinstance(new, bool):
+        # an optional quantity the scenario leaves out: a bare number has no unit or origin
+        raise ScenarioError.single(
+            path,
+            "a number the scenario sets (it leaves this one out: give it in the file, with "
+            "its unit and a source or an assumption)",
+            new,
+        )
     else:
         node[last] = new
 
