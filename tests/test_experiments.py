@@ -17,6 +17,7 @@ from scipy import stats as sps
 from factory import binomial_scenario, build, kill_part_way, target
 from labour_sim import Execution, Results, ScenarioError, compare, run_experiment
 from labour_sim.experiments.results import target_table
+from labour_sim.metrics import METRIC_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("replications", "bands", "targets")
@@ -230,6 +231,11 @@ def test_comparing_a_scenario_with_itself_gives_exactly_zero() -> None:
     table = result.differences
     assert (table["difference"] == 0).all()
     assert (table["ci_low"] == 0).all() and (table["ci_high"] == 0).all()
+    assert scenario.targets
+    for t in scenario.targets:  # a target's count is named by its metric and date, not its id
+        (line,) = [x for x in result.lines() if f"(target {t.name})" in x]
+        assert line.startswith(f"{METRIC_LABELS[t.metric].split(' (')[0]} by {t.date}")
+    assert not any(line.startswith("target:") for line in result.lines())
 
 
 def test_paired_interval_is_narrower_than_independent_for_a_lever_change() -> None:

@@ -236,13 +236,15 @@ class Forecast:
                 f", future drift of hiring (sd {drift:g} a year in log) from "
                 f"{self.metadata.get('drift_from', '?')}"
             )
+        labels = [str(x).split(" (")[0] for x in self.table["label"]]  # the words before notes
+        w = max(map(len, labels), default=0)
         out = [
             f"Forecast by {self.date} ({len(self.draws)} posterior draws, {kind})",
-            f"  {'':58s} {'mean':>7s} {'median':>7s} {'80 % interval':>15s} {'95 % interval':>15s}",
+            f"  {'':{w}s} {'mean':>7s} {'median':>7s} {'80 % interval':>15s} {'95 % interval':>15s}",
         ]
-        for _, r in self.table.iterrows():
+        for label, (_, r) in zip(labels, self.table.iterrows(), strict=True):
             out.append(
-                f"  {str(r['label'])[:58]:58s} {r['mean']:7.0f} {r['median']:7.0f} "
+                f"  {label:{w}s} {r['mean']:7.0f} {r['median']:7.0f} "
                 f"{f'{r.p10:.0f} - {r.p90:.0f}':>15s} {f'{r.p2_5:.0f} - {r.p97_5:.0f}':>15s}"
             )
         if not self.targets.empty:

@@ -334,9 +334,11 @@ def _forecast(args: argparse.Namespace) -> int:
     print("\n".join(forecast.lines()))
     if spread is not None:
         print("Where the spread comes from (share of the variance at the date)")
-        for _, r in spread.iterrows():
+        labels = [str(x).split(" (")[0] for x in spread["label"]]  # the words before notes
+        w = max(map(len, labels), default=0)
+        for label, (_, r) in zip(labels, spread.iterrows(), strict=True):
             print(
-                f"  {str(r['label'])[:58]:58s} sd {r['sd']:6.1f}: noise {r['share_noise']:.0%}, "
+                f"  {label:{w}s} sd {r['sd']:6.1f}: noise {r['share_noise']:.0%}, "
                 f"parameters {r['share_parameters']:.0%}, future conditions {r['share_future']:.0%}"
             )
     if args.out is not None:

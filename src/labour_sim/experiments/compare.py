@@ -73,10 +73,15 @@ class Comparison:
         table = self.differences
         if outcomes is not None:
             table = table[table["outcome"].isin(outcomes)]
+        targets = self.a.targets.set_index("target") if len(self.a.targets) else None
         out = []
         for _, row in table.iterrows():
             name = str(row["outcome"])
             label = METRIC_LABELS.get(name, COST_LABELS.get(name, name)).split(" (")[0]
+            if name.startswith("target:") and targets is not None:  # a count, on its date
+                t = targets.loc[name.removeprefix("target:")]
+                metric = METRIC_LABELS.get(str(t["metric"]), str(t["metric"])).split(" (")[0]
+                label = f"{metric} by {t['date']} (target {name.removeprefix('target:')})"
             out.append(
                 f"{label}: {_number(row['mean_a'])} -> {_number(row['mean_b'])}, "
                 f"difference {_number(row['difference'], '+')} "
