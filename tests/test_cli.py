@@ -9,11 +9,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from factory import console_script, raw, run_cli, target, write_toml
+from factory import build, console_script, raw, run_cli, target, write_toml
 from labour_sim import Results
 from labour_sim.cli import build_parser, main
+from labour_sim.cli.run import SUMMARY_METRICS, pathway_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 LOLLAND = ROOT / "scenarios" / "lolland_falster.toml"
@@ -271,3 +273,10 @@ def test_engine_option_gives_the_same_verdicts(small_file: Path) -> None:
     assert fast.returncode == des.returncode == 0, des.stderr
     assert fast.stdout == des.stdout
     assert "--engine" in one_line_error(run_cli("run", str(small_file), "--engine", "turbo"))
+
+
+def test_the_pathway_table_lines_up_however_long_its_labels() -> None:
+    table = pd.DataFrame({m: [1.0, 20.0, 300.0] for m in SUMMARY_METRICS})
+    rows = pathway_summary(build(), table).splitlines()[1:]
+    assert len({len(row) for row in rows}) == 1  # every row as wide as the header
+    assert len(rows) == 1 + len(SUMMARY_METRICS)

@@ -1,4 +1,4 @@
-"""The ``labour-sim`` command line: one parser, one place where user mistakes are caught.
+r"""The ``labour-sim`` command line: one parser, one place where user mistakes are caught.
 
 Every user mistake (a missing file, a malformed scenario, a bad option) prints one clear
 message and exits with code 2, never a traceback: :class:`~labour_sim.ScenarioError` from

@@ -53,9 +53,9 @@ _EPILOG = f"""examples:
   labour-sim report scenarios/lolland_falster.toml \\
       --observations scenarios/observations/lolland_falster_midterm.toml --out out/lf.html
   labour-sim report scenarios/kalundborg_plads_til_flere.toml -n 200 --levers 0 --out k.html
-  labour-sim run scenarios/lolland_falster.toml --out out/lf && \
+  labour-sim run scenarios/lolland_falster.toml --out out/lf && \\
       labour-sim report scenarios/lolland_falster.toml --results out/lf --out out/lf/report.html
-  labour-sim report scenarios/lolland_falster.toml \
+  labour-sim report scenarios/lolland_falster.toml \\
       --calibration out/calibration/lolland_falster_midterm --out out/lf_calibrated.html
 
 The page opens in any browser without a network connection and prints well (A4). It holds
