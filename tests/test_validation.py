@@ -1177,3 +1177,26 @@ def test_a_nul_byte_in_the_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     _one_line(info.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "name: expected a text of at least 1 character(s); got ''"),
+        (
+            {"staff.mentors": {"value": 20.5, "unit": "mentors", "assumption": "x"}},
+            "staff.mentors.value: expected a whole number; got 20.5",
+        ),
+    ],
+)
+def test_pydantics_findings_read_as_what_was_expected(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(raw(changes))
+    assert message in str(caught.value)
+
+
+def test_a_distribution_without_a_positive_mean_says_what_it_needs() -> None:
+    with pytest.raises(ScenarioError, match="expected a 'mean' > 0 for dist = 'exponential'"):
+        build().with_changes({"placement.duration_weeks": 0})

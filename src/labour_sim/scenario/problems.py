@@ -35,6 +35,16 @@ def depth(node: Any) -> int:
     return deepest
 
 
+#: pydantic's findings whose own words read badly after "expected" (by error type).
+_PLAIN = {
+    "string_too_short": "a text of at least {min_length} character(s)",
+    "string_too_long": "a text of at most {max_length} characters",
+    "int_from_float": "a whole number",
+    "too_short": "at least {min_length} item(s)",
+    "too_long": "at most {max_length} items",
+}
+
+
 def problems_from(exc: ValidationError) -> Iterator[Problem]:
     """Each of pydantic's findings as a Problem (an unknown key is named, not shown)."""
     for err in exc.errors(include_url=False):
@@ -45,6 +55,10 @@ def problems_from(exc: ValidationError) -> Iterator[Problem]:
             yield Problem(path, "no such field (unknown key)", "a key the format does not have")
         elif err["type"] == "missing":
             yield Problem(path, "a value (required field is missing)", "nothing")
+        elif err["type"] in _PLAIN:
+            yield Problem(
+                path, _PLAIN[err["type"]].format(**err.get("ctx", {})), given_text(err.get("input"))
+            )
         else:
             yield Problem(path, expected, given_text(err.get("input")))
 

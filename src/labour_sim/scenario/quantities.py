@@ -198,11 +198,11 @@ class DistQuantity(Provenance):
             if key != needs and getattr(self, key) is not None:
                 raise ValueError(f"no '{key}' for dist = '{self.dist}' (it takes none)")
         if needs == "shape" and self.shape is None:
-            raise ValueError(f"'{self.dist}' needs 'shape' (> 0)")
+            raise ValueError(f"a 'shape' (> 0) for dist = '{self.dist}'")
         if needs == "sd" and self.sd is None:
-            raise ValueError("'lognormal' needs 'sd' (> 0)")
+            raise ValueError("an 'sd' (> 0) for dist = 'lognormal'")
         if self.dist not in ("constant",) and self.mean <= 0:
-            raise ValueError(f"'{self.dist}' needs 'mean' > 0")
+            raise ValueError(f"a 'mean' > 0 for dist = '{self.dist}'")
         low, high = {"gamma": GAMMA_SHAPE, "weibull": WEIBULL_SHAPE}.get(self.dist, (0, 0))
         if self.shape is not None and not low <= self.shape <= high:
             raise ValueError(
