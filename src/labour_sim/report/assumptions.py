@@ -152,7 +152,7 @@ def assumptions_section(
 
 
 def _calibrated_text(draws: tuple[float, float, float], r: ParameterRow) -> str:
-    mid, low, high = (_number(x) for x in draws)
+    mid, low, high = (f"{x:,.4g}" for x in draws)  # draws: four figures say enough
     return f"calibrated: median {mid} (90 % of replications {low} to {high}); as written {r.value}"
 
 
