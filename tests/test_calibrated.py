@@ -230,7 +230,7 @@ def test_a_calibrated_report_shows_what_the_calibrated_numbers_ran_at(
     assert f"calibrated: median {mid:.4g} (90 % of replications {low:.4g} to {high:.4g}); " in (
         appendix
     )
-    assert "as written 0.3" in appendix and "but for the 1 calibrated numbers" in appendix
+    assert "as written 0.3" in appendix and "but for the 1 calibrated:" in appendix
     assert f"medians: {PATH} {mid:.4g}" in appendix  # the model description, further on
     plain = run_experiment(result.scenario, 4, SEED, execution=QUIET)
     assert plain.calibrated_values() == {}

@@ -27,9 +27,7 @@ _SIGNATURE = [
     numba.void(numba.types.Array(dtype, 1, "C"), numba.int64[::1], numba.int64[::1])
     for dtype in (numba.float64, numba.int64)
 ]
-_SIGNATURE_ORDER = [
-    numba.int64[::1](numba.types.Array(numba.float64, 1, "C")),
-]
+_SIGNATURE_ORDER = numba.int64[::1](numba.types.Array(numba.float64, 1, "C"))
 
 
 @numba.njit(inline="always")

@@ -120,9 +120,9 @@ def assumptions_section(
     ]
     assumed = sum(r.assumption for r in rows)
     values = (
-        f"Values are as written (the scenario merged over its base file), but for the "
-        f"{len(calibrated)} calibrated numbers: each replication ran at its own draw from "
-        "the posterior, shown with the value as written."
+        "Values are as written (the scenario merged over its base file), but for the "
+        f"{len(calibrated)} calibrated: each replication ran at its own draw from the "
+        "posterior, shown with the value as written."
         if calibrated
         else "Values are as simulated (the scenario merged over its base file)."
     )
