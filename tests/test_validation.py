@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from factory import build, d, q, raw
+from factory import build, d, q, raw, target
 from labour_sim import Problem, Scenario, ScenarioError, load_scenario, parse_scenario
 from labour_sim.scenario.changes import changed
 
@@ -247,6 +247,16 @@ def _dotted(path: Path_) -> str:
     return ".".join(str(part) for part in path)
 
 
+def _named(node: Any, path: Path_) -> str:
+    """``path`` dotted as errors name it: a list item with a ``name`` by that name."""
+    parts = []
+    for part in path:
+        node = node[part]
+        name = node.get("name") if isinstance(part, int) and isinstance(node, dict) else None
+        parts.append(name if isinstance(name, str) and name else str(part))
+    return ".".join(parts)
+
+
 @st.composite
 def mutated_dicts(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     """A valid raw scenario with one to three random mutations, and what they were."""
@@ -307,7 +317,7 @@ def test_unknown_key_anywhere_is_reported_at_its_path(
     ]
     path = data.draw(st.sampled_from(tables))
     _get(scenario, path)[key] = value
-    where = _dotted((*path, key))
+    where = _named(scenario, (*path, key))
     found = problems(scenario)
     assert where in found
     assert found[where].expected == "no such field (unknown key)"
@@ -447,7 +457,7 @@ def test_unknown_key_at_top_level_and_in_a_list_item() -> None:
     data["groups"][0]["colour"] = "red"
     found = problems(data)
     assert "colour" in found
-    assert "groups.0.colour" in found
+    assert f"groups.{data['groups'][0]['name']}.colour" in found  # named, as paths are
 
 
 def test_wrong_type() -> None:
@@ -1200,3 +1210,12 @@ def test_pydantics_findings_read_as_what_was_expected(
 def test_a_distribution_without_a_positive_mean_says_what_it_needs() -> None:
     with pytest.raises(ScenarioError, match="expected a 'mean' > 0 for dist = 'exponential'"):
         build().with_changes({"placement.duration_weeks": 0})
+
+
+def test_a_list_item_with_a_name_is_named_by_it_in_an_error() -> None:
+    """As paths address it everywhere else (``targets.ordinary_550.date``)."""
+    data = raw({"targets": [target("ordinary_60", "ordinary", 60)]})
+    data["targets"][0]["metric"] = "happiness"
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert [p.path for p in caught.value.problems] == ["targets.ordinary_60.metric"]

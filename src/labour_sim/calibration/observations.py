@@ -55,7 +55,7 @@ from ..metrics import ALL_METRICS, CITIZEN_METRICS, METRIC_LABELS
 from ..replication import ReplicationResult
 from ..scenario import Scenario
 from ..scenario.loader import read_toml
-from ..scenario.problems import given_text
+from ..scenario.problems import problems_from
 from ..scenario.quantities import Version
 
 __all__ = ["Observation", "Observations", "load_observations", "parse_observations"]
@@ -309,7 +309,7 @@ def parse_observations(
         else:
             parsed = _File.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(_problems_from(exc, data), origin) from None
+        raise ScenarioError(problems_from(exc, data), origin) from None
     problems = list(_consistency(parsed))
     if scenario is not None:
         problems += _against_scenario(parsed.observations, scenario)
@@ -318,30 +318,6 @@ def parse_observations(
     return Observations(
         parsed.name, parsed.description, dict(parsed.sources), parsed.observations, origin
     )
-
-
-def _problems_from(exc: ValidationError, data: Mapping[str, Any]) -> Iterator[Problem]:
-    items = data.get("observations")
-    for err in exc.errors(include_url=False):
-        loc = list(err["loc"])
-        if len(loc) >= 2 and loc[0] == "observations" and isinstance(loc[1], int):
-            loc[1] = _name_of(items, loc[1])
-        path = ".".join(str(part) for part in loc)
-        if err["type"] == "missing":
-            yield Problem(path, "a value (required field is missing)", "nothing")
-        elif err["type"] == "extra_forbidden":
-            yield Problem(path, "no such field (unknown key)", "a key the format does not have")
-        else:
-            expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-            yield Problem(path, expected, given_text(err.get("input")))
-
-
-def _name_of(items: Any, index: int) -> str:
-    try:
-        name = items[index].get("name")
-    except (AttributeError, IndexError, KeyError, TypeError):
-        name = None
-    return name if isinstance(name, str) and name else str(index)
 
 
 def _consistency(f: _File) -> Iterator[Problem]:

@@ -40,15 +40,19 @@ _PLAIN = {
     "string_too_short": "a text of at least {min_length} character(s)",
     "string_too_long": "a text of at most {max_length} characters",
     "int_from_float": "a whole number",
-    "too_short": "at least {min_length} item(s)",
+    "too_short": "at least {min_length} valid item(s)",
     "too_long": "at most {max_length} items",
 }
 
 
-def problems_from(exc: ValidationError) -> Iterator[Problem]:
-    """Each of pydantic's findings as a Problem (an unknown key is named, not shown)."""
+def problems_from(exc: ValidationError, data: Any = None) -> Iterator[Problem]:
+    """Each of pydantic's findings as a Problem (an unknown key is named, not shown).
+
+    With ``data`` (what was validated), a list item with a ``name`` is named by it, as
+    paths address it elsewhere (``targets.ordinary_550.date``); else by its index.
+    """
     for err in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in err["loc"])
+        path = _path(err["loc"], data)
         expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
         if err["type"] == "extra_forbidden":
             # The key is named, its value never shown: it may come from any file.
@@ -61,6 +65,20 @@ def problems_from(exc: ValidationError) -> Iterator[Problem]:
             )
         else:
             yield Problem(path, expected, given_text(err.get("input")))
+
+
+def _path(loc: tuple[int | str, ...], data: Any) -> str:
+    """The dotted path of ``loc`` in ``data``, list items by their ``name`` where they have one."""
+    parts, node = [], data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list | tuple):
+            node = node[part] if 0 <= part < len(node) else None
+            name = node.get("name") if isinstance(node, Mapping) else None
+            parts.append(name if isinstance(name, str) and name else str(part))
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, Mapping) else None
+    return ".".join(parts)
 
 
 def given_text(value: Any) -> str:

@@ -382,7 +382,7 @@ def parse_scenario(
         else:
             scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(problems_from(exc), origin) from None
+        raise ScenarioError(problems_from(exc, data), origin) from None
     problems = list(_consistency(scenario))
     if problems:
         raise ScenarioError(problems, origin)
