@@ -64,10 +64,10 @@ def with_conditions(*conditions: dict[str, Any], **changes: Any) -> Scenario:
         (series(["hiring"], [1, 2], [4.0], -1.0), "one value per date"),
         (series(["hiring"], [2, 1], [4.0, 5.0], -1.0), "increasing dates"),
         (period("p", ["hiring"], 5, 5, 0.5), "a date after start"),
-        (period("p", ["unknown"], 1, 2, 0.5), "conditions.0.applies_to.0"),
+        (period("p", ["unknown"], 1, 2, 0.5), "conditions.p.applies_to.0"),
         (period("p", ["referral"], 1, 2, 0.5), "intake.schedule = 'monthly'"),
-        (period("p", ["drop_out"], 1, 2, 0.5), "conditions.0.applies_to.0"),
-        ({**period("p", ["dropout"], 1, 2, 0.5), "factor": factor(-0.5)}, "conditions.0.factor"),
+        (period("p", ["drop_out"], 1, 2, 0.5), "conditions.p.applies_to.0"),
+        ({**period("p", ["dropout"], 1, 2, 0.5), "factor": factor(-0.5)}, "conditions.p.factor"),
         ({**series(["dropout"], [1], [4.0], -1.0), "dates": None}, "'dates' for kind = 'series'"),
     ],
 )
