@@ -99,10 +99,12 @@ def _bins(values: np.ndarray) -> list[float] | int:
 
 @styled
 def funnel(results: Results) -> Figure:
-    """The pathway funnel at the end of the programme period, nested, with targets marked.
+    """The pathway funnel at the end of the programme period, with targets marked.
 
-    Each step counts the distinct citizens who had reached it by the end date and is a
-    subset of the step above (:func:`funnel_steps`): referred, started preparation,
+    Each step counts the distinct citizens who had reached it by the end date, and no bar
+    exceeds the one above it in any replication (:func:`funnel_steps`); a step is not a
+    subset of the one above: the hired include citizens who found work without a placement
+    (business as usual). The steps: referred, started preparation,
     placed, hired, still in paid work 26 weeks after hire. The hired bar holds an inner
     bar for those hired on ordinary hours. Each bar is at the mean over replications with
     a whisker over the 80 % interval; the tick labels give the numbers and the share of
@@ -155,7 +157,7 @@ def funnel(results: Results) -> Figure:
     ax.set_yticks(y, ticks)
     ax.set_xlim(0, max(float(high.max()), marked) * 1.08)
     ax.set_xlabel(f"citizens by {end or 'the end of the programme period'}")
-    ax.set_title(f"Pathway funnel: each step a part of the one above\n{context(results)}")
+    ax.set_title(f"Pathway funnel: citizens ever at each step\n{context(results)}")
     ax.grid(False, axis="y")
     legend_outside(fig, ax, ncols=2)
     return fig

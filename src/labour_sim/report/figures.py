@@ -21,7 +21,7 @@ __all__ = ["capacity", "costs", "distribution", "fan", "funnel", "levers"]
 
 
 def funnel(results: Results, scenario: Scenario) -> Html:
-    """The pathway funnel at the end of the period, each step a part of the one above."""
+    """The pathway funnel at the end of the period: citizens ever at each step."""
     table = results.replications
     steps = [column for column, _ in funnel_steps(table)]
     medians = ", ".join(f"{METRIC_LABELS[m]} {table[m].median():,.0f}" for m in steps)
@@ -30,8 +30,9 @@ def funnel(results: Results, scenario: Scenario) -> Html:
     alt = f"Bar chart of the pathway by {scenario.period.end} (median over runs): {medians}."
     caption = (
         "The pathway funnel: distinct citizens who reached each step by the end of the "
-        "programme, each step a part of the one above (bar: mean; whisker: 80 % of runs; "
-        "inner bar: those hired on ordinary hours), with the targets marked."
+        "programme (bar: mean; whisker: 80 % of runs; inner bar: those hired on ordinary "
+        "hours), with the targets marked. No bar exceeds the one above it, but the hired "
+        "include citizens who found work without a placement (business as usual)."
     )
     return figure_html(plots.funnel(results), alt, caption)
 
