@@ -9,9 +9,10 @@ indices measure the levers, not the luck of each setting.
 
 * :func:`morris`: SALib's Morris elementary effects on ``trajectories`` one-at-a-time
   paths through a ``levels``-level grid of the levers' ranges (``trajectories x (k + 1)``
-  settings). ``mu_star`` is the mean absolute change of the outcome when a lever moves by
-  ``levels / (2 (levels - 1))`` of its range, with a bootstrap 95 % interval; ``sigma``
-  shows interactions or non-linearity. Cheap: screen many levers first.
+  settings). ``mu_star`` is the mean absolute elementary effect: a step's change of the
+  outcome divided by the step as a share of the lever's range (SALib's effects on the unit
+  cube), so the change over the whole range were the effect linear; with a bootstrap 95 %
+  interval; ``sigma`` shows interactions or non-linearity. Cheap: screen many levers first.
 * :func:`sobol`: SALib's Saltelli sample (``samples x (k + 2)`` settings, ``samples`` a power
   of 2) and Sobol first-order (``S1``) and total (``ST``) indices with bootstrap 95 %
   intervals: the share of the outcome's variance over the lever ranges due to a lever
@@ -132,7 +133,7 @@ class Sensitivity:
 
         if self.method == "morris":
             return (
-                f"mean |effect| {change(row['mu_star'])} [{change(row['mu_star_low'])}, "
+                f"mean |effect| per whole range {change(row['mu_star'])} [{change(row['mu_star_low'])}, "
                 f"{change(row['mu_star_high'])}], sigma {change(row['sigma'])}"
             )
         if self.method == "sobol":

@@ -221,7 +221,7 @@ def morris_bars(result: Sensitivity | pd.DataFrame, outcome: str | None = None) 
     ax.set_yticks(y, [wrap(lever_words(str(lever)), 40) for lever in rows["lever"]])
     ax.grid(False, axis="y")
     ax.set_xlim(left=0)
-    ax.set_xlabel(wrap(f"effect of a lever step on {words} ({shown})", 80))
+    ax.set_xlabel(wrap(f"effect on {words} per whole range of the lever ({shown})", 80))
     ax.set_title(_title("Morris screening", words, note))
     legend_outside(fig, ax)
     return fig
