@@ -22,7 +22,7 @@ from labour_sim import (
     run_replication,
 )
 from labour_sim.levers import BudgetAnswer
-from labour_sim.metrics import COST_COLUMNS
+from labour_sim.metrics import COST_COLUMNS, PER_FIGURES
 from labour_sim.replication import replication_costs
 from labour_sim.scenario import iter_numbers
 
@@ -212,6 +212,16 @@ def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:
     de = result.difference("effect:sustained@savings")["difference"]
     assert ratio == pytest.approx(dc / de)
     assert low < ratio < high
+    # a "per" figure compares as the results show it: mean numerator over mean denominator
+    for figure in ("cost:per_participant", "cost:per_sustained_job"):
+        row = result.difference(figure)
+        ends = [r.replications for r in (result.a, result.b)]
+        num, den = PER_FIGURES[figure][0], f"{figure}:n"
+        assert [row["mean_a"], row["mean_b"]] == [
+            pytest.approx(t[num].mean() / t[den].mean(), rel=1e-12) for t in ends
+        ]
+        assert row["difference"] == pytest.approx(row["mean_b"] - row["mean_a"], rel=1e-12)
+        assert row["ci_low"] < row["difference"] < row["ci_high"]
 
 
 # -- the budget answer ------------------------------------------------------------------------

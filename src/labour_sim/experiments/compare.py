@@ -22,14 +22,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
 from ..display import Table, as_html, as_text
-from ..metrics import COST_LABELS, METRIC_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
 from ..scenario import Scenario
+from ..stats import ratio_difference_interval, ratio_interval
 from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment
 from .results import Results
@@ -195,7 +197,9 @@ def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) ->
     """Paired (common random numbers) and independent intervals of ``b - a`` per outcome.
 
     ``a`` and ``b`` are replications tables with the same replication numbers; only the
-    outcome columns both share are compared.
+    outcome columns both share are compared. A "per" figure is compared as everywhere else
+    it is shown, the mean numerator over the mean denominator in each, its difference's
+    intervals by the delta method (:func:`~labour_sim.stats.ratio_difference_interval`).
     """
     a = a.sort_values("replication", ignore_index=True)
     b = b.sort_values("replication", ignore_index=True)
@@ -208,6 +212,9 @@ def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) ->
     ]
     rows = []
     for column in columns:
+        if column in PER_FIGURES and f"{column}:n" in columns:
+            rows.append(_ratio_row(a, b, column, level))
+            continue
         x = a[column].to_numpy(dtype=float)
         y = b[column].to_numpy(dtype=float)
         keep = np.isfinite(x) & np.isfinite(y)
@@ -236,6 +243,20 @@ def paired_differences(a: pd.DataFrame, b: pd.DataFrame, level: float = 0.95) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def _ratio_row(a: pd.DataFrame, b: pd.DataFrame, figure: str, level: float) -> dict[str, Any]:
+    """:func:`paired_differences`' row of a "per" figure (a ratio of means in each run)."""
+    num, den = PER_FIGURES[figure][0], f"{figure}:n"
+    diff, low, high = ratio_difference_interval(b[num], b[den], a[num], a[den], level)
+    (ra, la, ha), (rb, lb, hb) = (ratio_interval(t[num], t[den], level) for t in (a, b))
+    paired, independent = (high - low) / 2, math.hypot((ha - la) / 2, (hb - lb) / 2)
+    return {
+        "outcome": figure, "replications": len(a), "mean_a": ra, "mean_b": rb,
+        "difference": diff, "ci_low": low, "ci_high": high,
+        "independent_low": diff - independent, "independent_high": diff + independent,
+        "narrowing": paired / independent if independent > 0 else math.nan,
+    }  # fmt: skip
 
 
 def _cells(row: pd.Series, number: Callable[[float, str], str]) -> tuple[str, str, str]:
