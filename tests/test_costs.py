@@ -356,3 +356,17 @@ def test_budget_answer_decides_only_when_the_interval_clears_the_goal() -> None:
     assert "undecided at this precision" in _answer(None, close).lines()[0]
     far = search.assign(probability=[0.4, 0.5])
     assert "is not reached" in _answer(None, far).lines()[0]
+
+
+def test_a_budget_answer_at_the_end_of_the_values_searched_says_so() -> None:
+    search = pd.DataFrame(
+        {"value": [4.0, 6.0], "probability": [0.85, 0.9], "ci_low": [0.0, 0.0],
+         "ci_high": [0.0, 0.0], "programme_cost": [1.0, 1.0], "replications": [200, 200]}
+    )  # fmt: skip
+    fresh = {"probability": 0.9, "ci_low": 0.85, "ci_high": 0.94, "replications": 200, "seed": 1}
+    first = _answer(fresh, search).lines()[0]
+    assert "probability, already at the bottom of the values searched (widen them" in first
+    inside = search.assign(value=[2.0, 4.0], probability=[0.4, 0.85])
+    assert "already at the" not in _answer(fresh, inside).lines()[0]
+    down = dataclasses.replace(_answer(fresh, search.assign(value=[2.0, 4.0])), downward=True)
+    assert "already at the top of the values searched" in down.lines()[0]

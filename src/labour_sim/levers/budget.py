@@ -140,9 +140,14 @@ class BudgetAnswer:
             "below": "NOT confirmed: the fresh run is below the goal; widen the search",
             "undecided": "",
         }[d.verdict]
+        values = self.search["value"]
+        edge = ""
+        if self.value == (values.max() if self.downward else values.min()):
+            end = "top" if self.downward else "bottom"
+            edge = f", already at the {end} of the values searched (widen them to look further)"
         return [
             f"{lever} = {self.value:g} is the {least} value that reaches {self.target} "
-            f"with {self.probability:.0%} probability.",
+            f"with {self.probability:.0%} probability{edge}.",
             f"Programme cost there: {self.budget_dkk / 1e6:,.2f} mio DKK on average; "
             f"a budget of {self.budget_p90_dkk / 1e6:,.2f} mio DKK covers it 9 times in 10.",
             f"Fresh-seed confirmation: {d.words()}{f' ({verdict})' if verdict else ''}.",
