@@ -471,6 +471,9 @@ def test_goal_seeking_finds_the_fine_grid_answer_within_one_grid_step(
     assert loaded.setting == answer.setting and loaded.confirmed
     pd.testing.assert_frame_equal(loaded.search, answer.search)
     assert "Least-cost setting" in answer.lines()[0]
+    (idle,) = [line for line in answer.lines() if f"({IDLE}) = 1 " in line]
+    (slots,) = [line for line in answer.lines() if f"({SLOTS}) = " in line]
+    assert idle.endswith("; the low end searched)") and "end searched" not in slots
 
 
 def test_goal_seeking_says_when_the_target_is_out_of_reach() -> None:

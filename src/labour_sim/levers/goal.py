@@ -137,10 +137,12 @@ class GoalAnswer:
             ]
         out = [f"Least-cost setting that reaches {want}:"]
         for lever in self.levers:
+            value = self.setting[lever.path]
+            end = {lever.low: "; the low end searched", lever.high: "; the high end searched"}
             out.append(
-                f"  {lever_name(lever.path)} ({lever.path}) = {self.setting[lever.path]:g} "
+                f"  {lever_name(lever.path)} ({lever.path}) = {value:g} "
                 f"(scenario: {lever.baseline:g}; "
-                f"{lever.cost:,.0f} DKK a unit)"
+                f"{lever.cost:,.0f} DKK a unit{end.get(value, '')})"
             )
         extra = self.lever_cost - self.baseline_cost
         out.append(
