@@ -21,12 +21,6 @@ def test_replications_must_be_a_whole_number(given: Any) -> None:
     assert str(info.value) == f"replications: expected a whole number >= 1; got {given!r}"
 
 
-def test_replications_as_text_reads_as_the_walk_through_expects() -> None:
-    with pytest.raises(ScenarioError) as info:
-        run_experiment(build(), replications="10", execution=RUN)  # type: ignore[arg-type]
-    assert str(info.value) == "replications: expected a whole number >= 1; got '10'"
-
-
 @pytest.mark.parametrize("given", [-1, "a", 1.0, True])
 def test_the_seed_of_an_experiment_is_checked_up_front(given: Any) -> None:
     with pytest.raises(ScenarioError) as info:
