@@ -335,16 +335,21 @@ def test_every_cost_number_has_a_source_or_is_an_assumption(path: Path) -> None:
             assert prov.source in scenario.sources or prov.source.startswith("http"), name
 
 
+def _search(values: list[float], probabilities: list[float]) -> pd.DataFrame:
+    """A budget search of two values, 200 replications each (intervals unused)."""
+    return pd.DataFrame(
+        {"value": values, "probability": probabilities, "ci_low": [0.0, 0.0],
+         "ci_high": [0.0, 0.0], "programme_cost": [1.0, 1.0], "replications": [200, 200]}
+    )  # fmt: skip
+
+
 def _answer(confirmation: dict[str, float] | None, search: pd.DataFrame) -> BudgetAnswer:
     value = None if confirmation is None else 4.0
     return BudgetAnswer("t", "staff.mentors", 0.8, value, 1e6, 1.2e6, search, confirmation, False)
 
 
 def test_budget_answer_decides_only_when_the_interval_clears_the_goal() -> None:
-    search = pd.DataFrame(
-        {"value": [2.0, 4.0], "probability": [0.4, 0.81], "ci_low": [0.0, 0.0],
-         "ci_high": [0.0, 0.0], "programme_cost": [1.0, 1.0], "replications": [200, 200]}
-    )  # fmt: skip
+    search = _search([2.0, 4.0], [0.4, 0.81])
     fresh = {"probability": 0.81, "ci_low": 0.75, "ci_high": 0.86, "replications": 200, "seed": 1}
     lines = _answer(fresh, search).lines()
     assert "undecided at this precision against 80%" in lines[-2]
@@ -359,10 +364,7 @@ def test_budget_answer_decides_only_when_the_interval_clears_the_goal() -> None:
 
 
 def test_a_budget_answer_at_the_end_of_the_values_searched_says_so() -> None:
-    search = pd.DataFrame(
-        {"value": [4.0, 6.0], "probability": [0.85, 0.9], "ci_low": [0.0, 0.0],
-         "ci_high": [0.0, 0.0], "programme_cost": [1.0, 1.0], "replications": [200, 200]}
-    )  # fmt: skip
+    search = _search([4.0, 6.0], [0.85, 0.9])
     fresh = {"probability": 0.9, "ci_low": 0.85, "ci_high": 0.94, "replications": 200, "seed": 1}
     first = _answer(fresh, search).lines()[0]
     assert "probability, already at the bottom of the values searched (widen them" in first

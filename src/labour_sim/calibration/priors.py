@@ -25,13 +25,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from scipy import stats as sps
 
 from ..errors import Problem, ScenarioError
-from ..scenario import Scenario
+from ..scenario import DistQuantity, Quantity, Scenario, value_bounds
 from ..scenario.paths import number_at
 
 __all__ = ["Parameter", "Prior", "parse_parameters", "parse_prior"]
@@ -210,36 +208,27 @@ def _check_support(scenario: Scenario, parameter: Parameter) -> None:
     end at a bound the field excludes (``gt``): it draws that very value with probability 0.
     """
     prior = parameter.prior
-    field = _field(scenario, parameter.path)
-    if prior.kind == "normal" or field is None:
+    q = _quantity(scenario, parameter.path)
+    if prior.kind == "normal" or q is None:
         return
-    floor, ceiling = -math.inf, math.inf
-    left, right = "[", "]"
-    for item in field.metadata:
-        if isinstance(item, Ge):
-            floor = float(item.ge)  # type: ignore[arg-type]
-        elif isinstance(item, Gt):
-            floor, left = float(item.gt), "("  # type: ignore[arg-type]
-        elif isinstance(item, Le):
-            ceiling = float(item.le)  # type: ignore[arg-type]
-        elif isinstance(item, Lt):
-            ceiling, right = float(item.lt), ")"  # type: ignore[arg-type]
+    floor, strict, ceiling = value_bounds(q)
+    top = math.inf if ceiling is None else ceiling
     low, high = parameter.value(prior.a), parameter.value(prior.b)  # as the scenario gets them
-    if low < floor or high > ceiling:
-        within = f"a prior within {left}{floor:g}, {ceiling:g}{right}"
+    if low < floor or high > top:
+        within = f"a prior within {'(' if strict else '['}{floor:g}, {top:g}]"
         raise ScenarioError([Problem(f"parameters.{parameter.path}", within, str(prior))])
 
 
-def _field(scenario: Scenario, path: str) -> FieldInfo | None:
-    """The schema field holding the number at ``path`` (a quantity's value or mean), if found.
+def _quantity(scenario: Scenario, path: str) -> Quantity[Any] | DistQuantity | None:
+    """The quantity whose number is at ``path`` (its own path, or ``.value``/``.mean`` in it).
 
-    List items are found by name or index, as :mod:`labour_sim.scenario.paths` finds them.
+    List items by name or index, as :mod:`labour_sim.scenario.paths` finds them.
     """
-    parent: Any = None
     node: Any = scenario
-    last = ""
-    for part in path.split("."):
-        parent, last = node, part
+    parts = path.split(".")
+    if parts[-1] in ("value", "mean"):
+        parts.pop()
+    for part in parts:
         if isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
         elif isinstance(node, tuple | list):
@@ -252,7 +241,4 @@ def _field(scenario: Scenario, path: str) -> FieldInfo | None:
                 return None
         else:
             return None
-    if isinstance(node, BaseModel):
-        fields = type(node).model_fields
-        return next((fields[k] for k in ("value", "mean") if k in fields), None)
-    return type(parent).model_fields.get(last) if isinstance(parent, BaseModel) else None
+    return node if isinstance(node, Quantity | DistQuantity) else None

@@ -28,11 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotated_types import Ge, Gt, Le
-from pydantic import BaseModel
-
 from ..errors import Problem, ScenarioError, short
-from ..scenario import DistQuantity, Quantity, Scenario, iter_numbers, lever_name
+from ..scenario import DistQuantity, Quantity, Scenario, iter_numbers, lever_name, value_bounds
 
 __all__ = [
     "IMPORTANT",
@@ -172,7 +169,7 @@ def lever_specs(scenario: Scenario) -> list[LeverSpec]:
 
 def _spec(path: str, q: Quantity[Any] | DistQuantity, value: int | float, row: Any) -> LeverSpec:
     whole = isinstance(value, int)
-    floor, strict, ceiling = _bounds(q)
+    floor, strict, ceiling = value_bounds(q)
     if q.range is not None:
         low, high = min(q.range[0], value), max(q.range[1], value)
         origin = f"assumption: {q.assumption} (range {q.range[0]:g} to {q.range[1]:g})"
@@ -207,20 +204,6 @@ def _spec(path: str, q: Quantity[Any] | DistQuantity, value: int | float, row: A
         section=path.split(".")[0],
         important=path in IMPORTANT,
     )
-
-
-def _bounds(q: BaseModel) -> tuple[float, bool, float | None]:
-    """``(lowest, strictly above it, highest)`` the field's type allows."""
-    field = type(q).model_fields.get("mean" if isinstance(q, DistQuantity) else "value")
-    floor, strict, ceiling = -math.inf, False, None
-    for item in field.metadata if field is not None else ():
-        if isinstance(item, Ge):
-            floor = float(item.ge)  # type: ignore[arg-type]
-        elif isinstance(item, Gt):
-            floor, strict = float(item.gt), True  # type: ignore[arg-type]
-        elif isinstance(item, Le):
-            ceiling = float(item.le)  # type: ignore[arg-type]
-    return floor, strict, ceiling
 
 
 def _nice_step(raw: float) -> float:

@@ -11,7 +11,14 @@ a table) and ``files`` (the shipped scenario files). Nothing here runs a simulat
 from .conditions import RATES, Condition
 from .doc import lever_name
 from .loader import load_scenario
-from .quantities import ArrayQuantity, DistQuantity, Provenance, Quantity, iter_numbers
+from .quantities import (
+    ArrayQuantity,
+    DistQuantity,
+    Provenance,
+    Quantity,
+    iter_numbers,
+    value_bounds,
+)
 from .schema import Scenario, cohort_size, parse_scenario
 from .sections import MAX_ATTEMPTS, Target, target_spec
 
@@ -31,4 +38,5 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "target_spec",
+    "value_bounds",
 ]

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import numpy as np
+from annotated_types import Ge, Gt, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from ..distributions import Constant, Distribution, Exponential, Gamma, Lognormal, Weibull
@@ -39,6 +40,7 @@ __all__ = [
     "Version",
     "iter_numbers",
     "number_only",
+    "value_bounds",
 ]
 
 
@@ -279,3 +281,21 @@ def iter_numbers(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Prov
                 if isinstance(item, BaseModel):
                     label = getattr(item, "name", i)
                     yield from iter_numbers(item, f"{path}.{label}.")
+
+
+def value_bounds(q: BaseModel) -> tuple[float, bool, float | None]:
+    """``(lowest, strictly above it, highest)`` the type of a quantity's number allows.
+
+    The number is a quantity's ``value`` or a distribution's ``mean``; ``-inf`` and ``None``
+    where the type sets no bound.
+    """
+    field = type(q).model_fields.get("mean" if isinstance(q, DistQuantity) else "value")
+    floor, strict, ceiling = -math.inf, False, None
+    for item in field.metadata if field is not None else ():
+        if isinstance(item, Ge):
+            floor = float(item.ge)  # type: ignore[arg-type]
+        elif isinstance(item, Gt):
+            floor, strict = float(item.gt), True  # type: ignore[arg-type]
+        elif isinstance(item, Le):
+            ceiling = float(item.le)  # type: ignore[arg-type]
+    return floor, strict, ceiling
