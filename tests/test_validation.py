@@ -1197,6 +1197,15 @@ def test_a_nul_byte_in_the_file_is_one_line(tmp_path: Path) -> None:
             {"staff.mentors": {"value": 20.5, "unit": "mentors", "assumption": "x"}},
             "staff.mentors.value: expected a whole number; got 20.5",
         ),
+        (  # a bare number, not pydantic's class name
+            {"staff.mentors": 10},
+            "staff.mentors: expected a number as { value = ..., unit = ..., source = ... }",
+        ),
+        (
+            {"preparation.duration_weeks": 12},
+            "preparation.duration_weeks: expected a distribution as { dist = ..., mean = ...",
+        ),
+        ({"budget": 5}, "budget: expected a table of its fields; got 5"),
     ],
 )
 def test_pydantics_findings_read_as_what_was_expected(

@@ -59,12 +59,41 @@ def problems_from(exc: ValidationError, data: Any = None) -> Iterator[Problem]:
             yield Problem(path, "no such field (unknown key)", "a key the format does not have")
         elif err["type"] == "missing":
             yield Problem(path, "a value (required field is missing)", "nothing")
+        elif err["type"] == "model_type":
+            yield Problem(path, _table_kind(err.get("ctx", {})), given_text(err.get("input")))
         elif err["type"] in _PLAIN:
             yield Problem(
                 path, _PLAIN[err["type"]].format(**err.get("ctx", {})), given_text(err.get("input"))
             )
         else:
             yield Problem(path, expected, given_text(err.get("input")))
+
+
+#: How a quantity is written, by the start of its pydantic class name (see ``_table_kind``).
+_WRITTEN = {
+    "Quantity": "a number as { value = ..., unit = ..., source = ... } (or assumption = ... "
+    "with range = [low, high])",
+    "ArrayQuantity": "a list of numbers as { values = [...], unit = ..., source = ... } (or "
+    "assumption = ... with range = [low, high])",
+}
+
+
+def _table_kind(ctx: Mapping[str, Any]) -> str:
+    """What a table was expected to be, in the file's words, not pydantic's class name.
+
+    A bare ``mentors = 10`` is a number without its unit and provenance; a distribution or
+    a section given as a plain value is a table of its fields.
+    """
+    name = str(ctx.get("class_name", ""))
+    kind = name.split("[", 1)[0]
+    if kind in _WRITTEN:
+        return _WRITTEN[kind]
+    if kind.endswith("Dist"):
+        return (
+            "a distribution as { dist = ..., mean = ..., unit = ..., source = ... } (or "
+            "assumption = ... with range = [low, high])"
+        )
+    return "a table of its fields"
 
 
 def _path(loc: tuple[int | str, ...], data: Any) -> str:
