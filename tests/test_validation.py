@@ -797,6 +797,16 @@ def test_plain_number_on_a_distribution_changes_its_mean() -> None:
     assert base.placement.duration_weeks.mean == 13
 
 
+def test_a_shape_changed_by_a_what_if_keeps_the_range_of_the_mean() -> None:
+    """The range is about the mean: a new shape or sd neither becomes it nor moves it."""
+    base = load_scenario(LOLLAND)
+    assumed = base.with_changes({"intake.assessment_weeks.shape": 1}).intake.assessment_weeks
+    assert (assumed.mean, assumed.shape) == (4, 1)
+    assert assumed.range == base.intake.assessment_weeks.range == (2, 8)
+    sourced = base.with_changes({"placement.duration_weeks.shape": 2}).placement.duration_weeks
+    assert sourced.assumption is not None and sourced.range == (13, 13)
+
+
 def test_table_replaces_the_whole_quantity() -> None:
     new = {"value": 4, "unit": "slots", "source": "https://example.org/slots"}
     changed = build().with_changes({"companies.slots_per_company": new})

@@ -86,7 +86,11 @@ def _mark(quantity: dict[str, Any], key: str, new: Any) -> None:
         return
     quantity["source"] = None
     quantity["assumption"] = f"what-if: {key} changed from {old!r} to {new!r}"
-    if isinstance(old, int | float) and isinstance(new, int | float):
+    if key not in VALUE_KEYS:
+        # A shape or sd: the range is about the mean, which has not changed.
+        mean = quantity.get("mean")
+        quantity["range"] = quantity.get("range") or (mean, mean)
+    elif isinstance(old, int | float) and isinstance(new, int | float):
         quantity["range"] = (min(old, new), max(old, new))
     else:
         quantity["range"] = quantity.get("range") or (0.0, 0.0)
