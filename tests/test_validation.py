@@ -561,6 +561,24 @@ def test_range_upside_down() -> None:
     assert_only(data, "companies.initial")
 
 
+def test_a_number_outside_its_own_range_in_a_file_is_refused(tmp_path: Path) -> None:
+    """An assumption whose plausible range leaves out its value says which, and what it is."""
+    text = LOLLAND_TEXT.replace(
+        'assumption = "half a year to get referrals going", range = [8, 52]',
+        'assumption = "half a year to get referrals going", range = [30, 52]',
+    ).replace("range = [2, 8] }", "range = [5, 8] }")  # assessment_weeks: a mean of 4
+    path = tmp_path / "programme.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert [(p.path, p.expected, p.given) for p in caught.value.problems] == [
+        ("intake.ramp_up_weeks.value", "a value within the range [30, 52] it gives", "26"),
+        ("intake.assessment_weeks.mean", "a mean within the range [5, 8] it gives", "4"),
+    ]
+    # A what-if's range spans the old and the new value: it never trips the check.
+    load_scenario(LOLLAND).with_changes({"intake.ramp_up_weeks": 60})
+
+
 def test_undefined_source_key() -> None:
     data = raw({"companies.initial": {"value": 10, "unit": "companies", "source": "nowhere"}})
     found = assert_only(data, "companies.initial.source")

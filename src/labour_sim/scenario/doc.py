@@ -44,7 +44,8 @@ Every number is a small inline table with a `unit` and exactly one of:
 
 * `source`: a key of the file's `[sources]` table, a URL, or a seed article's file name;
   an optional `note` says how the number was derived from the source;
-* `assumption`: why this value, with a plausible `range = [low, high]`.
+* `assumption`: why this value, with a plausible `range = [low, high]` that contains it
+  (a distribution's mean; a list's range is not checked against its values).
 
 ```toml
 slots_per_company = { value = 1, unit = "slots", assumption = "one at a time", range = [1, 3] }

@@ -9,15 +9,16 @@ problems found are reported together as one :class:`~labour_sim.errors.ScenarioE
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScenarioError
+from ..errors import Problem, ScenarioError
 from .problems import MAX_DEPTH, depth
+from .quantities import ArrayQuantity, DistQuantity, iter_numbers
 from .schema import Scenario, parse_scenario
 
-__all__ = ["load_scenario", "merge", "read_toml"]
+__all__ = ["load_scenario", "merge", "range_problems", "read_toml"]
 
 
 #: Bases a scenario may chain (a file extending a file ...): far more than any real layering.
@@ -99,7 +100,31 @@ def load_scenario(path: str | Path) -> Scenario:
         of bases included).
     """
     data, texts = _resolve(Path(path))
-    return parse_scenario(data, origin=str(path), text="\n".join(texts))
+    scenario = parse_scenario(data, origin=str(path), text="\n".join(texts))
+    problems = list(range_problems(scenario))
+    if problems:
+        raise ScenarioError(problems, str(path))
+    return scenario
+
+
+def range_problems(scenario: Scenario) -> Iterator[Problem]:
+    """Each number of a file outside its own plausible ``range`` (a distribution: its mean).
+
+    Checked where a file is read, not for every what-if (a what-if's range spans the old and
+    the new value, see :mod:`.changes`). A list's range is left alone: it may describe its
+    non-zero months (a group of 6 to 8 starting in most months, none in summer).
+    """
+    for path, q in iter_numbers(scenario):
+        if q.range is None or isinstance(q, ArrayQuantity):
+            continue
+        low, high = q.range
+        key, value = ("mean", q.mean) if isinstance(q, DistQuantity) else ("value", q.value)  # type: ignore[attr-defined]
+        if not low <= value <= high:
+            yield Problem(
+                f"{path}.{key}",
+                f"a {key} within the range [{low:g}, {high:g}] it gives",
+                f"{value:g}",
+            )
 
 
 def _resolve(top: Path) -> tuple[dict[str, Any], list[str]]:
