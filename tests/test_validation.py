@@ -1158,6 +1158,20 @@ def test_a_base_outside_the_folder_is_refused(tmp_path: Path, extends: str) -> N
     assert "s3cret" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "extends", ['"../base/denmark.toml"', '"base/denmark.toml"', f'"{BASES_DIR / "denmark.toml"}"']
+)
+def test_a_base_out_of_reach_says_where_the_shipped_base_is(tmp_path: Path, extends: str) -> None:
+    """An analyst's file in a folder of its own is told to copy the shipped base beside it."""
+    inner = tmp_path / "analyst"
+    inner.mkdir()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_programme(inner, extends))
+    (problem,) = info.value.problems
+    assert problem.path == "extends"
+    assert f"copy a base there, such as the shipped {BASES_DIR}" in problem.expected
+
+
 def test_unknown_keys_of_a_base_are_named_without_their_values(tmp_path: Path) -> None:
     (tmp_path / "base" / "denmark.toml").write_text(
         'token = "s3cret"\n' + (BASES_DIR / "denmark.toml").read_text(encoding="utf-8"),

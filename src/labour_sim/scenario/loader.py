@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScenarioError
+from .files import scenario_folder
 from .problems import MAX_DEPTH, depth
 from .quantities import ArrayQuantity, DistQuantity, iter_numbers
 from .schema import Scenario, parse_scenario
@@ -154,8 +155,9 @@ def _resolve(top: Path) -> tuple[dict[str, Any], list[str]]:
             )
         if not candidate.is_file():
             raise ScenarioError.single(
-                "extends", f"an existing base file (relative to {path.parent})", base, where
-            )
+                "extends", f"an existing base file (relative to {path.parent}; {_copy_hint()})",
+                base, where,
+            )  # fmt: skip
         data, text = read_toml(candidate)
         layers.append(data)
         texts.append(f"# ---- extends {base} ----\n{text}")
@@ -178,18 +180,25 @@ def _base_path(base: Any, path: Path, root: Path, where: str) -> Path:
         )  # fmt: skip
     if Path(base).is_absolute() or base.startswith(("/", "\\", "~")) or ":" in base:
         raise ScenarioError.single(
-            "extends", f"a path relative to the scenario's folder ({root})", base, where
-        )
+            "extends", f"a path relative to the scenario's folder ({root}; {_copy_hint()})",
+            base, where,
+        )  # fmt: skip
     try:
         candidate = (path.parent / base).resolve()
     except (OSError, RuntimeError, ValueError) as exc:
         raise ScenarioError.single("extends", "a resolvable path", str(exc), where) from None
     if not candidate.is_relative_to(root):
         raise ScenarioError.single(
-            "extends", f"a base inside the scenario's folder {root} (no '..' out of it)",
+            "extends", f"a base inside the scenario's folder {root} (no '..' out of it; "
+            f"{_copy_hint()})",
             base, where,
         )  # fmt: skip
     return candidate
+
+
+def _copy_hint() -> str:
+    """How a scenario outside the shipped folder gets a base: a copy beside it."""
+    return f"copy a base there, such as the shipped {scenario_folder() / 'base'}"
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
