@@ -353,6 +353,24 @@ def test_assumptions_table_has_every_number(lolland: tuple[Results, str, Path]) 
     assert series.value == "12 values, 2.5 to 5.6"  # gross unemployment, %: no total
 
 
+def test_cost_table_names_what_each_per_figure_divides_and_when(
+    lolland: tuple[Results, str, Path],
+) -> None:
+    """A reader can check each "per" row against the counts beside it, at their dates."""
+    results, page, _ = lolland
+    section = page[page.index('id="costs"') : page.index('id="business-case"')]
+    table = section[section.index("Every cost item") :]
+    end, horizon = results.metadata["end_date"], results.metadata["savings_horizon_date"]
+    for label in (
+        f"programme cost per participant (programme cost to {end} / citizens referred by {end})",
+        f"programme cost per citizen hired on ordinary hours (programme cost to {end} / "
+        f"citizens hired on ordinary hours by {horizon})",
+        f"net public cost per job held 26 weeks (net public cost to {horizon} / citizens in "
+        f"paid work 26 weeks after hire by {horizon})",
+    ):
+        assert html.escape(label) in table
+
+
 def test_evaluation_compares_each_observation(lolland: tuple[Results, str, Path]) -> None:
     _, page, _ = lolland
     section = page[page.index('id="evaluation"') : page.index('id="assumptions"')]

@@ -194,12 +194,29 @@ class Results:
             )
         return out
 
+    def _per_dates(self, item: str) -> tuple[str, str]:
+        """The dates of a "per" figure's numerator and denominator.
+
+        The programme cost runs to the end; the net public cost to the savings horizon
+        (benefits saved and subsidies are counted up to it).
+        """
+        numerator, _, when = PER_FIGURES[item]
+        end = self.metadata.get("end_date", "the end")
+        horizon = self.metadata.get("savings_horizon_date", "the horizon")
+        return horizon if numerator == "cost:net_public" else end, end if when == "end" else horizon
+
+    def per_label(self, item: str) -> str:
+        """A "per" figure's label with what it divides, and when: for a table row."""
+        numerator, what, _ = PER_FIGURES[item]
+        until, date = self._per_dates(item)
+        name = "programme cost" if numerator == "cost:programme" else COST_LABELS[numerator]
+        return f"{COST_LABELS[item]} ({name} to {until} / {what} by {date})"
+
     def per_line(self, item: str) -> str:
         """A "per" figure in words: the figure, its numerator and denominator, their dates."""
         row = self.cost(item)
-        numerator, what, when = PER_FIGURES[item]
-        end = self.metadata.get("end_date", "the end")
-        date = end if when == "end" else self.metadata.get("savings_horizon_date", "the horizon")
+        numerator, what, _ = PER_FIGURES[item]
+        end, date = self._per_dates(item)
         num_label = COST_LABELS.get(numerator, numerator)
         value = f"{row['mean']:,.0f} DKK" if np.isfinite(row["mean"]) else "not defined"
         text = (

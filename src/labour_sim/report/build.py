@@ -36,7 +36,7 @@ from ..errors import ScenarioError
 from ..experiments import Results
 from ..experiments.store import atomic_write
 from ..levers import BudgetAnswer, Sensitivity, default_levers
-from ..metrics import METRIC_LABELS, METRICS
+from ..metrics import METRIC_LABELS, METRICS, PER_FIGURES
 from ..scenario import Scenario, lever_name, load_scenario
 from ..stats import percent
 from . import figures
@@ -424,7 +424,7 @@ def _costs(x: _Inputs) -> Html:
             continue
         rows.append(
             (
-                row["label"],
+                r.per_label(row["item"]) if row["item"] in PER_FIGURES else row["label"],
                 dkk(row["mean"]),
                 f"{dkk(row['p10'])} to {dkk(row['p90'])}",
                 f"{dkk(row['ci_low'])} to {dkk(row['ci_high'])}",
