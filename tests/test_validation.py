@@ -512,6 +512,18 @@ def test_company_target_larger_than_max_companies() -> None:
     assert "max_companies" in found["targets.firms.threshold"].expected
 
 
+@pytest.mark.parametrize(
+    ("metric", "unit"), [("placed", "companies"), ("companies_joined", "citizens")]
+)
+def test_a_target_counted_in_the_other_kind_of_unit(metric: str, unit: str) -> None:
+    """300 companies placed is a slip for 300 citizens: the metric says what it counts."""
+    data = raw({"targets": [target("t", metric, 5)]})
+    data["targets"][0]["threshold"]["unit"] = unit
+    found = assert_only(data, "targets.t.threshold.unit")
+    assert f"(what '{metric}' counts)" in found["targets.t.threshold.unit"].expected
+    assert found["targets.t.threshold.unit"].given == repr(unit)
+
+
 def test_target_date_outside_programme_period() -> None:
     # The period is 2020-01-06..2021-12-27 with 52 weeks of follow-up: up to 2022-12-26.
     inside = raw({"targets": [_target("last_day", "placed", 10, "2022-12-26")]})

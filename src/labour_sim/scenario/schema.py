@@ -49,7 +49,7 @@ from .sections import (
     Target,
     described,
 )
-from .units import unit_problems
+from .units import SYNONYMS, unit_problems
 
 __all__ = ["Scenario", "cohort_size", "expected_citizens", "memory_estimate", "parse_scenario"]
 
@@ -555,6 +555,15 @@ def _check_targets(s: Scenario) -> Iterator[Problem]:
         path = f"targets.{t.name}"
         if not s.period.start <= t.date <= last:
             yield Problem(f"{path}.date", f"a date within {s.period.start}..{last}", str(t.date))
+        counts, other = SYNONYMS["citizens"], ("companies",)
+        if t.metric not in CITIZEN_METRICS:
+            counts, other = other, counts
+        if t.threshold.unit in other:  # the field takes either; the metric counts one
+            yield Problem(
+                f"{path}.threshold.unit",
+                f"{' or '.join(map(repr, counts))} (what {t.metric!r} counts)",
+                repr(t.threshold.unit),
+            )
         limit = cohort if t.metric in CITIZEN_METRICS else s.companies.max_companies.value
         if t.threshold.value > limit:
             what = "the cohort" if t.metric in CITIZEN_METRICS else "companies.max_companies"
