@@ -122,7 +122,8 @@ class Results:
             terms = f" = {terms}" if terms else ""
             lines.append(
                 f"{row['label']}: {row['mean'] / scale:,.1f} {unit}{terms} "
-                f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"
+                f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f}; "
+                f"counted to {self._counted_to(item)})"
             )
         grant = self.metadata.get("grant_dkk")
         row = self.cost("cost:within_grant")
@@ -194,6 +195,16 @@ class Results:
             )
         return out
 
+    def _counted_to(self, item: str) -> str:
+        """The date a cost is counted to.
+
+        The programme's own cost (and caseworkers) to its end; benefits and subsidies, and
+        the totals holding them, to the savings horizon.
+        """
+        if item in _TO_THE_END:
+            return str(self.metadata.get("end_date", "the end"))
+        return str(self.metadata.get("savings_horizon_date", "the horizon"))
+
     def per_line(self, item: str) -> str:
         """A "per" figure in words: the figure, its numerator and denominator, their dates."""
         row = self.cost(item)
@@ -203,7 +214,8 @@ class Results:
         num_label = COST_LABELS.get(numerator, numerator)
         value = f"{row['mean']:,.0f} DKK" if np.isfinite(row["mean"]) else "not defined"
         text = (
-            f"{row['label']}: {value} = {row['numerator']:,.0f} DKK {num_label} (to {end}) / "
+            f"{row['label']}: {value} = {row['numerator']:,.0f} DKK {num_label} "
+            f"(to {self._counted_to(numerator)}) / "
             f"{row['denominator']:,.1f} {what} (by {date}), means over {self.n:,} replications"
         )
         if row["zero_share"] > 0:
@@ -306,8 +318,16 @@ _COST_SUMMARY = (
     *_NET_PUBLIC,
     "cost:net_public",
     "cost:per_participant",
+    "cost:per_hired",
+    "cost:per_ordinary",
     "cost:per_sustained_job",
+    "cost:net_public_per_sustained_job",
 )
+#: Costs counted over the programme period only (to its end): its own items and caseworkers.
+_TO_THE_END = frozenset(
+    ("cost:mentor", "cost:mentor_training", "cost:intake", "cost:company_recruitment",
+     "cost:fixed", "cost:programme", "cost:caseworker")
+)  # fmt: skip
 
 
 def cost_table(replications: pd.DataFrame) -> pd.DataFrame:
