@@ -144,3 +144,12 @@ def test_the_sparse_sums_are_the_dense_ones_to_the_last_bit() -> None:
     want = np.zeros((30, 52))
     np.add.at(want, citizen, dense * weight[:, None])
     assert np.array_equal(_per_citizen(citizen, enter, leave, weight, 30, 52), want)
+
+
+def test_the_business_case_names_the_seed_its_runs_are_on() -> None:
+    # `labour-sim business-case` defaults to another seed than `run` (2025 against
+    # 20180101): the reader can match its runs to a run's only if it says which seed.
+    case = business_case(scenario(), 2, seed=11, execution=Execution(workers=1, progress=False))
+    assert case.seed == 11
+    assert "(2 replications, seed 11; positive = net cost)" in case.lines()[0]
+    assert repr(case).startswith(f"BusinessCase: {case.scenario}, 2 replications, seed 11 ")

@@ -22,7 +22,7 @@ from labour_sim import (
     run_replication,
 )
 from labour_sim.levers import BudgetAnswer
-from labour_sim.metrics import COST_COLUMNS, PER_FIGURES
+from labour_sim.metrics import COST_COLUMNS, COST_LABELS, PER_FIGURES
 from labour_sim.replication import replication_costs
 from labour_sim.scenario import iter_numbers
 
@@ -201,6 +201,26 @@ def test_the_net_public_cost_line_shows_the_sum_that_makes_it() -> None:
     costs.loc[small, ["mean", "p10", "p90"]] = [260_000.0, 100_000.0, 400_000.0]
     small_net = dataclasses.replace(results, costs=costs).cost_lines()
     assert any(line.startswith("net public cost: 0.3 mio DKK = ") for line in small_net)
+
+
+def test_cost_lines_show_every_per_figure_and_the_date_each_cost_is_counted_to() -> None:
+    # Every "per" figure in the report's table is a line that shows its division, and each
+    # amount says its date: the programme's own cost stops at the end, benefits and
+    # subsidies (and the net public cost) run on to the savings horizon.
+    results = run_experiment(costed(), 20, seed=1, execution=Execution(workers=1, progress=False))
+    end, horizon = results.metadata["end_date"], results.metadata["savings_horizon_date"]
+    assert end != horizon
+    lines = results.cost_lines()
+    for item, (numerator, what, when) in PER_FIGURES.items():
+        row = results.cost(item)
+        line = next(x for x in lines if x.startswith(f"{COST_LABELS[item]}: "))
+        counted = end if numerator == "cost:programme" else horizon
+        assert f"= {row['numerator']:,.0f} DKK {COST_LABELS[numerator]} (to {counted}) / " in line
+        assert f"{row['denominator']:,.1f} {what} (by {end if when == 'end' else horizon})" in line
+    for item, counted in (("cost:programme", end), ("cost:public", horizon),
+                          ("saving:benefits", horizon), ("cost:net_public", horizon)):  # fmt: skip
+        line = next(x for x in lines if x.startswith(f"{COST_LABELS[item]}: "))
+        assert line.endswith(f"; counted to {counted})"), line
 
 
 def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:

@@ -238,6 +238,21 @@ def test_comparing_a_scenario_with_itself_gives_exactly_zero() -> None:
     assert not any(line.startswith("target:") for line in result.lines())
 
 
+def test_comparison_lines_name_each_outcomes_date_and_unit() -> None:
+    # "citizens in paid work" (on the date) is not "citizens ever in paid work" (by it):
+    # each line says which, at the end date, and a cost says it is in DKK.
+    scenario = small()
+    result = compare(scenario, scenario, 5, seed=4, execution=Execution(workers=1, progress=False))
+    end = result.a.metadata["end_date"]
+    lines = result.lines(("paid", "in_paid_work", "cost:programme"))
+    assert [line.split(":")[0] for line in lines] == [
+        f"citizens ever in paid work by {end}",
+        f"citizens in paid work on {end}",
+        "programme cost (DKK)",
+    ]
+    assert f"citizens ever employed on ordinary hours by {end} " in repr(result)
+
+
 def test_paired_interval_is_narrower_than_independent_for_a_lever_change() -> None:
     a = small()
     b = a.with_changes({"placement.outcomes.ordinary": 0.35})

@@ -50,6 +50,22 @@ def test_the_business_case_section(lolland: tuple[Results, str, Path], inputs: I
         assert html.escape(line.strip()) in section
 
 
+def test_the_business_case_says_which_runs_its_means_are_over(
+    lolland: tuple[Results, str, Path], inputs: Inputs
+) -> None:
+    # The same quantity at the same date is on the first screen (all the runs) and in the
+    # business case (its few runs): each says how many runs it is the mean of.
+    results, page, _ = lolland
+    section = page[page.index('id="business-case"') : page.index('id="levers"')]
+    b = inputs.business
+    assert f"the first {b.n} of the {results.n} runs above (seed {SEED})" in section
+    here = b.runs["sustained_effect"].mean()
+    everywhere = results.replications["effect:sustained@savings"].mean()
+    assert f"{here:,.1f} over these {b.n} runs, {everywhere:,.1f} over all {results.n}" in section
+    verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
+    assert f"{everywhere:,.1f}" in verdict
+
+
 def test_one_file_with_nothing_from_outside(lolland: tuple[Results, str, Path]) -> None:
     _, page, path = lolland
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing beside it

@@ -97,6 +97,7 @@ def business_case(
         horizon.isoformat(),
         scenario.accounts.programme_paid_by,
         draws.metadata(replications, seed) if draws is not None else None,
+        seed,
     )
 
 

@@ -48,6 +48,9 @@ class BusinessCase:
     calibration : dict, optional
         What the replications were calibrated to, as a calibrated run's
         ``metadata["calibration"]`` (``None``: uncalibrated, the scenario as written).
+    seed : int, optional
+        Seed of the run (``None``: not recorded); with it, replication ``r`` is replication
+        ``r`` of :func:`~labour_sim.run_experiment` on that seed.
     """
 
     scenario: str
@@ -57,6 +60,7 @@ class BusinessCase:
     horizon_date: str
     paid_by: str = "municipality"
     calibration: dict[str, Any] | None = None
+    seed: int | None = None
 
     @property
     def n(self) -> int:
@@ -86,7 +90,8 @@ class BusinessCase:
     def _summary(self) -> tuple[str, list[str], list[Table]]:
         r = self.runs
         title = (
-            f"BusinessCase: {self.scenario}, {self.n:,} replications{self._basis} against "
+            f"BusinessCase: {self.scenario}, {self.n:,} replications{self._seed}{self._basis} "
+            "against "
             "business as usual"
         )
         effect = r["sustained_effect"]
@@ -122,6 +127,11 @@ class BusinessCase:
         return as_html(*self._summary())
 
     @property
+    def _seed(self) -> str:
+        """``", seed S"``, or ``""`` when the seed is not recorded."""
+        return "" if self.seed is None else f", seed {self.seed}"
+
+    @property
     def _basis(self) -> str:
         """``""`` uncalibrated, else which calibration the replications were drawn from."""
         if self.calibration is None:
@@ -134,8 +144,8 @@ class BusinessCase:
         none = float((r["sustained_effect"] <= 0).mean())
         out = [
             f"Against business as usual, discounted at {self.rate:.1%} a year to the start, "
-            f"up to {self.horizon_date} ({self.n} replications{self._basis}; positive = net "
-            "cost):"
+            f"up to {self.horizon_date} ({self.n} replications{self._seed}{self._basis}; "
+            "positive = net cost):"
         ]
         if self.paid_by == "funder":
             out.append(

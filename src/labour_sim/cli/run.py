@@ -247,7 +247,10 @@ def _compare(args: argparse.Namespace) -> int:
     with dask_client(args.scheduler) as client:
         result = compare(a, b, args.replications, args.seed, execution=execution(args, client))
     b_name = b.name if args.b else f"{a.name} with {', '.join(args.changes)}"
-    print(f"{b_name} against {a.name}: {args.replications} paired replications, seed {args.seed}")
+    print(
+        f"{b_name} against {a.name}: {args.replications} paired replications, seed "
+        f"{args.seed} (means of A -> B; the paired difference with its 95 % interval)"
+    )
     outcomes = (*SUMMARY_METRICS, *(f"target:{t.name}" for t in b.targets))
     print("\n".join(f"  {line}" for line in result.lines(outcomes)))
     costs = ("cost:programme", "cost:net_public")

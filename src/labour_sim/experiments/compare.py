@@ -76,10 +76,11 @@ class Comparison:
         if outcomes is not None:
             table = table[table["outcome"].isin(outcomes)]
         targets = self.a.targets.set_index("target") if len(self.a.targets) else None
+        end = self.a.metadata.get("end_date")
         out = []
         for _, row in table.iterrows():
             name = str(row["outcome"])
-            label = METRIC_LABELS.get(name, COST_LABELS.get(name, name)).split(" (")[0]
+            label = _label(name, end)
             if name.startswith("target:") and targets is not None:  # a count, on its date
                 t = targets.loc[name.removeprefix("target:")]
                 metric = METRIC_LABELS.get(str(t["metric"]), str(t["metric"])).split(" (")[0]
@@ -130,8 +131,7 @@ class Comparison:
             r = self.difference(outcome)
             if outcome.startswith("cost:") and r["mean_a"] == r["mean_b"] == 0:
                 continue  # a scenario without costs
-            label = METRIC_LABELS.get(outcome, COST_LABELS.get(outcome, outcome)).split(" (")[0]
-            rows.append((label, *_cells(r, _number)))
+            rows.append((_label(outcome, a.get("end_date")), *_cells(r, _number)))
         for outcome in sorted(o for o in present if str(o).startswith("reached:")):
             r = self.difference(outcome)
             rows.append(
@@ -257,6 +257,23 @@ def _ratio_row(a: pd.DataFrame, b: pd.DataFrame, figure: str, level: float) -> d
         "independent_low": diff - independent, "independent_high": diff + independent,
         "narrowing": paired / independent if independent > 0 else math.nan,
     }  # fmt: skip
+
+
+def _label(outcome: str, end: object) -> str:
+    """An outcome's short label with its date (by, or on, the end) or its unit (DKK).
+
+    The replications table counts every metric at the end date: a cumulative one *by* it, a
+    point-in-time one *on* it (its "on the date" would otherwise be cut with the parentheses).
+    """
+    if outcome in METRIC_LABELS:
+        full = METRIC_LABELS[outcome]
+        short = full.split(" (")[0].removesuffix(" on the date")
+        if end is None:
+            return short + (" on the date" if full.endswith(" on the date") else "")
+        return f"{short} {'on' if full.endswith(' on the date') else 'by'} {end}"
+    if outcome in COST_LABELS:
+        return f"{COST_LABELS[outcome].split(' (')[0]} (DKK)"
+    return outcome
 
 
 def _cells(row: pd.Series, number: Callable[[float, str], str]) -> tuple[str, str, str]:

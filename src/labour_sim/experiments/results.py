@@ -122,7 +122,8 @@ class Results:
             terms = f" = {terms}" if terms else ""
             lines.append(
                 f"{row['label']}: {row['mean'] / scale:,.1f} {unit}{terms} "
-                f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f})"
+                f"(80 % interval {row['p10'] / scale:,.1f} to {row['p90'] / scale:,.1f}; "
+                f"counted to {self._counted_to(item)})"
             )
         grant = self.metadata.get("grant_dkk")
         row = self.cost("cost:within_grant")
@@ -194,16 +195,21 @@ class Results:
             )
         return out
 
-    def _per_dates(self, item: str) -> tuple[str, str]:
-        """The dates of a "per" figure's numerator and denominator.
+    def _counted_to(self, item: str) -> str:
+        """The date a cost is counted to.
 
-        The programme cost runs to the end; the net public cost to the savings horizon
-        (benefits saved and subsidies are counted up to it).
+        The programme's own cost (and caseworkers) to its end; benefits and subsidies, and
+        the totals holding them, to the savings horizon.
         """
+        if item in _TO_THE_END:
+            return str(self.metadata.get("end_date", "the end"))
+        return str(self.metadata.get("savings_horizon_date", "the horizon"))
+
+    def _per_dates(self, item: str) -> tuple[str, str]:
+        """The dates of a "per" figure's numerator (counted to) and denominator (counted by)."""
         numerator, _, when = PER_FIGURES[item]
-        end = self.metadata.get("end_date", "the end")
-        horizon = self.metadata.get("savings_horizon_date", "the horizon")
-        return horizon if numerator == "cost:net_public" else end, end if when == "end" else horizon
+        by = ("end_date", "the end") if when == "end" else ("savings_horizon_date", "the horizon")
+        return self._counted_to(numerator), str(self.metadata.get(*by))
 
     def per_label(self, item: str) -> str:
         """A "per" figure's label with what it divides, and when: for a table row."""
@@ -323,8 +329,16 @@ _COST_SUMMARY = (
     *_NET_PUBLIC,
     "cost:net_public",
     "cost:per_participant",
+    "cost:per_hired",
+    "cost:per_ordinary",
     "cost:per_sustained_job",
+    "cost:net_public_per_sustained_job",
 )
+#: Costs counted over the programme period only (to its end): its own items and caseworkers.
+_TO_THE_END = frozenset(
+    ("cost:mentor", "cost:mentor_training", "cost:intake", "cost:company_recruitment",
+     "cost:fixed", "cost:programme", "cost:caseworker")
+)  # fmt: skip
 
 
 def cost_table(replications: pd.DataFrame) -> pd.DataFrame:

@@ -488,6 +488,7 @@ def _business(x: _Inputs) -> Html:
                 f"discounted at {b.rate:.1%} a year to the start. A positive amount is a net "
                 "cost, a negative one a net saving.",
             ),
+            tag("p", _business_runs(b, x.results)),
             tag("ul", *(tag("li", line) for line in b.lines()[1:])),
             table(
                 ("year since the start", *PAYERS),
@@ -503,6 +504,29 @@ def _business(x: _Inputs) -> Html:
             ),
         ]
     )
+
+
+def _business_runs(b: BusinessCase, r: Results) -> str:
+    """Which runs the business case's means are over, against the results' own means.
+
+    It costs fewer runs than the results hold, so its mean additional sustained jobs is
+    not the first screen's: the sentence gives both, each with its number of runs.
+    """
+    seed = r.metadata.get("seed")
+    if b.seed is not None and b.seed == seed:
+        runs = f"the first {b.n:,} of the {r.n:,} runs above (seed {seed})"
+    else:
+        on = f"seed {b.seed}" if b.seed is not None else "a seed not recorded"
+        runs = f"{b.n:,} runs on {on}, not the {r.n:,} runs above (seed {seed})"
+    text = f"Its means are over {runs}, up to {b.horizon_date}."
+    extra = r.replications.get("effect:sustained@savings")
+    if extra is not None and len(extra):
+        text += (
+            f" Additional citizens in a job held 26 weeks by {b.horizon_date}: "
+            f"{b.runs['sustained_effect'].mean():,.1f} over these {b.n:,} runs, "
+            f"{extra.mean():,.1f} over all {r.n:,} (the first screen's figure)."
+        )
+    return text
 
 
 def _levers(x: _Inputs) -> Html:
