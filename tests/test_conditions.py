@@ -20,10 +20,12 @@ from factory import build, d, q
 from labour_sim import ScenarioError, State, run_replication
 from labour_sim.model import draw_citizens
 from labour_sim.model.timeline import WEEKS_PER_YEAR, advance, timeline
-from labour_sim.scenario import Scenario
+from labour_sim.scenario import Scenario, scenario_cautions
+from labour_sim.scenario.files import scenario_folder
 
 START = dt.date(2020, 1, 6)  # the test scenario's week 0
 ENGINES = ("des", "fast")
+SCENARIOS = scenario_folder()
 
 
 def on(week: float) -> dt.date:
@@ -348,3 +350,33 @@ def test_a_timeline_is_built_once_per_scenario_and_forgotten_with_it() -> None:
     del other
     gc.collect()
     assert len(module._BUILT) == built - 1
+
+
+# -- cautions ------------------------------------------------------------------------------
+def test_a_series_held_past_its_end_is_a_caution_with_the_factor_that_holds() -> None:
+    # The period ends in week 103 (2021-12-27): a series that ends 26 weeks before it or
+    # later is about the programme's own time; one that ends earlier is held for the rest.
+    end = (dt.date(2021, 12, 27) - START).days / 7
+    assert scenario_cautions(with_conditions(series(["hiring"], [5, end - 26], [5, 2], -1))) == []
+    [caution] = scenario_cautions(with_conditions(series(["hiring"], [5, end - 27], [5, 2], -1)))
+    assert caution.startswith(f"conditions.demand: the series ends on {on(end - 27)}")
+    assert "(2 %) holds for" in caution and f"to {dt.date(2021, 12, 27)}" in caution
+    assert "multiplying hiring by 2.00" in caution  # (2 / 4) ** -1
+    # Ended before the period starts: held for all of it.
+    [caution] = scenario_cautions(with_conditions(series(["job_loss"], [-30, -10], [5, 8], -0.5)))
+    assert "holds for all of the period, multiplying job_loss by 0.71" in caution  # (8/4)**-.5
+
+
+def test_validate_and_run_say_the_caution(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from labour_sim.cli.main import main
+
+    path = SCENARIOS / "kalundborg_plads_til_flere.toml"  # runs 2020-10 to 2022-12
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok (scenario:") and "caution: conditions.labour_demand" in out
+    assert main(["run", str(path), "-n", "2", "--workers", "1"]) == 0
+    assert "caution: conditions.labour_demand: the series ends on 2021-12-01" in (
+        capsys.readouterr().err
+    )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import time
 from pathlib import Path
 
 import pytest
 
-from labour_sim.progress import progress_bar
+from labour_sim.progress import note_if_slow, progress_bar
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "labour_sim"
 
@@ -40,3 +41,18 @@ def test_every_bar_is_the_text_bar() -> None:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tqdm")
     ]
     assert not builders, builders
+
+
+def test_a_slow_start_is_explained_once_and_a_quick_one_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with note_if_slow("still waiting", seconds=0.05) as done:
+        time.sleep(0.3)  # nothing back in time: the note, once
+        done()
+    assert capsys.readouterr().err.count("still waiting") == 1
+    with note_if_slow("still waiting", seconds=0.2) as done:
+        done()  # back at once: no note, even when the block then takes long
+        time.sleep(0.3)
+    with note_if_slow("still waiting", seconds=0.05, enabled=False):
+        time.sleep(0.2)
+    assert capsys.readouterr().err == ""

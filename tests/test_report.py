@@ -676,3 +676,17 @@ def test_cli_errors_are_one_line(
     assert len(lines) == 1, stderr
     assert expected in lines[0]
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_caution_about_the_scenario_is_on_the_page(tmp_path: Path) -> None:
+    """Kalundborg (2020-10 to 2022-12) runs its last year on the unemployment of 2021-12."""
+    scenario = load_scenario(LOLLAND.parent / "kalundborg_plads_til_flere.toml")
+    results = run_experiment(scenario, 4, SEED, execution=Execution(progress=False, workers=1))
+    page = write_report(scenario, tmp_path / "k.html", results).read_text(encoding="utf-8")
+    assert (
+        'class="warning">Caution: conditions.labour_demand: the series ends on 2021-12-01' in page
+    )
+    assert "Caution:" not in write_report(
+        load_scenario(LOLLAND), tmp_path / "l.html",
+        run_experiment(load_scenario(LOLLAND), 4, SEED, execution=Execution(progress=False, workers=1)),
+    ).read_text(encoding="utf-8")  # fmt: skip

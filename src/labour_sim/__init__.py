@@ -6,8 +6,9 @@ programmes. See ``docs/architecture.md`` for the layers and ``README.md`` for a 
 
 Public API
 ----------
-load_scenario, parse_scenario, Scenario
-    Read and validate a programme scenario (TOML); ``scenario.with_changes`` for what-ifs.
+load_scenario, parse_scenario, Scenario, scenario_cautions
+    Read and validate a programme scenario (TOML); ``scenario.with_changes`` for what-ifs;
+    ``scenario_cautions`` says what a valid scenario leans on (a series held past its end).
 run_replication, ReplicationResult
     One replication and everything it reports.
 run_experiment, Results, Execution
@@ -64,7 +65,7 @@ from .levers import (
 from .metrics import METRICS
 from .model.states import State
 from .replication import ReplicationResult, run_replication
-from .scenario import Scenario, load_scenario, parse_scenario
+from .scenario import Scenario, load_scenario, parse_scenario, scenario_cautions
 from .scenario.files import scenario_folder, scenarios
 from .version import __version__
 
@@ -108,6 +109,7 @@ __all__ = [
     "parse_scenario",
     "run_experiment",
     "run_replication",
+    "scenario_cautions",
     "scenario_folder",
     "scenarios",
     "sobol",

@@ -12,10 +12,20 @@ clears itself).
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from tqdm.std import tqdm
 
-__all__ = ["progress_bar", "progress_note"]
+__all__ = ["FIRST_USE", "note_if_slow", "progress_bar", "progress_note"]
+
+#: Said when the first replications of a run are slow to come back (:func:`note_if_slow`).
+FIRST_USE = (
+    "note: no replication has finished yet. If this is the first run on this machine (or "
+    "after an upgrade), the compiled engine is being built, once, for up to about half a "
+    "minute; later runs load it from disk."
+)
 
 
 def progress_bar(
@@ -51,3 +61,22 @@ def progress_bar(
 def progress_note(message: str) -> None:
     """One line on standard error that does not break a bar being drawn."""
     tqdm.write(message, file=sys.stderr)
+
+
+@contextmanager
+def note_if_slow(
+    message: str, seconds: float = 5.0, enabled: bool = True
+) -> Iterator[Callable[[], None]]:
+    """Say ``message`` (:func:`progress_note`) if the block has not called ``done`` in time.
+
+    Yields ``done``, to call when the awaited thing has happened (the first replications
+    are back); leaving the block calls it too. ``enabled=False`` says nothing.
+    """
+    timer = threading.Timer(seconds, progress_note, args=(message,))
+    timer.daemon = True
+    if enabled:
+        timer.start()
+    try:
+        yield timer.cancel
+    finally:
+        timer.cancel()

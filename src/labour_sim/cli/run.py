@@ -25,7 +25,8 @@ from ..experiments.posterior import PosteriorDraws
 from ..levers import budget_for
 from ..metrics import METRIC_LABELS
 from ..programmes import programme_table, programmes_markdown
-from ..scenario import Scenario, load_scenario
+from ..progress import progress_note
+from ..scenario import Scenario, load_scenario, scenario_cautions
 from ..scenario.doc import scenario_format
 from .options import (
     EXIT_OK,
@@ -164,6 +165,8 @@ def _experiment_options(
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     draws = calibrated(args, scenario)
+    for caution in scenario_cautions(scenario):
+        progress_note(f"caution: {caution}")
     # --replications has a default, --precision none (and argparse refuses both)
     replications = args.replications if args.precision is None else None
     with dask_client(args.scheduler) as client:

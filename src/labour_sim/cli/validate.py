@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..calibration import load_observations, load_setup
 from ..errors import ScenarioError
-from ..scenario import load_scenario
+from ..scenario import load_scenario, scenario_cautions
 from ..scenario.files import file_kind
 from ..scenario.loader import read_toml
 from .options import EXIT_OK, EXIT_USAGE
@@ -90,7 +90,9 @@ def validate_file(path: str, scenario: str | None = None) -> str:
     if extending:  # a base: valid when every scenario built on it is
         names = [load_scenario(p).name for p in extending]
         return f"ok (base of {_count(len(names), 'scenario')}: {'; '.join(names)})"
-    return f"ok (scenario: {load_scenario(path).name})"
+    scenario = load_scenario(path)
+    cautions = "".join(f"\ncaution: {c}" for c in scenario_cautions(scenario))
+    return f"ok (scenario: {scenario.name}){cautions}"
 
 
 def _extending(base: Path) -> list[Path]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from ..progress import progress_bar
+from ..progress import FIRST_USE, note_if_slow, progress_bar
 from ..scenario import Scenario
 from .execution import Execution
 from .executors import Pool, map_chunks, pool_for
@@ -83,7 +83,8 @@ def run_settings(
     bar = progress_bar(total=total, desc=description, unit="rep", enabled=execution.progress)
     # One pool for every batch: its worker processes, started once, keep their compiled
     # code and kept draws (model.fills) from batch to batch.
-    with bar, pool_for(execution, len(units)) as pool:
+    slow = note_if_slow(FIRST_USE, enabled=execution.progress)
+    with bar, slow as first_back, pool_for(execution, len(units)) as pool:
         for first in range(0, len(units), BATCH_UNITS):
             batch = units[first : first + BATCH_UNITS]
             needed = {setting: changes[setting] for setting, _, _ in batch}
@@ -91,6 +92,7 @@ def run_settings(
             reps = sum(stop - start for _, start, stop in batch)
             bundles = _bundles(batch, pool)
             for chunks in map_chunks(task, bundles, quiet, pool=pool, size=_reps, total=reps):
+                first_back()
                 for chunk in chunks:
                     bar.update(chunk.stop - chunk.start)
                     yield chunk

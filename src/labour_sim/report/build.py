@@ -37,7 +37,7 @@ from ..experiments import Results
 from ..experiments.store import atomic_write
 from ..levers import BudgetAnswer, Sensitivity, default_levers
 from ..metrics import METRIC_LABELS, METRICS, PER_FIGURES
-from ..scenario import Scenario, lever_name, load_scenario
+from ..scenario import Scenario, lever_name, load_scenario, scenario_cautions
 from ..stats import percent
 from . import figures
 from .assumptions import assumptions_section
@@ -357,6 +357,7 @@ def _document(x: _Inputs) -> Html:
             goals=x.goals,
             generated=x.generated,
         ),
+        *(tag("p", f"Caution: {c}", class_="warning") for c in scenario_cautions(s)),
         toc,
         *(
             tag("section", tag("h2", title, id=key), content, class_=f"chapter chapter-{key}")

@@ -4,10 +4,12 @@
 ``problems`` (errors in user data) -> ``sections`` (the parts of a programme) and
 ``conditions`` (dated changes of rates), ``changes`` (what-ifs as data) -> ``schema`` (the :class:`Scenario`, made by
 :func:`parse_scenario`, the one constructor) -> ``loader`` (TOML files and their bases),
-``doc`` (the generated format reference), ``numbers`` (``Scenario.levers()``, every number as
+``cautions`` (what a valid scenario leans on that its author may not have meant), ``doc``
+(the generated format reference), ``numbers`` (``Scenario.levers()``, every number as
 a table) and ``files`` (the shipped scenario files). Nothing here runs a simulation.
 """
 
+from .cautions import scenario_cautions
 from .conditions import RATES, Condition
 from .doc import lever_name
 from .loader import load_scenario
@@ -37,6 +39,7 @@ __all__ = [
     "lever_name",
     "load_scenario",
     "parse_scenario",
+    "scenario_cautions",
     "target_spec",
     "value_bounds",
 ]
