@@ -227,11 +227,14 @@ def test_compare_gives_the_incremental_cost_per_sustained_job() -> None:
     a = costed()
     b = a.with_changes({"placement.mentor_multiplier": 1.5, "staff.mentors": 8})
     result = compare(a, b, 30, seed=2, execution=Execution(workers=1, progress=False))
-    ratio, low, high = result.incremental_cost()
+    inc = result.incremental_cost()
     dc = result.difference("cost:programme")["difference"]
     de = result.difference("effect:sustained@savings")["difference"]
-    assert ratio == pytest.approx(dc / de)
-    assert low < ratio < high
+    assert (inc.cost_difference, inc.effect_difference) == (pytest.approx(dc), pytest.approx(de))
+    assert inc.ratio == pytest.approx(dc / de)
+    assert inc.low < inc.ratio < inc.high
+    assert inc.line().startswith("extra programme cost per extra job held 26 weeks by ")
+    assert inc.line().endswith(f"= {dc:+,.0f} DKK / {de:+,.1f} jobs held 26 weeks")
     # a "per" figure compares as the results show it: mean numerator over mean denominator
     for figure in ("cost:per_participant", "cost:per_sustained_job"):
         row = result.difference(figure)

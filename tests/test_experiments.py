@@ -5,6 +5,7 @@ Statistical checks use fixed seeds and tolerances of three standard errors from 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import textwrap
 from pathlib import Path
@@ -15,7 +16,14 @@ import pytest
 from scipy import stats as sps
 
 from factory import binomial_scenario, build, kill_part_way, target
-from labour_sim import Execution, Results, ScenarioError, compare, run_experiment
+from labour_sim import (
+    Execution,
+    IncrementalCost,
+    Results,
+    ScenarioError,
+    compare,
+    run_experiment,
+)
 from labour_sim.experiments.results import target_table
 from labour_sim.metrics import METRIC_LABELS
 
@@ -262,6 +270,62 @@ def test_paired_interval_is_narrower_than_independent_for_a_lever_change() -> No
     assert row["ci_high"] - row["ci_low"] < row["independent_high"] - row["independent_low"]
     assert 0 < row["narrowing"] < 1
     assert any("narrower than independent runs" in line for line in result.lines(("ordinary",)))
+
+
+def test_a_comparison_says_what_b_changes_and_shows_only_named_outcomes() -> None:
+    a = small()
+    b = a.with_changes({"placement.outcomes.ordinary": 0.35, "placement.duration_weeks.mean": 20})
+    result = compare(a, b, 4, seed=4, execution=Execution(workers=1, progress=False))
+    duration = a.placement.duration_weeks
+    assert set(result.changes) == {
+        f"placement.outcomes.ordinary: {a.placement.outcomes.ordinary.value:.4g} -> 0.35",
+        f"placement.duration_weeks.mean: {duration.mean:.4g} -> 20",
+    }
+    text = repr(result)
+    assert text.startswith(f"Comparison: B ({a.name}, changed) against A ({a.name}), 4 paired")
+    assert all(f"B changes {change}" in text for change in result.changes)
+    # By default the main counts, costs and targets; internal columns only in .differences.
+    labels = [line.split(":")[0] for line in result.lines()]
+    assert not any(x.startswith(("cost:", "reached:", "wait_", "effect:")) for x in labels)
+    assert any("(target ordinary_60)" in x for x in labels)
+    assert "wait_caseworker_mean" in set(result.differences["outcome"])
+
+
+def test_two_programmes_with_different_ends_name_both_dates() -> None:
+    a = small()
+    b = a.with_changes({"period.end": a.period.end - dt.timedelta(weeks=10)})
+    result = compare(a, b, 3, seed=4, execution=Execution(workers=1, progress=False))
+    ends = f"{a.period.end} (A), {b.period.end} (B)"
+    assert result.lines(("ordinary",))[0].startswith(
+        f"{METRIC_LABELS['ordinary'].split(' (')[0]} by {ends}:"
+    )
+    assert result.changes == (f"period.end: {a.period.end} -> {b.period.end}",)
+
+
+@pytest.mark.parametrize(
+    ("dc", "de", "start"),
+    [
+        (1000.0, 2.0, "extra programme cost per extra job held 26 weeks by 2023-01-01"),
+        (-1000.0, 2.0, "B gives more jobs held 26 weeks for less: programme cost saved per extra"),
+        (-1000.0, -2.0, "B gives fewer jobs held 26 weeks for less: programme cost saved per job"),
+        (1000.0, -2.0, "B gives fewer jobs held 26 weeks for more, by 2023-01-01"),
+        (1000.0, 0.0, "programme cost per job held 26 weeks: not defined"),
+    ],
+)
+def test_an_incremental_cost_reads_right_whatever_the_signs(
+    dc: float, de: float, start: str
+) -> None:
+    ratio = dc / de if de else math.nan
+    inc = IncrementalCost(
+        ratio, ratio - 10, ratio + 10, dc, de, "cost:programme", "effect:sustained@savings",
+        "2023-01-01", 0.95,
+    )  # fmt: skip
+    line = inc.line()
+    assert line.startswith(start), line
+    if de and (dc > 0) == (de > 0):  # a price: the ratio itself, positive
+        assert f": 500 DKK [95%: 490, 510] = {dc:+,.0f} DKK / {de:+,.1f}" in line
+    elif de > 0:  # a saving per extra job: the ratio's magnitude, its interval turned round
+        assert ": 500 DKK [95%: 490, 510] = -1,000 DKK / +2.0" in line
 
 
 def test_bad_arguments_are_scenario_errors() -> None:

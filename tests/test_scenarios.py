@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from labour_sim import Execution, ScenarioError, load_scenario, run_experiment
-from labour_sim.scenario import iter_numbers
+from labour_sim.scenario import differences, iter_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -178,3 +178,19 @@ def test_provenance_is_set_on_a_copy() -> None:
     assert (stamped.origin, stamped.text) == ("elsewhere.toml", "text")
     assert scenario.origin != "elsewhere.toml"
     assert stamped.hash == scenario.hash
+
+
+def test_differences_name_each_changed_setting_by_its_path() -> None:
+    a = load_scenario(ROOT / "scenarios" / "lolland_falster.toml")
+    b = a.with_changes(
+        {"staff.mentors": 40, "groups.jobparat.share": 0.353, "period.end": a.period.end}
+    )
+    assert differences(a.model_dump(mode="json"), b.model_dump(mode="json")) == [
+        "staff.mentors: 20 -> 40"  # unchanged values and the what-if's provenance: nothing
+    ]
+    c = b.with_changes({"groups.jobparat.readiness.shape": 5}).model_dump(mode="json")
+    del c["intake"]["cohort_max"]
+    assert differences(b.model_dump(mode="json"), c) == [
+        "groups.jobparat.readiness.shape: 4 -> 5",  # a list item by its name
+        "intake.cohort_max: 2,600 -> absent",
+    ]

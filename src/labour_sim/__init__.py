@@ -15,7 +15,7 @@ run_experiment, Results, Execution
     Many replications (in parallel, on Dask, resumable): target probabilities, bands;
     ``Execution`` says where and how visibly they run, and into which folder;
     ``calibration=`` a Calibration (or its ``PosteriorDraws``) runs the posterior predictive.
-compare, Comparison
+compare, Comparison, IncrementalCost
     Two scenarios on common random numbers: paired differences, incremental cost.
 budget_for, BudgetAnswer
     The smallest budget (searching one lever) that reaches a target with a probability.
@@ -48,7 +48,14 @@ from .calibration import (
 )
 from .diagnosis import Bottleneck, bottleneck, goal_searches, missed_targets
 from .errors import Problem, ScenarioError
-from .experiments import Comparison, Execution, Results, compare, run_experiment
+from .experiments import (
+    Comparison,
+    Execution,
+    IncrementalCost,
+    Results,
+    compare,
+    run_experiment,
+)
 from .experiments.posterior import PosteriorDraws
 from .levers import (
     BudgetAnswer,
@@ -81,6 +88,7 @@ __all__ = [
     "Execution",
     "Forecast",
     "GoalAnswer",
+    "IncrementalCost",
     "Observations",
     "PosteriorDraws",
     "Prior",

@@ -9,7 +9,6 @@ Examples are in :mod:`labour_sim.cli.main` and each command's ``--help``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import textwrap
 import tomllib
@@ -259,18 +258,7 @@ def _compare(args: argparse.Namespace) -> int:
     costs = ("cost:programme", "cost:net_public")
     if result.differences["outcome"].isin(costs).any():
         print("  " + "\n  ".join(result.lines(costs)))
-        ratio, low, high = result.incremental_cost()
-        if math.isfinite(ratio):
-            jobs = "effect:sustained@savings"
-            dc = result.b.replications["cost:programme"].mean()
-            dc -= result.a.replications["cost:programme"].mean()
-            de = result.b.replications[jobs].mean() - result.a.replications[jobs].mean()
-            date = result.b.metadata.get("savings_horizon_date", "the savings horizon")
-            print(
-                f"  extra programme cost per extra job held 26 weeks by {date} (jobs counted "
-                f"against business as usual): {ratio:,.0f} DKK [{low:,.0f}, {high:,.0f}] = "
-                f"{dc:+,.0f} DKK / {de:+,.1f} jobs"
-            )
+        print(f"  {result.incremental_cost().line()}")
     if args.out is not None:
         print(f"\nresults written to {args.out}/")
     return EXIT_OK

@@ -90,9 +90,9 @@ def validate_file(path: str, scenario: str | None = None) -> str:
     if extending:  # a base: valid when every scenario built on it is
         names = [load_scenario(p).name for p in extending]
         return f"ok (base of {_count(len(names), 'scenario')}: {'; '.join(names)})"
-    scenario = load_scenario(path)
-    cautions = "".join(f"\ncaution: {c}" for c in scenario_cautions(scenario))
-    return f"ok (scenario: {scenario.name}){cautions}"
+    loaded = load_scenario(path)
+    cautions = "".join(f"\ncaution: {c}" for c in scenario_cautions(loaded))
+    return f"ok (scenario: {loaded.name}){cautions}"
 
 
 def _extending(base: Path) -> list[Path]:

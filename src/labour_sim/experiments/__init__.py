@@ -11,7 +11,7 @@
 * :mod:`.compare`   :func:`compare`: paired differences on common random numbers
 """
 
-from .compare import Comparison, compare, paired_differences
+from .compare import Comparison, IncrementalCost, compare, paired_differences
 from .execution import Execution, default_workers
 from .experiment import DEFAULT_SEED, run_experiment
 from .results import Results
@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_SEED",
     "Comparison",
     "Execution",
+    "IncrementalCost",
     "Results",
     "compare",
     "default_workers",

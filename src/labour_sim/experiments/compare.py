@@ -13,7 +13,11 @@ divided by the independent one (0.2 means the paired interval is five times narr
 
 Costs are outcomes like any other (``cost:...`` columns), so their paired differences are in
 the same table; :meth:`Comparison.incremental_cost` gives the extra programme cost per extra
-job held 26 weeks.
+job held 26 weeks (:class:`IncrementalCost`, which says it in words whatever the signs: a
+saving per job forgone when B costs less and gives fewer jobs).
+
+The two sides may be two programmes with different periods: each is counted at its own end
+date, and a label then names both dates.
 """
 
 from __future__ import annotations
@@ -30,19 +34,88 @@ from scipy import stats as sps
 
 from ..display import Table, as_html, as_text
 from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
-from ..scenario import Scenario
+from ..scenario import Scenario, differences
 from ..stats import ratio_difference_interval, ratio_interval
 from .execution import Execution
 from .experiment import DEFAULT_SEED, run_experiment
 from .results import Results
 from .store import write_table
 
-__all__ = ["Comparison", "compare", "paired_differences"]
+__all__ = ["Comparison", "IncrementalCost", "compare", "paired_differences"]
 
 #: Outcomes a comparison shows first (its targets follow).
 SHOWN_OUTCOMES = ("ordinary", "attached", "employed_26w", "cost:programme", "cost:net_public")
 #: Columns of the replications table that identify a replication rather than measure it.
 _IDENTIFIERS = frozenset({"scenario", "scenario_hash", "seed", "replication", "events"})
+#: Changes of B the summary lists (all are in ``Comparison.changes``).
+_CHANGES_SHOWN = 8
+#: The effect :meth:`Comparison.incremental_cost` divides by by default, and its words.
+_SUSTAINED = "effect:sustained@savings"
+_SUSTAINED_WORDS = ("job held 26 weeks", "jobs held 26 weeks", "against business as usual")
+
+
+@dataclass(frozen=True)
+class IncrementalCost:
+    """Extra ``cost`` per extra unit of ``effect``, B against A, with its interval.
+
+    Attributes
+    ----------
+    ratio, low, high : float
+        ``cost_difference / effect_difference`` (DKK per unit) and its delta-method interval
+        at ``level``; ``nan`` when the effect does not change on average.
+    cost_difference, effect_difference : float
+        Mean paired differences B - A: DKK, and units of the effect (citizens).
+    cost, effect : str
+        The columns divided (``cost:programme``, ``effect:sustained@savings``).
+    date : str
+        The date the effect is counted by (B's; both dates when A's differs).
+    level : float
+        Of the interval.
+    """
+
+    ratio: float
+    low: float
+    high: float
+    cost_difference: float
+    effect_difference: float
+    cost: str
+    effect: str
+    date: str
+    level: float
+
+    def line(self) -> str:
+        """The figure in words, with its numerator and denominator, whatever their signs."""
+        one, many, against = (
+            _SUSTAINED_WORDS if self.effect == _SUSTAINED else (self.effect, self.effect, "")
+        )
+        what = COST_LABELS.get(self.cost, self.cost).split(" (")[0]
+        dc, de = self.cost_difference, self.effect_difference
+        parts = f"{dc:+,.0f} DKK / {de:+,.1f} {many}"
+        note = f" ({many} counted {against})" if against else ""
+        pct = f"{self.level:.0%}"
+        if not math.isfinite(self.ratio):
+            return f"{what} per {one}: not defined (the {many} do not change on average)"
+        if de > 0 and dc >= 0:
+            return (
+                f"extra {what} per extra {one} by {self.date}{note}: {self.ratio:,.0f} DKK "
+                f"[{pct}: {self.low:,.0f}, {self.high:,.0f}] = {parts}"
+            )
+        if de > 0:  # more for less
+            return (
+                f"B gives more {many} for less: {what} saved per extra {one} by {self.date}"
+                f"{note}: {-self.ratio:,.0f} DKK [{pct}: {-self.high:,.0f}, {-self.low:,.0f}] "
+                f"= {parts}"
+            )
+        if dc <= 0:  # fewer for less
+            return (
+                f"B gives fewer {many} for less: {what} saved per {one} forgone by {self.date}"
+                f"{note}: {self.ratio:,.0f} DKK [{pct}: {self.low:,.0f}, {self.high:,.0f}] "
+                f"= {parts}"
+            )
+        return (
+            f"B gives fewer {many} for more, by {self.date}{note}: {parts} (A is better on "
+            "both: no trade-off to price)"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +130,16 @@ class Comparison:
         One row per outcome: ``outcome, mean_a, mean_b, difference, ci_low, ci_high,
         independent_low, independent_high, narrowing`` (95 % intervals; ``difference`` is
         the mean of ``b - a``).
+    changes : tuple of str
+        What B changes from A (``"staff.mentors: 20 -> 40"``, see
+        :func:`~labour_sim.scenario.differences`), as :func:`compare` found them; empty
+        when not known.
     """
 
     a: Results
     b: Results
     differences: pd.DataFrame
+    changes: tuple[str, ...] = ()
 
     def difference(self, outcome: str) -> pd.Series:
         """The differences-table row of ``outcome``."""
@@ -71,16 +149,21 @@ class Comparison:
         return rows.iloc[0]
 
     def lines(self, outcomes: tuple[str, ...] | None = None) -> list[str]:
-        """The differences in plain words, one outcome a line."""
-        table = self.differences
-        if outcomes is not None:
-            table = table[table["outcome"].isin(outcomes)]
+        """The differences in plain words, one outcome a line.
+
+        ``outcomes`` are names of :attr:`differences`' ``outcome`` column; by default the
+        main counts and costs (:data:`SHOWN_OUTCOMES`) and each target's count.
+        """
+        if outcomes is None:
+            targets_shown = tuple(f"target:{t}" for t in self.a.targets.get("target", ()))
+            outcomes = (*SHOWN_OUTCOMES, *targets_shown)
+        table = self.differences[self.differences["outcome"].isin(outcomes)]
         targets = self.a.targets.set_index("target") if len(self.a.targets) else None
-        end = self.a.metadata.get("end_date")
+        ends = self._ends()
         out = []
         for _, row in table.iterrows():
             name = str(row["outcome"])
-            label = _label(name, end)
+            label = _label(name, ends)
             if name.startswith("target:") and targets is not None:  # a count, on its date
                 t = targets.loc[name.removeprefix("target:")]
                 metric = METRIC_LABELS.get(str(t["metric"]), str(t["metric"])).split(" (")[0]
@@ -94,36 +177,46 @@ class Comparison:
         return out
 
     def incremental_cost(
-        self,
-        cost: str = "cost:programme",
-        effect: str = "effect:sustained@savings",
-        level: float = 0.95,
-    ) -> tuple[float, float, float]:
+        self, cost: str = "cost:programme", effect: str = _SUSTAINED, level: float = 0.95
+    ) -> IncrementalCost:
         """Extra ``cost`` per extra unit of ``effect`` (B against A), with a delta-method interval.
 
-        Returns ``(ratio, low, high)``: mean paired cost difference over mean paired effect
-        difference; ``nan`` when the effect does not change on average. The default effect
-        is the headline's denominator: additional citizens in a job held 26 weeks by the
-        savings horizon (programme minus business as usual).
+        The ratio is the mean paired cost difference over the mean paired effect difference
+        (``nan`` when the effect does not change on average). The default effect is the
+        headline's denominator: additional citizens in a job held 26 weeks by the savings
+        horizon (programme minus business as usual). ``.line()`` says it in words.
         """
         a = self.a.replications.sort_values("replication")
         b = self.b.replications.sort_values("replication")
         dc = b[cost].to_numpy(dtype=float) - a[cost].to_numpy(dtype=float)
         de = b[effect].to_numpy(dtype=float) - a[effect].to_numpy(dtype=float)
-        n, mean_e = len(dc), float(de.mean())
+        n, mean_c, mean_e = len(dc), float(dc.mean()), float(de.mean())
+        horizons = self._ends("savings_horizon_date")
         if n < 2 or mean_e == 0:
-            return math.nan, math.nan, math.nan
-        ratio = float(dc.mean()) / mean_e
-        cov = np.cov(dc, de, ddof=1)
-        var = (cov[0, 0] - 2 * ratio * cov[0, 1] + ratio**2 * cov[1, 1]) / (n * mean_e**2)
-        half = _t_half_width(max(var, 0.0), n - 1, level)
-        return ratio, ratio - half, ratio + half
+            ratio = half = math.nan
+        else:
+            ratio = mean_c / mean_e
+            cov = np.cov(dc, de, ddof=1)
+            var = (cov[0, 0] - 2 * ratio * cov[0, 1] + ratio**2 * cov[1, 1]) / (n * mean_e**2)
+            half = _t_half_width(max(var, 0.0), n - 1, level)
+        return IncrementalCost(
+            ratio, ratio - half, ratio + half, mean_c, mean_e, cost, effect,
+            _dates(horizons) or "the savings horizon", level,
+        )  # fmt: skip
+
+    def _ends(self, key: str = "end_date") -> tuple[str | None, str | None]:
+        """``metadata[key]`` of A and of B (their end dates, by default)."""
+        return self.a.metadata.get(key), self.b.metadata.get(key)
 
     def _summary(self) -> tuple[str, list[str], list[Table]]:
         a, b = self.a.metadata, self.b.metadata
+        name_a, name_b = str(a.get("scenario")), str(b.get("scenario"))
+        one_programme = name_b == name_a  # B a what-if of A: say what it changes
+        if one_programme:
+            name_a, name_b = f"A ({name_a})", f"B ({name_b}, changed)"
         title = (
-            f"Comparison: {b.get('scenario')} against {a.get('scenario')}, "
-            f"{self.a.n:,} paired replications (seed {a.get('seed')})"
+            f"Comparison: {name_b} against {name_a}, {self.a.n:,} paired replications "
+            f"(seed {a.get('seed')})"
         )
         present = set(self.differences["outcome"])
         rows = []
@@ -131,14 +224,18 @@ class Comparison:
             r = self.difference(outcome)
             if outcome.startswith("cost:") and r["mean_a"] == r["mean_b"] == 0:
                 continue  # a scenario without costs
-            rows.append((_label(outcome, a.get("end_date")), *_cells(r, _number)))
+            rows.append((_label(outcome, self._ends()), *_cells(r, _number)))
         for outcome in sorted(o for o in present if str(o).startswith("reached:")):
             r = self.difference(outcome)
             rows.append(
                 (f"chance of reaching {outcome.removeprefix('reached:')}", *_cells(r, _points))
             )
         table = Table(("outcome (mean)", "A", "B", "B - A [95 % interval]"), tuple(rows))
-        lines = ["paired on common random numbers; .differences has every outcome"]
+        shown = self.changes if one_programme else ()
+        lines = [f"B changes {change}" for change in shown[:_CHANGES_SHOWN]]
+        if len(shown) > _CHANGES_SHOWN:
+            lines.append(f"... and {len(shown) - _CHANGES_SHOWN} more (.changes)")
+        lines.append("paired on common random numbers; .differences has every outcome")
         return title, lines, [table]
 
     def __repr__(self) -> str:
@@ -187,7 +284,8 @@ def compare(
     execution = execution or Execution()
     a = run_experiment(scenario_a, replications, seed, execution=execution.folder("a"))
     b = run_experiment(scenario_b, replications, seed, execution=execution.folder("b"))
-    comparison = Comparison(a, b, paired_differences(a.replications, b.replications))
+    changes = tuple(differences(*(s.model_dump(mode="json") for s in (scenario_a, scenario_b))))
+    comparison = Comparison(a, b, paired_differences(a.replications, b.replications), changes)
     if execution.out is not None:
         write_table(execution.out, "differences", comparison.differences, execution.table_format)
     return comparison
@@ -259,18 +357,29 @@ def _ratio_row(a: pd.DataFrame, b: pd.DataFrame, figure: str, level: float) -> d
     }  # fmt: skip
 
 
-def _label(outcome: str, end: object) -> str:
+def _dates(dates: tuple[str | None, str | None]) -> str | None:
+    """One date, or A's and B's when they differ (``None`` when neither is known)."""
+    a, b = dates
+    if a == b or b is None:
+        return a
+    return b if a is None else f"{a} (A), {b} (B)"
+
+
+def _label(outcome: str, ends: tuple[str | None, str | None]) -> str:
     """An outcome's short label with its date (by, or on, the end) or its unit (DKK).
 
     The replications table counts every metric at the end date: a cumulative one *by* it, a
     point-in-time one *on* it (its "on the date" would otherwise be cut with the parentheses).
+    Two programmes with different ends are each counted at their own: both dates are named.
     """
     if outcome in METRIC_LABELS:
         full = METRIC_LABELS[outcome]
+        point = full.endswith(" on the date")
         short = full.split(" (")[0].removesuffix(" on the date")
+        end = _dates(ends)
         if end is None:
-            return short + (" on the date" if full.endswith(" on the date") else "")
-        return f"{short} {'on' if full.endswith(' on the date') else 'by'} {end}"
+            return short + (" on the date" if point else "")
+        return f"{short} {'on' if point else 'by'} {end}"
     if outcome in COST_LABELS:
         return f"{COST_LABELS[outcome].split(' (')[0]} (DKK)"
     return outcome

@@ -10,6 +10,7 @@ a table) and ``files`` (the shipped scenario files). Nothing here runs a simulat
 """
 
 from .cautions import scenario_cautions
+from .changes import differences
 from .conditions import RATES, Condition
 from .doc import lever_name
 from .loader import load_scenario
@@ -35,6 +36,7 @@ __all__ = [
     "Scenario",
     "Target",
     "cohort_size",
+    "differences",
     "iter_numbers",
     "lever_name",
     "load_scenario",

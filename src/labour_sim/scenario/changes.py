@@ -3,6 +3,7 @@
 A change never mutates the baseline. A plain number set on a sourced quantity turns it into
 an assumption ("what-if: changed from X"), so the provenance of every number stays honest.
 Paths are read and written by :mod:`.paths` (list items by name or index).
+:func:`differences` goes the other way: what one scenario's data changes from another's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 from ..errors import Problem, ScenarioError
 from .paths import VALUE_KEYS, locate
 
-__all__ = ["changed"]
+__all__ = ["changed", "differences"]
+
+#: What :func:`differences` does not compare: where a value comes from and what it means.
+_ABOUT = frozenset({"source", "note", "assumption", "range", "description", "wording", "unit"})
 
 
 def changed(
@@ -94,3 +98,51 @@ def _mark(quantity: dict[str, Any], key: str, new: Any) -> None:
         quantity["range"] = (min(old, new), max(old, new))
     else:
         quantity["range"] = quantity.get("range") or (0.0, 0.0)
+
+
+def differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """What ``b`` changes from ``a``: ``"path: old -> new"`` for each setting, in ``b``'s order.
+
+    ``a`` and ``b`` are scenarios' data (``model_dump(mode="json")``). Every value is
+    compared but what says where one comes from or what it means (source, note,
+    assumption, range, unit, descriptions): a what-if changes those with the value. Paths
+    are dotted, list items by name, a number's ``.value`` left out (``staff.mentors``, a
+    distribution's ``placement.duration_weeks.mean``); ``absent`` on the side without it.
+    """
+    old, new = dict(_leaves(a)), dict(_leaves(b))
+    out = [
+        f"{path}: {_text(old[path]) if path in old else 'absent'} -> {_text(value)}"
+        for path, value in new.items()
+        if path not in old or old[path] != value
+    ]
+    return out + [f"{path}: {_text(v)} -> absent" for path, v in old.items() if path not in new]
+
+
+def _leaves(node: Any, prefix: str = "") -> Any:
+    """``(path, value)`` of every compared leaf of ``node``."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key not in _ABOUT and value is not None:
+                path = prefix if key == "value" else f"{prefix}.{key}".lstrip(".")
+                yield from _leaves(value, path)
+    elif (
+        isinstance(node, list | tuple)
+        and node
+        and all(isinstance(x, Mapping) and "name" in x for x in node)
+    ):
+        for item in node:
+            yield from _leaves(item, f"{prefix}.{item['name']}")
+    else:
+        yield prefix, node
+
+
+def _text(value: Any) -> str:
+    """A compared value, short: numbers with separators, long lists cut."""
+    if isinstance(value, list | tuple):
+        shown = ", ".join(_text(v) for v in value[:3])
+        return f"[{shown}{', ...' if len(value) > 3 else ''}]"
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
