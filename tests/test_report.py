@@ -22,6 +22,7 @@ from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
 from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
 from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
 from labour_sim.report.html import esc, tag
+from labour_sim.report.stress import StudyInfo, stress_des
 from labour_sim.stats import percent
 from shared_inputs import GOAL_REPLICATIONS, LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
 
@@ -351,6 +352,20 @@ def test_stress_des_items_are_filled(lolland: tuple[Results, str, Path]) -> None
     assert "7.3 a week" in model and "2018-01-01" in model and "Monks" in model
     assert "(s)" not in model and re.search(r"each with \d+ slots?\b", model)  # singular/plural
     assert f"{REPLICATIONS} independent replications (seed {SEED})" in model
+
+
+def test_stress_des_names_the_engine_the_run_used(inputs: Inputs) -> None:
+    """A run on the compiled engine is not described as event scheduling with SimPy."""
+    results = inputs.results
+    assert results.metadata["engine"] == "auto"
+    info = StudyInfo((), 0, None, "labour-sim report", "test")
+    for engine, says, not_says in (
+        ("auto", "the compiled engine (numba)", "Event scheduling with SimPy"),
+        ("des", "Event scheduling with SimPy", "compiled engine"),
+    ):
+        run = dataclasses.replace(results, metadata={**results.metadata, "engine": engine})
+        text = str(stress_des(inputs.scenario, run, info))
+        assert says in text and not_says not in text, engine
 
 
 def test_assumptions_table_has_every_number(lolland: tuple[Results, str, Path]) -> None:
