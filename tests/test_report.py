@@ -22,6 +22,7 @@ from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
 from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
 from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
 from labour_sim.report.html import esc, tag
+from labour_sim.report.sensitivity import outcome_words
 from labour_sim.report.stress import StudyInfo, stress_des
 from labour_sim.stats import percent
 from shared_inputs import GOAL_REPLICATIONS, LOLLAND, MIDTERM, REPLICATIONS, SEED, Inputs
@@ -705,3 +706,12 @@ def test_a_caution_about_the_scenario_is_on_the_page(tmp_path: Path) -> None:
         load_scenario(LOLLAND), tmp_path / "l.html",
         run_experiment(load_scenario(LOLLAND), 4, SEED, execution=Execution(progress=False, workers=1)),
     ).read_text(encoding="utf-8")  # fmt: skip
+
+
+def test_tornado_outcomes_name_their_dates(inputs: Inputs) -> None:
+    s = inputs.scenario
+    horizon = inputs.results.metadata["savings_horizon_date"]
+    assert outcome_words(s, "cost:per_sustained_job").startswith(
+        f"programme cost to {s.period.end} per job held 26 weeks by {horizon} (DKK"
+    )
+    assert outcome_words(s, "employed_26w").endswith(f" by {s.period.end}")

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import Problem, ScenarioError
 from ..replication import SERIES
-from ..replication.costs import savings_horizon
+from ..replication.costs import savings_horizon_date
 from ..scenario import Scenario
 from ..stats import wilson_interval
 from ..streams import check_seed
@@ -271,9 +271,7 @@ def _results(
         "versions": versions(),
         "grant_dkk": scenario.budget.grant_dkk.value if scenario.budget.grant_dkk else None,
         "end_date": scenario.period.end.isoformat(),
-        "savings_horizon_date": (
-            scenario.period.start + dt.timedelta(days=round(savings_horizon(scenario) * 7))
-        ).isoformat(),
+        "savings_horizon_date": savings_horizon_date(scenario).isoformat(),
     }
     bands = band_table(scenario.period.start, stacked)
     return Results(rows, bands, targets, cost_table(rows), meta)

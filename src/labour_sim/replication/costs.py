@@ -30,6 +30,7 @@ the end), of citizens hired into paid work, hired on ordinary hours, and still i
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ __all__ = [
     "cost_weeks",
     "replication_costs",
     "savings_horizon",
+    "savings_horizon_date",
 ]
 
 WEEKS_PER_MONTH = 52 / 12
@@ -95,6 +97,11 @@ def savings_horizon(scenario: Scenario) -> float:
     end = scenario.week_of(scenario.period.end)
     follow = scenario.costs.savings_follow_up_weeks or scenario.period.follow_up_weeks
     return min(end + follow.value, scenario.horizon_weeks)
+
+
+def savings_horizon_date(scenario: Scenario) -> dt.date:
+    """The date of :func:`savings_horizon` (to the nearest day)."""
+    return scenario.period.start + dt.timedelta(days=round(savings_horizon(scenario) * 7))
 
 
 def cost_basis(scenario: Scenario, result: ReplicationResult) -> CostBasis:

@@ -11,6 +11,7 @@ import math
 
 from ..levers import Sensitivity
 from ..metrics import METRIC_LABELS
+from ..replication.costs import savings_horizon_date
 from ..scenario import Scenario
 from .html import Html, join, table, tag
 
@@ -18,14 +19,24 @@ __all__ = ["outcome_words", "tornado_table"]
 
 
 def outcome_words(scenario: Scenario, outcome: str) -> str:
-    """An outcome of the tornado in words, with its unit."""
+    """An outcome of the tornado in words, with its unit and date.
+
+    A count is counted by the end of the period (a target's by its own date); the cost per
+    job divides the programme's cost to the end by the jobs held 26 weeks by the savings
+    horizon, as everywhere else it is shown.
+    """
+    end = scenario.period.end
     if outcome.startswith("target:"):
         t = scenario.target(outcome.removeprefix("target:"))
         label = METRIC_LABELS.get(t.metric, t.metric)
         return f"{label} by {t.date} (target {t.threshold.value:,.0f})"
     if outcome == "cost:per_sustained_job":
-        return "programme cost per job held 26 weeks (DKK)"
-    return METRIC_LABELS.get(outcome, outcome)
+        return (
+            f"programme cost to {end} per job held 26 weeks by {savings_horizon_date(scenario)} "
+            "(DKK; jobs against "
+            "business as usual)"
+        )
+    return f"{METRIC_LABELS.get(outcome, outcome)} by {end}"
 
 
 def tornado_table(scenario: Scenario, result: Sensitivity) -> Html:
