@@ -15,6 +15,7 @@ import pytest
 
 from factory import q, raw, run_cli, target, write_toml
 from labour_sim import Execution, Results, ScenarioError, load_scenario, run_experiment
+from labour_sim.business import ITEM_LABELS
 from labour_sim.calibration import evaluation_table, load_observations
 from labour_sim.cli import main
 from labour_sim.diagnosis import bottleneck, goal_lever, goal_searches
@@ -50,6 +51,9 @@ def test_the_business_case_section(lolland: tuple[Results, str, Path], inputs: I
     assert "Net cost by year and payer" in section and "municipality" in section
     for line in inputs.business.lines()[1:]:
         assert html.escape(line.strip()) in section
+    for item in inputs.business.items().index:  # each item in words, not its id
+        assert f"<td>{html.escape(ITEM_LABELS[item])}</td>" in section
+        assert f"<td>{item}</td>" not in section
 
 
 def test_the_business_case_says_which_runs_its_means_are_over(

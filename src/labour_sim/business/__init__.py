@@ -5,12 +5,13 @@
 ``case`` (:func:`business_case`: runs the replications).
 """
 
-from .accounts import ITEMS, PAYERS, discount_factors, payback_week, refusion_share
+from .accounts import ITEM_LABELS, ITEMS, PAYERS, discount_factors, payback_week, refusion_share
 from .case import business_case
 from .result import BusinessCase
 
 __all__ = [
     "ITEMS",
+    "ITEM_LABELS",
     "PAYERS",
     "BusinessCase",
     "business_case",

@@ -42,6 +42,7 @@ from ..scenario.sections import Accounts
 
 __all__ = [
     "ITEMS",
+    "ITEM_LABELS",
     "PAYERS",
     "WEEKS_PER_YEAR",
     "discount_factors",
@@ -57,6 +58,14 @@ WEEKS_PER_YEAR = 365.25 / 7
 PAYERS = ("municipality", "state", "public")
 #: What is paid, in the order of the table.
 ITEMS = ("programme", "caseworker", "wage_subsidy", "flexjob_subsidy", "benefits")
+#: Each item in words, for tables a reader sees.
+ITEM_LABELS = {
+    "programme": "the programme's own cost",
+    "caseworker": "caseworkers' time",
+    "wage_subsidy": "wage subsidy during placements (loentilskud)",
+    "flexjob_subsidy": "flexjob subsidy (fleksloentilskud)",
+    "benefits": "benefits (cash benefit and the like)",
+}
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..business.accounts import PAYERS
+from ..business.accounts import ITEM_LABELS, PAYERS
 from ..business.result import BusinessCase
 from ..calibration import Observations, load_observations
 from ..errors import ScenarioError
@@ -477,7 +477,10 @@ def _business(x: _Inputs) -> Html:
         for year in t.index
     ]
     items = b.items()
-    item_rows = [(str(i), *(dkk(items.loc[i, p]) for p in PAYERS)) for i in items.index]
+    item_rows = [
+        (ITEM_LABELS.get(str(i), str(i)), *(dkk(items.loc[i, p]) for p in PAYERS))
+        for i in items.index
+    ]
     return join(
         [
             tag(
