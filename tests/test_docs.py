@@ -15,6 +15,7 @@ from labour_sim.programmes import (
     table_fingerprints,
     table_settings,
 )
+from labour_sim.metrics import METRICS, POINT_METRICS
 from labour_sim.scenario.doc import scenario_format
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,3 +67,11 @@ def test_programme_table_renders_every_programme_and_its_settings() -> None:
     for row in table.drop_duplicates("file").itertuples():
         assert f"`{row.file}`" in markdown and f"**{row.programme}**" in markdown
     assert isinstance(table, pd.DataFrame) and set(table["file"]) == {p.name for p in paths}
+
+
+def test_the_readme_lists_every_metric() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("Cumulative metrics (`labour_sim.METRICS`)")
+    paragraph = readme[start : readme.index("\n\n", start)]
+    missing = [m for m in (*METRICS, *POINT_METRICS) if f"`{m}`" not in paragraph]
+    assert not missing, f"README's metrics paragraph leaves out {missing}"
