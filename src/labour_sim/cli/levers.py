@@ -322,7 +322,10 @@ def _what_would_it_take(args: argparse.Namespace) -> int:
             calibration=calibrated(args, scenario),
         )  # fmt: skip
     print("\n".join(answer.lines()))
-    print("\nsettings evaluated (search seed, common random numbers):")
+    print(
+        "\nsettings evaluated (search seed, common random numbers; reaches: the estimated "
+        "probability is at or above the goal, whatever its interval):"
+    )
     print(_table_text(answer.search.drop(columns=["order"])))
     if answer.frontier is not None:
         print("\nleast cost at each probability (cheapest evaluated setting that reaches it):")

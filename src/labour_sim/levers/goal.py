@@ -135,7 +135,7 @@ class GoalAnswer:
                 f"No setting searched reached {want}; with every lever at its high end it is "
                 f"{d.words()}."
             ]
-        out = [f"Least-cost setting that reaches {want}:"]
+        out = [f"Least-cost setting estimated to reach {want} (on the search seed):"]
         for lever in self.levers:
             value = self.setting[lever.path]
             end = {lever.low: "; the low end searched", lever.high: "; the high end searched"}
