@@ -621,6 +621,33 @@ def test_source_entry_that_is_not_a_url() -> None:
     assert_only(raw({"sources": {"mine": "my notes"}}), "sources.mine")
 
 
+@pytest.mark.parametrize(
+    ("entry", "valid"),
+    [
+        ("Guldborgsund Kommune, projektbeskrivelse Job i naerheden, 2024", True),
+        ("Jobcenter Odense internal memo 1998", True),
+        ("projektbeskrivelse 2024", False),  # two words: not enough to ask for it
+        ("Guldborgsund Kommune projektbeskrivelse", False),  # no year
+        ("Guldborgsund Kommune, plan, 12024", False),  # not a year
+    ],
+)
+def test_a_document_without_an_address_is_cited_with_its_year(entry: str, valid: bool) -> None:
+    data = raw(
+        {
+            "sources": {"plan": entry},
+            "companies.initial": {"value": 10, "unit": "companies", "source": "plan"},
+        }
+    )
+    if valid:
+        assert parse_scenario(data).sources["plan"] == entry
+    else:
+        found = assert_only(data, "sources.plan")
+        assert "a citation of a document with its year" in found["sources.plan"].expected
+    # A citation is a [sources] entry, not a number's own source (a mistyped key is not one).
+    direct = raw({"companies.initial": {"value": 10, "unit": "companies", "source": entry}})
+    assert_only(direct, "companies.initial.source")
+
+
 def test_group_shares_that_do_not_sum_to_one() -> None:
     groups = [
         {"name": "a", "share": q(0.5), "readiness": d("constant", 1.0, "multiplier")},

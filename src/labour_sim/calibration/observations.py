@@ -41,7 +41,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,14 +56,12 @@ from ..scenario import Scenario
 from ..scenario.loader import read_toml
 from ..scenario.problems import problems_from
 from ..scenario.quantities import Version
+from ..scenario.sources import CITED_BY_SOURCE, SOURCE_ENTRY, is_reference, is_source_entry
 
 __all__ = ["Observation", "Observations", "load_observations", "parse_observations"]
 
 #: A 95 % interval is this many standard deviations wide.
 Z95_WIDTH = 3.919927969080108
-_URL = re.compile(r"^https?://\S+$")
-#: A seed article's file name (docs/domain/seed_articles.md), as scenario files cite them.
-_SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 #: Largest count an observation may report: more than all citizens of Denmark (a labelled
@@ -100,7 +97,7 @@ class Observation(BaseModel):
         Exactly one: a standard deviation (value's unit), a 95 % interval, or a relative
         tolerance (``sd = about * value``).
     source : str
-        A key of the file's ``[sources]`` table, a URL, or a seed article's file name
+        A key of the file's ``[sources]`` table, a URL, or a source article's file name
         (``docs/domain/seed_articles.md``), as scenario files cite them.
     wording, note : str
         What the source says; how the value was read or derived.
@@ -325,8 +322,8 @@ def _consistency(f: _File) -> Iterator[Problem]:
     if len(set(names)) != len(names):
         yield Problem("observations.*.name", "unique observation names", str(names))
     for key, ref in f.sources.items():
-        if not (_URL.match(ref) or _SEED.match(ref)):
-            yield Problem(f"sources.{key}", "a URL or a seed article's file name", ref)
+        if not is_source_entry(ref):
+            yield Problem(f"sources.{key}", SOURCE_ENTRY, ref)
     for o in f.observations:
         yield from _check_one(o, f.sources)
 
@@ -358,10 +355,8 @@ def _check_one(o: Observation, sources: Mapping[str, str]) -> Iterator[Problem]:
             f"{o.value:g}",
         )
     yield from _check_uncertainty(o, path)
-    if o.source not in sources and not (_URL.match(o.source) or _SEED.match(o.source)):
-        yield Problem(
-            f"{path}.source", "a key of [sources], a URL or a seed article's file name", o.source
-        )
+    if o.source not in sources and not is_reference(o.source):
+        yield Problem(f"{path}.source", CITED_BY_SOURCE, o.source)
 
 
 def _check_uncertainty(o: Observation, path: str) -> Iterator[Problem]:

@@ -42,8 +42,10 @@ weeks from `period.start` (week 0); money in DKK.
 
 Every number is a small inline table with a `unit` and exactly one of:
 
-* `source`: a key of the file's `[sources]` table, a URL, or a seed article's file name;
-  an optional `note` says how the number was derived from the source;
+* `source`: a key of the file's `[sources]` table, a URL, or a source article's file name;
+  an optional `note` says how the number was derived from the source. A `[sources]` entry
+  is a URL, an article's file name, or a citation of a document without an address, with
+  its year (`plan = "Guldborgsund Kommune, projektbeskrivelse, 2024"`);
 * `assumption`: why this value, with a plausible `range = [low, high]` that contains it
   (a distribution's mean; a list's range is not checked against its values).
 

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any
@@ -49,13 +48,12 @@ from .sections import (
     Target,
     described,
 )
+from .sources import CITED_BY_SOURCE, SOURCE_ENTRY, is_reference, is_source_entry
 from .units import SYNONYMS, unit_problems
 
 __all__ = ["Scenario", "cohort_size", "expected_citizens", "memory_estimate", "parse_scenario"]
 
-_URL = re.compile(r"^https?://\S+$")
 _LAST_DATE = dt.date(2999, 12, 31)  # keeps week arithmetic far from date.max
-_SEED = re.compile(r"^(seed:)?\d{3}_[0-9a-f]{16}\.txt$")
 
 
 class Scenario(BaseModel):
@@ -71,7 +69,10 @@ class Scenario(BaseModel):
     name: Text = Field(min_length=1, description="the programme's name")
     description: Text = described("what the programme does and promised", None, "")
     sources: dict[Text, Text] = described(
-        "key = URL or seed article file name; cited by the numbers' source fields", None, {}
+        "key = URL, source article's file name or dated citation; cited by the numbers' "
+        "source fields",
+        None,
+        {},
     )
     period: Period
     intake: Intake
@@ -591,14 +592,14 @@ def _check_sources(s: Scenario, sections: tuple[str, ...] | None = None) -> Iter
     numbers = iter_numbers(s)
     if sections is None:
         for key, ref in s.sources.items():
-            if not (_URL.match(ref) or _SEED.match(ref)):
-                yield Problem(f"sources.{key}", "a URL or a seed article file name", ref)
+            if not is_source_entry(ref):
+                yield Problem(f"sources.{key}", SOURCE_ENTRY, ref)
     else:
         numbers = (item for name in sections for item in iter_numbers(getattr(s, name), f"{name}."))
     for path, q in numbers:
         src = q.source
-        if src is not None and src not in s.sources and not (_URL.match(src) or _SEED.match(src)):
-            yield Problem(f"{path}.source", "a key of [sources], a URL or a seed file name", src)
+        if src is not None and src not in s.sources and not is_reference(src):
+            yield Problem(f"{path}.source", CITED_BY_SOURCE, src)
 
 
 def _check_conditions(s: Scenario) -> Iterator[Problem]:
