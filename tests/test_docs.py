@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from labour_sim import Execution, load_scenario, run_experiment
+from labour_sim.metrics import METRICS, POINT_METRICS
 from labour_sim.programmes import (
     FINGERPRINT_REPLICATIONS,
     fingerprint,
@@ -15,7 +16,6 @@ from labour_sim.programmes import (
     table_fingerprints,
     table_settings,
 )
-from labour_sim.metrics import METRICS, POINT_METRICS
 from labour_sim.scenario.doc import scenario_format
 
 ROOT = Path(__file__).resolve().parents[1]
