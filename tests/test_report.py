@@ -64,10 +64,14 @@ def test_the_business_case_says_which_runs_its_means_are_over(
     results, page, _ = lolland
     section = page[page.index('id="business-case"') : page.index('id="levers"')]
     b = inputs.business
-    assert f"the first {b.n} of the {results.n} runs above (seed {SEED})" in section
+    assert f"Means over the first {b.n} of the {results.n} runs above: " in section
     here = b.runs["sustained_effect"].mean()
     everywhere = results.replications["effect:sustained@savings"].mean()
-    assert f"{here:,.1f} over these {b.n} runs, {everywhere:,.1f} over all {results.n}" in section
+    assert (
+        f": {here:,.1f} additional citizens in a job held 26 weeks by {b.horizon_date} " in section
+    )
+    figure = f"({everywhere:,.1f} over all {results.n}, the first screen's figure)"
+    assert html.escape(figure) in section
     verdict = page[page.index('id="verdict"') : page.index('class="toc"')]
     assert f"{everywhere:,.1f}" in verdict
 
@@ -715,7 +719,7 @@ def test_a_caution_about_the_scenario_is_on_the_page(tmp_path: Path) -> None:
 def test_tornado_outcomes_name_their_dates(inputs: Inputs) -> None:
     s = inputs.scenario
     horizon = inputs.results.metadata["savings_horizon_date"]
-    assert outcome_words(s, "cost:per_sustained_job").startswith(
+    assert outcome_words(s, "cost:per_sustained_job", horizon).startswith(
         f"programme cost to {s.period.end} per job held 26 weeks by {horizon} (DKK"
     )
     assert outcome_words(s, "employed_26w").endswith(f" by {s.period.end}")

@@ -1309,3 +1309,16 @@ def test_a_list_item_with_a_name_is_named_by_it_in_an_error() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(data)
     assert [p.path for p in caught.value.problems] == ["targets.ordinary_60.metric"]
+
+
+def test_a_misspelt_required_key_is_one_problem_with_a_suggestion() -> None:
+    data = raw({})
+    data["period"]["strat"] = data["period"].pop("start")
+    data["period"]["zzz"] = 1  # unknown, and like nothing that is missing
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data)
+    found = {p.path: p.expected for p in info.value.problems}
+    assert found == {
+        "period.strat": "no such field (unknown key) (did you mean 'start'?)",
+        "period.zzz": "no such field (unknown key)",
+    }  # and no "period.start: required field is missing" beside it

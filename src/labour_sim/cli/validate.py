@@ -57,7 +57,8 @@ def _validate(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for path in args.files:
         try:
-            print(f"{path}: {validate_file(path, args.scenario)}")
+            # one line a file: a scenario's cautions follow its "ok" on the same line
+            print(f"{path}: {validate_file(path, args.scenario).replace(chr(10), '; ')}")
         except ScenarioError as exc:
             print(f"labour-sim: {exc}", file=sys.stderr)
             code = EXIT_USAGE

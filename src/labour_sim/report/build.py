@@ -518,19 +518,18 @@ def _business_runs(b: BusinessCase, r: Results) -> str:
     """
     seed = r.metadata.get("seed")
     if b.seed is not None and b.seed == seed:
-        runs = f"the first {b.n:,} of the {r.n:,} runs above (seed {seed})"
+        runs = f"the first {b.n:,} of the {r.n:,} runs above"
     else:
         on = f"seed {b.seed}" if b.seed is not None else "a seed not recorded"
         runs = f"{b.n:,} runs on {on}, not the {r.n:,} runs above (seed {seed})"
-    text = f"Its means are over {runs}, up to {b.horizon_date}."
     extra = r.replications.get("effect:sustained@savings")
-    if extra is not None and len(extra):
-        text += (
-            f" Additional citizens in a job held 26 weeks by {b.horizon_date}: "
-            f"{b.runs['sustained_effect'].mean():,.1f} over these {b.n:,} runs, "
-            f"{extra.mean():,.1f} over all {r.n:,} (the first screen's figure)."
-        )
-    return text
+    if extra is None or not len(extra):
+        return f"Means over {runs}."
+    return (
+        f"Means over {runs}: {b.runs['sustained_effect'].mean():,.1f} additional citizens in "
+        f"a job held 26 weeks by {b.horizon_date} ({extra.mean():,.1f} over all {r.n:,}, the "
+        "first screen's figure)."
+    )
 
 
 def _levers(x: _Inputs) -> Html:
@@ -603,11 +602,13 @@ def _tornado(x: _Inputs) -> Html:
         f"{meta.get('seed')}). A quick screen, not a forecast: the longest bars are where "
         "better evidence, or a different plan, would matter most.",
     )
+    horizon = x.results.metadata.get("savings_horizon_date", "the horizon")
     plots = [
-        figures.levers(sens, outcome, outcome_words(x.scenario, outcome))
+        figures.levers(sens, outcome, outcome_words(x.scenario, outcome, horizon))
         for outcome in sens.outcomes
     ]
-    return join([intro, tag("div", *plots, class_="pair"), tornado_table(x.scenario, sens)])
+    table = tornado_table(x.scenario, sens, horizon)
+    return join([intro, tag("div", *plots, class_="pair"), table])
 
 
 def _study(x: _Inputs) -> StudyInfo:

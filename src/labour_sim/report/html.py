@@ -276,7 +276,7 @@ footer dd { margin: 0; overflow-wrap: anywhere; }
   nav.toc { display: none; }
   h1, h2, h3, h4, caption { break-after: avoid; page-break-after: avoid; }
   h2 { margin: 1.2rem 0 .5rem; }
-  figure, .verdict, .keyfact, .answers li, tr, dl.stress dd, .pair { break-inside: avoid;
+  figure, .verdict, .keyfact, .answers li, tr, .pair { break-inside: avoid;
     page-break-inside: avoid; }
   figure { margin: .4rem 0 .8rem; }
   figure img { max-height: 75mm; width: auto; max-width: 100%; }

@@ -11,19 +11,18 @@ import math
 
 from ..levers import Sensitivity
 from ..metrics import METRIC_LABELS
-from ..replication.costs import savings_horizon_date
 from ..scenario import Scenario
 from .html import Html, join, table, tag
 
 __all__ = ["outcome_words", "tornado_table"]
 
 
-def outcome_words(scenario: Scenario, outcome: str) -> str:
+def outcome_words(scenario: Scenario, outcome: str, horizon: object = "the horizon") -> str:
     """An outcome of the tornado in words, with its unit and date.
 
     A count is counted by the end of the period (a target's by its own date); the cost per
     job divides the programme's cost to the end by the jobs held 26 weeks by the savings
-    horizon, as everywhere else it is shown.
+    ``horizon`` (a run's ``metadata["savings_horizon_date"]``), as everywhere else it is shown.
     """
     end = scenario.period.end
     if outcome.startswith("target:"):
@@ -32,15 +31,18 @@ def outcome_words(scenario: Scenario, outcome: str) -> str:
         return f"{label} by {t.date} (target {t.threshold.value:,.0f})"
     if outcome == "cost:per_sustained_job":
         return (
-            f"programme cost to {end} per job held 26 weeks by {savings_horizon_date(scenario)} "
+            f"programme cost to {end} per job held 26 weeks by {horizon} "
             "(DKK; jobs against "
             "business as usual)"
         )
     return f"{METRIC_LABELS.get(outcome, outcome)} by {end}"
 
 
-def tornado_table(scenario: Scenario, result: Sensitivity) -> Html:
-    """One table per outcome: levers ranked by the size of their swing, with intervals."""
+def tornado_table(scenario: Scenario, result: Sensitivity, horizon: object = "the horizon") -> Html:
+    """One table per outcome: levers ranked by the size of their swing, with intervals.
+
+    ``horizon`` is the savings horizon's date, for the cost per job's heading.
+    """
     parts = []
     for outcome in result.outcomes:
         rows = result.table[result.table["outcome"] == outcome].sort_values("rank")
@@ -56,7 +58,7 @@ def tornado_table(scenario: Scenario, result: Sensitivity) -> Html:
             )
             for _, r in rows.iterrows()
         ]
-        parts.append(tag("h3", outcome_words(scenario, outcome)))
+        parts.append(tag("h3", outcome_words(scenario, outcome, horizon)))
         parts.append(
             table(
                 (

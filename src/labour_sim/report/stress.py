@@ -474,16 +474,14 @@ def _implementation(r: Results) -> list[Item]:
     engine = (
         "SimPy, the reference model"
         if simpy
-        else "the compiled engine (numba), which gives the SimPy reference model's log event "
-        "for event (tests compare the two on every shipped scenario and on generated ones)"
+        else "the compiled engine (numba; the SimPy reference model's event log, tested)"
     )
     execution = (
         "Event scheduling with SimPy (one generator per citizen, driven by callbacks; "
         "capacity that creates an event only for a citizen who must wait)."
         if simpy
-        else "Event scheduling in compiled code: one event list (a binary heap of timed "
-        "events) for the citizens, companies and capacity of a replication, in the order "
-        "the SimPy reference model processes them."
+        else "Event scheduling in compiled code (a binary heap of timed events), in the "
+        "SimPy reference model's order."
     )
     return [
         ("5.1 Software", f"Python; the discrete-event engine was {engine}; {software}."),

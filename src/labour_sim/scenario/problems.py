@@ -7,6 +7,7 @@ never the values of a foreign table), and :func:`depth` measures nesting without
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -51,13 +52,21 @@ def problems_from(exc: ValidationError, data: Any = None) -> Iterator[Problem]:
     With ``data`` (what was validated), a list item with a ``name`` is named by it, as
     paths address it elsewhere (``targets.ordinary_550.date``); else by its index.
     """
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    typos = _typos(errors)
+    for err in errors:
         path = _path(err["loc"], data)
         expected = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
         if err["type"] == "extra_forbidden":
             # The key is named, its value never shown: it may come from any file.
-            yield Problem(path, "no such field (unknown key)", "a key the format does not have")
+            meant = typos.get(tuple(err["loc"]))
+            hint = f" (did you mean {meant[-1]!r}?)" if meant else ""
+            yield Problem(
+                path, f"no such field (unknown key){hint}", "a key the format does not have"
+            )
         elif err["type"] == "missing":
+            if tuple(err["loc"]) in typos.values():
+                continue  # said with the misspelt key beside it
             yield Problem(path, "a value (required field is missing)", "nothing")
         elif err["type"] == "model_type":
             yield Problem(path, _table_kind(err.get("ctx", {})), given_text(err.get("input")))
@@ -67,6 +76,23 @@ def problems_from(exc: ValidationError, data: Any = None) -> Iterator[Problem]:
             )
         else:
             yield Problem(path, expected, given_text(err.get("input")))
+
+
+def _typos(errors: list[Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Unknown keys that misspell a missing one beside them: ``{unknown loc: missing loc}``.
+
+    ``mentor = 10`` for the required ``mentors`` is one mistake, not two: the unknown key
+    gets "did you mean 'mentors'?" and the missing field is not reported again.
+    """
+    unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+    missing = [tuple(e["loc"]) for e in errors if e["type"] == "missing"]
+    out: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for loc in unknown:
+        siblings = {str(m[-1]): m for m in missing if m[:-1] == loc[:-1] and m not in out.values()}
+        close = difflib.get_close_matches(str(loc[-1]), list(siblings), n=1)
+        if close:
+            out[loc] = siblings[close[0]]
+    return out
 
 
 #: How a quantity is written, by the start of its pydantic class name (see ``_table_kind``).
