@@ -369,7 +369,7 @@ def test_stress_des_names_the_engine_the_run_used(inputs: Inputs) -> None:
     assert results.metadata["engine"] == "auto"
     info = StudyInfo((), 0, None, "labour-sim report", "test")
     for engine, says, not_says in (
-        ("auto", "the compiled engine (numba)", "Event scheduling with SimPy"),
+        ("auto", "the compiled engine (numba;", "Event scheduling with SimPy"),
         ("des", "Event scheduling with SimPy", "compiled engine"),
     ):
         run = dataclasses.replace(results, metadata={**results.metadata, "engine": engine})

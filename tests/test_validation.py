@@ -1322,3 +1322,20 @@ def test_a_misspelt_required_key_is_one_problem_with_a_suggestion() -> None:
         "period.strat": "no such field (unknown key) (did you mean 'start'?)",
         "period.zzz": "no such field (unknown key)",
     }  # and no "period.start: required field is missing" beside it
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [("start = 01-01-2025", True), ("start = 2027-12", True), ("start = 1.1.2025", True),
+     ("start = [1, 2", False), ("start = 2025-01-01x", False)],
+)  # fmt: skip
+def test_bad_toml_that_looks_like_a_date_says_how_dates_are_written(
+    tmp_path: Path, line: str, hint: bool
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "x"\n[period]\n{line}\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert problem.expected.startswith("valid TOML")
+    assert ("a date is written YYYY-MM-DD" in problem.expected) is hint

@@ -8,6 +8,7 @@ problems found are reported together as one :class:`~labour_sim.errors.ScenarioE
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -60,7 +61,9 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError.single("file", "valid TOML", str(exc), shown) from None
+        raise ScenarioError.single(
+            "file", "valid TOML" + _date_hint(exc, text), str(exc), shown
+        ) from None
     except RecursionError:
         data = None
     if data is None or depth(data) > MAX_DEPTH:
@@ -126,6 +129,23 @@ def range_problems(scenario: Scenario) -> Iterator[Problem]:
                 f"a {key} within the range [{low:g}, {high:g}] it gives",
                 f"{value:g}",
             )
+
+
+#: A date not written as TOML's YYYY-MM-DD (01-01-2025, 2027-12, 1.1.2025).
+_DATE_LIKE = re.compile(
+    r"=\s*(\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}[-./]\d{1,2}(?![-\d])|\d{4}/\d)"
+)
+_AT_LINE = re.compile(r"at line (\d+)")
+
+
+def _date_hint(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """A hint when the line the parser stopped at holds something like a date."""
+    at = _AT_LINE.search(str(exc))
+    lines = text.splitlines()
+    line = lines[int(at.group(1)) - 1] if at and 0 < int(at.group(1)) <= len(lines) else ""
+    if not _DATE_LIKE.search(line):
+        return ""
+    return " (a date is written YYYY-MM-DD, without quotes: start = 2025-01-01)"
 
 
 def _resolve(top: Path) -> tuple[dict[str, Any], list[str]]:
