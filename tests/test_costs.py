@@ -395,3 +395,20 @@ def test_a_budget_answer_at_the_end_of_the_values_searched_says_so() -> None:
     assert "already at the" not in _answer(fresh, inside).lines()[0]
     down = dataclasses.replace(_answer(fresh, search.assign(value=[2.0, 4.0])), downward=True)
     assert "already at the top of the values searched" in down.lines()[0]
+
+
+def test_run_says_what_its_net_public_cost_is_against(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Not the business case's net (against business as usual, discounted): a reader of both
+    # is told which is which before the figures.
+    from labour_sim.cli import main
+    from labour_sim.scenario.writer import scenario_toml
+
+    path = tmp_path / "costed.toml"
+    path.write_text(scenario_toml(costed()), encoding="utf-8")
+    assert main(["run", str(path), "-n", "3", "--workers", "1", "-q"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("Costs ("))
+    assert "the net public cost is against every citizen staying on benefit, undiscounted" in header
+    assert "`labour-sim business-case` sets the programme against business as usual" in header

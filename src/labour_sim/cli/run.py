@@ -180,7 +180,11 @@ def _run(args: argparse.Namespace) -> int:
         print("\n".join(f"  {line}" for line in effects))
     costs = results.cost_lines()
     if costs:
-        print("\nCosts (mean and 80 % interval over replications)")
+        print(
+            "\nCosts (mean and 80 % interval over replications; the net public cost is against "
+            "every citizen staying on benefit, undiscounted: `labour-sim business-case` sets "
+            "the programme against business as usual)"
+        )
         print("\n".join(f"  {line}" for line in costs))
     print()
     print(pathway_summary(scenario, results.replications))
