@@ -409,6 +409,7 @@ def test_cost_table_names_what_each_per_figure_divides_and_when(
         f"paid work 26 weeks after hire by {horizon})",
     ):
         assert html.escape(label) in table
+    assert "the net public cost is against every citizen staying on benefit, undiscounted" in table
 
 
 def test_evaluation_compares_each_observation(lolland: tuple[Results, str, Path]) -> None:

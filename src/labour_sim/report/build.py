@@ -449,7 +449,9 @@ def _costs(x: _Inputs) -> Html:
                 ("cost", "mean", "80 % of runs", "95 % interval of the mean"),
                 rows,
                 numeric=(1, 2, 3),
-                caption="Every cost item over replications (DKK).",
+                caption="Every cost item over replications (DKK); the net public cost is "
+                "against every citizen staying on benefit, undiscounted (the business case "
+                "below sets the programme against business as usual).",
             ),
         ]
     )
