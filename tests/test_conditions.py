@@ -380,3 +380,12 @@ def test_validate_and_run_say_the_caution(
     assert "caution: conditions.labour_demand: the series ends on 2021-12-01" in (
         capsys.readouterr().err
     )
+
+
+def test_a_runs_results_carry_its_cautions() -> None:
+    from labour_sim import Execution, run_experiment
+
+    held = with_conditions(series(["hiring"], [5, 20], [5, 2], -1))
+    results = run_experiment(held, 2, 1, execution=Execution(workers=1, progress=False))
+    assert results.metadata["cautions"] == scenario_cautions(held) != []
+    assert f"caution: {scenario_cautions(held)[0]}" in repr(results)

@@ -32,7 +32,7 @@ import pandas as pd
 from ..errors import Problem, ScenarioError
 from ..replication import SERIES
 from ..replication.costs import savings_horizon_date
-from ..scenario import Scenario
+from ..scenario import Scenario, scenario_cautions
 from ..stats import wilson_interval
 from ..streams import check_seed
 from .driver import run_settings, units_of
@@ -272,6 +272,7 @@ def _results(
         "grant_dkk": scenario.budget.grant_dkk.value if scenario.budget.grant_dkk else None,
         "end_date": scenario.period.end.isoformat(),
         "savings_horizon_date": savings_horizon_date(scenario).isoformat(),
+        "cautions": scenario_cautions(scenario),
     }
     bands = band_table(scenario.period.start, stacked)
     return Results(rows, bands, targets, cost_table(rows), meta)

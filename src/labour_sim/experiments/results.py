@@ -151,7 +151,8 @@ class Results:
             caption="targets (each at its own date)",
         )
         main = tuple(f"{COST_LABELS[item]}:" for item in ("cost:programme", "cost:net_public"))
-        lines = [line for line in self.cost_lines() if line.startswith(main)]
+        lines = [f"caution: {c}" for c in meta.get("cautions") or ()]
+        lines += [line for line in self.cost_lines() if line.startswith(main)]
         lines.append(
             f"tables: replications ({self.n:,} rows), bands ({len(self.bands):,} rows), "
             f"targets ({len(self.targets)}), costs ({len(self.costs)}); verdicts(), cost_lines()"
