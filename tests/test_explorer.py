@@ -24,7 +24,7 @@ import pytest
 import labour_sim as ls
 from labour_sim.cli import main
 from labour_sim.explorer import session as session_module
-from labour_sim.explorer.session import Options, Session, difference_lines
+from labour_sim.explorer.session import Options, Session, difference_lines, lever_value
 from labour_sim.explorer.state import (
     SOURCED_BAND,
     Settings,
@@ -169,6 +169,12 @@ def test_more_mentors_change_the_probability_deterministically(
     assert f"{REPLICATIONS:,} replications per setting" in changed.note
     assert changed.payers.startswith("to ") and "municipality" in changed.payers
     assert "Monte Carlo noise" in changed.note
+
+
+def test_a_large_lever_value_reads_as_a_number_not_an_exponent(session: Session) -> None:
+    view = session.view(Settings(KEY, (("costs.caseworker_dkk_per_year", 600_000.0),)))
+    assert view.changes == "costs.caseworker_dkk_per_year = 600,000", view.changes
+    assert lever_value(42_260_000) == "42,260,000" and lever_value(3.65) == "3.65"
 
 
 def test_the_difference_is_paired_on_common_random_numbers(

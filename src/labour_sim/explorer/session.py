@@ -164,7 +164,7 @@ class Session:
             shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),
             payers=payers_line(self.business),
-            changes=", ".join(f"{p} = {v:g}" for p, v in settings.changes)
+            changes=", ".join(f"{p} = {lever_value(v)}" for p, v in settings.changes)
             or "none: the scenario as written",
             link=format_link(settings),
             seconds=time.perf_counter() - started,
@@ -222,6 +222,11 @@ class Session:
             f"then open ?{format_link(settings)}"
         )
         return write_report(scenario, path, results, command=command, business=self.business)
+
+
+def lever_value(value: int | float) -> str:
+    """A lever's value as a reader writes it: ``42,260,000``, ``3.65``, ``0.16`` (no ``e+07``)."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
 
 
 def first_missed(results: Results) -> str | None:
