@@ -189,6 +189,14 @@ def test_the_difference_is_paired_on_common_random_numbers(
     assert any(line.startswith("chance of reaching attached_2_of_5") for line in view.differences)
 
 
+def test_the_fan_charts_legend_names_the_original_settings_median(session: Session) -> None:
+    view = session.view(Settings(KEY, (("staff.mentors", 2),)))
+    (legend,) = view.figure.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "original setting: median" in labels, labels
+    assert "median" in labels and "mean" in labels  # the fan's own entries stay
+
+
 def test_what_would_it_take_on_the_current_setting(session: Session) -> None:
     session.view(Settings(KEY, (("staff.mentors", 3),)))
     goal = session.what_would_it_take("paid_1_of_5", 0.5, "staff.mentors")

@@ -39,6 +39,7 @@ from ..experiments import (
 )
 from ..levers import budget_for
 from ..plots import fan_chart
+from ..plots.style import legend_outside
 from ..report import write_report
 from ..report.first import basis_words, card, goal_line, key_facts, payers_line, promise_words
 from ..scenario import Scenario
@@ -267,4 +268,7 @@ def _fan(results: Results, original: Results, target: str | None, changed: bool)
                 pd.to_datetime(median["date"]), median["q50"], color="black", linestyle="--",
                 linewidth=1.2, label="original setting: median",
             )  # fmt: skip
+            for legend in list(figure.legends):  # the legend was drawn before this line
+                legend.remove()
+            legend_outside(figure, ax, ncols=3)
     return figure
