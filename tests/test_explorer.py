@@ -24,7 +24,13 @@ import pytest
 import labour_sim as ls
 from labour_sim.cli import main
 from labour_sim.explorer import session as session_module
-from labour_sim.explorer.session import Options, Session, difference_lines, lever_value
+from labour_sim.explorer.session import (
+    PAYERS_SEE,
+    Options,
+    Session,
+    difference_lines,
+    lever_value,
+)
 from labour_sim.explorer.state import (
     SOURCED_BAND,
     Settings,
@@ -168,6 +174,8 @@ def test_more_mentors_change_the_probability_deterministically(
     assert changed.link == f"scenario={KEY}&staff.mentors=2"
     assert f"{REPLICATIONS:,} replications per setting" in changed.note
     assert changed.payers.startswith("to ") and "municipality" in changed.payers
+    # The page has no business-case section: the line points to the report it downloads.
+    assert changed.payers.endswith(PAYERS_SEE) and "“The business case" not in changed.payers
     assert "Monte Carlo noise" in changed.note
 
 

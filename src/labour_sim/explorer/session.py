@@ -57,6 +57,8 @@ DEFAULT_REPLICATIONS = 50
 #: Replications of the business case per setting (each a run and its business-as-usual
 #: arm, costed by payer): about 0.6 s for Lolland-Falster on a quiet core.
 BUSINESS_REPLICATIONS = 10
+#: Where the payers' line sends the reader: the page has no business-case section.
+PAYERS_SEE = "By year and by item: the full report (Download the full report)."
 #: Outcomes whose difference from the original setting the page shows (then each target).
 SHOWN_OUTCOMES = ("ordinary", "employed_26w", "cost:programme", "cost:net_public")
 #: The fan chart first shows a target the original setting reaches less likely than this.
@@ -164,7 +166,7 @@ class Session:
             figure=_fan(results, original, target, bool(changes)),
             shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),
-            payers=payers_line(self.business),
+            payers=payers_line(self.business, see=PAYERS_SEE),
             changes=", ".join(f"{p} = {lever_value(v)}" for p, v in settings.changes)
             or "none: the scenario as written",
             link=format_link(settings),
