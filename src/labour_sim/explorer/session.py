@@ -242,17 +242,34 @@ def first_missed(results: Results) -> str | None:
 
 
 def difference_lines(comparison: Comparison) -> tuple[str, ...]:
-    """The difference from the original setting in words: main outcomes, then each target."""
+    """The difference from the original setting in words: main outcomes, then each target.
+
+    A target is named by its key (as "What would it take?" lists it) and its promise. When
+    every paired replication gives the same difference (all reach it, or none, in both
+    settings), the line says so instead of a zero-width interval: the chance itself stays
+    as uncertain as each card's Wilson interval says.
+    """
     lines = comparison.lines(SHOWN_OUTCOMES)
+    targets = {str(t["target"]): t for _, t in comparison.b.targets.iterrows()}
+    n = comparison.b.n
     for _, row in comparison.differences.iterrows():
         outcome = str(row["outcome"])
         if not outcome.startswith("reached:"):
             continue
+        name = outcome.removeprefix("reached:")
+        promise = f", {promise_words(targets[name])}" if name in targets else ""
+        difference = f"difference {100 * row['difference']:+.1f} points"
+        if row["ci_low"] == row["ci_high"]:
+            spread = (
+                f"(the same in all {n:,} paired replications)"
+                if row["difference"] == 0
+                else f"(the same change in all {n:,} paired replications)"
+            )
+        else:
+            spread = f"[{100 * row['ci_low']:+.1f}, {100 * row['ci_high']:+.1f}]"
         lines.append(
-            f"chance of reaching {outcome.removeprefix('reached:')}: "
-            f"{percent(row['mean_a'])} -> {percent(row['mean_b'])}, difference "
-            f"{100 * row['difference']:+.1f} points [{100 * row['ci_low']:+.1f}, "
-            f"{100 * row['ci_high']:+.1f}]"
+            f"chance of reaching {name}{promise}: {percent(row['mean_a'])} -> "
+            f"{percent(row['mean_b'])}, {difference} {spread}"
         )
     return tuple(lines)
 
