@@ -111,6 +111,11 @@ def test_an_outside_funder_pays_the_programme_outside_the_public_accounts() -> N
     assert np.array_equal(other["dkk"].to_numpy(), same.reset_index(drop=True)["dkk"].to_numpy())
     case = business_case(funded, replications=1, seed=2)
     assert "paid by its outside funder" in case.lines()[1]
+    items = case.items()  # by item: the funder's column holds the programme's own cost
+    assert list(items.columns) == [*PAYERS, "funder"]
+    assert items.loc["programme", "funder"] == pytest.approx(case.runs["cost:funder"].mean())
+    assert items.loc["programme", "funder"] > 0 and items["funder"].drop("programme").eq(0).all()
+    assert list(business_case(s, replications=1, seed=2).items().columns) == list(PAYERS)
 
 
 def test_the_business_case_is_the_same_whatever_the_workers() -> None:

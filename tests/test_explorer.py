@@ -23,8 +23,15 @@ import pytest
 
 import labour_sim as ls
 from labour_sim.cli import main
+from labour_sim.experiments import Comparison, paired_differences
 from labour_sim.explorer import session as session_module
-from labour_sim.explorer.session import Options, Session, difference_lines
+from labour_sim.explorer.session import (
+    PAYERS_SEE,
+    Options,
+    Session,
+    difference_lines,
+    lever_value,
+)
 from labour_sim.explorer.state import (
     SOURCED_BAND,
     Settings,
@@ -168,7 +175,15 @@ def test_more_mentors_change_the_probability_deterministically(
     assert changed.link == f"scenario={KEY}&staff.mentors=2"
     assert f"{REPLICATIONS:,} replications per setting" in changed.note
     assert changed.payers.startswith("to ") and "municipality" in changed.payers
+    # The page has no business-case section: the line points to the report it downloads.
+    assert changed.payers.endswith(PAYERS_SEE) and "“The business case" not in changed.payers
     assert "Monte Carlo noise" in changed.note
+
+
+def test_a_large_lever_value_reads_as_a_number_not_an_exponent(session: Session) -> None:
+    view = session.view(Settings(KEY, (("costs.caseworker_dkk_per_year", 600_000.0),)))
+    assert view.changes == "costs.caseworker_dkk_per_year = 600,000", view.changes
+    assert lever_value(42_260_000) == "42,260,000" and lever_value(3.65) == "3.65"
 
 
 def test_the_difference_is_paired_on_common_random_numbers(
@@ -181,6 +196,44 @@ def test_the_difference_is_paired_on_common_random_numbers(
     )  # fmt: skip
     assert view.differences == difference_lines(paired)
     assert any(line.startswith("chance of reaching attached_2_of_5") for line in view.differences)
+
+
+def test_the_fan_charts_legend_names_the_original_settings_median(session: Session) -> None:
+    view = session.view(Settings(KEY, (("staff.mentors", 2),)))
+    (legend,) = view.figure.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "original setting: median" in labels, labels
+    assert "median" in labels and "mean" in labels  # the fan's own entries stay
+
+
+def test_a_targets_difference_names_its_promise_and_no_zero_width_interval(
+    session: Session,
+) -> None:
+    view = session.view(Settings(KEY, (("staff.mentors", 2),)))
+    promise = "2 ever attached to the labour market (ordinary work, flexjob or education)"
+    assert any(
+        line.startswith(f"chance of reaching attached_2_of_5, {promise} by 2023-11-30: ")
+        for line in view.differences
+    ), view.differences
+    # Every pair the same (none reaches it in either setting, or all): said, not "[+0.0, +0.0]".
+    assert session.current is not None
+    original, results = session.original, session.current[2]
+    paired = paired_differences(original.replications, results.replications)
+    reached = paired["outcome"].str.startswith("reached:")
+    for column in ("mean_a", "mean_b", "difference", "ci_low", "ci_high"):
+        paired.loc[reached, column] = 0.0
+    paired.loc[paired["outcome"] == "reached:paid_1_of_5", ["mean_a", "ci_low", "ci_high"]] = 1.0
+    paired.loc[paired["outcome"] == "reached:paid_1_of_5", ["difference", "mean_b"]] = [-1.0, 0.0]
+    lines = [line for line in difference_lines(Comparison(original, results, paired))
+             if line.startswith("chance")]  # fmt: skip
+    assert lines[0].endswith(
+        f"0% -> 0%, difference +0.0 points (the same in all {REPLICATIONS} paired replications)"
+    ), lines
+    assert lines[1].endswith(
+        f"100% -> 0%, difference -100.0 points (the same change in all {REPLICATIONS} "
+        "paired replications)"
+    ), lines
+    assert not any("[+0.0, +0.0]" in line or "[-100.0, -100.0]" in line for line in lines)
 
 
 def test_what_would_it_take_on_the_current_setting(session: Session) -> None:

@@ -21,7 +21,13 @@ from labour_sim.cli import main
 from labour_sim.diagnosis import bottleneck, goal_lever, goal_searches
 from labour_sim.levers import BudgetAnswer, default_levers, run_tornado
 from labour_sim.report import figure_to_data_uri, parameter_rows, write_report
-from labour_sim.report.first import disagreement_line, goal_line, intervals_line, promise_words
+from labour_sim.report.first import (
+    disagreement_line,
+    goal_line,
+    intervals_line,
+    payers_line,
+    promise_words,
+)
 from labour_sim.report.html import esc, tag
 from labour_sim.report.sensitivity import outcome_words
 from labour_sim.report.stress import StudyInfo, stress_des
@@ -315,6 +321,14 @@ def test_assumptions_cite_with_short_links(lolland: tuple[Results, str, Path]) -
     assert ">jobindsats.dk</a>" in section  # a long URL, shown by its domain
     model = page[page.index('id="model"') : page.index('id="reproducibility"')]
     assert all(not t.startswith("http") for t in re.findall(r"<a [^>]*>([^<]*)</a>", model))
+
+
+def test_the_funders_cost_in_the_payers_line_says_it_is_discounted(inputs: Inputs) -> None:
+    # Beside the undiscounted programme cost (25.2 mio DKK) the funder's 23.5 mio DKK is
+    # the same money discounted to the start: the line says so, and ends where it is told.
+    line = payers_line(inputs.business, see="See the report.")
+    assert "The programme's own discounted cost, " in line, line
+    assert line.endswith(" See the report.") and "“The business case, by payer”" not in line
 
 
 def test_first_screen_gives_each_payers_net_against_business_as_usual(

@@ -83,9 +83,17 @@ class BusinessCase:
         return out
 
     def items(self) -> pd.DataFrame:
-        """Mean discounted DKK over the horizon by item (rows) and payer (columns)."""
+        """Mean discounted DKK over the horizon by item (rows) and payer (columns).
+
+        When an outside funder pays the programme, a last column ``funder`` holds its cost
+        (in no public account): without it the programme's row would read 0 everywhere.
+        """
         per_run = self.flows.groupby(["replication", "item", "payer"])["dkk"].sum()
-        return per_run.groupby(["item", "payer"]).mean().unstack("payer")[list(PAYERS)]
+        payers = [*PAYERS, "funder"] if self.paid_by == "funder" else list(PAYERS)
+        table = per_run.groupby(["item", "payer"]).mean().unstack("payer")[payers]
+        if "funder" in table:  # it pays the programme only: 0 on every other item
+            table["funder"] = table["funder"].fillna(0.0)
+        return table
 
     def _summary(self) -> tuple[str, list[str], list[Table]]:
         r = self.runs

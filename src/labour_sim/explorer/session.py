@@ -39,6 +39,7 @@ from ..experiments import (
 )
 from ..levers import budget_for
 from ..plots import fan_chart
+from ..plots.style import legend_outside
 from ..report import write_report
 from ..report.first import basis_words, card, goal_line, key_facts, payers_line, promise_words
 from ..scenario import Scenario
@@ -56,6 +57,8 @@ DEFAULT_REPLICATIONS = 50
 #: Replications of the business case per setting (each a run and its business-as-usual
 #: arm, costed by payer): about 0.6 s for Lolland-Falster on a quiet core.
 BUSINESS_REPLICATIONS = 10
+#: Where the payers' line sends the reader: the page has no business-case section.
+PAYERS_SEE = "By year and by item: the full report (Download the full report)."
 #: Outcomes whose difference from the original setting the page shows (then each target).
 SHOWN_OUTCOMES = ("ordinary", "employed_26w", "cost:programme", "cost:net_public")
 #: The fan chart first shows a target the original setting reaches less likely than this.
@@ -163,8 +166,8 @@ class Session:
             figure=_fan(results, original, target, bool(changes)),
             shown=target,
             differences=difference_lines(comparison) if comparison is not None else (),
-            payers=payers_line(self.business),
-            changes=", ".join(f"{p} = {v:g}" for p, v in settings.changes)
+            payers=payers_line(self.business, see=PAYERS_SEE),
+            changes=", ".join(f"{p} = {lever_value(v)}" for p, v in settings.changes)
             or "none: the scenario as written",
             link=format_link(settings),
             seconds=time.perf_counter() - started,
@@ -224,6 +227,11 @@ class Session:
         return write_report(scenario, path, results, command=command, business=self.business)
 
 
+def lever_value(value: int | float) -> str:
+    """A lever's value as a reader writes it: ``42,260,000``, ``3.65``, ``0.16`` (no ``e+07``)."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
 def first_missed(results: Results) -> str | None:
     """The first target reached with less than :data:`SHOWN_BELOW`, else the first one."""
     targets = results.targets
@@ -234,17 +242,34 @@ def first_missed(results: Results) -> str | None:
 
 
 def difference_lines(comparison: Comparison) -> tuple[str, ...]:
-    """The difference from the original setting in words: main outcomes, then each target."""
+    """The difference from the original setting in words: main outcomes, then each target.
+
+    A target is named by its key (as "What would it take?" lists it) and its promise. When
+    every paired replication gives the same difference (all reach it, or none, in both
+    settings), the line says so instead of a zero-width interval: the chance itself stays
+    as uncertain as each card's Wilson interval says.
+    """
     lines = comparison.lines(SHOWN_OUTCOMES)
+    targets = {str(t["target"]): t for _, t in comparison.b.targets.iterrows()}
+    n = comparison.b.n
     for _, row in comparison.differences.iterrows():
         outcome = str(row["outcome"])
         if not outcome.startswith("reached:"):
             continue
+        name = outcome.removeprefix("reached:")
+        promise = f", {promise_words(targets[name])}" if name in targets else ""
+        difference = f"difference {100 * row['difference']:+.1f} points"
+        if row["ci_low"] == row["ci_high"]:
+            spread = (
+                f"(the same in all {n:,} paired replications)"
+                if row["difference"] == 0
+                else f"(the same change in all {n:,} paired replications)"
+            )
+        else:
+            spread = f"[{100 * row['ci_low']:+.1f}, {100 * row['ci_high']:+.1f}]"
         lines.append(
-            f"chance of reaching {outcome.removeprefix('reached:')}: "
-            f"{percent(row['mean_a'])} -> {percent(row['mean_b'])}, difference "
-            f"{100 * row['difference']:+.1f} points [{100 * row['ci_low']:+.1f}, "
-            f"{100 * row['ci_high']:+.1f}]"
+            f"chance of reaching {name}{promise}: {percent(row['mean_a'])} -> "
+            f"{percent(row['mean_b'])}, {difference} {spread}"
         )
     return tuple(lines)
 
@@ -262,4 +287,7 @@ def _fan(results: Results, original: Results, target: str | None, changed: bool)
                 pd.to_datetime(median["date"]), median["q50"], color="black", linestyle="--",
                 linewidth=1.2, label="original setting: median",
             )  # fmt: skip
+            for legend in list(figure.legends):  # the legend was drawn before this line
+                legend.remove()
+            legend_outside(figure, ax, ncols=3)
     return figure

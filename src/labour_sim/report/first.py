@@ -471,8 +471,12 @@ def _key_facts(r: Results, scenario: Scenario | None = None) -> Html:
     return tag("div", *facts, class_="keyfacts", id="cost-per-sustained-job")
 
 
-def payers_line(b: BusinessCase | None) -> str:
-    """The business case in one line: each payer's net against business as usual, with bands."""
+def payers_line(b: BusinessCase | None, see: str = "See “The business case, by payer”.") -> str:
+    """The business case in one line: each payer's net against business as usual, with bands.
+
+    ``see`` ends the line: where the reader finds the rest (the report's own section; the
+    explorer, which has no such section, points to the report it downloads).
+    """
     if b is None:
         return (
             "not computed for this report (labour-sim report --business N compares the "
@@ -485,13 +489,14 @@ def payers_line(b: BusinessCase | None) -> str:
         for p in PAYERS
     ]
     funder = (
-        f" The programme's own cost, {dkk(r['cost:funder'].mean())}, is its outside funder's."
+        f" The programme's own discounted cost, {dkk(r['cost:funder'].mean())}, is its "
+        "outside funder's."
         if b.paid_by == "funder"
         else ""
     )
     return (
         f"to {b.horizon_date}, discounted at {b.rate:.1%} a year ({b.n} runs; negative = a "
-        f"saving): {'; '.join(parts)}.{funder} See “The business case, by payer”."
+        f"saving): {'; '.join(parts)}.{funder} {see}"
     )
 
 
