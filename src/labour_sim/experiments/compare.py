@@ -381,8 +381,15 @@ def _label(outcome: str, ends: tuple[str | None, str | None]) -> str:
             return short + (" on the date" if point else "")
         return f"{short} {'on' if point else 'by'} {end}"
     if outcome in COST_LABELS:
-        return f"{COST_LABELS[outcome].split(' (')[0]} (DKK)"
+        return f"{_COST_WORDS.get(outcome, COST_LABELS[outcome].split(' (')[0])} (DKK)"
     return outcome
+
+
+#: Costs whose label alone could be read as another figure of the same name.
+_COST_WORDS = {
+    # not the business case's net, which is against business as usual and discounted
+    "cost:net_public": "net public cost against everyone staying on benefit, undiscounted",
+}
 
 
 def _cells(row: pd.Series, number: Callable[[float, str], str]) -> tuple[str, str, str]:
