@@ -111,3 +111,11 @@ def test_notebook_02s_answer_carries_the_confirmation_of_the_value_it_states() -
     notebook = nbformat.read(NOTEBOOKS_BY_STEM["02_was_550_of_850_realistic"], as_version=4)
     (cell,) = [c for c in notebook.cells if "probability needs a placement" in c.source]
     assert "needed.decision.words()" in cell.source, cell.source
+
+
+def test_notebook_06s_table_says_what_each_target_counts_and_by_when() -> None:
+    """A threshold alone ("attached_47pct, 40.0") says neither what is counted nor by when."""
+    notebook = nbformat.read(NOTEBOOKS_BY_STEM["06_all_programmes"], as_version=4)
+    (cell,) = [c for c in notebook.cells if "programme_table(" in c.source]
+    shown = cell.source.splitlines()[-1]
+    assert all(f'"{column}"' in shown for column in ("promise", "metric", "threshold", "date"))
