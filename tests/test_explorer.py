@@ -335,6 +335,14 @@ def test_the_explorer_in_chromium(
     chance.wait_for(timeout=60_000)
     before = chance.inner_text()
 
+    # Every slider's title shows its whole label and value (a long label once hid the value).
+    titles = page.locator(".lever .bk-slider-title")
+    assert titles.count() > 0
+    clipped = titles.evaluate_all(
+        "ts => ts.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)"
+    )
+    assert clipped == [], clipped
+
     started = time.perf_counter()
     page.locator(".lever-staff-mentors .noUi-handle").focus()
     page.keyboard.press("Home")  # the fewest mentors the slider offers (2)

@@ -47,6 +47,8 @@ __all__ = ["CSS", "GOAL_PROBABILITIES", "Computation", "ExplorerPage"]
 #: The probabilities "what would it take" offers.
 GOAL_PROBABILITIES = (0.5, 0.66, 0.8, 0.9, 0.95)
 
+#: A slider's title (its label and value) wraps: a long label cut at the width hid the value.
+SLIDER_CSS = ":host .bk-slider-title { white-space: normal; overflow-wrap: anywhere; }"
 CSS = """
 .verdicts { display: flex; gap: 12px; flex-wrap: wrap; margin: 0; padding: 0; }
 .verdict { list-style: none; border-radius: 8px; padding: 10px 14px; min-width: 220px;
@@ -239,6 +241,7 @@ class ExplorerPage:
             value=value,
             width=360,
             css_classes=["lever", "lever-" + _css(spec.path)],
+            stylesheets=[SLIDER_CSS],
         )
         slider.param.watch(self._moved, "value_throttled")
         problem = _html(
