@@ -660,3 +660,19 @@ def test_max_simulations_is_a_hard_cap_within_generations() -> None:
         with pytest.raises(ScenarioError, match=why):
             calibrate(build(SMALL), data, PRIORS, seed=1, max_simulations=cap, **settings,
                       execution=QUIET)  # fmt: skip
+
+
+def test_lines_count_only_the_generations_that_ran_to_the_end() -> None:
+    # The cap of 70 simulations (population 20) leaves the prior sample, one generation and
+    # a second one cut short, which the posterior does not use: "2 generations" was wrong.
+    data, _ = synthetic(build(SMALL).with_changes(TRUTH), RECOVERY_OBSERVATIONS, 1)
+    settings = {**FAST, "population_size": 20, "predictive_draws": 10}
+    capped = calibrate(build(SMALL), data, PRIORS, seed=1, max_simulations=70, **settings,
+                       execution=QUIET)  # fmt: skip
+    runs = capped.generations[capped.generations["t"] >= 0]
+    accepted = int(runs["accepted"].iloc[-1])
+    assert runs["temperature"].isna().tolist() == [False, True] and accepted < 20
+    assert (
+        f"population 20, 1 of 4 generations (generation 2 stopped at {accepted} of 20 "
+        "accepted, not used), seed 1;"
+    ) in capped.lines()[1]

@@ -278,7 +278,7 @@ class Calibration:
             f"{self.scenario.name} calibrated to {self.observations.name}",
             f"  {len(self.observations)} observations, {len(self.parameters)} parameters; "
             f"{self.simulations:,} simulations in {m.get('seconds', float('nan')):.0f} s "
-            f"(population {m.get('population_size')}, {len(self.generations) - 1} generations, "
+            f"(population {m.get('population_size')}, {self._generations_words()}, "
             f"seed {m.get('seed')}; effective sample size {self.effective_sample_size:.0f})",
             "Posterior (median and 90 % credible interval; prior)",
         ]
@@ -300,6 +300,25 @@ class Calibration:
             out += [f"  {r['a']} ~ {r['b']}: {r['correlation']:+.2f}" for _, r in strong.iterrows()]
         out += [f"warning: {w}" for w in self.warnings]
         return out
+
+    def _generations_words(self) -> str:
+        """How many ABC generations ran to the end, and the one the budget cut short.
+
+        The prior sample (``t = -1``) is not a generation; a generation cut short by the
+        simulation cap has no temperature, and the posterior is the one before it.
+        """
+        runs = self.generations[self.generations["t"] >= 0]
+        done = int(runs["temperature"].notna().sum())
+        planned = self.metadata.get("generations") or len(runs)
+        words = f"{done} of {planned}" if done != planned else f"{done}"
+        words += " generation" if planned == 1 else " generations"
+        cut = runs[runs["temperature"].isna()]
+        if len(cut):
+            words += (
+                f" (generation {done + 1} stopped at {int(cut['accepted'].iloc[0])} of "
+                f"{self.metadata.get('population_size')} accepted, not used)"
+            )
+        return words
 
     def _summary(self) -> tuple[str, list[str], list[Table]]:
         check = self.predictive_check
