@@ -261,7 +261,7 @@ def test_comparison_lines_name_each_outcomes_date_and_unit() -> None:
     # not the business case's net (against business as usual): said in the label
     [net] = result.lines(("cost:net_public",))
     assert net.startswith(
-        "net public cost against everyone staying on benefit, undiscounted (DKK):"
+        "net public cost against every citizen staying on benefit, undiscounted (DKK):"
     )
     assert f"citizens ever employed on ordinary hours by {end} " in repr(result)
 

@@ -734,7 +734,9 @@ def test_a_caution_about_the_scenario_is_on_the_page(tmp_path: Path) -> None:
 def test_tornado_outcomes_name_their_dates(inputs: Inputs) -> None:
     s = inputs.scenario
     horizon = inputs.results.metadata["savings_horizon_date"]
-    assert outcome_words(s, "cost:per_sustained_job", horizon).startswith(
-        f"programme cost to {s.period.end} per job held 26 weeks by {horizon} (DKK"
+    # its denominator is every citizen in work 26 weeks after hire, not against business as usual
+    assert outcome_words(s, "cost:per_sustained_job", inputs.results) == (
+        f"programme cost per job held 26 weeks (programme cost to {s.period.end} / citizens in "
+        f"paid work 26 weeks after hire by {horizon}), DKK"
     )
     assert outcome_words(s, "employed_26w").endswith(f" by {s.period.end}")

@@ -194,3 +194,11 @@ def test_differences_name_each_changed_setting_by_its_path() -> None:
         "groups.jobparat.readiness.shape: 4 -> 5",  # a list item by its name
         "intake.cohort_max: 2,600 -> absent",
     ]
+
+
+def test_a_value_reads_without_an_exponent() -> None:
+    from labour_sim.scenario.numbers import value_text
+
+    assert value_text(42_260_000.0) == "42,260,000"  # was 4.226e+07
+    assert (value_text(1234.5), value_text(0.123456), value_text(7)) == ("1,234.5", "0.1235", "7")
+    assert value_text([1.5, 2.0, 3.0, 4.0]) == "[1.5, 2, 3, ...] (4 values)"

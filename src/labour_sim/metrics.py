@@ -46,6 +46,7 @@ __all__ = [
     "FUNNEL_PART",
     "METRICS",
     "METRIC_LABELS",
+    "NET_PUBLIC_BASIS",
     "PER_FIGURES",
     "POINT_LABELS",
     "POINT_METRICS",
@@ -174,6 +175,9 @@ def target_words(metric: str, threshold: float, date: object) -> str:
 #: (``savings``). A row's figure is numerator / denominator, ``nan`` when it is 0; across
 #: replications the figure is the mean numerator over the mean denominator, and the share of
 #: replications whose denominator is 0 is reported beside it.
+#: What ``cost:net_public`` is counted against (unlike the business case: against business
+#: as usual, discounted), said wherever the figure stands beside the business case.
+NET_PUBLIC_BASIS: Final = "against every citizen staying on benefit, undiscounted"
 PER_FIGURES: Final[dict[str, tuple[str, str, str]]] = {
     "cost:per_participant": ("cost:programme", "citizens referred", "end"),
     "cost:per_hired": ("cost:programme", "citizens hired into paid work", "savings"),

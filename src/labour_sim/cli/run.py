@@ -22,7 +22,7 @@ from ..errors import Problem, ScenarioError
 from ..experiments import Results, compare, run_experiment
 from ..experiments.posterior import PosteriorDraws
 from ..levers import budget_for
-from ..metrics import METRIC_LABELS
+from ..metrics import METRIC_LABELS, NET_PUBLIC_BASIS
 from ..programmes import programme_table, programmes_markdown
 from ..progress import progress_note
 from ..scenario import Scenario, load_scenario, scenario_cautions
@@ -181,9 +181,9 @@ def _run(args: argparse.Namespace) -> int:
     costs = results.cost_lines()
     if costs:
         print(
-            "\nCosts (mean and 80 % interval over replications; the net public cost is against "
-            "every citizen staying on benefit, undiscounted: `labour-sim business-case` sets "
-            "the programme against business as usual)"
+            "\nCosts (mean and 80 % interval over replications; the net public cost is "
+            f"{NET_PUBLIC_BASIS}: `labour-sim business-case` sets the programme against "
+            "business as usual)"
         )
         print("\n".join(f"  {line}" for line in costs))
     print()

@@ -33,7 +33,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..display import Table, as_html, as_text
-from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
+from ..metrics import COST_LABELS, METRIC_LABELS, NET_PUBLIC_BASIS, PER_FIGURES
 from ..scenario import Scenario, differences
 from ..stats import ratio_difference_interval, ratio_interval
 from .execution import Execution
@@ -388,7 +388,7 @@ def _label(outcome: str, ends: tuple[str | None, str | None]) -> str:
 #: Costs whose label alone could be read as another figure of the same name.
 _COST_WORDS = {
     # not the business case's net, which is against business as usual and discounted
-    "cost:net_public": "net public cost against everyone staying on benefit, undiscounted",
+    "cost:net_public": f"net public cost {NET_PUBLIC_BASIS}",
 }
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..display import Table, as_html, as_text
-from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
+from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES, PROGRAMME_ITEMS
 from ..replication import SERIES
 from ..scenario import Scenario
 from ..stats import (
@@ -336,10 +336,7 @@ _COST_SUMMARY = (
     "cost:net_public_per_sustained_job",
 )
 #: Costs counted over the programme period only (to its end): its own items and caseworkers.
-_TO_THE_END = frozenset(
-    ("cost:mentor", "cost:mentor_training", "cost:intake", "cost:company_recruitment",
-     "cost:fixed", "cost:programme", "cost:caseworker")
-)  # fmt: skip
+_TO_THE_END = frozenset((*PROGRAMME_ITEMS, "cost:programme", "cost:caseworker"))
 
 
 def cost_table(replications: pd.DataFrame) -> pd.DataFrame:

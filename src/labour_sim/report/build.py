@@ -36,7 +36,7 @@ from ..errors import ScenarioError
 from ..experiments import Results
 from ..experiments.store import atomic_write
 from ..levers import BudgetAnswer, Sensitivity, default_levers
-from ..metrics import METRIC_LABELS, METRICS, PER_FIGURES
+from ..metrics import METRIC_LABELS, METRICS, NET_PUBLIC_BASIS, PER_FIGURES
 from ..scenario import Scenario, lever_name, load_scenario, scenario_cautions
 from ..stats import percent
 from . import figures
@@ -449,9 +449,9 @@ def _costs(x: _Inputs) -> Html:
                 ("cost", "mean", "80 % of runs", "95 % interval of the mean"),
                 rows,
                 numeric=(1, 2, 3),
-                caption="Every cost item over replications (DKK); the net public cost is "
-                "against every citizen staying on benefit, undiscounted (the business case "
-                "below sets the programme against business as usual).",
+                caption=f"Every cost item over replications (DKK); the net public cost is "
+                f"{NET_PUBLIC_BASIS} (the business case below sets the programme against "
+                "business as usual).",
             ),
         ]
     )
@@ -604,12 +604,11 @@ def _tornado(x: _Inputs) -> Html:
         f"{meta.get('seed')}). A quick screen, not a forecast: the longest bars are where "
         "better evidence, or a different plan, would matter most.",
     )
-    horizon = x.results.metadata.get("savings_horizon_date", "the horizon")
     plots = [
-        figures.levers(sens, outcome, outcome_words(x.scenario, outcome, horizon))
+        figures.levers(sens, outcome, outcome_words(x.scenario, outcome, x.results))
         for outcome in sens.outcomes
     ]
-    table = tornado_table(x.scenario, sens, horizon)
+    table = tornado_table(x.scenario, sens, x.results)
     return join([intro, tag("div", *plots, class_="pair"), table])
 
 

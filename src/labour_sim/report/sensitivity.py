@@ -9,39 +9,37 @@ from __future__ import annotations
 
 import math
 
+from ..experiments import Results
 from ..levers import Sensitivity
-from ..metrics import METRIC_LABELS
+from ..metrics import COST_LABELS, METRIC_LABELS, PER_FIGURES
 from ..scenario import Scenario
 from .html import Html, join, table, tag
 
 __all__ = ["outcome_words", "tornado_table"]
 
 
-def outcome_words(scenario: Scenario, outcome: str, horizon: object = "the horizon") -> str:
+def outcome_words(scenario: Scenario, outcome: str, results: Results | None = None) -> str:
     """An outcome of the tornado in words, with its unit and date.
 
-    A count is counted by the end of the period (a target's by its own date); the cost per
-    job divides the programme's cost to the end by the jobs held 26 weeks by the savings
-    ``horizon`` (a run's ``metadata["savings_horizon_date"]``), as everywhere else it is shown.
+    A count is counted by the end of the period (a target's by its own date); a "per" figure
+    names its numerator and denominator with their dates as the ``results`` it was run
+    beside give them (:meth:`Results.per_label`), as everywhere else it is shown.
     """
     end = scenario.period.end
     if outcome.startswith("target:"):
         t = scenario.target(outcome.removeprefix("target:"))
         label = METRIC_LABELS.get(t.metric, t.metric)
         return f"{label} by {t.date} (target {t.threshold.value:,.0f})"
-    if outcome == "cost:per_sustained_job":
-        return (
-            f"programme cost to {end} per job held 26 weeks by {horizon} "
-            "(DKK; jobs against "
-            "business as usual)"
-        )
+    if outcome in PER_FIGURES:
+        label = results.per_label(outcome) if results is not None else COST_LABELS[outcome]
+        return f"{label}, DKK"
     return f"{METRIC_LABELS.get(outcome, outcome)} by {end}"
 
 
-def tornado_table(scenario: Scenario, result: Sensitivity, horizon: object = "the horizon") -> Html:
+def tornado_table(scenario: Scenario, result: Sensitivity, results: Results | None = None) -> Html:
     """One table per outcome: levers ranked by the size of their swing, with intervals.
 
-    ``horizon`` is the savings horizon's date, for the cost per job's heading.
+    ``results`` (the run beside it) give a "per" figure's dates (see :func:`outcome_words`).
     """
     parts = []
     for outcome in result.outcomes:
@@ -58,7 +56,7 @@ def tornado_table(scenario: Scenario, result: Sensitivity, horizon: object = "th
             )
             for _, r in rows.iterrows()
         ]
-        parts.append(tag("h3", outcome_words(scenario, outcome, horizon)))
+        parts.append(tag("h3", outcome_words(scenario, outcome, results)))
         parts.append(
             table(
                 (

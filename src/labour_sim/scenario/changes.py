@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Problem, ScenarioError
+from .numbers import value_text
 from .paths import VALUE_KEYS, locate
 
 __all__ = ["changed", "differences"]
@@ -111,11 +112,13 @@ def differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     """
     old, new = dict(_leaves(a)), dict(_leaves(b))
     out = [
-        f"{path}: {_text(old[path]) if path in old else 'absent'} -> {_text(value)}"
+        f"{path}: {value_text(old[path]) if path in old else 'absent'} -> {value_text(value)}"
         for path, value in new.items()
         if path not in old or old[path] != value
     ]
-    return out + [f"{path}: {_text(v)} -> absent" for path, v in old.items() if path not in new]
+    return out + [
+        f"{path}: {value_text(v)} -> absent" for path, v in old.items() if path not in new
+    ]
 
 
 def _leaves(node: Any, prefix: str = "") -> Any:
@@ -134,15 +137,3 @@ def _leaves(node: Any, prefix: str = "") -> Any:
             yield from _leaves(item, f"{prefix}.{item['name']}")
     else:
         yield prefix, node
-
-
-def _text(value: Any) -> str:
-    """A compared value, short: numbers with separators, long lists cut."""
-    if isinstance(value, list | tuple):
-        shown = ", ".join(_text(v) for v in value[:3])
-        return f"[{shown}{', ...' if len(value) > 3 else ''}]"
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.4g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)

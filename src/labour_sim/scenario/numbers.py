@@ -69,13 +69,15 @@ def _distribution(q: Provenance) -> str:
 
 def value_text(value: object) -> str:
     """A value for a table cell: a number with separators, a list cut short."""
-    if isinstance(value, tuple):
-        shown = ", ".join(f"{v:g}" for v in value[:3])
+    if isinstance(value, tuple | list):
+        shown = ", ".join(value_text(v) for v in value[:3])
         return f"[{shown}{', ...' if len(value) > 3 else ''}] ({len(value)} values)"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        if abs(value) >= 1e6:  # whole DKK, never 4.226e+07
+            return f"{value:,.0f}"
         return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.4g}"
     return str(value)
